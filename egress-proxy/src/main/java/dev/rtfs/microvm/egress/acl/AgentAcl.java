@@ -1,0 +1,65 @@
+package dev.rtfs.microvm.egress.acl;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * One agent's egress rules: the per-agent document of DESIGN §8, the same shape the control API accepts and
+ * the orchestrator renders per plan step. Immutable; lists are sorted/deduplicated by their producers.
+ *
+ * <p>JSON (snake_case): {@code {"agent_id","step","listen","allow_domains","allow_methods","connect_ports",
+ * "allow_ranges","dlp","rate":{"per_second","burst"},"max_request_bytes","max_response_bytes"}}. Absent
+ * fields take the strict defaults of {@link #strictDefaults(String)}.
+ *
+ * @param agentId   the agent the rules belong to
+ * @param step      the plan step these rules are for, empty for the agent-wide ACL
+ * @param listen    "host:port" of the agent's listener, empty when the proxy assigns it
+ * @param allowDomains exact hostnames or {@code *.suffix} patterns, lowercase
+ * @param allowMethods HTTP methods allowed for plain HTTP requests (uppercase)
+ * @param connectPorts ports allowed for CONNECT tunnels
+ * @param allowRanges  CIDRs an allowed hostname may resolve into even though the class is denied by default
+ * @param dlp          "strict", "lenient" or "off"
+ * @param rate         token bucket, empty for unlimited
+ */
+public record AgentAcl(
+        String agentId,
+        Optional<String> step,
+        Optional<String> listen,
+        List<String> allowDomains,
+        List<String> allowMethods,
+        List<Integer> connectPorts,
+        List<String> allowRanges,
+        String dlp,
+        Optional<Rate> rate,
+        long maxRequestBytes,
+        long maxResponseBytes) {
+
+    public static final long DEFAULT_MAX_REQUEST_BYTES = 1L << 20;
+    public static final long DEFAULT_MAX_RESPONSE_BYTES = 64L << 20;
+
+    public AgentAcl {
+        Objects.requireNonNull(agentId);
+        Objects.requireNonNull(step);
+        Objects.requireNonNull(listen);
+        allowDomains = List.copyOf(allowDomains);
+        allowMethods = List.copyOf(allowMethods);
+        connectPorts = List.copyOf(connectPorts);
+        allowRanges = List.copyOf(allowRanges);
+        Objects.requireNonNull(dlp);
+        Objects.requireNonNull(rate);
+    }
+
+    /** Token bucket: {@code perSecond} refill rate, {@code burst} capacity. */
+    public record Rate(double perSecond, long burst) {}
+
+    /** Deny-all: no domains. Methods GET only, port 443, strict DLP, no ranges, default size caps. */
+    public static AgentAcl strictDefaults(String agentId) {
+        return new AgentAcl(agentId, Optional.empty(), Optional.empty(), List.of(), List.of("GET"), List.of(443),
+                List.of(), "strict", Optional.empty(), DEFAULT_MAX_REQUEST_BYTES, DEFAULT_MAX_RESPONSE_BYTES);
+    }
+
+    public boolean deniesAll() {
+        return allowDomains.isEmpty();
+    }
+}

@@ -1,0 +1,27 @@
+package dev.rtfs.microvm.lang;
+
+import java.util.List;
+
+/**
+ * The only exceptions the language core lets escape: a positioned syntax error ({@code RTFS_SYNTAX}) or
+ * evaluation error ({@code RTFS_EVAL}). {@code stack} holds the call-site spans, innermost first.
+ */
+public abstract sealed class RtfsException extends RuntimeException
+        permits RtfsSyntaxException, RtfsEvalException {
+
+    private final Span span;
+    private final List<Span> stack;
+
+    protected RtfsException(String message, Span span, List<Span> stack) {
+        super(message, null, false, false);
+        this.span = span;
+        this.stack = List.copyOf(stack);
+    }
+
+    /** Stable diagnostic code: RTFS_SYNTAX or RTFS_EVAL. */
+    public abstract String code();
+
+    public Span span() { return span; }
+
+    public List<Span> stack() { return stack; }
+}
