@@ -1,0 +1,58 @@
+package dev.rtfs.microvm.config;
+
+import dev.rtfs.microvm.config.diag.Diagnostic;
+import dev.rtfs.microvm.lang.RtfsEvalException;
+import dev.rtfs.microvm.lang.RtfsException;
+import dev.rtfs.microvm.lang.SourceFile;
+import dev.rtfs.microvm.lang.Span;
+import dev.rtfs.microvm.lang.Value;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Read + evaluate + validate one config file. Never throws for bad input: syntax and evaluation errors become
+ * {@code RTFS_SYNTAX} / {@code RTFS_EVAL} diagnostics.
+ */
+public final class ConfigLoader {
+
+    private final ConfigEvaluator evaluator;
+
+    public ConfigLoader(ConfigEvaluator evaluator) {
+        this.evaluator = evaluator;
+    }
+
+    /** The loader over the real RTFS evaluator. */
+    public static ConfigLoader standard() {
+        return new ConfigLoader((loads, main) -> {
+            throw new RtfsEvalException("the RTFS evaluator is not available yet", Span.NONE, List.of());
+        });
+    }
+
+    /** {@code standard().check(loads, file)}. */
+    public static ConfigCheckResult load(List<SourceFile> loads, SourceFile file) {
+        return standard().check(loads, file);
+    }
+
+    public ConfigCheckResult check(List<SourceFile> loads, SourceFile file) {
+        Map<String, SourceFile> sources = new LinkedHashMap<>();
+        for (SourceFile l : loads) sources.put(l.name(), l);
+        sources.put(file.name(), file);
+        Value value;
+        try {
+            value = evaluator.evaluate(loads, file);
+        } catch (RtfsException e) {
+            return new ConfigCheckResult(file.name(), Optional.empty(), List.of(fromException(e)), sources);
+        }
+        ValidationResult r = AgentConfigValidator.validate(value);
+        return new ConfigCheckResult(file.name(), r.config(), r.diagnostics(), sources);
+    }
+
+    static Diagnostic fromException(RtfsException e) {
+        String message = e.getMessage() == null ? e.code() : e.getMessage();
+        String help = e.code().equals("RTFS_SYNTAX") ? "fix the syntax at this position" : "";
+        return new Diagnostic(dev.rtfs.microvm.config.diag.Severity.ERROR, e.code(), "", message, help, e.span(),
+                e.stack().isEmpty() ? e.span().via() : e.stack());
+    }
+}
