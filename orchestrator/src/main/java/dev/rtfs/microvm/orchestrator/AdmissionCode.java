@@ -1,0 +1,27 @@
+package dev.rtfs.microvm.orchestrator;
+
+/** The stable plan diagnostic codes of DESIGN §6 (users script against these names). */
+public enum AdmissionCode {
+    /** An effect kind outside the closed vocabulary. */
+    ADMISSION_EFFECT_UNKNOWN,
+    /** A step effect that the plan's envelope does not contain. */
+    ADMISSION_EFFECT_NOT_IN_PLAN,
+    /** A network effect while the agent's network or NIC is off. */
+    ADMISSION_NETWORK_DISABLED,
+    /** A domain outside the agent's allowlist (or a network effect that names no domains). */
+    ADMISSION_DOMAIN_DENIED,
+    /** A path outside /tmp/agent (reads may also use /agent/capabilities), a write to the capability store, "..". */
+    ADMISSION_FS_DENIED,
+    ADMISSION_LLM_DISABLED,
+    ADMISSION_GPU_DISABLED,
+    /** A :random effect under deterministic random without a seed. */
+    ADMISSION_RANDOM_UNSEEDED,
+    /** A call whose effects cannot be inferred from literal arguments and that the step does not declare. */
+    ADMISSION_UNDECLARED_CALL,
+    /** Malformed plan/step/effect forms, duplicate step names, effects that allow nothing. */
+    PLAN_SHAPE;
+
+    public String code() {
+        return name();
+    }
+}

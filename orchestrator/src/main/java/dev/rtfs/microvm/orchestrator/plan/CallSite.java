@@ -1,0 +1,24 @@
+package dev.rtfs.microvm.orchestrator.plan;
+
+import dev.rtfs.microvm.lang.Span;
+import dev.rtfs.microvm.lang.Value;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A {@code (call :capability args)} form inside a step. {@code capability} is the keyword name
+ * ("http.get"), or empty when the capability is not a literal keyword.
+ */
+public record CallSite(Optional<String> capability, Optional<Value> args, Span span) {
+
+    public CallSite {
+        Objects.requireNonNull(capability);
+        Objects.requireNonNull(args);
+        Objects.requireNonNull(span);
+    }
+
+    /** ":http.get" or "(non-literal capability)", for messages. */
+    public String label() {
+        return capability.map(c -> ":" + c).orElse("(non-literal capability)");
+    }
+}

@@ -1,0 +1,93 @@
+package dev.rtfs.microvm.orchestrator.profile;
+
+import dev.rtfs.microvm.egress.acl.AgentAcl;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * The least-privilege profile of one plan step (DESIGN §6). Its JSON ({@link StepProfileJson}) is the
+ * contract:
+ * <pre>{"step","index","network_acl":{"allow_domains","allow_methods"},
+ *  "fs_policy":{"workdir","capabilities_mount","allowed_paths"},
+ *  "determinism":{"time","random","seed"},"feature_gates":{"llm","gpu"},"limits":{"max_time_ms"}}</pre>
+ */
+public record StepProfile(
+        String step, int index, NetworkAcl networkAcl, FsPolicy fsPolicy, DeterminismProfile determinism,
+        FeatureGates featureGates, Limits limits) {
+
+    public StepProfile {
+        Objects.requireNonNull(step);
+        Objects.requireNonNull(networkAcl);
+        Objects.requireNonNull(fsPolicy);
+        Objects.requireNonNull(determinism);
+        Objects.requireNonNull(featureGates);
+        Objects.requireNonNull(limits);
+    }
+
+    /**
+     * What the proxy enforces while the step runs. {@code connectPorts} (443 plus the effect's ports) and
+     * {@code dlp} (from the agent config) are carried for {@link #toAgentAcl} and are not part of the step
+     * profile JSON. Empty domains mean deny-all.
+     */
+    public record NetworkAcl(List<String> allowDomains, List<String> allowMethods, List<Integer> connectPorts, String dlp) {
+        public NetworkAcl {
+            allowDomains = List.copyOf(allowDomains);
+            allowMethods = List.copyOf(allowMethods);
+            connectPorts = List.copyOf(connectPorts);
+            Objects.requireNonNull(dlp);
+        }
+
+        public static NetworkAcl denyAll(String dlp) {
+            return new NetworkAcl(List.of(), List.of(), List.of(), dlp);
+        }
+
+        public boolean deniesAll() {
+            return allowDomains.isEmpty();
+        }
+    }
+
+    /** The guest filesystem view: the step's tmpfs workdir, the capability store mode, and the extra paths. */
+    public record FsPolicy(String workdir, String capabilitiesMount, List<String> allowedPaths) {
+        public FsPolicy {
+            Objects.requireNonNull(workdir);
+            Objects.requireNonNull(capabilitiesMount);
+            allowedPaths = List.copyOf(allowedPaths);
+        }
+    }
+
+    /** "deterministic" or "real" for time and random; the seed only when random is deterministic. */
+    public record DeterminismProfile(String time, String random, Optional<String> seed) {
+        public DeterminismProfile {
+            Objects.requireNonNull(time);
+            Objects.requireNonNull(random);
+            Objects.requireNonNull(seed);
+        }
+    }
+
+    public record FeatureGates(boolean llm, boolean gpu) {}
+
+    public record Limits(OptionalLong maxTimeMs) {
+        public Limits {
+            Objects.requireNonNull(maxTimeMs);
+        }
+    }
+
+    /**
+     * The per-agent ACL document the egress proxy consumes while this step runs: the step's domains and
+     * methods, CONNECT ports, the agent's DLP mode; deny-all (the proxy's strict defaults with no domains)
+     * when the step has no network effect.
+     */
+    public AgentAcl toAgentAcl(String agentId) {
+        AgentAcl strict = AgentAcl.strictDefaults(agentId);
+        if (networkAcl.deniesAll()) {
+            return new AgentAcl(agentId, Optional.of(step), Optional.empty(), List.of(), strict.allowMethods(),
+                    strict.connectPorts(), List.of(), networkAcl.dlp(), Optional.empty(), strict.maxRequestBytes(),
+                    strict.maxResponseBytes());
+        }
+        return new AgentAcl(agentId, Optional.of(step), Optional.empty(), networkAcl.allowDomains(),
+                networkAcl.allowMethods(), networkAcl.connectPorts(), List.of(), networkAcl.dlp(), Optional.empty(),
+                strict.maxRequestBytes(), strict.maxResponseBytes());
+    }
+}

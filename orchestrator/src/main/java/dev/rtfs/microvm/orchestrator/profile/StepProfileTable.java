@@ -1,0 +1,44 @@
+package dev.rtfs.microvm.orchestrator.profile;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** The readable table of step profiles printed by {@code rtfs-microvm profile} in text mode. */
+public final class StepProfileTable {
+
+    private static final List<String> HEADER =
+            List.of("#", "STEP", "NETWORK", "METHODS", "FS (allowed paths)", "WORKDIR", "TIME", "RANDOM", "LLM", "GPU", "MAX_TIME_MS");
+
+    private StepProfileTable() {}
+
+    public static String render(List<StepProfile> profiles) {
+        List<List<String>> rows = new ArrayList<>();
+        rows.add(HEADER);
+        for (StepProfile p : profiles) {
+            rows.add(List.of(
+                    Integer.toString(p.index()),
+                    p.step(),
+                    p.networkAcl().deniesAll() ? "deny-all" : String.join(",", p.networkAcl().allowDomains()),
+                    p.networkAcl().deniesAll() ? "-" : String.join(",", p.networkAcl().allowMethods()),
+                    p.fsPolicy().allowedPaths().isEmpty() ? "-" : String.join(",", p.fsPolicy().allowedPaths()),
+                    p.fsPolicy().workdir(),
+                    p.determinism().time(),
+                    p.determinism().random() + p.determinism().seed().map(s -> " (seed " + s + ")").orElse(""),
+                    p.featureGates().llm() ? "on" : "off",
+                    p.featureGates().gpu() ? "on" : "off",
+                    p.limits().maxTimeMs().isPresent() ? Long.toString(p.limits().maxTimeMs().getAsLong()) : "-"));
+        }
+        int[] widths = new int[HEADER.size()];
+        for (List<String> r : rows) for (int i = 0; i < r.size(); i++) widths[i] = Math.max(widths[i], r.get(i).length());
+        StringBuilder sb = new StringBuilder();
+        for (List<String> r : rows) {
+            StringBuilder line = new StringBuilder();
+            for (int i = 0; i < r.size(); i++) {
+                line.append(r.get(i));
+                if (i < r.size() - 1) line.append(" ".repeat(widths[i] - r.get(i).length() + 2));
+            }
+            sb.append(line.toString().stripTrailing()).append('\n');
+        }
+        return sb.toString();
+    }
+}
