@@ -1,6 +1,9 @@
 package dev.rtfs.microvm.config;
 
+import dev.rtfs.microvm.config.diag.Diagnostic;
+import dev.rtfs.microvm.config.model.AgentConfig;
 import dev.rtfs.microvm.lang.Value;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -8,8 +11,17 @@ import java.util.Optional;
 public final class AgentConfigValidator {
     private AgentConfigValidator() {}
 
-    /** All problems at once, in {@link dev.rtfs.microvm.config.diag.Diagnostic#ORDER}. Pure; never throws. */
+    /**
+     * All problems at once, in {@link Diagnostic#ORDER}. Pure; never throws. Accepts
+     * {@code TaggedValue("agent.config", ...)} (whose raw args give CONFIG_SHAPE / CONFIG_DUPLICATE_KEY) or a bare map.
+     */
     public static ValidationResult validate(Value value) {
-        return new ValidationResult(Optional.empty(), List.of());
+        List<Diagnostic> out = new ArrayList<>();
+        SchemaWalker walker = new SchemaWalker(out);
+        CheckedMap root = walker.walkRoot(value);
+        if (root == null) return new ValidationResult(Optional.empty(), out);
+        AgentConfig config = ModelBuilder.build(root);
+        MicroVmPolicy.check(config, walker::written, out);
+        return new ValidationResult(Optional.of(config), out);
     }
 }

@@ -1,7 +1,6 @@
 package dev.rtfs.microvm.config;
 
 import dev.rtfs.microvm.config.diag.Diagnostic;
-import dev.rtfs.microvm.lang.RtfsEvalException;
 import dev.rtfs.microvm.lang.RtfsException;
 import dev.rtfs.microvm.lang.SourceFile;
 import dev.rtfs.microvm.lang.Span;
@@ -26,7 +25,7 @@ public final class ConfigLoader {
     /** The loader over the real RTFS evaluator. */
     public static ConfigLoader standard() {
         return new ConfigLoader((loads, main) -> {
-            throw new RtfsEvalException("the RTFS evaluator is not available yet", Span.NONE, List.of());
+            throw new dev.rtfs.microvm.lang.RtfsEvalException("the RTFS evaluator is not available yet", Span.NONE, List.of());
         });
     }
 
@@ -43,10 +42,17 @@ public final class ConfigLoader {
         try {
             value = evaluator.evaluate(loads, file);
         } catch (RtfsException e) {
-            return new ConfigCheckResult(file.name(), Optional.empty(), List.of(fromException(e)), sources);
+            return new ConfigCheckResult(file.name(), Optional.empty(), placed(List.of(fromException(e)), file), sources);
         }
         ValidationResult r = AgentConfigValidator.validate(value);
-        return new ConfigCheckResult(file.name(), r.config(), r.diagnostics(), sources);
+        return new ConfigCheckResult(file.name(), r.config(), placed(r.diagnostics(), file), sources);
+    }
+
+    // A problem without a position (a value computed from nothing) is reported at the top of the checked file.
+    private static List<Diagnostic> placed(List<Diagnostic> diagnostics, SourceFile file) {
+        Span top = new Span(file.name(), 0, 1, 1, 0);
+        return diagnostics.stream().map(d -> d.span().isKnown() ? d
+                : new Diagnostic(d.severity(), d.code(), d.path(), d.message(), d.suggestion(), top, d.via())).toList();
     }
 
     static Diagnostic fromException(RtfsException e) {

@@ -17,7 +17,7 @@ public record FsIsolation(
 
     public FsIsolation {
         mounts = mounts.map(m -> new Located<>(java.util.Collections.unmodifiableMap(
-                new java.util.LinkedHashMap<>(m.value())), m.span()));
+                new java.util.LinkedHashMap<>(m.value())), m.span(), m.keySpan()));
     }
 
     /** The mount called {@code name}, if written. */

@@ -12,6 +12,6 @@ public record Governance(
         implements Section {
 
     public Governance {
-        policies = policies.map(p -> new Located<>(Collections.unmodifiableMap(new LinkedHashMap<>(p.value())), p.span()));
+        policies = policies.map(p -> new Located<>(Collections.unmodifiableMap(new LinkedHashMap<>(p.value())), p.span(), p.keySpan()));
     }
 }

@@ -8,7 +8,7 @@ final class Lists {
     private Lists() {}
 
     static <T> Optional<Located<List<Located<T>>>> copy(Optional<Located<List<Located<T>>>> field) {
-        return field.map(l -> new Located<>(List.copyOf(l.value()), l.span()));
+        return field.map(l -> new Located<>(List.copyOf(l.value()), l.span(), l.keySpan()));
     }
 
     /** The plain values of a list field, or empty when the field is absent. */
