@@ -1,0 +1,76 @@
+package dev.rtfs.microvm.vmm;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/**
+ * Host-side names derived deterministically from the agent id, so a restarted VM gets the same tap and MAC
+ * and two agents never share one.
+ *
+ * <p>Tap names: {@code "rtv"} + the first 12 base32 characters (60 bits) of sha256(agent id): always 15 bytes,
+ * the Linux IFNAMSIZ limit. Two distinct ids collide with probability 2^-60; should that ever happen, the
+ * supervisor refuses to start the second VM because the tap already exists (it never shares a tap).
+ */
+public final class DeviceNames {
+
+    /** IFNAMSIZ is 16 including the terminating NUL. */
+    public static final int MAX_TAP_NAME_BYTES = 15;
+
+    /** Firecracker ids (drive_id, iface_id): {@code [A-Za-z0-9_]+}. */
+    public static final Pattern FIRECRACKER_ID = Pattern.compile("[A-Za-z0-9_]+");
+
+    private static final String BASE32 = "abcdefghijklmnopqrstuvwxyz234567";
+
+    private DeviceNames() {}
+
+    public static String tapName(String agentId) {
+        byte[] digest = sha256("tap:" + agentId);
+        StringBuilder name = new StringBuilder("rtv");
+        long bits = 0;
+        for (int i = 0; i < 8; i++) {
+            bits = (bits << 8) | (digest[i] & 0xff);
+        }
+        for (int i = 0; i < 12; i++) {
+            name.append(BASE32.charAt((int) ((bits >>> (59 - 5 * i)) & 31)));
+        }
+        return name.toString();
+    }
+
+    /**
+     * A locally administered (bit 1 of the first octet set), unicast (bit 0 clear) MAC derived from the agent id.
+     */
+    public static String guestMac(String agentId) {
+        byte[] digest = sha256("mac:" + agentId);
+        digest[0] = (byte) ((digest[0] & 0xfc) | 0x02);
+        HexFormat hex = HexFormat.ofDelimiter(":");
+        return hex.formatHex(digest, 0, 6).toLowerCase(Locale.ROOT);
+    }
+
+    /**
+     * The jailer's {@code --id}: alphanumerics and hyphens, at most 64 characters. Ids that already fit are
+     * used as they are; others are mapped ('.' and '_' become '-') and get a hash suffix so the mapping stays
+     * injective.
+     */
+    public static String jailerId(String agentId) {
+        if (agentId.matches("[A-Za-z0-9-]{1,64}")) {
+            return agentId;
+        }
+        String mapped = agentId.replaceAll("[^A-Za-z0-9-]", "-");
+        if (mapped.length() > 55) {
+            mapped = mapped.substring(0, 55);
+        }
+        return mapped + "-" + HexFormat.of().formatHex(sha256("jailer:" + agentId), 0, 4);
+    }
+
+    static byte[] sha256(String text) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required by every Java platform", e);
+        }
+    }
+}

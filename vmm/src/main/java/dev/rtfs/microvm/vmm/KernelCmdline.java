@@ -1,0 +1,56 @@
+package dev.rtfs.microvm.vmm;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+
+/** A kernel command line as whitespace-separated parameters, in order. */
+public record KernelCmdline(List<String> params) {
+
+    public KernelCmdline {
+        params = List.copyOf(params);
+        params.forEach(Objects::requireNonNull);
+    }
+
+    public static KernelCmdline parse(String text) {
+        String trimmed = text.strip();
+        return new KernelCmdline(trimmed.isEmpty() ? List.of() : Arrays.asList(trimmed.split("\\s+")));
+    }
+
+    /** The part of a parameter before '=' ("console" for "console=ttyS0", "quiet" for "quiet"). */
+    static String key(String param) {
+        int eq = param.indexOf('=');
+        return eq < 0 ? param : param.substring(0, eq);
+    }
+
+    public boolean hasKey(String key) {
+        return params.stream().anyMatch(p -> key(p).equals(key));
+    }
+
+    public KernelCmdline without(String key) {
+        return new KernelCmdline(params.stream().filter(p -> !key(p).equals(key)).toList());
+    }
+
+    /** Appends each parameter whose key is not set yet (the config's own choice wins). */
+    public KernelCmdline withDefaults(String... defaults) {
+        List<String> out = new ArrayList<>(params);
+        for (String d : defaults) {
+            if (!hasKey(key(d))) out.add(d);
+        }
+        return new KernelCmdline(out);
+    }
+
+    /** Puts {@code required} first and removes other parameters with the same keys (the profile wins). */
+    public KernelCmdline withRequiredFirst(String... required) {
+        List<String> keys = Arrays.stream(required).map(KernelCmdline::key).toList();
+        List<String> out = new ArrayList<>(Arrays.asList(required));
+        params.stream().filter(p -> !keys.contains(key(p))).forEach(out::add);
+        return new KernelCmdline(out);
+    }
+
+    @Override
+    public String toString() {
+        return String.join(" ", params);
+    }
+}

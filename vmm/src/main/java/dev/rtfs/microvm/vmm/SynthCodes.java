@@ -1,0 +1,23 @@
+package dev.rtfs.microvm.vmm;
+
+/** Diagnostic codes raised by spec synthesis and deploy checks (stable: users script against them). */
+public final class SynthCodes {
+    /** Deploy: no rootfs hash from the config, {@code --expect-rootfs-hash} or image.lock (DESIGN §5). */
+    public static final String ATTESTATION_UNRESOLVED = "ATTESTATION_UNRESOLVED";
+    /** Deploy: the expected rootfs hash differs from the measured sha256 of the image. */
+    public static final String ATTESTATION_MISMATCH = "ATTESTATION_MISMATCH";
+    /** Deploy: the rootfs image cannot be read, so it cannot be measured. */
+    public static final String ATTESTATION_IMAGE_UNREADABLE = "ATTESTATION_IMAGE_UNREADABLE";
+    /** An override hash (--expect-rootfs-hash) is not {@code sha256:} + 64 lowercase hex. */
+    public static final String ATTESTATION_HASH_FORMAT = "ATTESTATION_HASH_FORMAT";
+    /** A Unix socket path in the run dir would exceed 107 bytes (sun_path). */
+    public static final String SYNTH_SOCKET_PATH_TOO_LONG = "SYNTH_SOCKET_PATH_TOO_LONG";
+    /** The run dir is not an absolute path. */
+    public static final String SYNTH_RUN_DIR = "SYNTH_RUN_DIR";
+    /** {@code root=} in {@code :kernel.cmdline} was dropped: the hypervisor profile decides the root device. */
+    public static final String SYNTH_CMDLINE_ROOT = "SYNTH_CMDLINE_ROOT";
+    /** The config passed validation but lacks what synthesis needs (defensive; validation should catch it). */
+    public static final String SYNTH_INCOMPLETE = "SYNTH_INCOMPLETE";
+
+    private SynthCodes() {}
+}

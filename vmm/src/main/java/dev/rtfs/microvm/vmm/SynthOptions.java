@@ -1,0 +1,101 @@
+package dev.rtfs.microvm.vmm;
+
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Host-side facts that are not in the agent config.
+ *
+ * @param runDir            absolute per-VM directory for sockets, logs and metrics
+ * @param baseDir           relative image paths in the config are resolved against it (the config file's
+ *                          directory); empty keeps them as written
+ * @param binaries          hypervisor executables
+ * @param jailer            jailer identity for Firecracker
+ * @param proxyPort         the agent's egress proxy port on 127.0.0.1 (QEMU guestfwd target)
+ * @param deploy            true for a real deploy: attestation must resolve and match (DESIGN §5)
+ * @param expectRootfsHash  {@code --expect-rootfs-hash} override ({@code sha256:<hex>})
+ * @param lockedRootfsHash  the rootfs hash recorded in image.lock by {@code image build}
+ * @param initrd            initramfs to boot with (required for QEMU, optional elsewhere)
+ * @param capabilitiesImage the capability store image; default {@code capabilities.img} next to the rootfs
+ */
+public record SynthOptions(
+        Path runDir,
+        Optional<Path> baseDir,
+        VmmBinaries binaries,
+        JailerOptions jailer,
+        int proxyPort,
+        boolean deploy,
+        Optional<String> expectRootfsHash,
+        Optional<String> lockedRootfsHash,
+        Optional<Path> initrd,
+        Optional<Path> capabilitiesImage) {
+
+    /** Port of the proxy the guest is told about when nothing else is configured. */
+    public static final int DEFAULT_PROXY_PORT = 3128;
+
+    public SynthOptions {
+        Objects.requireNonNull(runDir);
+        Objects.requireNonNull(baseDir);
+        Objects.requireNonNull(binaries);
+        Objects.requireNonNull(jailer);
+        Objects.requireNonNull(expectRootfsHash);
+        Objects.requireNonNull(lockedRootfsHash);
+        Objects.requireNonNull(initrd);
+        Objects.requireNonNull(capabilitiesImage);
+        if (proxyPort < 1 || proxyPort > 65535) {
+            throw new IllegalArgumentException("proxy port out of range: " + proxyPort);
+        }
+    }
+
+    /** Template mode (not a deploy), default binaries, no overrides. */
+    public static SynthOptions defaults(Path runDir) {
+        return new SynthOptions(runDir, Optional.empty(), VmmBinaries.DEFAULT, JailerOptions.DEFAULT,
+                DEFAULT_PROXY_PORT, false, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
+    }
+
+    public SynthOptions withBaseDir(Path dir) {
+        return new SynthOptions(runDir, Optional.of(dir), binaries, jailer, proxyPort, deploy,
+                expectRootfsHash, lockedRootfsHash, initrd, capabilitiesImage);
+    }
+
+    public SynthOptions withBinaries(VmmBinaries b) {
+        return new SynthOptions(runDir, baseDir, b, jailer, proxyPort, deploy,
+                expectRootfsHash, lockedRootfsHash, initrd, capabilitiesImage);
+    }
+
+    public SynthOptions withProxyPort(int port) {
+        return new SynthOptions(runDir, baseDir, binaries, jailer, port, deploy,
+                expectRootfsHash, lockedRootfsHash, initrd, capabilitiesImage);
+    }
+
+    public SynthOptions withDeploy(boolean d) {
+        return new SynthOptions(runDir, baseDir, binaries, jailer, proxyPort, d,
+                expectRootfsHash, lockedRootfsHash, initrd, capabilitiesImage);
+    }
+
+    public SynthOptions withExpectRootfsHash(String hash) {
+        return new SynthOptions(runDir, baseDir, binaries, jailer, proxyPort, deploy,
+                Optional.of(hash), lockedRootfsHash, initrd, capabilitiesImage);
+    }
+
+    public SynthOptions withLockedRootfsHash(String hash) {
+        return new SynthOptions(runDir, baseDir, binaries, jailer, proxyPort, deploy,
+                expectRootfsHash, Optional.of(hash), initrd, capabilitiesImage);
+    }
+
+    public SynthOptions withInitrd(Path path) {
+        return new SynthOptions(runDir, baseDir, binaries, jailer, proxyPort, deploy,
+                expectRootfsHash, lockedRootfsHash, Optional.of(path), capabilitiesImage);
+    }
+
+    public SynthOptions withCapabilitiesImage(Path path) {
+        return new SynthOptions(runDir, baseDir, binaries, jailer, proxyPort, deploy,
+                expectRootfsHash, lockedRootfsHash, initrd, Optional.of(path));
+    }
+
+    /** A config path resolved against {@link #baseDir}, as a string for the hypervisor. */
+    public String resolve(String configPath) {
+        return baseDir.map(b -> b.resolve(configPath).normalize().toString()).orElse(configPath);
+    }
+}

@@ -1,0 +1,105 @@
+package dev.rtfs.microvm.vmm;
+
+import dev.rtfs.microvm.config.ConfigCheckResult;
+import dev.rtfs.microvm.config.diag.Diagnostic;
+import dev.rtfs.microvm.config.model.AgentConfig;
+import dev.rtfs.microvm.vmm.attest.AttestationVerifier;
+import dev.rtfs.microvm.vmm.attest.ImageMeasurer;
+import dev.rtfs.microvm.vmm.attest.Sha256ImageMeasurer;
+import dev.rtfs.microvm.vmm.cloudhypervisor.CloudHypervisorSpec;
+import dev.rtfs.microvm.vmm.cloudhypervisor.CloudHypervisorSynthesizer;
+import dev.rtfs.microvm.vmm.firecracker.FirecrackerSpec;
+import dev.rtfs.microvm.vmm.firecracker.FirecrackerSynthesizer;
+import dev.rtfs.microvm.vmm.qemu.AcceleratorProbe;
+import dev.rtfs.microvm.vmm.qemu.QemuSpec;
+import dev.rtfs.microvm.vmm.qemu.QemuSynthesizer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Function;
+
+/**
+ * Entry point of spec synthesis: config → blueprint → run-dir and (on deploy) attestation checks → target spec.
+ * Never throws for bad configs; every refusal is a {@link SynthResult.Refused} with positioned diagnostics.
+ */
+public final class VmSynthesizer {
+
+    private final AttestationVerifier attestation;
+    private final AcceleratorProbe accelerator;
+
+    public VmSynthesizer(ImageMeasurer measurer, AcceleratorProbe accelerator) {
+        this.attestation = new AttestationVerifier(Objects.requireNonNull(measurer));
+        this.accelerator = Objects.requireNonNull(accelerator);
+    }
+
+    /** Real sha256 measurement; QEMU under TCG (templates must not depend on the host). */
+    public static VmSynthesizer standard() {
+        return new VmSynthesizer(new Sha256ImageMeasurer(), AcceleratorProbe.tcg());
+    }
+
+    public SynthResult<FirecrackerSpec> firecracker(AgentConfig config, SynthOptions options) {
+        return run(config, options, Target.FIRECRACKER, vm -> FirecrackerSynthesizer.synthesize(vm, options));
+    }
+
+    public SynthResult<CloudHypervisorSpec> cloudHypervisor(AgentConfig config, SynthOptions options) {
+        return run(config, options, Target.CLOUD_HYPERVISOR, vm -> CloudHypervisorSynthesizer.synthesize(vm, options));
+    }
+
+    public SynthResult<QemuSpec> qemu(AgentConfig config, SynthOptions options) {
+        return run(config, options, Target.QEMU, vm -> QemuSynthesizer.synthesize(vm, options, accelerator.probe()));
+    }
+
+    /** The text {@code synth --target} prints (see {@link SpecRenderer}). */
+    public SynthResult<String> render(AgentConfig config, SynthOptions options, Target target) {
+        return switch (target) {
+            case FIRECRACKER -> firecracker(config, options).map(SpecRenderer::firecrackerConfig);
+            case FIRECRACKER_API -> firecracker(config, options).map(SpecRenderer::firecrackerApi);
+            case CLOUD_HYPERVISOR -> cloudHypervisor(config, options).map(SpecRenderer::cloudHypervisorBody);
+            case CLOUD_HYPERVISOR_CLI -> cloudHypervisor(config, options).map(s -> SpecRenderer.argv(s.cliArgv()));
+            case QEMU -> qemu(config, options).map(s -> SpecRenderer.argv(s.argv()));
+        };
+    }
+
+    /** As {@link #render(AgentConfig, SynthOptions, Target)}, refusing invalid configs with their own diagnostics. */
+    public SynthResult<String> render(ConfigCheckResult checked, SynthOptions options, Target target) {
+        if (!checked.valid() || checked.config().isEmpty()) {
+            return refusedWith(checked.diagnostics());
+        }
+        SynthResult<String> result = render(checked.config().get(), options, target);
+        // Keep the config's warnings next to synthesis's own.
+        List<Diagnostic> all = new ArrayList<>(checked.diagnostics());
+        all.addAll(result.diagnostics());
+        return switch (result) {
+            case SynthResult.Synthesized<String> s -> new SynthResult.Synthesized<>(s.spec(), all);
+            case SynthResult.Refused<String> r -> new SynthResult.Refused<>(all);
+        };
+    }
+
+    private static <S> SynthResult<S> refusedWith(List<Diagnostic> diagnostics) {
+        if (diagnostics.stream().noneMatch(Diagnostic::isError)) {
+            diagnostics = List.of(Diagnostic.error("CONFIG_NOT_AGENT_CONFIG", "",
+                    "the file does not evaluate to an agent config", "end the file with (agent.config …)",
+                    dev.rtfs.microvm.lang.Span.NONE));
+        }
+        return new SynthResult.Refused<>(diagnostics);
+    }
+
+    private <S> SynthResult<S> run(AgentConfig config, SynthOptions options, Target target, Function<VmBlueprint, S> build) {
+        BlueprintReader.Read read = BlueprintReader.read(config);
+        List<Diagnostic> out = new ArrayList<>(read.diagnostics());
+        if (read.blueprint().isEmpty()) {
+            return new SynthResult.Refused<>(out);
+        }
+        VmBlueprint vm = read.blueprint().get();
+        out.addAll(new RunDirLayout(options.runDir()).check(target, vm.vsockCid().isPresent()));
+        if (KernelCmdline.parse(vm.kernelCmdline()).hasKey("root")) {
+            out.add(Diagnostic.warning(SynthCodes.SYNTH_CMDLINE_ROOT, "microvm.kernel.cmdline",
+                    "root= in the kernel cmdline is ignored: the root device is the read-only :rootfs image",
+                    "remove root= from :cmdline", vm.cmdlineSpan()));
+        }
+        if (options.deploy()) {
+            out.addAll(attestation.verify(vm, options).diagnostics());
+        }
+        return SynthResult.of(out, () -> build.apply(vm));
+    }
+}

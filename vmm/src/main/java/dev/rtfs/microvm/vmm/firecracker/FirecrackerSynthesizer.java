@@ -1,0 +1,111 @@
+package dev.rtfs.microvm.vmm.firecracker;
+
+import dev.rtfs.microvm.vmm.DeviceNames;
+import dev.rtfs.microvm.vmm.KernelCmdline;
+import dev.rtfs.microvm.vmm.RunDirLayout;
+import dev.rtfs.microvm.vmm.SynthOptions;
+import dev.rtfs.microvm.vmm.VmBlueprint;
+import dev.rtfs.microvm.vmm.VmmJson;
+import dev.rtfs.microvm.vmm.api.ApiCall;
+import java.util.ArrayList;
+import java.util.List;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
+
+/** Pure: a {@link VmBlueprint} plus host options to a {@link FirecrackerSpec}. */
+public final class FirecrackerSynthesizer {
+
+    public static final String ROOT_DRIVE_ID = "rootfs";
+    public static final String CAPABILITIES_DRIVE_ID = "capabilities";
+    public static final String IFACE_ID = "eth0";
+
+    private FirecrackerSynthesizer() {}
+
+    /**
+     * Boot args: the config's cmdline without {@code root=} (Firecracker appends {@code root=/dev/vda ro} from
+     * the root drive itself), plus what the profile needs when not set: {@code reboot=k} so a guest reboot ends
+     * the VM, {@code panic=1}, {@code pci=off} (Firecracker has no PCI bus).
+     */
+    public static String bootArgs(VmBlueprint vm) {
+        return KernelCmdline.parse(vm.kernelCmdline()).without("root")
+                .withDefaults("reboot=k", "panic=1", "pci=off").toString();
+    }
+
+    public static FirecrackerSpec synthesize(VmBlueprint vm, SynthOptions options) {
+        RunDirLayout run = new RunDirLayout(options.runDir());
+        BootSource boot = new BootSource(options.resolve(vm.kernelImage()), bootArgs(vm),
+                options.initrd().map(Object::toString).orElse(null));
+
+        List<Drive> drives = new ArrayList<>();
+        drives.add(Drive.readOnly(ROOT_DRIVE_ID, options.resolve(vm.rootfsImage()), true));
+        if (vm.capabilitiesMount()) {
+            drives.add(Drive.readOnly(CAPABILITIES_DRIVE_ID, capabilitiesImage(vm, options), false));
+        }
+        List<NetworkInterface> nics = vm.nic().isPresent()
+                ? List.of(NetworkInterface.of(IFACE_ID, DeviceNames.tapName(vm.agentId()),
+                        DeviceNames.guestMac(vm.agentId())))
+                : List.of();
+        Vsock vsock = vm.vsockCid().isPresent()
+                ? Vsock.of(vm.vsockCid().getAsLong(), run.vsockSocket().toString())
+                : null;
+        FirecrackerConfig config = FirecrackerConfig.of(boot, drives, MachineConfig.of(vm.vcpus(), vm.memMib()),
+                nics, vsock, Logger.of(run.firecrackerLog().toString(), "Info"),
+                new Metrics(run.firecrackerMetrics().toString()));
+        return new FirecrackerSpec(config, apiCalls(config), jailerArgv(vm, options, run),
+                run.firecrackerApiSocket().toString());
+    }
+
+    /** The capability store drive: the explicit option, else {@code capabilities.img} next to the rootfs. */
+    public static String capabilitiesImage(VmBlueprint vm, SynthOptions options) {
+        return options.capabilitiesImage().map(Object::toString).orElseGet(() -> {
+            String rootfs = options.resolve(vm.rootfsImage());
+            int slash = rootfs.lastIndexOf('/');
+            return (slash < 0 ? "" : rootfs.substring(0, slash + 1)) + "capabilities.img";
+        });
+    }
+
+    /**
+     * The API-socket equivalent of the config file. Integration point: the supervisor sends these, in order,
+     * over HTTP/1.1 on the Unix socket {@code --api-sock} (see {@code dev.rtfs.microvm.vmm.api.UnixSocketHttpClient});
+     * each must answer 204, any other status aborts the launch with Firecracker's {@code fault_message}.
+     */
+    public static List<ApiCall> apiCalls(FirecrackerConfig config) {
+        List<ApiCall> calls = new ArrayList<>();
+        if (config.machineConfig() != null) calls.add(ApiCall.put("/machine-config", VmmJson.tree(config.machineConfig())));
+        calls.add(ApiCall.put("/boot-source", VmmJson.tree(config.bootSource())));
+        for (Drive d : config.drives()) {
+            calls.add(ApiCall.put("/drives/" + d.driveId(), VmmJson.tree(d)));
+        }
+        if (config.networkInterfaces() != null) {
+            for (NetworkInterface n : config.networkInterfaces()) {
+                calls.add(ApiCall.put("/network-interfaces/" + n.ifaceId(), VmmJson.tree(n)));
+            }
+        }
+        if (config.vsock() != null) calls.add(ApiCall.put("/vsock", VmmJson.tree(config.vsock())));
+        if (config.logger() != null) calls.add(ApiCall.put("/logger", VmmJson.tree(config.logger())));
+        if (config.metrics() != null) calls.add(ApiCall.put("/metrics", VmmJson.tree(config.metrics())));
+        ObjectNode start = JsonNodeFactory.instance.objectNode().put("action_type", "InstanceStart");
+        calls.add(ApiCall.put("/actions", start));
+        return calls;
+    }
+
+    /**
+     * Jailer argv. {@code --netns} puts the VM (and so its tap) in the egress proxy's namespace: the guest's
+     * only way out is the proxy. Integration point: the supervisor stages kernel and images into the chroot
+     * ({@code <chroot-base>/firecracker/<id>/root}) and then configures the VM over the API socket, whose path
+     * is relative to that chroot.
+     */
+    public static List<String> jailerArgv(VmBlueprint vm, SynthOptions options, RunDirLayout run) {
+        List<String> argv = new ArrayList<>(List.of(
+                options.binaries().jailer(),
+                "--id", DeviceNames.jailerId(vm.agentId()),
+                "--exec-file", options.binaries().firecracker(),
+                "--uid", Integer.toString(options.jailer().uid()),
+                "--gid", Integer.toString(options.jailer().gid()),
+                "--chroot-base-dir", options.jailer().chrootBaseDir()));
+        vm.nic().filter(n -> !n.proxyNs().isEmpty())
+                .ifPresent(n -> argv.addAll(List.of("--netns", "/var/run/netns/" + n.proxyNs())));
+        argv.addAll(List.of("--", "--api-sock", run.firecrackerApiSocket().getFileName().toString()));
+        return argv;
+    }
+}

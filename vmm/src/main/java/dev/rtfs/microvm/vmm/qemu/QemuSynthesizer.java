@@ -1,0 +1,86 @@
+package dev.rtfs.microvm.vmm.qemu;
+
+import dev.rtfs.microvm.vmm.KernelCmdline;
+import dev.rtfs.microvm.vmm.RunDirLayout;
+import dev.rtfs.microvm.vmm.SynthOptions;
+import dev.rtfs.microvm.vmm.VmBlueprint;
+import dev.rtfs.microvm.vmm.firecracker.FirecrackerSynthesizer;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Pure: a {@link VmBlueprint}, host options and the probed accelerator to the QEMU microvm argv of DESIGN §7. */
+public final class QemuSynthesizer {
+
+    /** Where the guest reaches its egress proxy; user networking forwards it to 127.0.0.1:proxyPort. */
+    public static final String GUEST_PROXY_ADDRESS = "10.0.2.100";
+    public static final int GUEST_PROXY_PORT = 3128;
+    /** Name of the virtio-serial port; the guest sees it as /dev/vport*p1 and /sys/class/virtio-ports/.../name. */
+    public static final String CONTROL_PORT_NAME = "ctl0";
+
+    private QemuSynthesizer() {}
+
+    /**
+     * The config's cmdline plus serial console, {@code panic=-1 reboot=t} (a panic or reboot ends QEMU because of
+     * {@code -no-reboot}), and under TCG {@code tsc_early_khz=2000000}: without it the guest hangs in TSC
+     * calibration when the host is busy. Without an initramfs the root is mounted by the kernel: RO /dev/vda.
+     */
+    public static String cmdline(VmBlueprint vm, Accelerator accel, boolean initramfs) {
+        KernelCmdline c = KernelCmdline.parse(vm.kernelCmdline()).without("root")
+                .withDefaults("console=ttyS0", "quiet", "panic=-1", "reboot=t");
+        if (accel == Accelerator.TCG) c = c.withRequiredFirst("tsc_early_khz=2000000");
+        if (!initramfs) c = c.withRequiredFirst("root=/dev/vda", "ro");
+        return c.toString();
+    }
+
+    public static QemuSpec synthesize(VmBlueprint vm, SynthOptions options, Accelerator accel) {
+        return synthesize(vm, options, accel, ControlChannelMode.CLIENT);
+    }
+
+    public static QemuSpec synthesize(VmBlueprint vm, SynthOptions options, Accelerator accel, ControlChannelMode mode) {
+        RunDirLayout run = new RunDirLayout(options.runDir());
+        List<String> a = new ArrayList<>(List.of(
+                options.binaries().qemu(),
+                "-M", "microvm,x-option-roms=off,rtc=on",
+                "-accel", accel.qemuName(),
+                "-m", Integer.toString(vm.memMib()),
+                "-smp", Integer.toString(vm.vcpus()),
+                "-nodefaults", "-no-user-config", "-nographic", "-no-reboot",
+                "-serial", "stdio",
+                "-kernel", options.resolve(vm.kernelImage())));
+        options.initrd().ifPresent(i -> a.addAll(List.of("-initrd", i.toString())));
+        a.addAll(List.of("-append", cmdline(vm, accel, options.initrd().isPresent())));
+
+        // RO virtio-blk: the guest sees writes fail with "Read-only file system".
+        a.addAll(List.of(
+                "-drive", "id=root,file=" + qemuPath(options.resolve(vm.rootfsImage())) + ",format=raw,if=none,readonly=on",
+                "-device", "virtio-blk-device,drive=root"));
+        if (vm.capabilitiesMount()) {
+            a.addAll(List.of(
+                    "-drive", "id=caps,file=" + qemuPath(FirecrackerSynthesizer.capabilitiesImage(vm, options))
+                            + ",format=raw,if=none,readonly=on",
+                    "-device", "virtio-blk-device,drive=caps"));
+        }
+        // restrict=on: no route to the host or the outside; the guestfwd to the proxy is the only way out.
+        if (vm.nic().isPresent()) {
+            a.addAll(List.of(
+                    "-netdev", "user,id=n0,restrict=on,guestfwd=tcp:" + GUEST_PROXY_ADDRESS + ":" + GUEST_PROXY_PORT
+                            + "-tcp:127.0.0.1:" + options.proxyPort(),
+                    "-device", "virtio-net-device,netdev=n0"));
+        }
+        String control = run.qemuControlSocket().toString();
+        String chardev = "socket,id=ctl,path=" + qemuPath(control)
+                + (mode == ControlChannelMode.CLIENT ? ",reconnect=1" : ",server=on,wait=off");
+        a.addAll(List.of(
+                "-chardev", chardev,
+                "-device", "virtio-serial-device",
+                "-device", "virtserialport,chardev=ctl,name=" + CONTROL_PORT_NAME));
+        String qmp = run.qemuQmpSocket().toString();
+        a.addAll(List.of("-qmp", "unix:" + qemuPath(qmp) + ",server=on,wait=off"));
+        return new QemuSpec(a, accel, control, qmp);
+    }
+
+    /** QEMU option values separate fields with ','; a literal comma is written twice. */
+    static String qemuPath(String path) {
+        return path.replace(",", ",,");
+    }
+}

@@ -1,0 +1,175 @@
+package dev.rtfs.microvm.vmm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.rtfs.microvm.config.diag.Diagnostic;
+import dev.rtfs.microvm.config.model.MountMode;
+import dev.rtfs.microvm.vmm.api.ApiCall;
+import dev.rtfs.microvm.vmm.cloudhypervisor.CloudHypervisorSpec;
+import dev.rtfs.microvm.vmm.firecracker.Drive;
+import dev.rtfs.microvm.vmm.firecracker.FirecrackerSpec;
+import dev.rtfs.microvm.vmm.qemu.Accelerator;
+import dev.rtfs.microvm.vmm.qemu.QemuSpec;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The §7 rules, one by one, on the synthesized specs. */
+class SynthesisRulesTest {
+
+    private static final Path RUN = Path.of("/run/rtfs/agent.demo");
+    private final VmSynthesizer synth = VmSynthesizer.standard();
+
+    private FirecrackerSpec firecracker(TestConfigs c) {
+        return spec(synth.firecracker(c.build(), SynthOptions.defaults(RUN)));
+    }
+
+    private static <S> S spec(SynthResult<S> r) {
+        assertThat(r).as(r.diagnostics().toString()).isInstanceOf(SynthResult.Synthesized.class);
+        return ((SynthResult.Synthesized<S>) r).spec();
+    }
+
+    private static List<String> codes(SynthResult<?> r) {
+        assertThat(r).isInstanceOf(SynthResult.Refused.class);
+        return r.diagnostics().stream().map(Diagnostic::code).toList();
+    }
+
+    @Test
+    void firecrackerNeverGetsRootAndKeepsTheConfigCmdline() {
+        TestConfigs c = TestConfigs.example();
+        c.cmdline = "console=ttyS0 root=/dev/sda rw quiet";
+        SynthResult<FirecrackerSpec> r = synth.firecracker(c.build(), SynthOptions.defaults(RUN));
+        String bootArgs = spec(r).config().bootSource().bootArgs();
+        assertThat(bootArgs).doesNotContain("root=").startsWith("console=ttyS0").contains("reboot=k", "panic=1", "pci=off");
+        assertThat(r.diagnostics()).extracting(Diagnostic::code).containsExactly(SynthCodes.SYNTH_CMDLINE_ROOT);
+        assertThat(r.diagnostics().getFirst().span().line()).isEqualTo(12);
+    }
+
+    @Test
+    void drivesAreReadOnlyWithOneRootAndTheCapabilityStoreOnlyWhenMounted() {
+        List<Drive> drives = firecracker(TestConfigs.example()).config().drives();
+        assertThat(drives).extracting(Drive::driveId).containsExactly("rootfs", "capabilities");
+        assertThat(drives).allMatch(d -> Boolean.TRUE.equals(d.isReadOnly()));
+        assertThat(drives).filteredOn(Drive::isRootDevice).hasSize(1);
+        assertThat(drives).allMatch(d -> DeviceNames.FIRECRACKER_ID.matcher(d.driveId()).matches());
+
+        TestConfigs noCaps = TestConfigs.example();
+        noCaps.capsMount = null;
+        assertThat(firecracker(noCaps).config().drives()).extracting(Drive::driveId).containsExactly("rootfs");
+    }
+
+    @Test
+    void machineConfigHasSmtOffAndTheConfiguredResources() {
+        TestConfigs c = TestConfigs.example();
+        c.vcpus = 2L;
+        c.memMb = 512L;
+        var m = firecracker(c).config().machineConfig();
+        assertThat(m.vcpuCount()).isEqualTo(2);
+        assertThat(m.memSizeMib()).isEqualTo(512);
+        assertThat(m.smt()).isFalse();
+    }
+
+    @Test
+    void nicOnlyWhenEnabled() {
+        assertThat(firecracker(TestConfigs.example()).config().networkInterfaces()).hasSize(1);
+        FirecrackerSpec air = firecracker(TestConfigs.airGapped());
+        assertThat(air.config().networkInterfaces()).isNull();
+        assertThat(VmmJson.tree(air.config()).has("network-interfaces")).isFalse();
+        assertThat(air.apiCalls()).extracting(ApiCall::path).noneMatch(p -> p.startsWith("/network-interfaces"));
+        assertThat(air.jailerArgv()).doesNotContain("--netns");
+
+        CloudHypervisorSpec ch = spec(synth.cloudHypervisor(TestConfigs.airGapped().build(), SynthOptions.defaults(RUN)));
+        assertThat(ch.vmConfig().net()).isNull();
+        assertThat(ch.cliArgv()).doesNotContain("--net").first().isEqualTo("cloud-hypervisor");
+        QemuSpec q = spec(synth.qemu(TestConfigs.airGapped().build(), SynthOptions.defaults(RUN)));
+        assertThat(String.join(" ", q.argv())).doesNotContain("-netdev", "virtio-net");
+    }
+
+    @Test
+    void apiSequenceEndsWithASingleInstanceStartAndJailerJoinsTheProxyNamespace() {
+        FirecrackerSpec fc = firecracker(TestConfigs.example());
+        assertThat(fc.apiCalls()).extracting(ApiCall::path).containsExactly("/machine-config", "/boot-source",
+                "/drives/rootfs", "/drives/capabilities", "/network-interfaces/eth0", "/vsock", "/logger", "/metrics",
+                "/actions");
+        assertThat(fc.apiCalls()).allMatch(c -> c.method().equals("PUT"));
+        assertThat(fc.apiCalls().getLast().body().get("action_type").asString()).isEqualTo("InstanceStart");
+        assertThat(fc.jailerArgv()).containsSubsequence("--netns", "/var/run/netns/egress-proxy-ns");
+        // Bodies equal the config-file objects: the two forms describe one VM.
+        assertThat(fc.apiCalls().get(1).body()).isEqualTo(VmmJson.tree(fc.config().bootSource()));
+    }
+
+    @Test
+    void vsockAndLogsLiveInTheRunDir() {
+        FirecrackerSpec fc = firecracker(TestConfigs.example());
+        assertThat(fc.config().vsock().udsPath()).startsWith(RUN + "/");
+        assertThat(fc.config().vsock().guestCid()).isEqualTo(3);
+        assertThat(fc.config().logger().logPath()).startsWith(RUN + "/");
+        assertThat(fc.config().metrics().metricsPath()).startsWith(RUN + "/");
+    }
+
+    @Test
+    void cloudHypervisorWritesRootItselfAndMemoryInBytes() {
+        CloudHypervisorSpec ch = spec(synth.cloudHypervisor(TestConfigs.example().build(), SynthOptions.defaults(RUN)));
+        assertThat(ch.vmConfig().payload().cmdline()).startsWith("root=/dev/vda ro ");
+        assertThat(ch.vmConfig().memory().size()).isEqualTo(256L * 1024 * 1024);
+        assertThat(ch.vmConfig().disks()).allMatch(d -> d.readonly());
+        assertThat(ch.cliArgv()).containsSubsequence("ip", "netns", "exec", "egress-proxy-ns", "cloud-hypervisor");
+        assertThat(ch.apiCalls()).extracting(ApiCall::path).containsExactly("/api/v1/vm.create", "/api/v1/vm.boot");
+    }
+
+    @Test
+    void qemuUsesTcgWithTheTscFixAndOnlyTheProxyRouteOut() {
+        SynthOptions o = SynthOptions.defaults(RUN).withProxyPort(18001).withInitrd(Path.of("/img/initrd.cpio"));
+        QemuSpec q = spec(synth.qemu(TestConfigs.example().build(), o));
+        String argv = String.join(" ", q.argv());
+        assertThat(q.accelerator()).isEqualTo(Accelerator.TCG);
+        assertThat(q.argv()).containsSubsequence("-accel", "tcg").contains("-no-reboot", "-nodefaults");
+        assertThat(argv).contains("tsc_early_khz=2000000")
+                .contains("restrict=on,guestfwd=tcp:10.0.2.100:3128-tcp:127.0.0.1:18001")
+                .contains("file=images/agent-rootfs.img,format=raw,if=none,readonly=on")
+                .contains("-chardev socket,id=ctl,path=" + RUN + "/control.sock,reconnect=1")
+                .contains("-qmp unix:" + RUN + "/qmp.sock,server=on,wait=off")
+                .doesNotContain("root=");
+
+        VmSynthesizer kvm = new VmSynthesizer(p -> "sha256:x", () -> Accelerator.KVM);
+        QemuSpec k = spec(kvm.qemu(TestConfigs.example().build(), o));
+        assertThat(k.argv()).containsSubsequence("-accel", "kvm");
+        assertThat(String.join(" ", k.argv())).doesNotContain("tsc_early_khz");
+    }
+
+    @Test
+    void runDirsThatBreakTheSocketLimitAreRefusedClearly() {
+        // vsock.sock + "_4294967295" is the longest socket path; find the longest run dir that still fits.
+        String suffix = "/vsock.sock" + "_4294967295";
+        int fit = RunDirLayout.MAX_SOCKET_PATH_BYTES - suffix.getBytes(StandardCharsets.UTF_8).length;
+        Path ok = Path.of("/" + "d".repeat(fit - 1));
+        Path tooLong = Path.of("/" + "d".repeat(fit));
+        assertThat(synth.firecracker(TestConfigs.example().build(), SynthOptions.defaults(ok)))
+                .isInstanceOf(SynthResult.Synthesized.class);
+        SynthResult<FirecrackerSpec> refused = synth.firecracker(TestConfigs.example().build(), SynthOptions.defaults(tooLong));
+        assertThat(codes(refused)).contains(SynthCodes.SYNTH_SOCKET_PATH_TOO_LONG);
+        assertThat(refused.diagnostics().getFirst().message()).contains("108 bytes", "107");
+        assertThat(codes(synth.firecracker(TestConfigs.example().build(), SynthOptions.defaults(Path.of("rel/run")))))
+                .containsExactly(SynthCodes.SYNTH_RUN_DIR);
+    }
+
+    @Test
+    void invalidMicrovmFieldsGiveDiagnosticsNotPartialSpecs() {
+        TestConfigs rw = TestConfigs.example();
+        rw.ro = false;
+        assertThat(codes(synth.firecracker(rw.build(), SynthOptions.defaults(RUN)))).containsExactly("MICROVM_ROOTFS_RW");
+
+        TestConfigs broken = TestConfigs.example();
+        broken.kernelImage = null;
+        broken.vcpus = 0L;
+        broken.cid = 2L;
+        broken.capsMount = MountMode.RW;
+        SynthResult<QemuSpec> r = synth.qemu(broken.build(), SynthOptions.defaults(RUN));
+        assertThat(codes(r)).containsExactlyInAnyOrder("CONFIG_REQUIRED", "MICROVM_VCPUS", "MICROVM_VSOCK_CID",
+                "MICROVM_CAPS_MOUNT_RO");
+        Diagnostic vcpus = r.diagnostics().stream().filter(d -> d.code().equals("MICROVM_VCPUS")).findFirst().orElseThrow();
+        assertThat(vcpus.path()).isEqualTo("microvm.resources.vcpus");
+        assertThat(vcpus.span().line()).isEqualTo(17);
+    }
+}
