@@ -62,11 +62,11 @@ public final class Admission {
         for (StepEffects.Unit unit : effects.units()) {
             Effect e = unit.effect();
             String path = step.path() + ".effects." + e.kind().keyword();
-            String what = unit.inferredFrom().isEmpty() ? "declared" : "inferred from (call :" + unit.inferredFrom() + " …)";
+            String what = unit.inferredFrom().isEmpty() ? "the declared :" + e.kind().keyword() + " effect"
+                    : "the :" + e.kind().keyword() + " effect inferred from (call :" + unit.inferredFrom() + " …)";
             if (!envelope.allows(e)) {
                 out.add(error(AdmissionCode.ADMISSION_EFFECT_NOT_IN_PLAN, path,
-                        "step \"" + step.name() + "\": the :" + e.kind().keyword() + " effect " + what
-                                + " is not within the plan's :effects",
+                        "step \"" + step.name() + "\": " + what + " is not within the plan's :effects",
                         envelope.has(e.kind()) ? "widen the plan's :" + e.kind().keyword() + " item or narrow the step's"
                                 : "add a :" + e.kind().keyword() + " item to the plan's :effects",
                         unit.span()));
@@ -112,7 +112,7 @@ public final class Admission {
         }
         if (n.domains().unconstrained()) {
             out.add(error(AdmissionCode.ADMISSION_DOMAIN_DENIED, path + ".domains",
-                    "step \"" + step.name() + "\": the :network effect " + what + " names no :domains, so it would reach any host",
+                    "step \"" + step.name() + "\": " + what + " names no :domains, so it would reach any host",
                     "list the hosts: [:network {:domains [\"" + policy.allowDomains().stream().findFirst().orElse("example.com")
                             + "\"]}]", at));
             return;

@@ -161,7 +161,7 @@ public final class EffectSyntax {
         };
         if (m == null) return Parsed.bad("an HTTP method keyword like :GET");
         String upper = m.toUpperCase(Locale.ROOT);
-        return METHODS.contains(upper) ? Parsed.ok(upper) : Parsed.bad("one of " + String.join(" ", METHODS.stream().sorted().toList()));
+        return METHODS.contains(upper) ? Parsed.ok(upper) : Parsed.bad("an HTTP method: one of " + String.join(" ", METHODS.stream().sorted().toList()));
     }
 
     private static Parsed<Integer> port(Value v) {

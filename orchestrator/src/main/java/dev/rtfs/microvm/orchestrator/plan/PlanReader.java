@@ -106,8 +106,9 @@ public final class PlanReader {
                 if (program != null) out.add(shape("plan.program", "the plan has more than one :program", key.span()));
                 else program = args.get(i + 1);
             } else {
-                out.add(shape("plan", "unknown plan argument " + describe(key),
-                        "a plan takes :program; write :effects, :resources and :determinism as metadata ^{...} before :program",
+                String hint = key instanceof KeywordValue k ? Suggestions.didYouMean(k.name(), List.of("program"), ":") : "";
+                out.add(shape("plan", "unknown plan argument " + describe(key), (hint.isEmpty() ? "" : hint + " ")
+                        + "a plan takes :program; write :effects, :resources and :determinism as metadata ^{...} before :program",
                         key.span()));
             }
         }
