@@ -1,0 +1,126 @@
+package dev.rtfs.microvm.control.chain;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.PublicKey;
+import java.util.List;
+import java.util.function.Consumer;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Checks a chain directory (all segments from seq 1) or one segment file: every record valid on its own, seqs
+ * contiguous, every {@code prev} equal to the previous hash, segment names matching their first record, anchors
+ * consistent (and signed by {@code anchorKey} when one is given). Stops at, and names, the first bad record.
+ */
+public final class ChainVerifier {
+
+    private ChainVerifier() {}
+
+    public static VerifyReport verify(Path fileOrDir, PublicKey anchorKey) throws IOException {
+        return verify(fileOrDir, anchorKey, r -> { });
+    }
+
+    /** As {@link #verify(Path, PublicKey)}, handing each good record to {@code sink} in order. */
+    public static VerifyReport verify(Path fileOrDir, PublicKey anchorKey, Consumer<ChainRecord> sink)
+            throws IOException {
+        Walk walk = new Walk(anchorKey, sink);
+        if (Files.isDirectory(fileOrDir)) {
+            List<Segments.Segment> segments = Segments.list(fileOrDir);
+            walk.walker = new ChainWalker(1, RecordFormat.GENESIS);
+            for (Segments.Segment seg : segments) {
+                if (seg.firstSeq() != walk.walker.expectedSeq()) {
+                    return new VerifyReport.Invalid(walk.walker.expectedSeq(), seg.path(), 0,
+                            "segment " + seg.path().getFileName() + " starts at seq " + seg.firstSeq() + " but seq "
+                                    + walk.walker.expectedSeq() + " is next (segment missing or misnamed)", walk.records);
+                }
+                VerifyReport.Invalid bad = walk.file(seg.path());
+                if (bad != null) return bad;
+            }
+            return walk.valid(segments.size());
+        }
+        if (!Files.isRegularFile(fileOrDir)) throw new IOException(fileOrDir + ": no such file or directory");
+        long named = Segments.firstSeq(fileOrDir);
+        walk.walker = named == 1 ? new ChainWalker(1, RecordFormat.GENESIS) : new ChainWalker(named, null);
+        VerifyReport.Invalid bad = walk.file(fileOrDir);
+        return bad != null ? bad : walk.valid(1);
+    }
+
+    private static final class Walk {
+        private final PublicKey anchorKey;
+        private final Consumer<ChainRecord> sink;
+        ChainWalker walker;
+        long records;
+        long firstSeq = -1;
+        long headSeq;
+        String headHash = RecordFormat.GENESIS;
+        int anchors;
+        int anchorsVerified;
+
+        Walk(PublicKey anchorKey, Consumer<ChainRecord> sink) {
+            this.anchorKey = anchorKey;
+            this.sink = sink;
+        }
+
+        VerifyReport.Invalid file(Path file) throws IOException {
+            try (SegmentLines lines = new SegmentLines(file)) {
+                SegmentLines.Line line;
+                while ((line = lines.next()) != null) {
+                    String defect = null;
+                    if (!line.terminated()) defect = "torn record (no newline at end of file)";
+                    else if (line.bytes() == null) defect = "line longer than " + RecordFormat.MAX_RECORD_BYTES + " bytes";
+                    else {
+                        try {
+                            ChainRecord r = walker.next(line.bytes());
+                            checkAnchor(r);
+                            if (firstSeq < 0) firstSeq = r.seq();
+                            records++;
+                            headSeq = r.seq();
+                            headHash = r.hash();
+                            sink.accept(r);
+                        } catch (RecordDefect e) {
+                            defect = e.getMessage();
+                        }
+                    }
+                    if (defect != null) {
+                        return new VerifyReport.Invalid(Math.max(0, walker.expectedSeq()), file, line.offset(), defect,
+                                records);
+                    }
+                }
+            }
+            return null;
+        }
+
+        private void checkAnchor(ChainRecord r) throws RecordDefect {
+            if (!AnchorSigner.KIND.equals(r.kind()) || r.agentId() != null) return;
+            JsonNode d = r.data();
+            JsonNode seq = d.get("anchored_seq");
+            JsonNode hash = d.get("anchored_hash");
+            JsonNode sig = d.get("signature");
+            JsonNode keyId = d.get("key_id");
+            if (seq == null || !seq.canConvertToLong() || hash == null || !hash.isString() || sig == null
+                    || !sig.isString() || keyId == null || !keyId.isString()) {
+                throw new RecordDefect("anchor record without anchored_seq, anchored_hash, key_id and signature");
+            }
+            if (seq.longValue() != r.seq() - 1 || !hash.stringValue().equals(r.prev())) {
+                throw new RecordDefect("anchor does not pin the record before it");
+            }
+            anchors++;
+            if (anchorKey != null) {
+                if (!AnchorSigner.keyId(anchorKey).equals(keyId.stringValue())) {
+                    throw new RecordDefect("anchor signed by key " + keyId.stringValue() + ", not by the given key "
+                            + AnchorSigner.keyId(anchorKey));
+                }
+                if (!AnchorSigner.verify(anchorKey, seq.longValue(), hash.stringValue(), sig.stringValue())) {
+                    throw new RecordDefect("anchor signature does not verify");
+                }
+                anchorsVerified++;
+            }
+        }
+
+        VerifyReport.Valid valid(int segments) {
+            return new VerifyReport.Valid(records, Math.max(firstSeq, 0), headSeq, headHash, segments, anchors,
+                    anchorsVerified);
+        }
+    }
+}
