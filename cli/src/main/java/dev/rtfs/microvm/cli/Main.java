@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
         subcommands = {
             CommandLine.HelpCommand.class,
             CompletionCommand.class,
+            ExpandCommand.class,
             // Subcommands: one line each, keep alphabetical.
         })
 public final class Main {

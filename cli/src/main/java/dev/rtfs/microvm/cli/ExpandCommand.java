@@ -1,0 +1,68 @@
+package dev.rtfs.microvm.cli;
+
+import dev.rtfs.microvm.lang.Rtfs;
+import dev.rtfs.microvm.lang.RtfsException;
+import dev.rtfs.microvm.lang.RtfsPrinter;
+import dev.rtfs.microvm.lang.SourceFile;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code rtfs-microvm expand FILE [--load FILE]...}: evaluates FILE (after the --load files) and prints the
+ * value of its last form as pretty RTFS, e.g. a profile-macro call expanded into the full agent.config.
+ * Kept light on purpose (no JSON, no networking classes): it is on scripted paths where start-up counts.
+ */
+@Command(name = "expand", mixinStandardHelpOptions = true, description = "Evaluate an RTFS file and print its value (e.g. an expanded agent.config).")
+final class ExpandCommand implements Callable<Integer> {
+
+    @Spec CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "FILE", description = "RTFS file to evaluate; its last form is printed.")
+    String file;
+
+    @Option(names = "--load", paramLabel = "FILE",
+            description = "RTFS file evaluated first for its definitions (e.g. profile macros); repeatable.")
+    List<String> loads = new ArrayList<>();
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        Map<String, SourceFile> sources = new HashMap<>();
+        List<SourceFile> loaded = new ArrayList<>();
+        SourceFile main;
+        try {
+            for (String load : loads) loaded.add(remember(sources, CliIo.read(load)));
+            main = remember(sources, CliIo.read(file));
+        } catch (CliIo.UnreadableFile e) {
+            err.println("error: " + e.getMessage());
+            return Main.USAGE;
+        } catch (CliIo.InvalidUtf8 e) {
+            sources.put(e.source.name(), e.source);
+            CliIo.printError(err, e.error, sources);
+            return Main.FAILED;
+        }
+        try {
+            out.println(RtfsPrinter.pretty(Rtfs.evaluate(loaded, main)));
+            out.flush();
+            return Main.OK;
+        } catch (RtfsException e) {
+            CliIo.printError(err, e, sources);
+            return Main.FAILED;
+        }
+    }
+
+    private static SourceFile remember(Map<String, SourceFile> sources, SourceFile f) {
+        sources.put(f.name(), f);
+        return f;
+    }
+}
