@@ -62,7 +62,7 @@ public final class HostNormalizer {
             }
             for (int i = 0; i < label.length(); i++) {
                 char c = label.charAt(i);
-                boolean ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+                boolean ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
                 if (!ok) {
                     return new NormalizedHost.Invalid(raw, "character '" + c + "' not allowed in host name");
                 }

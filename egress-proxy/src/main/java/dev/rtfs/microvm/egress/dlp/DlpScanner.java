@@ -1,0 +1,92 @@
+package dev.rtfs.microvm.egress.dlp;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Built-in DLP patterns of DESIGN §8 over plaintext request data: cloud keys (AWS access key ids, Google API
+ * keys, GitHub and Slack tokens), PEM private key blocks, bearer tokens, card numbers that pass Luhn, and email
+ * addresses. Text is handled as ISO-8859-1 so every byte survives redaction unchanged except the matches.
+ */
+public final class DlpScanner {
+
+    private record Rule(String kind, Pattern pattern, boolean luhn) {}
+
+    private static final List<Rule> RULES = List.of(
+            new Rule("private-key", Pattern.compile(
+                    "-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----[\\s\\S]*?(?:-----END (?:[A-Z0-9]+ )*PRIVATE KEY-----|\\z)"), false),
+            new Rule("aws-access-key", Pattern.compile("(?<![A-Z0-9])(?:AKIA|ASIA|ABIA|ACCA|A3T[A-Z0-9])[A-Z0-9]{16}(?![A-Z0-9])"), false),
+            new Rule("google-api-key", Pattern.compile("(?<![A-Za-z0-9_-])AIza[0-9A-Za-z_-]{35}(?![A-Za-z0-9_-])"), false),
+            new Rule("github-token", Pattern.compile("(?<![A-Za-z0-9_])gh[pousr]_[A-Za-z0-9]{36,255}(?![A-Za-z0-9_])"), false),
+            new Rule("slack-token", Pattern.compile("(?<![A-Za-z0-9-])xox[abprs]-[A-Za-z0-9-]{10,}"), false),
+            new Rule("bearer-token", Pattern.compile("(?i)(?<![A-Za-z0-9])bearer\\s+[A-Za-z0-9._~+/-]{16,}=*"), false),
+            new Rule("card-number", Pattern.compile("(?<![0-9])(?:[0-9][ -]?){12,18}[0-9](?![0-9])"), true),
+            new Rule("email", Pattern.compile("(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\\.[A-Za-z0-9-]{1,63})*\\.[A-Za-z]{2,24}(?![A-Za-z])"), false));
+
+    private DlpScanner() {}
+
+    /** What a scan found and the text with every finding replaced by {@code [REDACTED:kind]}. */
+    public record Result(Set<String> kinds, String redacted) {
+        public boolean clean() {
+            return kinds.isEmpty();
+        }
+    }
+
+    public static Result scan(String text) {
+        Set<String> kinds = new LinkedHashSet<>();
+        String current = text;
+        for (Rule rule : RULES) {
+            Matcher m = rule.pattern().matcher(current);
+            StringBuilder out = null;
+            int last = 0;
+            while (m.find()) {
+                if (rule.luhn() && !luhnValid(m.group())) {
+                    continue;
+                }
+                kinds.add(rule.kind());
+                if (out == null) {
+                    out = new StringBuilder(current.length());
+                }
+                out.append(current, last, m.start()).append("[REDACTED:").append(rule.kind()).append(']');
+                last = m.end();
+            }
+            if (out != null) {
+                out.append(current, last, current.length());
+                current = out.toString();
+            }
+        }
+        return new Result(kinds, current);
+    }
+
+    /** Luhn check over the digits of {@code s}, ignoring separators; 13 to 19 digits. */
+    public static boolean luhnValid(String s) {
+        List<Integer> digits = new ArrayList<>();
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c >= '0' && c <= '9') {
+                digits.add(c - '0');
+            }
+        }
+        if (digits.size() < 13 || digits.size() > 19) {
+            return false;
+        }
+        int sum = 0;
+        boolean dbl = false;
+        for (int i = digits.size() - 1; i >= 0; i--) {
+            int d = digits.get(i);
+            if (dbl) {
+                d *= 2;
+                if (d > 9) {
+                    d -= 9;
+                }
+            }
+            sum += d;
+            dbl = !dbl;
+        }
+        return sum % 10 == 0;
+    }
+}

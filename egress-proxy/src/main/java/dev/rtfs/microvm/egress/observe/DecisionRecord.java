@@ -1,0 +1,34 @@
+package dev.rtfs.microvm.egress.observe;
+
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * One record per proxied request or tunnel (DESIGN §8): who asked (agent, step), what (method or CONNECT, host,
+ * port, the pinned address), the verdict (outcome ALLOW/DENY/REPORT, reason code, HTTP status) and what it cost
+ * (bytes from the client upstream, bytes back to the client, duration).
+ */
+public record DecisionRecord(
+        Instant at,
+        String agentId,
+        Optional<String> step,
+        String method,
+        String host,
+        int port,
+        Optional<String> address,
+        String outcome,
+        String reason,
+        int status,
+        String detail,
+        long bytesIn,
+        long bytesOut,
+        long durationMillis) {
+
+    /** A single {@code key=value} line for logs. */
+    public String toLogLine() {
+        return "egress agent=" + agentId + " step=" + step.orElse("-") + " method=" + method + " host=" + host
+                + " port=" + port + " address=" + address.orElse("-") + " decision=" + outcome + " reason=" + reason
+                + " status=" + status + " bytes_in=" + bytesIn + " bytes_out=" + bytesOut + " duration_ms="
+                + durationMillis + (detail.isEmpty() ? "" : " detail=\"" + detail.replace("\"", "'") + "\"");
+    }
+}

@@ -1,0 +1,911 @@
+package dev.rtfs.microvm.egress.server;
+
+import dev.rtfs.microvm.egress.acl.DlpMode;
+import dev.rtfs.microvm.egress.acl.EnforcementMode;
+import dev.rtfs.microvm.egress.decision.Decision;
+import dev.rtfs.microvm.egress.decision.EffectiveRules;
+import dev.rtfs.microvm.egress.decision.Outcome;
+import dev.rtfs.microvm.egress.decision.PolicyEngine;
+import dev.rtfs.microvm.egress.decision.Reason;
+import dev.rtfs.microvm.egress.decision.RequestTarget;
+import dev.rtfs.microvm.egress.decision.TargetParser;
+import dev.rtfs.microvm.egress.dlp.DlpScanner;
+import dev.rtfs.microvm.egress.net.HostNormalizer;
+import dev.rtfs.microvm.egress.net.NormalizedHost;
+import dev.rtfs.microvm.egress.observe.DecisionRecord;
+import dev.rtfs.microvm.egress.tls.ClientHelloParser;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.CompositeByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One client connection on an agent's listener. A small state machine: read a request head (under the header
+ * timeout), read a bounded body, decide off the event loop (one DNS lookup), dial the pinned address, stream the
+ * response back with backpressure; or, for CONNECT, answer 200, read the ClientHello, check its SNI, dial and
+ * splice. Every refusal answers with a status and {@code X-Egress-Denied} and closes; every request ends in
+ * exactly one {@link DecisionRecord}.
+ */
+final class FrontendHandler extends ChannelInboundHandlerAdapter {
+
+    static final String DENIED_HEADER = "X-Egress-Denied";
+    static final String ERROR_HEADER = "X-Egress-Error";
+
+    /** TLS fatal alert unrecognized_name(112): tells a TLS client why its tunnel closes. */
+    private static final byte[] TLS_ALERT_UNRECOGNIZED_NAME = {0x15, 0x03, 0x01, 0x00, 0x02, 0x02, 0x70};
+
+    private static final List<String> HOP_BY_HOP = List.of("connection", "keep-alive", "proxy-connection",
+            "proxy-authenticate", "proxy-authorization", "te", "trailer", "upgrade");
+
+    private enum State { HEAD, BODY, BUSY, RESPONSE, HELLO, TUNNEL, CLOSING }
+
+    private final ProxyContext px;
+    private final String agentId;
+    private final ArrayDeque<Object> pending = new ArrayDeque<>();
+
+    private ChannelHandlerContext ctx;
+    private Channel client;
+    private State state = State.HEAD;
+    private ScheduledFuture<?> headerTimer;
+    private long rawBytesSinceHead;
+
+    // The request in flight.
+    private long startNanos;
+    private HttpRequest request;
+    private String method = "-";
+    private String hostForLog = "-";
+    private int port;
+    private TargetParser.Parsed target;
+    private EffectiveRules rules;
+    private CompositeByteBuf body;
+    private long bodyBytes;
+    private Reason reported;
+    private String reportedDetail = "";
+    private Reason allowReason = Reason.ALLOWED;
+    private String allowDetail = "";
+    private boolean clientKeepAlive;
+    private Decision decision;
+    private long bytesIn;
+    private long bytesOut;
+    private int responseStatus;
+    private boolean responseStarted;
+    private boolean upstreamKeepAlive;
+    private boolean recorded;
+
+    // Upstream connection (kept between requests when the next one pins the same address).
+    private Channel upstream;
+    private InetSocketAddress upstreamAddress;
+
+    // CONNECT.
+    private ByteBuf hello;
+
+    FrontendHandler(ProxyContext px, String agentId) {
+        this.px = px;
+        this.agentId = agentId;
+    }
+
+    /** Counts raw bytes ahead of the HTTP decoder, so the header timeout knows a slow head from an idle connection. */
+    final class RawByteCounter extends ChannelInboundHandlerAdapter {
+        @Override
+        public void channelRead(ChannelHandlerContext c, Object msg) {
+            if (msg instanceof ByteBuf b) {
+                rawBytesSinceHead += b.readableBytes();
+            }
+            c.fireChannelRead(msg);
+        }
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+        this.client = ctx.channel();
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        armHeaderTimer();
+        ctx.fireChannelActive();
+    }
+
+    // ------------------------------------------------------------------ inbound dispatch
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (state == State.CLOSING) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        if (state == State.BUSY || state == State.RESPONSE || !pending.isEmpty()) {
+            // Pipelined input while a request is in flight: keep it for later, reading is paused meanwhile.
+            pending.add(msg);
+            return;
+        }
+        dispatch(msg);
+    }
+
+    private void dispatch(Object msg) {
+        switch (state) {
+            case HEAD -> {
+                if (msg instanceof HttpRequest req) {
+                    onHead(req);
+                } else {
+                    ReferenceCountUtil.release(msg);
+                }
+            }
+            case BODY -> {
+                if (msg instanceof HttpContent c) {
+                    onBody(c);
+                } else {
+                    ReferenceCountUtil.release(msg);
+                }
+            }
+            case HELLO -> {
+                if (msg instanceof ByteBuf b) {
+                    onHello(b);
+                } else {
+                    ReferenceCountUtil.release(msg);
+                }
+            }
+            default -> ReferenceCountUtil.release(msg);
+        }
+    }
+
+    private void drainPending() {
+        while (!pending.isEmpty() && (state == State.HEAD || state == State.BODY || state == State.HELLO)) {
+            dispatch(pending.poll());
+        }
+    }
+
+    // ------------------------------------------------------------------ request head
+
+    private void onHead(HttpRequest req) {
+        cancelHeaderTimer();
+        resetRequest();
+        startNanos = System.nanoTime();
+        request = req;
+        method = req.method().name();
+        if (req.decoderResult().isFailure()) {
+            Throwable cause = req.decoderResult().cause();
+            if (cause instanceof TooLongHttpHeaderException) {
+                deny(Reason.HEADERS_TOO_LARGE, "request headers exceed " + px.config().maxHeaderSize() + " bytes");
+            } else if (cause instanceof TooLongHttpLineException || cause instanceof TooLongFrameException) {
+                deny(Reason.BAD_REQUEST, "request line too long");
+            } else if (cause instanceof SmugglingException
+                    || String.valueOf(cause.getMessage()).contains("Content-Length")) {
+                deny(Reason.SMUGGLING, String.valueOf(cause.getMessage()));
+            } else {
+                deny(Reason.BAD_REQUEST, "malformed request: " + cause.getClass().getSimpleName());
+            }
+            return;
+        }
+        HttpHeaders h = req.headers();
+        List<String> te = h.getAll(HttpHeaderNames.TRANSFER_ENCODING);
+        if (!te.isEmpty() && h.contains(HttpHeaderNames.CONTENT_LENGTH)) {
+            deny(Reason.SMUGGLING, "both Content-Length and Transfer-Encoding");
+            return;
+        }
+        if (!te.isEmpty() && !(te.size() == 1 && te.get(0).trim().equalsIgnoreCase("chunked"))) {
+            deny(Reason.SMUGGLING, "unsupported Transfer-Encoding " + te);
+            return;
+        }
+        if (h.getAll(HttpHeaderNames.CONTENT_LENGTH).size() > 1) {
+            deny(Reason.SMUGGLING, "duplicate Content-Length");
+            return;
+        }
+        boolean isConnect = req.method().equals(HttpMethod.CONNECT);
+        TargetParser.Result parsed = isConnect ? TargetParser.connect(req.uri()) : TargetParser.absolute(req.uri());
+        if (parsed instanceof TargetParser.Rejected r) {
+            deny(r.reason(), r.detail());
+            return;
+        }
+        target = (TargetParser.Parsed) parsed;
+        hostForLog = target.rawHost();
+        port = target.port();
+        Optional<EffectiveRules> found = px.store().rules(agentId);
+        if (found.isEmpty()) {
+            deny(Reason.NO_ACL, "no ACL for agent " + agentId);
+            return;
+        }
+        rules = found.get();
+        if (!rules.tryTakeToken() && refuse(Reason.RATE_LIMITED, "token bucket empty")) {
+            return;
+        }
+        clientKeepAlive = HttpUtil.isKeepAlive(req);
+        if (isConnect) {
+            state = State.BUSY;
+            client.config().setAutoRead(false);
+            decideThen(RequestTarget.connect(target.rawHost(), target.port()), this::onConnectDecision);
+            return;
+        }
+        if (HttpUtil.isContentLengthSet(req) && HttpUtil.getContentLength(req, 0L) > rules.maxRequestBytes()) {
+            deny(Reason.REQUEST_TOO_LARGE, "Content-Length " + HttpUtil.getContentLength(req, 0L) + " > "
+                    + rules.maxRequestBytes());
+            return;
+        }
+        if (HttpUtil.is100ContinueExpected(req)) {
+            h.remove(HttpHeaderNames.EXPECT);
+            client.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
+        }
+        body = client.alloc().compositeBuffer(64);
+        state = State.BODY;
+    }
+
+    private void onBody(HttpContent c) {
+        ByteBuf content = c.content();
+        bodyBytes += content.readableBytes();
+        if (bodyBytes > rules.maxRequestBytes()) {
+            c.release();
+            deny(Reason.REQUEST_TOO_LARGE, "body exceeds " + rules.maxRequestBytes() + " bytes");
+            return;
+        }
+        if (content.isReadable()) {
+            body.addComponent(true, content.retain());
+        }
+        boolean last = c instanceof LastHttpContent;
+        c.release();
+        if (last) {
+            state = State.BUSY;
+            client.config().setAutoRead(false);
+            onRequestComplete();
+        }
+    }
+
+    private void onRequestComplete() {
+        DlpMode dlp = rules.dlp();
+        if (dlp != DlpMode.OFF && !applyDlp(dlp)) {
+            return;
+        }
+        decideThen(RequestTarget.http(method, target.rawHost(), target.port()), this::onHttpDecision);
+    }
+
+    /** Scans target, header values (not credentials headers) and body; false when the request was refused. */
+    private boolean applyDlp(DlpMode dlp) {
+        String encoding = request.headers().get(HttpHeaderNames.CONTENT_ENCODING);
+        if (body.isReadable() && encoding != null && !encoding.equalsIgnoreCase("identity")) {
+            if (dlp == DlpMode.STRICT) {
+                return !refuse(Reason.DLP_UNSCANNABLE, "body is " + encoding + "-encoded");
+            }
+            noteAllow(Reason.DLP_UNSCANNABLE, "body is " + encoding + "-encoded; not scanned");
+            return true;
+        }
+        java.util.Set<String> kinds = new java.util.LinkedHashSet<>();
+        DlpScanner.Result uri = DlpScanner.scan(target.pathAndQuery());
+        kinds.addAll(uri.kinds());
+        java.util.List<Map.Entry<String, String>> redactedHeaders = new java.util.ArrayList<>();
+        for (Map.Entry<String, String> e : request.headers()) {
+            String name = e.getKey().toLowerCase(java.util.Locale.ROOT);
+            if (name.equals("authorization") || name.equals("proxy-authorization")) {
+                // The credential an allowed API expects: not exfiltration by itself.
+                redactedHeaders.add(e);
+                continue;
+            }
+            DlpScanner.Result r = DlpScanner.scan(e.getValue());
+            kinds.addAll(r.kinds());
+            redactedHeaders.add(Map.entry(e.getKey(), r.redacted()));
+        }
+        DlpScanner.Result b = DlpScanner.scan(body.toString(StandardCharsets.ISO_8859_1));
+        kinds.addAll(b.kinds());
+        if (kinds.isEmpty()) {
+            return true;
+        }
+        String detail = "found " + String.join(",", kinds);
+        if (dlp == DlpMode.STRICT) {
+            return !refuse(Reason.DLP, detail);
+        }
+        // Lenient: forward the redacted request and report it.
+        target = new TargetParser.Parsed(target.rawHost(), target.port(), uri.redacted());
+        request.headers().clear();
+        redactedHeaders.forEach(e -> request.headers().add(e.getKey(), e.getValue()));
+        if (!b.kinds().isEmpty()) {
+            body.release();
+            byte[] red = b.redacted().getBytes(StandardCharsets.ISO_8859_1);
+            body = client.alloc().compositeBuffer(1);
+            body.addComponent(true, Unpooled.wrappedBuffer(red));
+        }
+        noteAllow(Reason.DLP_REDACTED, "redacted " + String.join(",", kinds));
+        return true;
+    }
+
+    private void decideThen(RequestTarget t, java.util.function.Consumer<Decision> then) {
+        EffectiveRules r = rules;
+        EnforcementMode mode = px.mode().get();
+        px.resolverExecutor().execute(() -> {
+            Decision d;
+            try {
+                d = PolicyEngine.decide(r, t, mode, px.config().resolver());
+            } catch (RuntimeException e) {
+                d = Decision.deny(Reason.DNS_FAILURE, t.rawHost(), "decision failed: " + e);
+            }
+            Decision fin = d;
+            client.eventLoop().execute(() -> {
+                if (state != State.CLOSING && client.isActive()) {
+                    then.accept(fin);
+                }
+            });
+        });
+    }
+
+    // ------------------------------------------------------------------ plain HTTP
+
+    private void onHttpDecision(Decision d) {
+        decision = d;
+        hostForLog = d.host();
+        if (d.outcome() == Outcome.DENY) {
+            deny(d.reason(), d.detail());
+            return;
+        }
+        if (d.outcome() == Outcome.REPORT && reported == null) {
+            reported = d.reason();
+            reportedDetail = d.detail();
+        }
+        InetSocketAddress pinned = new InetSocketAddress(d.pinned().orElseThrow(), port);
+        if (upstream != null && upstream.isActive() && pinned.equals(upstreamAddress)) {
+            sendUpstream();
+            return;
+        }
+        closeUpstream();
+        Channel me = client;
+        px.connector().connect(pinned, client.eventLoop(), new ChannelInitializer<Channel>() {
+            @Override
+            protected void initChannel(Channel ch) {
+                ch.pipeline().addLast(new IdleStateHandler(px.config().idleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS));
+                ch.pipeline().addLast(new HttpClientCodec(4096, px.config().maxHeaderSize() * 2, 64 * 1024));
+                ch.pipeline().addLast(new UpstreamHandler());
+            }
+        }).addListener(f -> {
+            if (!f.isSuccess()) {
+                if (state != State.CLOSING) {
+                    deny(Reason.CONNECT_FAILED, "dial " + pinned + ": " + f.cause());
+                }
+                return;
+            }
+            Channel ch = (Channel) f.getNow();
+            if (state == State.CLOSING || !me.isActive()) {
+                ch.close();
+                return;
+            }
+            upstream = ch;
+            upstreamAddress = pinned;
+            sendUpstream();
+        });
+    }
+
+    private void sendUpstream() {
+        String authority = port == 80 ? target.rawHost() : target.rawHost() + ":" + port;
+        DefaultFullHttpRequest out = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, request.method(),
+                target.pathAndQuery(), body);
+        body = null;
+        HttpHeaders h = out.headers();
+        h.set(request.headers());
+        stripHopByHop(h, request.headers());
+        h.remove(HttpHeaderNames.TRANSFER_ENCODING);
+        h.remove(HttpHeaderNames.EXPECT);
+        h.set(HttpHeaderNames.HOST, authority);
+        if (out.content().isReadable() || HttpUtil.isContentLengthSet(request)
+                || request.headers().contains(HttpHeaderNames.TRANSFER_ENCODING)) {
+            h.set(HttpHeaderNames.CONTENT_LENGTH, out.content().readableBytes());
+        }
+        bytesIn += out.content().readableBytes();
+        state = State.RESPONSE;
+        upstream.config().setAutoRead(true);
+        upstream.writeAndFlush(out).addListener(f -> {
+            if (!f.isSuccess() && state == State.RESPONSE && !responseStarted) {
+                deny(Reason.UPSTREAM_ERROR, "write to upstream failed");
+            }
+        });
+    }
+
+    /** Response side of the plain HTTP path; runs on the client's event loop (the upstream shares it). */
+    final class UpstreamHandler extends ChannelInboundHandlerAdapter {
+
+        @Override
+        public void channelRead(ChannelHandlerContext uctx, Object msg) {
+            if (uctx.channel() != upstream || state != State.RESPONSE) {
+                ReferenceCountUtil.release(msg);
+                if (uctx.channel() == upstream && state == State.HEAD) {
+                    closeUpstream(); // bytes on an idle keep-alive connection: not a usable connection any more
+                }
+                return;
+            }
+            if (msg instanceof HttpResponse resp) {
+                onResponseHead(resp);
+            }
+            if (msg instanceof HttpContent c && state == State.RESPONSE) {
+                onResponseContent(c);
+            } else if (msg instanceof HttpContent c) {
+                c.release();
+            }
+        }
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext uctx) {
+            if (uctx.channel() == upstream && state == State.RESPONSE) {
+                client.flush();
+            }
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext uctx) {
+            if (uctx.channel() != upstream) {
+                return;
+            }
+            upstream = null;
+            upstreamAddress = null;
+            if (state == State.RESPONSE) {
+                if (!responseStarted) {
+                    deny(Reason.UPSTREAM_ERROR, "upstream closed before responding");
+                } else {
+                    record(outcomeNow(), allowReasonNow(), responseStatus, "upstream closed mid-response");
+                    closeClient();
+                }
+            }
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext uctx, Object evt) {
+            if (evt instanceof IdleStateEvent) {
+                if (uctx.channel() == upstream && state == State.RESPONSE && !responseStarted) {
+                    deny(Reason.UPSTREAM_TIMEOUT, "no response within the idle timeout");
+                }
+                uctx.close();
+            }
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext uctx, Throwable cause) {
+            uctx.close();
+        }
+    }
+
+    private void onResponseHead(HttpResponse resp) {
+        if (resp.decoderResult().isFailure()) {
+            deny(Reason.UPSTREAM_ERROR, "malformed upstream response");
+            return;
+        }
+        int code = resp.status().code();
+        if (code >= 100 && code < 200) {
+            return; // informational: we removed Expect and Upgrade, so nothing to relay
+        }
+        if (HttpUtil.isContentLengthSet(resp) && HttpUtil.getContentLength(resp, 0L) > rules.maxResponseBytes()) {
+            deny(Reason.RESPONSE_TOO_LARGE, "Content-Length " + HttpUtil.getContentLength(resp, 0L) + " > "
+                    + rules.maxResponseBytes());
+            return;
+        }
+        upstreamKeepAlive = HttpUtil.isKeepAlive(resp);
+        boolean framed = HttpUtil.isContentLengthSet(resp) || HttpUtil.isTransferEncodingChunked(resp)
+                || code == 204 || code == 304 || request.method().equals(HttpMethod.HEAD);
+        if (!framed) {
+            clientKeepAlive = false; // the body ends when the connection does
+        }
+        HttpHeaders h = resp.headers();
+        HttpHeaders copy = h.copy();
+        stripHopByHop(h, copy);
+        h.set(HttpHeaderNames.CONNECTION, clientKeepAlive ? HttpHeaderValues.KEEP_ALIVE : HttpHeaderValues.CLOSE);
+        resp.setProtocolVersion(HttpVersion.HTTP_1_1);
+        responseStatus = code;
+        responseStarted = true;
+        client.write(stripContent(resp));
+    }
+
+    private static Object stripContent(HttpResponse resp) {
+        if (resp instanceof FullHttpResponse) {
+            // The content is delivered as the HttpContent part of the same object; send the head alone.
+            return new io.netty.handler.codec.http.DefaultHttpResponse(resp.protocolVersion(), resp.status(), resp.headers());
+        }
+        return resp;
+    }
+
+    private void onResponseContent(HttpContent c) {
+        if (!responseStarted) {
+            c.release();
+            return;
+        }
+        bytesOut += c.content().readableBytes();
+        if (bytesOut > rules.maxResponseBytes()) {
+            c.release();
+            record(Outcome.DENY, Reason.RESPONSE_TOO_LARGE, responseStatus, "response body exceeds "
+                    + rules.maxResponseBytes() + " bytes; connection cut");
+            closeUpstream();
+            closeClient();
+            return;
+        }
+        boolean last = c instanceof LastHttpContent;
+        client.write(c);
+        if (last) {
+            client.flush();
+            finishHttp();
+        } else if (!client.isWritable() && upstream != null) {
+            upstream.config().setAutoRead(false);
+        }
+    }
+
+    private void finishHttp() {
+        record(outcomeNow(), allowReasonNow(), responseStatus, allowDetailNow());
+        if (!upstreamKeepAlive) {
+            closeUpstream();
+        }
+        if (!clientKeepAlive) {
+            closeClient();
+            return;
+        }
+        state = State.HEAD;
+        rawBytesSinceHead = 0;
+        armHeaderTimer();
+        client.config().setAutoRead(true);
+        drainPending();
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (client.isWritable() && upstream != null && state == State.RESPONSE) {
+            upstream.config().setAutoRead(true);
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    // ------------------------------------------------------------------ CONNECT
+
+    private void onConnectDecision(Decision d) {
+        decision = d;
+        hostForLog = d.host();
+        if (d.outcome() == Outcome.DENY) {
+            deny(d.reason(), d.detail());
+            return;
+        }
+        if (d.outcome() == Outcome.REPORT && reported == null) {
+            reported = d.reason();
+            reportedDetail = d.detail();
+        }
+        FullHttpResponse ok = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+                new HttpResponseStatus(200, "Connection established"));
+        client.writeAndFlush(ok).addListener(f -> {
+            if (!f.isSuccess() || state == State.CLOSING) {
+                return;
+            }
+            state = State.HELLO;
+            hello = client.alloc().buffer(1024);
+            ctx.pipeline().remove(HttpResponseEncoderName.ENCODER);
+            // Removing the decoder hands any bytes it already buffered (the ClientHello's start) to us.
+            ctx.pipeline().remove(HttpResponseEncoderName.DECODER);
+            armHeaderTimer();
+            client.config().setAutoRead(true);
+            drainPending();
+        });
+    }
+
+    private void onHello(ByteBuf b) {
+        int room = ClientHelloParser.MAX_HELLO - hello.readableBytes();
+        hello.writeBytes(b, Math.min(room, b.readableBytes()));
+        b.release();
+        byte[] bytes = new byte[hello.readableBytes()];
+        hello.getBytes(hello.readerIndex(), bytes);
+        ClientHelloParser.Result r = ClientHelloParser.parse(bytes, bytes.length);
+        if (r instanceof ClientHelloParser.NeedMore) {
+            return;
+        }
+        cancelHeaderTimer();
+        client.config().setAutoRead(false);
+        state = State.BUSY;
+        switch (r) {
+            case ClientHelloParser.Sni sni -> {
+                NormalizedHost n = HostNormalizer.normalize(sni.hostName());
+                boolean same = n instanceof NormalizedHost.Name name && name.ascii().equals(decision.host());
+                if (!same && refuseTls(Reason.SNI_MISMATCH, "SNI \"" + sni.hostName() + "\" != CONNECT host " + decision.host())) {
+                    return;
+                }
+            }
+            case ClientHelloParser.NoSni none -> {
+                if (refuseTls(Reason.SNI_MISSING, "ClientHello without SNI")) {
+                    return;
+                }
+            }
+            case ClientHelloParser.NotTls not -> {
+                refuseTls(Reason.NOT_TLS, not.why());
+                return;
+            }
+            default -> throw new IllegalStateException();
+        }
+        openTunnel();
+    }
+
+    private boolean refuseTls(Reason reason, String detail) {
+        if (px.mode().get() == EnforcementMode.REPORT && reason.reportable()) {
+            if (reported == null) {
+                reported = reason;
+                reportedDetail = detail;
+            }
+            return false;
+        }
+        record(Outcome.DENY, reason, 0, detail);
+        state = State.CLOSING;
+        releaseHello();
+        client.writeAndFlush(Unpooled.wrappedBuffer(TLS_ALERT_UNRECOGNIZED_NAME)).addListener(ChannelFutureListener.CLOSE);
+        return true;
+    }
+
+    private void openTunnel() {
+        InetSocketAddress pinned = new InetSocketAddress(decision.pinned().orElseThrow(), port);
+        long[] counts = new long[2];
+        Channel me = client;
+        ChannelInitializer<Channel> init = new ChannelInitializer<>() {
+            @Override
+            protected void initChannel(Channel ch) {
+                ch.pipeline().addLast(new IdleStateHandler(0, 0, px.config().idleTimeout().toMillis(), TimeUnit.MILLISECONDS));
+            }
+        };
+        px.connector().connect(pinned, client.eventLoop(), init).addListener(f -> {
+            if (!f.isSuccess()) {
+                releaseHello();
+                record(Outcome.DENY, Reason.CONNECT_FAILED, 0, "dial " + pinned + ": " + f.cause());
+                state = State.CLOSING;
+                client.close();
+                return;
+            }
+            Channel up = (Channel) f.getNow();
+            if (!me.isActive()) {
+                releaseHello();
+                up.close();
+                return;
+            }
+            upstream = up;
+            state = State.TUNNEL;
+            px.metrics().tunnelOpened();
+            bytesIn = hello.readableBytes();
+            Runnable onClose = new Runnable() {
+                private boolean done;
+
+                @Override
+                public void run() {
+                    if (!done) {
+                        done = true;
+                        px.metrics().tunnelClosed();
+                        bytesIn += counts[0];
+                        bytesOut += counts[1];
+                        record(outcomeNow(), allowReasonNow(), 200, allowDetailNow());
+                    }
+                }
+            };
+            up.pipeline().addLast(new Relay(me, n -> counts[1] += n, onClose));
+            ByteBuf first = hello;
+            hello = null;
+            up.writeAndFlush(first);
+            ctx.pipeline().addLast(new Relay(up, n -> counts[0] += n, onClose));
+            // Pending raw bytes read after the ClientHello go through the relay in order.
+            while (!pending.isEmpty()) {
+                ctx.pipeline().context(Relay.class).fireChannelRead(pending.poll());
+            }
+            ctx.pipeline().remove(this);
+            up.config().setAutoRead(true);
+            me.config().setAutoRead(true);
+        });
+    }
+
+    // ------------------------------------------------------------------ refusals and bookkeeping
+
+    /** Report mode notes a reportable refusal and goes on (false); otherwise the request is denied (true). */
+    private boolean refuse(Reason reason, String detail) {
+        if (px.mode().get() == EnforcementMode.REPORT && reason.reportable()) {
+            if (reported == null) {
+                reported = reason;
+                reportedDetail = detail;
+            }
+            return false;
+        }
+        deny(reason, detail);
+        return true;
+    }
+
+    private void noteAllow(Reason reason, String detail) {
+        allowReason = reason;
+        allowDetail = detail;
+    }
+
+    private Outcome outcomeNow() {
+        return reported != null ? Outcome.REPORT : Outcome.ALLOW;
+    }
+
+    private Reason allowReasonNow() {
+        return reported != null ? reported : allowReason;
+    }
+
+    private String allowDetailNow() {
+        return reported != null ? reportedDetail : allowDetail;
+    }
+
+    private void deny(Reason reason, String detail) {
+        record(Outcome.DENY, reason, reason.status(), detail);
+        state = State.CLOSING;
+        cancelHeaderTimer();
+        releaseBody();
+        releaseHello();
+        closeUpstream();
+        if (responseStarted) {
+            client.close();
+            return;
+        }
+        if (ctx.pipeline().get(HttpResponseEncoderName.ENCODER) == null) {
+            client.close();
+            return;
+        }
+        byte[] text = (reason.code() + ": " + detail + "\n").getBytes(StandardCharsets.UTF_8);
+        FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+                HttpResponseStatus.valueOf(reason.status()), Unpooled.wrappedBuffer(text));
+        r.headers().set(reason.isUpstreamFault() ? ERROR_HEADER : DENIED_HEADER, reason.code());
+        r.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
+        r.headers().set(HttpHeaderNames.CONTENT_LENGTH, text.length);
+        r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        if (reason == Reason.RATE_LIMITED && rules != null) {
+            r.headers().set(HttpHeaderNames.RETRY_AFTER, rules.retryAfterSeconds());
+        }
+        client.writeAndFlush(r).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    private void record(Outcome outcome, Reason reason, int status, String detail) {
+        if (recorded) {
+            return;
+        }
+        recorded = true;
+        long durationMs = startNanos == 0 ? 0 : (System.nanoTime() - startNanos) / 1_000_000;
+        Optional<String> address = decision == null ? Optional.empty()
+                : decision.pinned().map(a -> a.getHostAddress());
+        Optional<String> step = rules == null ? Optional.empty() : rules.stepName();
+        px.decisions().accept(new DecisionRecord(Instant.now(), agentId, step, method, hostForLog, port, address,
+                outcome.name(), reason.code(), status, detail, bytesIn, bytesOut, durationMs));
+    }
+
+    private void resetRequest() {
+        releaseBody();
+        request = null;
+        method = "-";
+        hostForLog = "-";
+        port = 0;
+        target = null;
+        rules = null;
+        bodyBytes = 0;
+        reported = null;
+        reportedDetail = "";
+        allowReason = Reason.ALLOWED;
+        allowDetail = "";
+        decision = null;
+        bytesIn = 0;
+        bytesOut = 0;
+        responseStatus = 0;
+        responseStarted = false;
+        upstreamKeepAlive = false;
+        recorded = false;
+    }
+
+    private static void stripHopByHop(HttpHeaders target, HttpHeaders original) {
+        for (String c : original.getAll(HttpHeaderNames.CONNECTION)) {
+            for (String token : c.split(",")) {
+                String t = token.trim();
+                if (!t.isEmpty()) {
+                    target.remove(t);
+                }
+            }
+        }
+        HOP_BY_HOP.forEach(target::remove);
+    }
+
+    private void armHeaderTimer() {
+        cancelHeaderTimer();
+        rawBytesSinceHead = 0;
+        long ms = px.config().headerTimeout().toMillis();
+        headerTimer = client.eventLoop().schedule(this::onHeaderTimeout, ms, TimeUnit.MILLISECONDS);
+    }
+
+    private void cancelHeaderTimer() {
+        if (headerTimer != null) {
+            headerTimer.cancel(false);
+            headerTimer = null;
+        }
+    }
+
+    private void onHeaderTimeout() {
+        headerTimer = null;
+        if (state == State.HEAD && rawBytesSinceHead == 0) {
+            closeClient(); // idle keep-alive connection: nothing to report
+        } else if (state == State.HEAD || state == State.BODY) {
+            startNanos = startNanos == 0 ? System.nanoTime() : startNanos;
+            deny(Reason.HEADER_TIMEOUT, "request head not complete within " + px.config().headerTimeout());
+        } else if (state == State.HELLO) {
+            record(Outcome.DENY, Reason.HEADER_TIMEOUT, 0, "no ClientHello within " + px.config().headerTimeout());
+            state = State.CLOSING;
+            releaseHello();
+            client.close();
+        }
+    }
+
+    private void closeUpstream() {
+        if (upstream != null) {
+            Channel u = upstream;
+            upstream = null;
+            upstreamAddress = null;
+            u.close();
+        }
+    }
+
+    private void closeClient() {
+        state = State.CLOSING;
+        Relay.closeOnFlush(client);
+    }
+
+    private void releaseBody() {
+        if (body != null) {
+            body.release();
+            body = null;
+        }
+    }
+
+    private void releaseHello() {
+        if (hello != null) {
+            hello.release();
+            hello = null;
+        }
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof IdleStateEvent) {
+            ctx.close();
+            return;
+        }
+        ctx.fireUserEventTriggered(evt);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        cancelHeaderTimer();
+        if (state == State.RESPONSE || state == State.BUSY || state == State.BODY || state == State.HELLO) {
+            if (request != null) {
+                record(Outcome.DENY, Reason.BAD_REQUEST, 0, "client closed before the request completed");
+            }
+        }
+        state = State.CLOSING;
+        releaseBody();
+        releaseHello();
+        closeUpstream();
+        pending.forEach(ReferenceCountUtil::release);
+        pending.clear();
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        ctx.close();
+    }
+}

@@ -1,0 +1,76 @@
+package dev.rtfs.microvm.egress.server;
+
+import dev.rtfs.microvm.egress.acl.EnforcementMode;
+import dev.rtfs.microvm.egress.net.Resolver;
+import dev.rtfs.microvm.egress.net.SystemResolver;
+import dev.rtfs.microvm.egress.observe.DecisionSink;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.LongSupplier;
+
+/**
+ * How an {@link dev.rtfs.microvm.egress.EgressProxy} runs. {@code connector} empty means the real Netty
+ * connector; the resolver is consulted once per request.
+ */
+public record ProxyConfig(
+        EnforcementMode mode,
+        Resolver resolver,
+        Optional<Connector> connector,
+        Duration connectTimeout,
+        Duration headerTimeout,
+        Duration idleTimeout,
+        int maxInitialLineLength,
+        int maxHeaderSize,
+        int ioThreads,
+        int recentDecisions,
+        List<DecisionSink> sinks,
+        LongSupplier nanoClock) {
+
+    public ProxyConfig {
+        sinks = List.copyOf(sinks);
+    }
+
+    public static ProxyConfig defaults() {
+        return new ProxyConfig(EnforcementMode.ENFORCE, new SystemResolver(), Optional.empty(), Duration.ofSeconds(10),
+                Duration.ofSeconds(10), Duration.ofSeconds(300), 8192, 16384,
+                Math.max(1, Runtime.getRuntime().availableProcessors()), 1000, List.of(), System::nanoTime);
+    }
+
+    public ProxyConfig withMode(EnforcementMode m) {
+        return new ProxyConfig(m, resolver, connector, connectTimeout, headerTimeout, idleTimeout, maxInitialLineLength,
+                maxHeaderSize, ioThreads, recentDecisions, sinks, nanoClock);
+    }
+
+    public ProxyConfig withResolver(Resolver r) {
+        return new ProxyConfig(mode, r, connector, connectTimeout, headerTimeout, idleTimeout, maxInitialLineLength,
+                maxHeaderSize, ioThreads, recentDecisions, sinks, nanoClock);
+    }
+
+    public ProxyConfig withConnector(Connector c) {
+        return new ProxyConfig(mode, resolver, Optional.of(c), connectTimeout, headerTimeout, idleTimeout,
+                maxInitialLineLength, maxHeaderSize, ioThreads, recentDecisions, sinks, nanoClock);
+    }
+
+    public ProxyConfig withTimeouts(Duration connect, Duration header, Duration idle) {
+        return new ProxyConfig(mode, resolver, connector, connect, header, idle, maxInitialLineLength, maxHeaderSize,
+                ioThreads, recentDecisions, sinks, nanoClock);
+    }
+
+    public ProxyConfig withSink(DecisionSink sink) {
+        List<DecisionSink> all = new java.util.ArrayList<>(sinks);
+        all.add(sink);
+        return new ProxyConfig(mode, resolver, connector, connectTimeout, headerTimeout, idleTimeout,
+                maxInitialLineLength, maxHeaderSize, ioThreads, recentDecisions, all, nanoClock);
+    }
+
+    public ProxyConfig withNanoClock(LongSupplier clock) {
+        return new ProxyConfig(mode, resolver, connector, connectTimeout, headerTimeout, idleTimeout,
+                maxInitialLineLength, maxHeaderSize, ioThreads, recentDecisions, sinks, clock);
+    }
+
+    public ProxyConfig withIoThreads(int threads) {
+        return new ProxyConfig(mode, resolver, connector, connectTimeout, headerTimeout, idleTimeout,
+                maxInitialLineLength, maxHeaderSize, threads, recentDecisions, sinks, nanoClock);
+    }
+}
