@@ -21,7 +21,7 @@ public final class AgentConfigValidator {
         CheckedMap root = walker.walkRoot(value);
         if (root == null) return new ValidationResult(Optional.empty(), out);
         AgentConfig config = ModelBuilder.build(root);
-        MicroVmPolicy.check(config, walker::written, out);
+        MicroVmPolicy.check(config, walker, out);
         return new ValidationResult(Optional.of(config), out);
     }
 }

@@ -1,6 +1,7 @@
 package dev.rtfs.microvm.config;
 
 import dev.rtfs.microvm.config.diag.Diagnostic;
+import dev.rtfs.microvm.lang.Rtfs;
 import dev.rtfs.microvm.lang.RtfsException;
 import dev.rtfs.microvm.lang.SourceFile;
 import dev.rtfs.microvm.lang.Span;
@@ -24,9 +25,7 @@ public final class ConfigLoader {
 
     /** The loader over the real RTFS evaluator. */
     public static ConfigLoader standard() {
-        return new ConfigLoader((loads, main) -> {
-            throw new dev.rtfs.microvm.lang.RtfsEvalException("the RTFS evaluator is not available yet", Span.NONE, List.of());
-        });
+        return new ConfigLoader(Rtfs::evaluate);
     }
 
     /** {@code standard().check(loads, file)}. */

@@ -20,7 +20,6 @@ import dev.rtfs.microvm.config.model.Vsock;
 import dev.rtfs.microvm.lang.Span;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.UnaryOperator;
 
 /**
  * The MicroVM deployment-profile rules of DESIGN §5, on the typed model. Fields that failed the schema are
@@ -36,29 +35,29 @@ final class MicroVmPolicy {
     private static final long MAX_CID = 4294967294L;
 
     private final AgentConfig c;
-    private final UnaryOperator<String> written;
+    private final ConfigPaths paths;
     private final List<Diagnostic> out;
 
-    private MicroVmPolicy(AgentConfig c, UnaryOperator<String> written, List<Diagnostic> out) {
+    private MicroVmPolicy(AgentConfig c, ConfigPaths paths, List<Diagnostic> out) {
         this.c = c;
-        this.written = written;
+        this.paths = paths;
         this.out = out;
     }
 
-    static void check(AgentConfig config, UnaryOperator<String> written, List<Diagnostic> out) {
-        new MicroVmPolicy(config, written, out).run();
+    static void check(AgentConfig config, ConfigPaths paths, List<Diagnostic> out) {
+        new MicroVmPolicy(config, paths, out).run();
     }
 
     private void run() {
         Optional<Located<IsolationMode>> mode = c.isolation().flatMap(Isolation::mode);
         boolean modeMicrovm = mode.map(m -> m.value() == IsolationMode.MICROVM).orElse(false);
-        if (modeMicrovm && c.microvm().isEmpty()) {
+        if (modeMicrovm && c.microvm().isEmpty() && unwritten("microvm")) {
             error(Codes.MICROVM_BLOCK_MISSING, "microvm",
                     "isolation mode is :microvm but there is no :microvm block",
                     "add :microvm {:kernel {...} :rootfs {...} :resources {...}}", mode.get().span());
         }
         c.microvm().ifPresent(vm -> {
-            if (!modeMicrovm) {
+            if (!modeMicrovm && (mode.isPresent() || unwritten("orchestrator.isolation.mode"))) {
                 Span at = mode.map(Located::span).orElseGet(() -> nearest(vm, c.orchestrator(), c.isolation()));
                 error(Codes.MICROVM_ISOLATION_MODE, path("orchestrator.isolation.mode"),
                         mode.map(m -> "a :microvm block needs isolation mode :microvm, not :" + m.value().keyword())
@@ -77,7 +76,7 @@ final class MicroVmPolicy {
         Section fallback = c.microvm().map(Section.class::cast).orElse(c);
         Optional<FsIsolation> fs = c.fsIsolation();
         Optional<Located<Boolean>> ephemeral = fs.flatMap(FsIsolation::ephemeral);
-        if (!ephemeral.map(Located::value).orElse(false)) {
+        if (!ephemeral.map(Located::value).orElse(unwritten("orchestrator.isolation.fs.ephemeral") ? false : true)) {
             error(Codes.MICROVM_FS_EPHEMERAL, path("orchestrator.isolation.fs.ephemeral"),
                     ephemeral.isPresent() ? "the guest filesystem must be ephemeral, but :ephemeral is false"
                             : "the guest filesystem must be ephemeral, but :ephemeral is not set",
@@ -85,7 +84,7 @@ final class MicroVmPolicy {
                     ephemeral.map(Located::span).orElseGet(() -> nearest(fallback, c.orchestrator(), c.isolation(), fs)));
         }
         Optional<Mount> caps = fs.flatMap(f -> f.mount(FsIsolation.CAPABILITIES_MOUNT));
-        if (caps.isEmpty()) {
+        if (caps.isEmpty() && unwritten("orchestrator.isolation.fs.mounts.capabilities")) {
             warning(Codes.MICROVM_CAPS_MOUNT_MISSING, path("orchestrator.isolation.fs.mounts.capabilities"),
                     "no :capabilities mount: the capability store will not be mounted read-only",
                     "add :mounts {:capabilities {:mode :ro}} under :orchestrator.isolation.fs",
@@ -94,7 +93,7 @@ final class MicroVmPolicy {
         }
         caps.ifPresent(m -> {
             Optional<Located<MountMode>> mm = m.mode();
-            if (mm.map(x -> x.value() != MountMode.RO).orElse(true)) {
+            if (mm.map(x -> x.value() != MountMode.RO).orElse(unwritten("orchestrator.isolation.fs.mounts.capabilities.mode"))) {
                 error(Codes.MICROVM_CAPS_MOUNT_RO, path("orchestrator.isolation.fs.mounts.capabilities.mode"),
                         mm.map(x -> "the capabilities mount must be read-only, not :" + x.value().keyword())
                                 .orElse("the capabilities mount must be read-only, but :mode is not set"),
@@ -125,7 +124,7 @@ final class MicroVmPolicy {
         });
         c.vsock().filter(v -> v.enabled().map(Located::value).orElse(false)).ifPresent(this::vsock);
         c.nic().filter(n -> n.enabled().map(Located::value).orElse(false)).ifPresent(this::nic);
-        if (!c.dlpEnabled().orElse(false)) {
+        if (!c.dlpEnabled().orElse(!unwritten("orchestrator.dlp.enabled"))) {
             Optional<Dlp> dlp = c.dlp();
             warning(Codes.DLP_DISABLED, path("orchestrator.dlp.enabled"),
                     "DLP is off for a MicroVM agent: egress is not scanned for secrets",
@@ -137,6 +136,7 @@ final class MicroVmPolicy {
     private void vsock(Vsock v) {
         Optional<Located<Long>> cid = v.cid();
         if (cid.isEmpty()) {
+            if (!unwritten("microvm.devices.vsock.cid")) return;
             error(Codes.MICROVM_VSOCK_CID, path("microvm.devices.vsock.cid"), "vsock is enabled but :cid is missing",
                     "set :cid 3 (or any unique value >= 3)", v.keySpan());
         } else if (cid.get().value() < MIN_CID || cid.get().value() > MAX_CID) {
@@ -151,12 +151,13 @@ final class MicroVmPolicy {
         Span nicAt = nic.enabled().map(Located::span).orElse(nic.keySpan());
         Optional<Located<Boolean>> netEnabled = c.network().flatMap(n -> n.enabled());
         if (c.network().isEmpty()) {
+            if (!unwritten("network")) return;
             error(Codes.MICROVM_NIC_EGRESS, path("network"),
                     "the NIC is enabled but there is no :network block routing egress through the proxy",
                     "add :network {:enabled true :egress {:via :proxy :allow-domains [\"example.com\"]}} or disable the NIC",
                     nicAt);
         } else {
-            if (!netEnabled.map(Located::value).orElse(false)) {
+            if (!netEnabled.map(Located::value).orElse(!unwritten("network.enabled"))) {
                 error(Codes.MICROVM_NIC_EGRESS, path("network.enabled"),
                         "the NIC is enabled but the network is " + (netEnabled.isPresent() ? "disabled" : "not enabled"),
                         "set :network {:enabled true} or disable the NIC",
@@ -164,7 +165,7 @@ final class MicroVmPolicy {
             }
             Optional<Egress> egress = c.egress();
             Optional<Located<EgressVia>> via = egress.flatMap(Egress::via);
-            if (via.map(v -> v.value() != EgressVia.PROXY).orElse(true)) {
+            if (via.map(v -> v.value() != EgressVia.PROXY).orElse(unwritten("network.egress.via"))) {
                 error(Codes.MICROVM_NIC_EGRESS, path("network.egress.via"),
                         via.map(v -> "the NIC is enabled but egress goes via :" + v.value().keyword() + ", not the proxy")
                                 .orElse("the NIC is enabled but :network.egress.via is not :proxy"),
@@ -173,7 +174,7 @@ final class MicroVmPolicy {
         }
         Optional<Egress> egress = c.egress();
         Optional<Located<List<Located<String>>>> domains = egress.flatMap(Egress::allowDomains);
-        if (domains.map(d -> d.value().isEmpty()).orElse(true)) {
+        if (domains.map(d -> d.value().isEmpty()).orElse(true) && unwritten("network.egress.allow-domains")) {
             // Point at the key: for a macro-produced config that is the literal in the macro (with via = call site).
             Span at = domains.map(Located::keySpan).orElseGet(() -> egress.map(Egress::keySpan)
                     .orElseGet(() -> c.network().map(Section::keySpan).orElse(nicAt)));
@@ -224,7 +225,8 @@ final class MicroVmPolicy {
                         "expect_rootfs_hash \"" + hash.get().value() + "\" is not sha256: + 64 lowercase hex digits",
                         "write sha256:<hex> (sha256sum of the rootfs image), or a placeholder resolved at deploy",
                         hash.get().span());
-            } else if (enabled && hash.map(h -> EgressRules.isHashPlaceholder(h.value())).orElse(true)) {
+            } else if (enabled && hash.map(h -> EgressRules.isHashPlaceholder(h.value()))
+                    .orElse(unwritten("microvm.attestation.expect_rootfs_hash"))) {
                 warning(Codes.MICROVM_ATTESTATION_HASH_DEFERRED, path("microvm.attestation.expect_rootfs_hash"),
                         hash.isPresent() ? "expect_rootfs_hash is a placeholder; attestation is deferred to deploy"
                                 : "attestation is enabled without :expect_rootfs_hash; it is deferred to deploy",
@@ -238,7 +240,7 @@ final class MicroVmPolicy {
     private void dlpPolicy() {
         c.dlp().filter(d -> d.enabled().map(Located::value).orElse(false)).ifPresent(d -> {
             Optional<Located<DlpPolicy>> policy = d.policy();
-            if (policy.map(p -> p.value() != DlpPolicy.STRICT).orElse(true)) {
+            if (policy.map(p -> p.value() != DlpPolicy.STRICT).orElse(unwritten("orchestrator.dlp.policy"))) {
                 warning(Codes.DLP_NOT_STRICT, path("orchestrator.dlp.policy"),
                         policy.map(p -> "DLP policy is :" + p.value().keyword() + ", not :strict")
                                 .orElse("DLP is on without a :policy, so it is not :strict"),
@@ -260,7 +262,12 @@ final class MicroVmPolicy {
     }
 
     private String path(String canonical) {
-        return written.apply(canonical);
+        return paths.written(canonical);
+    }
+
+    /** Absent because it was never written (not because the schema rejected what was written). */
+    private boolean unwritten(String canonical) {
+        return !paths.rejected(canonical);
     }
 
     private void error(String code, String path, String message, String suggestion, Span at) {

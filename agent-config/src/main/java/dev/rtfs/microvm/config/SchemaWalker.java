@@ -26,7 +26,7 @@ import java.util.stream.Collectors;
  * Checks an evaluated config value against {@link AgentConfigSchema}: shape, key spellings, duplicates, unknown
  * keys, types and required fields. Reports every problem to {@code out} and returns what was well-typed.
  */
-final class SchemaWalker {
+final class SchemaWalker implements ConfigPaths {
 
     static final String TAG = "agent.config";
     private static final java.util.regex.Pattern AGENT_ID = java.util.regex.Pattern.compile("[a-z0-9][a-z0-9._-]{0,62}");
@@ -39,8 +39,19 @@ final class SchemaWalker {
         this.out = out;
     }
 
+    // canonical paths of fields that were written but rejected (wrong type), so policy rules do not also call them missing.
+    private final java.util.Set<String> rejected = new java.util.HashSet<>();
+
+    /** True when the field at the canonical path, or a map around it, was written with the wrong type. */
+    @Override public boolean rejected(String canonicalPath) {
+        for (String p = canonicalPath; ; p = p.substring(0, p.lastIndexOf('.'))) {
+            if (rejected.contains(p)) return true;
+            if (p.indexOf('.') < 0) return false;
+        }
+    }
+
     /** The path as written for a canonical path; unwritten tails keep their canonical names. */
-    String written(String canonicalPath) {
+    @Override public String written(String canonicalPath) {
         String w = writtenPaths.get(canonicalPath);
         if (w != null) return w;
         int dot = canonicalPath.lastIndexOf('.');
@@ -109,8 +120,8 @@ final class SchemaWalker {
             if (seen.containsKey(canonical)) {
                 Span first = seen.get(canonical);
                 out.add(Diagnostic.error(Codes.CONFIG_DUPLICATE_KEY, childPath,
-                        "key :" + name + " is given twice (also written as :" + seenAs.get(canonical) + " at "
-                                + first.location() + ")",
+                        "key :" + name + " is given twice (" + (seenAs.get(canonical).equals(name) ? "first" : "also written as :"
+                                + seenAs.get(canonical)) + " at " + first.location() + ")",
                         "keep one :" + canonical + " entry", kw.span()));
                 continue;
             }
@@ -154,12 +165,13 @@ final class SchemaWalker {
                                    boolean strict) {
         return switch (field.type()) {
             case Scalar s -> {
-                if (!scalarOk(s, v)) { typeError(path, s, v); yield null; }
+                if (!scalarOk(s, v)) { typeError(path, s, v); rejected.add(canonicalPath); yield null; }
                 if (canonicalPath.equals("agent-id") && !AGENT_ID.matcher(((StringValue) v).value()).matches()) {
                     out.add(Diagnostic.error(Codes.CONFIG_TYPE, path,
                             "agent-id \"" + ((StringValue) v).value() + "\" must match [a-z0-9][a-z0-9._-]{0,62}",
                             "use lowercase letters, digits, '.', '_' and '-', starting with a letter or digit",
                             v.span()));
+                    rejected.add(canonicalPath);
                     yield null;
                 }
                 yield new CheckedMap.Entry(keySpan, v, null, null);
@@ -177,25 +189,26 @@ final class SchemaWalker {
                 };
                 out.add(Diagnostic.error(Codes.CONFIG_TYPE, path,
                         "expected " + en.describe() + ", found " + describe(v), suggestion, v.span()));
+                rejected.add(canonicalPath);
                 yield null;
             }
             case ListOf l -> {
-                if (!(v instanceof VectorValue || v instanceof ListValue)) { typeError(path, l, v); yield null; }
+                if (!(v instanceof VectorValue || v instanceof ListValue)) { typeError(path, l, v); rejected.add(canonicalPath); yield null; }
                 List<Value> good = new ArrayList<>();
                 for (Value item : CheckedMap.items(v)) {
                     if (scalarOk(l.element(), item)) good.add(item);
-                    else typeError(path, l.element(), item);
+                    else { typeError(path, l.element(), item); rejected.add(canonicalPath); }
                 }
                 yield new CheckedMap.Entry(keySpan, new VectorValue(good, v.span(), v.meta()), null, null);
             }
             case Struct st -> {
-                if (!(v instanceof MapValue m)) { typeError(path, st, v); yield null; }
+                if (!(v instanceof MapValue m)) { typeError(path, st, v); rejected.add(canonicalPath); yield null; }
                 CheckedMap inner = walkMap(entriesOf(m), path, canonicalPath, st.spec(), strict || st.spec().strict(),
                         keySpan, v.span());
                 yield new CheckedMap.Entry(keySpan, null, inner, null);
             }
             case Named n -> {
-                if (!(v instanceof MapValue m)) { typeError(path, n, v); yield null; }
+                if (!(v instanceof MapValue m)) { typeError(path, n, v); rejected.add(canonicalPath); yield null; }
                 Map<String, CheckedMap> named = new LinkedHashMap<>();
                 for (Map.Entry<Value, Value> e : m.entries().entrySet()) {
                     if (!(e.getKey() instanceof KeywordValue k)) {
@@ -211,6 +224,7 @@ final class SchemaWalker {
                         out.add(Diagnostic.error(Codes.CONFIG_TYPE, childPath,
                                 "expected a map, found " + describe(e.getValue()), "write {" + example(n) + "}",
                                 e.getValue().span()));
+                        rejected.add(canonicalChild);
                         continue;
                     }
                     named.put(k.name(), walkMap(entriesOf(inner), childPath, canonicalChild, n.spec(), strict || n.spec().strict(),
