@@ -1,11 +1,18 @@
 package dev.rtfs.microvm.orchestrator.admission;
 
+import dev.rtfs.microvm.config.model.AgentConfig;
+import dev.rtfs.microvm.config.model.DlpPolicy;
+import dev.rtfs.microvm.config.model.EgressVia;
+import dev.rtfs.microvm.orchestrator.effect.Covering;
+import dev.rtfs.microvm.orchestrator.effect.ParamSet;
+import dev.rtfs.microvm.orchestrator.plan.Hosts;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The part of an agent config that admission and step profiles need. Kept apart from the config model so the
- * core is tested without it; {@code from(AgentConfig)} derives it from a validated config.
+ * core is tested without it; {@link #from(AgentConfig)} derives it from a validated config.
  *
  * @param networkEnabled {@code :network :enabled true} with egress {@code :via :proxy}
  * @param nicEnabled     {@code :microvm :devices :nic :enabled true}
@@ -20,6 +27,32 @@ public record AgentPolicy(
         Objects.requireNonNull(agentId);
         allowDomains = List.copyOf(allowDomains);
         Objects.requireNonNull(dlp);
+    }
+
+    /**
+     * The policy of a config, failing closed: anything not written is off. The network counts as enabled only
+     * with {@code :network :enabled true} and {@code :egress :via :proxy} (and not {@code :capabilities :http
+     * :enabled false}); the allowlist is {@code :network :egress :allow-domains}, narrowed by {@code :capabilities
+     * :http :egress :allow-domains} when that is written; entries that are not host names are dropped; DLP is
+     * "off" when disabled, "lenient" when so written, else "strict".
+     */
+    public static AgentPolicy from(AgentConfig config) {
+        boolean network = config.networkEnabled().orElse(false)
+                && config.egressVia().map(v -> v == EgressVia.PROXY).orElse(false)
+                && config.httpEnabled().orElse(true);
+        ParamSet<String> allowed = domains(config.egressAllowDomains());
+        Optional<List<String>> http = config.httpEgressAllowDomains();
+        if (http.isPresent()) allowed = allowed.intersect(domains(http), Covering.DOMAINS);
+        String dlp = !config.dlpEnabled().orElse(true) ? "off"
+                : config.dlpPolicy().map(p -> p == DlpPolicy.LENIENT ? "lenient" : "strict").orElse("strict");
+        return new AgentPolicy(config.agentIdValue().orElse(""), network, config.nicEnabled().orElse(false),
+                allowed.values(), config.llmEnabled().orElse(false), config.gpuEnabled().orElse(false), dlp);
+    }
+
+    private static ParamSet<String> domains(Optional<List<String>> written) {
+        List<String> normalized = written.orElse(List.of()).stream()
+                .flatMap(d -> Hosts.normalizePattern(d).stream()).toList();
+        return ParamSet.of(normalized, Covering.DOMAINS);
     }
 
     /** Network effects are possible only with both the network and the NIC on. */
