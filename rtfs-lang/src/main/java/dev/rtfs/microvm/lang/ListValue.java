@@ -4,7 +4,8 @@ import java.util.List;
 
 /** {@code ( ... )}: code, or data produced by {@code list}. */
 public record ListValue(List<Value> items, Span span, MapValue meta) implements Value {
-    public ListValue { items = List.copyOf(items); }
+    // The reader hands over an already-immutable list; everything else is copied.
+    public ListValue { items = items instanceof ValueArrayList ? items : List.copyOf(items); }
 
     public static ListValue of(List<Value> items) { return new ListValue(items, Span.NONE, MapValue.EMPTY); }
 

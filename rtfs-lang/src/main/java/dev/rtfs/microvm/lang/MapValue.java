@@ -13,7 +13,8 @@ public record MapValue(Map<Value, Value> entries, Span span, MapValue meta) impl
     public static final MapValue EMPTY = new MapValue(Map.of(), Span.NONE, null);
 
     public MapValue {
-        entries = Collections.unmodifiableMap(new LinkedHashMap<>(entries));
+        // The reader hands over an already-immutable ordered map; everything else is copied.
+        if (!(entries instanceof ValueArrayMap)) entries = Collections.unmodifiableMap(new LinkedHashMap<>(entries));
         // EMPTY is its own metadata; every other map defaults to EMPTY.
         if (meta == null && EMPTY != null) meta = EMPTY;
     }

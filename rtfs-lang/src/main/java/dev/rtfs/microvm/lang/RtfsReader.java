@@ -1,6 +1,7 @@
 package dev.rtfs.microvm.lang;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -31,10 +32,28 @@ public final class RtfsReader {
     private int pos;
     private int depth;
 
-    // Forward-only position cursor: the line/column of offset curOff.
-    private int curOff;
-    private int curLine = 1;
-    private int curCol = 1;
+    // Children of the collections being read, innermost last; copied out once per collection.
+    private Value[] stack = new Value[64];
+    private int sp;
+
+    // Recently read keyword/symbol names: configs repeat the same few keys, so share the Strings (and their hashes).
+    private final String[] names = new String[1024];
+    private final char[][] nameChars = new char[1024][];
+    // Hash of the last run scanned by scanConstituents (String.hashCode of its chars).
+    private int scanHash;
+
+    // Position tracking done by the scanner itself: the current line, where it starts, and how many surrogate
+    // pairs (two chars, one column) were scanned on it so far. Every newline and pair in a string, block comment
+    // or symbol is seen by exactly one scanner loop; ';' comments run to the end of the line, so theirs don't matter.
+    private int line = 1;
+    private int lineStart;
+    private int linePairs;
+    // Line and column of the form readForm is about to read.
+    private int nodeLine;
+    private int nodeCol;
+    // Result of slowLocate (error paths only).
+    private int errLine;
+    private int errCol;
 
     private RtfsReader(String source, String text) {
         this.source = source;
@@ -84,6 +103,8 @@ public final class RtfsReader {
     private Value readForm() {
         if (++depth > MAX_DEPTH) throw error(pos, pos + 1, "nesting deeper than " + MAX_DEPTH + " levels");
         char c = buf[pos];
+        nodeLine = line;
+        nodeCol = pos - lineStart - linePairs + 1;
         Value v;
         switch (c) {
             case '(' -> v = readSequence(')');
@@ -113,7 +134,10 @@ public final class RtfsReader {
         int p = pos;
         while (p < len) {
             char c = b[p];
-            if (c == ' ' || c == '\n' || c == ',' || c == '\t' || c == '\r') {
+            if (c == ' ' || c == ',' || c == '\t' || c == '\r') {
+                p++;
+            } else if (c == '\n') {
+                newline(p);
                 p++;
             } else if (c == ';') {
                 p++;
@@ -147,6 +171,8 @@ public final class RtfsReader {
                 p += 2;
                 nested++;
             } else {
+                if (c == '\n') newline(p);
+                else if (c >= '\uD800' && isPairTail(b, p + 1)) linePairs++;
                 p++;
             }
         }
@@ -166,23 +192,33 @@ public final class RtfsReader {
 
     private Value readSequence(char close) {
         final int start = pos;
-        locate(start);
-        final int line = curLine;
-        final int col = curCol;
+        final int line = nodeLine;
+        final int col = nodeCol;
         pos++;
-        ArrayList<Value> items = readItems(start, close);
+        int base = readItems(start, close);
+        ValueArrayList items = new ValueArrayList(pop(base));
         Span span = new Span(source, start, line, col, pos);
         return close == ')' ? new ListValue(items, span, MapValue.EMPTY) : new VectorValue(items, span, MapValue.EMPTY);
     }
 
-    /** Reads forms up to and including {@code close}; an unclosed opener is reported where it opened. */
-    private ArrayList<Value> readItems(int open, char close) {
-        ArrayList<Value> items = new ArrayList<>();
+    // The stack is not cleared: the reader is discarded after one read, and its slots are overwritten.
+    private Value[] pop(int base) {
+        Value[] out = Arrays.copyOfRange(stack, base, sp);
+        sp = base;
+        return out;
+    }
+
+    /**
+     * Reads forms up to and including {@code close} onto the stack and returns where they start; an unclosed
+     * opener is reported where it opened.
+     */
+    private int readItems(int open, char close) {
+        final int base = sp;
         while (true) {
             int c = skipSpace();
             if (c == close) {
                 pos++;
-                return items;
+                return base;
             }
             if (c == EOF) {
                 throw error(open, open + 1, "unclosed '" + openerText(open) + "': end of input reached before '" + close + "'");
@@ -192,51 +228,55 @@ public final class RtfsReader {
                 throw error(open, open + 1, "unclosed '" + openerText(open) + "': found '" + (char) c + "' at "
                         + where(at) + " where '" + close + "' was expected");
             }
-            items.add(readForm());
+            Value v = readForm();
+            if (sp == stack.length) stack = Arrays.copyOf(stack, sp * 2);
+            stack[sp++] = v;
         }
     }
 
     private Value readMap() {
         final int start = pos;
-        locate(start);
-        final int line = curLine;
-        final int col = curCol;
+        final int line = nodeLine;
+        final int col = nodeCol;
         pos++;
-        ArrayList<Value> items = readItems(start, '}');
+        int base = readItems(start, '}');
         Span span = new Span(source, start, line, col, pos);
-        int n = items.size();
+        int n = sp - base;
         if ((n & 1) != 0) {
-            Span lone = items.get(n - 1).span();
+            Span lone = stack[sp - 1].span();
             throw new RtfsSyntaxException("map literal has a key without a value (odd number of forms)", lone);
         }
-        LinkedHashMap<Value, Value> entries = new LinkedHashMap<>(Math.max(4, n));
-        for (int i = 0; i < n; i += 2) {
-            Value key = items.get(i);
-            if (entries.putIfAbsent(key, items.get(i + 1)) != null) {
-                Value first = firstEqual(entries.keySet(), key);
-                throw new RtfsSyntaxException("duplicate key " + RtfsPrinter.print(key) + " in map literal (first at "
-                        + first.span().location() + ")", key.span());
-            }
+        Value[] keys = new Value[n / 2];
+        Value[] values = new Value[n / 2];
+        for (int i = 0, k = base; k < sp; i++, k += 2) {
+            keys[i] = stack[k];
+            values[i] = stack[k + 1];
         }
-        return new MapValue(entries, span, MapValue.EMPTY);
+        sp = base;
+        int dup = ValueArrayMap.indexOfDuplicate(keys);
+        if (dup >= 0) {
+            Value key = keys[dup];
+            Value first = firstEqual(Arrays.asList(keys), key);
+            throw new RtfsSyntaxException("duplicate key " + RtfsPrinter.print(key) + " in map literal (first at "
+                    + first.span().location() + ")", key.span());
+        }
+        return new MapValue(new ValueArrayMap(keys, values), span, MapValue.EMPTY);
     }
 
     private Value readSet(int hash) {
-        locate(hash);
-        final int line = curLine;
-        final int col = curCol;
+        final int line = nodeLine;
+        final int col = nodeCol;
         pos = hash + 2;
-        ArrayList<Value> items = readItems(hash, '}');
+        Value[] items = pop(readItems(hash, '}'));
         Span span = new Span(source, hash, line, col, pos);
-        LinkedHashSet<Value> set = new LinkedHashSet<>(Math.max(4, items.size() * 2));
-        for (Value item : items) {
-            if (!set.add(item)) {
-                Value first = firstEqual(set, item);
-                throw new RtfsSyntaxException("duplicate element " + RtfsPrinter.print(item) + " in set literal (first at "
-                        + first.span().location() + ")", item.span());
-            }
+        int dup = ValueArrayMap.indexOfDuplicate(items);
+        if (dup >= 0) {
+            Value item = items[dup];
+            Value first = firstEqual(Arrays.asList(items), item);
+            throw new RtfsSyntaxException("duplicate element " + RtfsPrinter.print(item) + " in set literal (first at "
+                    + first.span().location() + ")", item.span());
         }
-        return new SetValue(set, span, MapValue.EMPTY);
+        return new SetValue(new ValueArraySet(items), span, MapValue.EMPTY);
     }
 
     private static Value firstEqual(Iterable<Value> values, Value v) {
@@ -293,10 +333,9 @@ public final class RtfsReader {
             case "NaN" -> d = Double.NaN;
             default -> throw error(at, p, "unknown symbolic value '##" + name + "' (expected ##Inf, ##-Inf or ##NaN)");
         }
-        locate(at);
         pos = p;
         expectDelimiter("symbolic value");
-        return new FloatValue(d, new Span(source, at, curLine, curCol, p), MapValue.EMPTY);
+        return new FloatValue(d, new Span(source, at, nodeLine, nodeCol, p), MapValue.EMPTY);
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -304,9 +343,8 @@ public final class RtfsReader {
 
     private Value readString() {
         final int start = pos;
-        locate(start);
-        final int line = curLine;
-        final int col = curCol;
+        final int line = nodeLine;
+        final int col = nodeCol;
         final char[] b = buf;
         int p = start + 1;
         while (p < len) {
@@ -317,6 +355,8 @@ public final class RtfsReader {
                 return new StringValue(s, new Span(source, start, line, col, pos), MapValue.EMPTY);
             }
             if (c == '\\') break;
+            if (c == '\n') newline(p);
+            else if (c >= '\uD800' && c <= '\uDBFF' && p + 1 < len && Character.isLowSurrogate(b[p + 1])) linePairs++;
             p++;
         }
         StringBuilder sb = new StringBuilder(p - start + 16);
@@ -328,8 +368,15 @@ public final class RtfsReader {
                 return new StringValue(sb.toString(), new Span(source, start, line, col, pos), MapValue.EMPTY);
             }
             if (c != '\\') {
-                sb.append(c);
-                p++;
+                int run = p;
+                char r;
+                while (run < len && (r = b[run]) != '"' && r != '\\') {
+                    if (r == '\n') newline(run);
+                    else if (r >= '\uD800' && r <= '\uDBFF' && run + 1 < len && Character.isLowSurrogate(b[run + 1])) linePairs++;
+                    run++;
+                }
+                sb.append(b, p, run - p);
+                p = run;
                 continue;
             }
             if (p + 1 >= len) break;
@@ -362,27 +409,31 @@ public final class RtfsReader {
 
     private Value readKeyword() {
         final int start = pos;
+        final int line = nodeLine;
+        final int col = nodeCol;
         int end = scanConstituents(start + 1);
+        int hash = scanHash;
         if (end == start + 1) {
             throw error(start, start + 1, "':' must be followed by a keyword name");
         }
         if (buf[start + 1] == ':') throw error(start, end, "keyword name cannot start with ':'");
         if (buf[end - 1] == ':') throw error(end - 1, end, "keyword cannot end with ':'");
-        locate(start);
         pos = end;
         expectDelimiter("keyword");
-        return new KeywordValue(new String(buf, start + 1, end - start - 1), new Span(source, start, curLine, curCol, end),
+        return new KeywordValue(name(start + 1, end, hash), new Span(source, start, line, col, end),
                 MapValue.EMPTY);
     }
 
     private Value readSymbol() {
         final int start = pos;
+        final int line = nodeLine;
+        final int col = nodeCol;
         int end = scanConstituents(start);
+        int hash = scanHash;
         if (buf[end - 1] == ':') throw error(end - 1, end, "symbol cannot end with ':'");
-        locate(start);
         pos = end;
         expectDelimiter("symbol");
-        Span span = new Span(source, start, curLine, curCol, end);
+        Span span = new Span(source, start, line, col, end);
         int n = end - start;
         if (n == 3 && buf[start] == 'n' && buf[start + 1] == 'i' && buf[start + 2] == 'l') {
             return new NilValue(span, MapValue.EMPTY);
@@ -394,7 +445,25 @@ public final class RtfsReader {
                 && buf[start + 4] == 'e') {
             return new BoolValue(false, span, MapValue.EMPTY);
         }
-        return new SymbolValue(new String(buf, start, n), span, MapValue.EMPTY);
+        return new SymbolValue(name(start, end, hash), span, MapValue.EMPTY);
+    }
+
+    // A plain loop: names are short, where the vectorized Arrays.equals costs more than it saves.
+    private static boolean sameChars(char[] a, char[] b, int from, int n) {
+        for (int i = 0; i < n; i++) if (a[i] != b[from + i]) return false;
+        return true;
+    }
+
+    /** The String for buf[start, end) (hash {@code h}), shared with an earlier equal name when the cache has it. */
+    private String name(int start, int end, int h) {
+        int slot = (h ^ (h >>> 10)) & (names.length - 1);
+        char[] cached = nameChars[slot];
+        int n = end - start;
+        if (cached != null && cached.length == n && sameChars(cached, buf, start, n)) return names[slot];
+        String s = new String(buf, start, n);
+        names[slot] = s;
+        nameChars[slot] = Arrays.copyOfRange(buf, start, end);
+        return s;
     }
 
     /**
@@ -416,6 +485,8 @@ public final class RtfsReader {
         final long multMin = limit / 10;
         long acc = 0;
         boolean overflow = false;
+        long mantissa = 0; // all digits as one integer, for the exact float fast path
+        int mantissaDigits = 0;
         while (p < len) {
             int d = b[p] - '0';
             if (d < 0 || d > 9) break;
@@ -425,6 +496,9 @@ public final class RtfsReader {
             acc -= d;
             p++;
         }
+        mantissa = -acc;
+        mantissaDigits = p - digits;
+        int exp10 = 0;
         if (p - digits > 1 && b[digits] == '0') {
             throw error(start, p, "leading zeros are not allowed in numbers");
         }
@@ -433,23 +507,35 @@ public final class RtfsReader {
             isFloat = true;
             p++;
             int frac = p;
-            while (p < len && isDigit(b[p])) p++;
+            while (p < len && isDigit(b[p])) {
+                if (mantissaDigits < 18) mantissa = mantissa * 10 + (b[p] - '0');
+                mantissaDigits++;
+                exp10--;
+                p++;
+            }
             if (p == frac) throw error(p, Math.min(len, p + 1), "a digit must follow the decimal point");
         }
         if (p < len && (b[p] == 'e' || b[p] == 'E')) {
             isFloat = true;
             p++;
-            if (p < len && (b[p] == '+' || b[p] == '-')) p++;
+            boolean negativeExp = false;
+            if (p < len && (b[p] == '+' || b[p] == '-')) negativeExp = b[p++] == '-';
             int exp = p;
-            while (p < len && isDigit(b[p])) p++;
+            int e = 0;
+            while (p < len && isDigit(b[p])) {
+                if (e < 10_000) e = e * 10 + (b[p] - '0');
+                p++;
+            }
             if (p == exp) throw error(p, Math.min(len, p + 1), "a digit must follow the exponent marker");
+            exp10 += negativeExp ? -e : e;
         }
-        locate(start);
         pos = p;
         expectDelimiter("number");
-        Span span = new Span(source, start, curLine, curCol, p);
+        Span span = new Span(source, start, nodeLine, nodeCol, p);
         if (isFloat) {
-            double d = Double.parseDouble(new String(b, start, p - start));
+            double d = fastDouble(mantissa, mantissaDigits, exp10, overflow);
+            if (Double.isNaN(d)) d = Double.parseDouble(new String(b, start, p - start)); // keeps the sign
+            else if (negative) d = -d;
             if (Double.isInfinite(d)) throw new RtfsSyntaxException("float literal is out of the 64-bit range", span);
             return new FloatValue(d, span, MapValue.EMPTY);
         }
@@ -458,6 +544,21 @@ public final class RtfsReader {
                     + Long.MIN_VALUE + " .. " + Long.MAX_VALUE + ")", span);
         }
         return new IntValue(negative ? acc : -acc, span, MapValue.EMPTY);
+    }
+
+    private static final double[] POW10 = {
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19,
+        1e20, 1e21, 1e22
+    };
+
+    /**
+     * Clinger's exact fast path: a mantissa below 2^53 times or divided by a power of ten up to 10^22 (both exact
+     * doubles) is correctly rounded by one IEEE operation. NaN means "use the full parser".
+     */
+    private static double fastDouble(long mantissa, int digits, int exp10, boolean intOverflow) {
+        if (intOverflow || digits > 15 || exp10 < -22 || exp10 > 22) return Double.NaN;
+        double m = mantissa;
+        return exp10 < 0 ? m / POW10[-exp10] : m * POW10[exp10];
     }
 
     /** After an atom, only a delimiter or end of input may follow ({@code 12abc}, {@code foo#} are errors). */
@@ -507,56 +608,70 @@ public final class RtfsReader {
     /** End of the run of symbol characters (letters, digits, the listed punctuation, ':') from {@code p}. */
     private int scanConstituents(int p) {
         final char[] b = buf;
+        int h = 0;
         while (p < len) {
             char c = b[p];
             if (c < 128) {
                 if ((ASCII[c] & CONSTITUENT) == 0) break;
+                h = 31 * h + c;
                 p++;
             } else {
                 int cp = Character.codePointAt(b, p);
                 if (!Character.isLetterOrDigit(cp)) break;
+                h = 31 * h + c;
+                if (cp > 0xFFFF) {
+                    h = 31 * h + b[p + 1];
+                    linePairs++;
+                }
                 p += Character.charCount(cp);
             }
         }
+        scanHash = h;
         return p;
     }
 
     // ---------------------------------------------------------------------------------------------
     // Positions and errors
 
-    /** Moves the position cursor to {@code off}, leaving line/column in curLine/curCol. */
-    private void locate(int off) {
-        if (off < curOff) {
-            curOff = 0;
-            curLine = 1;
-            curCol = 1;
-        }
+    /** Line/column of any offset, computed from the start (error paths only); leaves them in errLine/errCol. */
+    private void slowLocate(int off) {
         final char[] b = buf;
-        int line = curLine;
-        int col = curCol;
-        for (int i = curOff; i < off; i++) {
+        int ln = 1;
+        int col = 1;
+        for (int i = 0; i < off; i++) {
             char c = b[i];
             if (c == '\n') {
-                line++;
+                ln++;
                 col = 1;
-            } else if (c < '\uDC00' || c > '\uDFFF' || i == 0 || !Character.isHighSurrogate(b[i - 1])) {
-                col++; // the low half of a surrogate pair does not start a new code point
+            } else if (!isPairTail(b, i)) {
+                col++;
             }
         }
-        curOff = off;
-        curLine = line;
-        curCol = col;
+        errLine = ln;
+        errCol = col;
+    }
+
+    /** The low half of a surrogate pair: it does not start a new code point, so not a new column. */
+    private static boolean isPairTail(char[] b, int i) {
+        char c = b[i];
+        return c >= '\uDC00' && c <= '\uDFFF' && i > 0 && Character.isHighSurrogate(b[i - 1]);
+    }
+
+    private void newline(int p) {
+        line++;
+        lineStart = p + 1;
+        linePairs = 0;
     }
 
     private String where(int off) {
-        locate(off);
-        return curLine + ":" + curCol;
+        slowLocate(off);
+        return errLine + ":" + errCol;
     }
 
     private RtfsSyntaxException error(int off, int end, String message) {
         off = Math.max(0, Math.min(off, len));
-        locate(off);
-        return new RtfsSyntaxException(message, new Span(source, off, curLine, curCol, Math.max(off, Math.min(end, len))));
+        slowLocate(off);
+        return new RtfsSyntaxException(message, new Span(source, off, errLine, errCol, Math.max(off, Math.min(end, len))));
     }
 
     private String openerText(int open) {

@@ -3,7 +3,7 @@ package dev.rtfs.microvm.lang;
 import java.util.List;
 
 public record VectorValue(List<Value> items, Span span, MapValue meta) implements Value {
-    public VectorValue { items = List.copyOf(items); }
+    public VectorValue { items = items instanceof ValueArrayList ? items : List.copyOf(items); }
 
     public static VectorValue of(List<Value> items) { return new VectorValue(items, Span.NONE, MapValue.EMPTY); }
 

@@ -64,8 +64,10 @@ class FuzzTest {
         } catch (RtfsSyntaxException e) {
             syntaxErrors++;
             Span s = e.span();
+            int[][] pos = positions(input);
             if (s.offset() < 0 || s.offset() > input.length() || s.endOffset() < s.offset() || s.endOffset() > input.length()
-                    || s.line() < 1 || s.column() < 1 || e.getMessage() == null || e.getMessage().isEmpty()) {
+                    || s.line() != pos[0][s.offset()] || s.column() != pos[1][s.offset()]
+                    || e.getMessage() == null || e.getMessage().isEmpty()) {
                 throw new AssertionError("bad error span " + s + " (" + s.offset() + ".." + s.endOffset() + ") for "
                         + what + ", seed " + seed + ": " + e.getMessage() + "\ninput: " + escape(input));
             }
@@ -75,6 +77,7 @@ class FuzzTest {
         }
         readOk++;
         for (Value v : forms) {
+            checkSpans(v, input, positions(input), what, seed);
             String printed = RtfsPrinter.print(v);
             List<Value> back;
             try {
@@ -85,6 +88,48 @@ class FuzzTest {
             }
             assertThat(back).as("round trip of %s, seed %d, input %s", what, seed, escape(input)).containsExactly(v);
         }
+    }
+
+    /** Every node's line/column must match a naive recount from the start of the input. */
+    private static void checkSpans(Value v, String input, int[][] pos, String what, long seed) {
+        Span s = v.span();
+        int[] expected = {pos[0][s.offset()], pos[1][s.offset()]};
+        if (s.line() != expected[0] || s.column() != expected[1] || s.endOffset() <= s.offset() || s.endOffset() > input.length()) {
+            throw new AssertionError("span " + s + " (" + s.offset() + ".." + s.endOffset() + ") of " + RtfsPrinter.print(v)
+                    + " should be at " + expected[0] + ":" + expected[1] + " for " + what + ", seed " + seed
+                    + "\ninput: " + escape(input));
+        }
+        switch (v) {
+            case ListValue l -> l.items().forEach(x -> checkSpans(x, input, pos, what, seed));
+            case VectorValue l -> l.items().forEach(x -> checkSpans(x, input, pos, what, seed));
+            case SetValue l -> l.items().forEach(x -> checkSpans(x, input, pos, what, seed));
+            case MapValue m -> m.entries().forEach((k, x) -> {
+                checkSpans(k, input, pos, what, seed);
+                checkSpans(x, input, pos, what, seed);
+            });
+            default -> { }
+        }
+    }
+
+    /** Line and column of every offset (0..length), by the definition: LF breaks lines, columns count code points. */
+    static int[][] positions(String text) {
+        int n = text.length();
+        int[] lines = new int[n + 1];
+        int[] columns = new int[n + 1];
+        int line = 1;
+        int lineStart = 0;
+        for (int i = 0; i <= n; i++) {
+            lines[i] = line;
+            // = text.codePointCount(lineStart, i) + 1, incrementally: the low half of a pair adds no code point.
+            boolean pairTail = i - 2 >= lineStart && Character.isLowSurrogate(text.charAt(i - 1))
+                    && Character.isHighSurrogate(text.charAt(i - 2));
+            columns[i] = i == lineStart ? 1 : columns[i - 1] + (pairTail ? 0 : 1);
+            if (i < n && text.charAt(i) == '\n') {
+                line++;
+                lineStart = i + 1;
+            }
+        }
+        return new int[][] {lines, columns};
     }
 
     private static String mutate(String base, SplittableRandom r, List<String> corpus) {
