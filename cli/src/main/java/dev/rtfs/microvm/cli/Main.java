@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
             CommandLine.HelpCommand.class,
             CompletionCommand.class,
             ExpandCommand.class,
+            ProfileCommand.class,
             // Subcommands: one line each, keep alphabetical.
         })
 public final class Main {

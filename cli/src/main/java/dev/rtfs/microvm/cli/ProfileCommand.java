@@ -1,0 +1,125 @@
+package dev.rtfs.microvm.cli;
+
+import dev.rtfs.microvm.config.ConfigCheckResult;
+import dev.rtfs.microvm.config.ConfigLoader;
+import dev.rtfs.microvm.config.diag.Diagnostic;
+import dev.rtfs.microvm.config.report.CheckReport;
+import dev.rtfs.microvm.config.report.FileReport;
+import dev.rtfs.microvm.config.report.ReportFormat;
+import dev.rtfs.microvm.lang.SourceFile;
+import dev.rtfs.microvm.orchestrator.admission.Admission;
+import dev.rtfs.microvm.orchestrator.admission.AdmissionResult;
+import dev.rtfs.microvm.orchestrator.admission.AgentPolicy;
+import dev.rtfs.microvm.orchestrator.plan.PlanReader;
+import dev.rtfs.microvm.orchestrator.profile.StepProfileJson;
+import dev.rtfs.microvm.orchestrator.profile.StepProfileTable;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code rtfs-microvm profile --config CONFIG [--load FILE]... PLAN [--format text|json]}: admits the plan for
+ * the agent (DESIGN §6) and prints one least-privilege profile per step (a table, or the JSON array of step
+ * profiles). Exit 0 when admitted; 1 when the config has errors or admission refuses the plan (the diagnostics
+ * are printed with the shared renderers); 2 for usage errors and unreadable files.
+ */
+@Command(name = "profile", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Admit a plan for an agent and print each step's profile (network ACL, fs policy, determinism, gates).")
+final class ProfileCommand implements Callable<Integer> {
+
+    @Spec CommandSpec spec;
+
+    @Option(names = "--config", required = true, paramLabel = "CONFIG", description = "The agent.config file.")
+    String config;
+
+    @Option(names = "--load", paramLabel = "FILE",
+            description = "RTFS file evaluated before the config for its definitions (e.g. profile macros); repeatable.")
+    List<String> loads = new ArrayList<>();
+
+    @Parameters(index = "0", paramLabel = "PLAN", description = "The plan file: (plan ^{:effects ...} :program (do (step ...) ...)).")
+    String plan;
+
+    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
+            description = "Output format: text or json (default: ${DEFAULT-VALUE}).")
+    String format;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        String fmt = format.toLowerCase(Locale.ROOT);
+        if (!fmt.equals("text") && !fmt.equals("json")) {
+            err.println("error: unknown --format '" + format + "' (expected text or json)");
+            return Main.USAGE;
+        }
+        ReportFormat reportFormat = fmt.equals("json") ? ReportFormat.JSON : ReportFormat.TEXT;
+
+        Map<String, SourceFile> sources = new LinkedHashMap<>();
+        List<String> unreadable = new ArrayList<>();
+        List<Diagnostic> encoding = new ArrayList<>();
+        List<String> names = new ArrayList<>(loads);
+        names.add(config);
+        names.add(plan);
+        for (String name : names) {
+            if (sources.containsKey(name)) continue;
+            try {
+                sources.put(name, CliIo.read(name));
+            } catch (CliIo.UnreadableFile e) {
+                unreadable.add(e.getMessage());
+            } catch (CliIo.InvalidUtf8 e) {
+                sources.put(name, e.source);
+                encoding.add(Diagnostic.error("RTFS_SYNTAX", "", e.getMessage(), "save the file as UTF-8", e.error.span()));
+            }
+        }
+        if (!unreadable.isEmpty()) {
+            unreadable.forEach(m -> err.println("error: " + m));
+            return Main.USAGE;
+        }
+        if (!encoding.isEmpty()) {
+            return report(out, reportFormat, List.of(FileReport.of(config, encoding, sources, false)));
+        }
+
+        ConfigCheckResult checked = ConfigLoader.load(loads.stream().map(sources::get).toList(), sources.get(config));
+        if (!checked.valid() || checked.config().isEmpty()) {
+            if (reportFormat == ReportFormat.TEXT) err.println("error: the agent config " + config + " has errors; no plan can be admitted for it");
+            return report(out, reportFormat, List.of(FileReport.of(checked, false)));
+        }
+        if (checked.hasWarnings() && reportFormat == ReportFormat.TEXT) {
+            err.println("note: the agent config has warnings; see `rtfs-microvm check " + config + "`");
+        }
+        AgentPolicy policy = AgentPolicy.from(checked.config().get());
+        SourceFile planSource = sources.get(plan);
+        AdmissionResult result = Admission.admit(PlanReader.read(planSource), policy);
+        Map<String, SourceFile> planSources = Map.of(planSource.name(), planSource);
+        if (!result.admitted()) {
+            return report(out, reportFormat, List.of(FileReport.of(plan, result.diagnostics(), planSources, false)));
+        }
+        if (reportFormat == ReportFormat.JSON) {
+            out.println(StepProfileJson.writeAll(result.profiles()));
+        } else {
+            if (!result.diagnostics().isEmpty()) {
+                err.print(ReportFormat.TEXT.render(new CheckReport(List.of(FileReport.of(plan, result.diagnostics(), planSources, false))), false));
+            }
+            out.println("plan " + plan + " admitted for agent " + policy.agentId() + ": " + result.profiles().size() + " step(s)");
+            out.print(StepProfileTable.render(result.profiles()));
+        }
+        out.flush();
+        err.flush();
+        return Main.OK;
+    }
+
+    private static int report(PrintWriter out, ReportFormat format, List<FileReport> files) {
+        out.print(format.render(new CheckReport(files), false));
+        out.flush();
+        return Main.FAILED;
+    }
+}
