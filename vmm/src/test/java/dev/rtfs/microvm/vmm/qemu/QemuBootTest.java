@@ -1,0 +1,172 @@
+package dev.rtfs.microvm.vmm.qemu;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.rtfs.microvm.vmm.SynthOptions;
+import dev.rtfs.microvm.vmm.SynthResult;
+import dev.rtfs.microvm.vmm.VmSynthesizer;
+import dev.rtfs.microvm.vmm.VmmTestAccess;
+import dev.rtfs.microvm.vmm.image.GuestInitramfs;
+import dev.rtfs.microvm.vmm.image.KernelModules;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.Channels;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * QEMU for real: the synthesized argv boots the Debian cloud kernel with a busybox initramfs built by
+ * {@link GuestInitramfs} and a read-only ext4 rootfs; the guest proves the root is read-only, reads a marker from
+ * it, sends a line over the virtio-serial control channel and powers off. Needs qemu-system-x86,
+ * linux-image-cloud-amd64, busybox-static and e2fsprogs: skipped locally without them, failed under CI=true.
+ */
+class QemuBootTest {
+
+    private static final Duration BOOT_DEADLINE = Duration.ofSeconds(60);
+
+    @TempDir static Path dir;
+    static Path kernel;
+    static KernelModules modules;
+
+    static void requireThat(boolean ok, String message) {
+        if (ok) return;
+        if ("true".equals(System.getenv("CI"))) fail(message + " [CI=true: .ci/run installs it]");
+        Assumptions.abort(message + " — skipped");
+    }
+
+    static boolean onPath(String tool) {
+        return Stream.of(System.getenv("PATH").split(":"), new String[] {"/usr/sbin", "/sbin"}).flatMap(Stream::of)
+                .anyMatch(d -> Files.isExecutable(Path.of(d, tool)));
+    }
+
+    @BeforeAll
+    static void prerequisites() throws IOException {
+        requireThat(onPath("qemu-system-x86_64"), "qemu-system-x86_64 is not installed (apt-get install qemu-system-x86)");
+        requireThat(Files.isExecutable(GuestInitramfs.DEBIAN_BUSYBOX), "busybox-static is not installed");
+        requireThat(onPath("mkfs.ext4"), "mkfs.ext4 (e2fsprogs) is not installed");
+        try (Stream<Path> boot = Files.list(Path.of("/boot"))) {
+            kernel = boot.filter(p -> p.getFileName().toString().matches("vmlinuz-.*-cloud-amd64"))
+                    .sorted().reduce((a, b) -> b).orElse(null);
+        }
+        requireThat(kernel != null && Files.isReadable(kernel),
+                "no readable /boot/vmlinuz-*-cloud-amd64 (apt-get install linux-image-cloud-amd64)");
+        modules = new KernelModules(KernelModules.forKernel(kernel, Path.of("/lib/modules")));
+    }
+
+    private static Path initramfs(String name, String body) throws IOException {
+        GuestInitramfs guest = new GuestInitramfs(GuestInitramfs.DEBIAN_BUSYBOX, modules, KernelModules.MICROVM_VIRTIO);
+        Path out = dir.resolve(name);
+        try (OutputStream o = Files.newOutputStream(out)) {
+            guest.write(guest.preamble() + body, Map.of(), o);
+        }
+        return out;
+    }
+
+    private static Path rootfs(String marker) throws IOException, InterruptedException {
+        Path tree = Files.createDirectories(dir.resolve("rootfs-tree"));
+        Files.writeString(tree.resolve("marker.txt"), marker + "\n");
+        Path img = dir.resolve("rootfs.img");
+        Process p = new ProcessBuilder("mkfs.ext4", "-q", "-F", "-O", "^has_journal", "-d", tree.toString(), img.toString(), "8M")
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).as("mkfs.ext4: " + out).isZero();
+        return img;
+    }
+
+    @Test
+    void synthesizedArgvBootsPrintsTheMarkerAndPowersOff() throws Exception {
+        String nonce = UUID.randomUUID().toString();
+        Path rootfs = rootfs("RTFS-MARKER " + nonce);
+        Path initrd = initramfs("guest.cpio", """
+                if touch /mnt/root/written 2>/dev/null; then echo ROOT-IS-WRITABLE; else echo ROOT-IS-READ-ONLY; fi
+                for p in /dev/vport*p1; do echo "hello-from-guest $(cat /mnt/root/marker.txt)" > "$p"; done
+                cat /mnt/root/marker.txt
+                poweroff -f
+                """);
+        Path probeInitrd = initramfs("probe.cpio", "echo KVM-PROBE-OK\npoweroff -f\n");
+
+        AcceleratorProbe probe = new KvmBootProbe("qemu-system-x86_64", Path.of("/dev/kvm"), kernel, probeInitrd,
+                "KVM-PROBE-OK", Duration.ofSeconds(12));
+        Path run = Files.createDirectories(dir.resolve("run"));
+        // QEMU connects the guestfwd at startup: the (stand-in) egress proxy must already listen on loopback.
+        try (java.net.ServerSocket proxy = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+        SynthOptions options = SynthOptions.defaults(run).withInitrd(initrd).withProxyPort(proxy.getLocalPort());
+        var config = VmmTestAccess.config(kernel.toString(), rootfs.toString(), "console=ttyS0");
+        SynthResult<QemuSpec> result = new VmSynthesizer(p -> "unused", probe).qemu(config, options);
+        assertThat(result).isInstanceOf(SynthResult.Synthesized.class);
+        QemuSpec spec = ((SynthResult.Synthesized<QemuSpec>) result).spec();
+        System.out.println("QEMU accelerator chosen by the probe: " + spec.accelerator());
+
+        // The host control plane listens; QEMU connects as the client (reconnect=1).
+        try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            server.bind(UnixDomainSocketAddress.of(spec.controlSocket()));
+            CompletableFuture<String> controlLine = CompletableFuture.supplyAsync(() -> {
+                try (SocketChannel ch = server.accept();
+                     BufferedReader r = new BufferedReader(new InputStreamReader(Channels.newInputStream(ch), StandardCharsets.UTF_8))) {
+                    return r.readLine();
+                } catch (IOException e) {
+                    return "control channel error: " + e;
+                }
+            });
+            BootOutcome outcome = new BootWatchdog(BOOT_DEADLINE, 2).boot(spec.argv(), "RTFS-MARKER " + nonce);
+            assertThat(outcome.succeeded()).as("boot (attempts %d, console:%n%s)", outcome.attempts(), outcome.console())
+                    .isTrue();
+            assertThat(outcome.elapsed()).isLessThan(BOOT_DEADLINE.multipliedBy(2));
+            assertThat(outcome.console()).contains("ROOT-IS-READ-ONLY").doesNotContain("ROOT-IS-WRITABLE");
+            assertThat(controlLine.get(10, TimeUnit.SECONDS)).isEqualTo("hello-from-guest RTFS-MARKER " + nonce);
+        }
+        if (spec.accelerator() == Accelerator.KVM) {
+            assertThat(spec.argv()).containsSubsequence("-accel", "kvm");
+        } else {
+            assertThat(String.join(" ", spec.argv())).contains("tsc_early_khz=2000000");
+        }
+        }
+    }
+
+    @Test
+    void probeAnswersTcgWhenKvmIsNotUsable() {
+        AcceleratorProbe probe = new KvmBootProbe("qemu-system-x86_64", dir.resolve("no-such-kvm"), kernel,
+                dir.resolve("none.cpio"), "x", Duration.ofSeconds(1));
+        assertThat(probe.probe()).isEqualTo(Accelerator.TCG);
+    }
+
+    @Test
+    void watchdogDoesNotRetryAVmmThatFailsOnItsOwn() throws Exception {
+        long start = System.nanoTime();
+        BootOutcome outcome = new BootWatchdog(Duration.ofSeconds(30), 2).boot(List.of("false"), "never");
+        assertThat(outcome.exited()).isTrue();
+        assertThat(outcome.markerSeen()).isFalse();
+        assertThat(outcome.attempts()).isEqualTo(1);
+        assertThat(outcome.exitCode()).isEqualTo(1);
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+    }
+
+    @Test
+    void watchdogKillsAHungBootAndRetriesOnce() throws Exception {
+        // "sleep" stands in for a guest that hangs before printing anything.
+        BootOutcome outcome = new BootWatchdog(Duration.ofMillis(300), 2).boot(List.of("sleep", "30"), "never");
+        assertThat(outcome.succeeded()).isFalse();
+        assertThat(outcome.attempts()).isEqualTo(2);
+        assertThat(outcome.exitCode()).isEqualTo(-1);
+        assertThat(outcome.elapsed()).isLessThan(Duration.ofSeconds(20));
+    }
+}
