@@ -1,0 +1,119 @@
+package dev.rtfs.microvm.cli;
+
+import dev.rtfs.microvm.config.ConfigLoader;
+import dev.rtfs.microvm.config.diag.Diagnostic;
+import dev.rtfs.microvm.config.report.CheckReport;
+import dev.rtfs.microvm.config.report.FileReport;
+import dev.rtfs.microvm.config.report.ReportFormat;
+import dev.rtfs.microvm.lang.SourceFile;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code rtfs-microvm check FILE... [--load FILE]... [--format text|json|sarif] [--warnings-as-errors]}: reads,
+ * evaluates and validates each agent config and prints every problem (DESIGN §5). Exit 0 when every file is
+ * valid (warnings allowed unless --warnings-as-errors), 1 when a file has errors, 2 for usage errors and
+ * unreadable files (one line each, nothing else printed).
+ */
+@Command(name = "check", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Validate agent.config files against the schema and the MicroVM profile.")
+final class CheckCommand implements Callable<Integer> {
+
+    @Spec CommandSpec spec;
+
+    @Parameters(arity = "1..*", paramLabel = "FILE", description = "agent.config files (the value of the last form is checked).")
+    List<String> files = new ArrayList<>();
+
+    @Option(names = "--load", paramLabel = "FILE",
+            description = "RTFS file evaluated first for its definitions (e.g. profile macros); repeatable.")
+    List<String> loads = new ArrayList<>();
+
+    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
+            description = "Output format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).",
+            completionCandidates = Formats.class)
+    String format;
+
+    @Option(names = "--warnings-as-errors", description = "Fail (exit 1) on warnings too.")
+    boolean warningsAsErrors;
+
+    @Option(names = "--color", paramLabel = "WHEN", defaultValue = "auto",
+            description = "Colour the text format: auto (stdout is a terminal), always, never.")
+    String color;
+
+    static final class Formats extends ArrayList<String> {
+        Formats() { super(List.of("text", "json", "sarif")); }
+    }
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        Optional<ReportFormat> fmt = DiagnosticOutput.format(format);
+        if (fmt.isEmpty()) {
+            err.println("error: unknown --format '" + format + "' (expected " + DiagnosticOutput.FORMATS + ")");
+            return Main.USAGE;
+        }
+        Boolean colour = DiagnosticOutput.colour(color);
+        if (colour == null) {
+            err.println("error: unknown --color '" + color + "' (expected auto, always or never)");
+            return Main.USAGE;
+        }
+
+        // Read everything first: an unreadable file is a usage problem and stops the run before any report.
+        List<String> unreadable = new ArrayList<>();
+        Map<String, Input> inputs = new LinkedHashMap<>();
+        for (String name : concat(loads, files)) {
+            if (inputs.containsKey(name)) continue;
+            try {
+                inputs.put(name, new Input(CliIo.read(name), null));
+            } catch (CliIo.UnreadableFile e) {
+                unreadable.add(e.getMessage());
+            } catch (CliIo.InvalidUtf8 e) {
+                inputs.put(name, new Input(e.source, Diagnostic.error("RTFS_SYNTAX", "", e.getMessage(),
+                        "save the file as UTF-8", e.error.span())));
+            }
+        }
+        if (!unreadable.isEmpty()) {
+            unreadable.forEach(m -> err.println("error: " + m));
+            return Main.USAGE;
+        }
+
+        List<SourceFile> loaded = loads.stream().map(n -> inputs.get(n).source()).toList();
+        Optional<Input> badLoad = loads.stream().map(inputs::get).filter(i -> i.encodingError() != null).findFirst();
+        List<FileReport> reports = new ArrayList<>();
+        for (String name : files) {
+            Input in = inputs.get(name);
+            Input bad = in.encodingError() != null ? in : badLoad.orElse(null);
+            if (bad != null) {
+                Map<String, SourceFile> sources = new LinkedHashMap<>();
+                loaded.forEach(s -> sources.put(s.name(), s));
+                sources.put(in.source().name(), in.source());
+                reports.add(FileReport.of(name, List.of(bad.encodingError()), sources, warningsAsErrors));
+            } else {
+                reports.add(FileReport.of(ConfigLoader.load(loaded, in.source()), warningsAsErrors));
+            }
+        }
+        CheckReport report = new CheckReport(reports);
+        out.print(fmt.get().render(report, colour));
+        out.flush();
+        return report.valid() ? Main.OK : Main.FAILED;
+    }
+
+    private record Input(SourceFile source, Diagnostic encodingError) {}
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
+    }
+}
