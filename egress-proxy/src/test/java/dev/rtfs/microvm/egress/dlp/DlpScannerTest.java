@@ -1,0 +1,51 @@
+package dev.rtfs.microvm.egress.dlp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class DlpScannerTest {
+
+    static final String PEM = "-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA7\nabc\n-----END RSA PRIVATE KEY-----";
+
+    @ParameterizedTest(name = "{1}")
+    @CsvSource(delimiter = '|', textBlock = """
+            key=AKIAIOSFODNN7EXAMPLE&x=1                         | aws-access-key
+            {"card":"4111 1111 1111 1111"}                       | card-number
+            card=4111-1111-1111-1111                             | card-number
+            card=5500000000000004                                | card-number
+            auth: Bearer abcdefghijklmnopqrstuvwxyz012345        | bearer-token
+            contact alice.smith+x@example.co.uk please           | email
+            key=AIzaSyA1234567890abcdefghijklmnopqrstuv          | google-api-key
+            t=ghp_abcdefghijklmnopqrstuvwxyz0123456789           | github-token
+            """)
+    void finds(String text, String kind) {
+        DlpScanner.Result r = DlpScanner.scan(text);
+        assertThat(r.kinds()).contains(kind);
+        assertThat(r.redacted()).contains("[REDACTED:" + kind + "]");
+    }
+
+    @Test
+    void pemBlockIsRedactedWhole() {
+        DlpScanner.Result r = DlpScanner.scan("before\n" + PEM + "\nafter");
+        assertThat(r.kinds()).containsExactly("private-key");
+        assertThat(r.redacted()).isEqualTo("before\n[REDACTED:private-key]\nafter");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"card=4111 1111 1111 1112", "order 1234567890123", "id=AKIA123", "plain text",
+        "x@y", "2026-11-26 14:00:00", "phone 0049 30 1234567"})
+    void passesCleanText(String text) {
+        assertThat(DlpScanner.scan(text).clean()).as(text).isTrue();
+    }
+
+    @Test
+    void luhn() {
+        assertThat(DlpScanner.luhnValid("4111111111111111")).isTrue();
+        assertThat(DlpScanner.luhnValid("4111111111111112")).isFalse();
+        assertThat(DlpScanner.luhnValid("411111")).isFalse();
+    }
+}

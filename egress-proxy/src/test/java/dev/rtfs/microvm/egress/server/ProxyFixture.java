@@ -1,0 +1,47 @@
+package dev.rtfs.microvm.egress.server;
+
+import dev.rtfs.microvm.egress.EgressProxy;
+import dev.rtfs.microvm.egress.acl.AclCodec;
+import dev.rtfs.microvm.egress.acl.EnforcementMode;
+import dev.rtfs.microvm.egress.testing.LoopbackOnlyConnector;
+import dev.rtfs.microvm.egress.testing.TestResolver;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** A started proxy wired to a test resolver, a loopback-only connector and a hand-driven clock. */
+final class ProxyFixture implements AutoCloseable {
+
+    final TestResolver resolver = new TestResolver();
+    final AtomicLong clock = new AtomicLong(1_000_000_000L);
+    final LoopbackOnlyConnector connector;
+    final EgressProxy proxy;
+
+    ProxyFixture(EnforcementMode mode, Duration headerTimeout) {
+        Transports t = Transports.detect();
+        connector = new LoopbackOnlyConnector(new NettyConnector(t, Duration.ofSeconds(2)));
+        proxy = new EgressProxy(ProxyConfig.defaults()
+                .withMode(mode)
+                .withResolver(resolver)
+                .withConnector(connector)
+                .withTimeouts(Duration.ofSeconds(2), headerTimeout, Duration.ofSeconds(30))
+                .withNanoClock(clock::get)
+                .withIoThreads(2));
+        proxy.start();
+    }
+
+    /** Puts an agent from its JSON rules (agent_id is added) and returns the listener port. */
+    int agent(String id, String rulesJson) {
+        InetSocketAddress a = proxy.putAgent(AclCodec.parseAgent(rulesJson, id));
+        return a.getPort();
+    }
+
+    String proxyUrl(int port) {
+        return "http://127.0.0.1:" + port;
+    }
+
+    @Override
+    public void close() {
+        proxy.close();
+    }
+}
