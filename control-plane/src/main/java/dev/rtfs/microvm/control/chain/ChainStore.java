@@ -219,7 +219,8 @@ public final class ChainStore implements AutoCloseable {
         long seq = nextSeq;
         String hash = encoder.encode(p, seq, prevHash, ts);
         int len = encoder.length();
-        if (segment == null || (segmentSize > 0 && segmentSize + out.position() + len > options.segmentBytes())) {
+        long inSegment = segmentSize + out.position();
+        if (segment == null || (inSegment > 0 && inSegment + len > options.segmentBytes())) {
             rotate(seq);
         }
         if (out.remaining() < len) {

@@ -67,11 +67,13 @@ public final class ChainVerifier {
                 SegmentLines.Line line;
                 while ((line = lines.next()) != null) {
                     String defect = null;
+                    long position = walker.expectedSeq();
                     if (!line.terminated()) defect = "torn record (no newline at end of file)";
                     else if (line.bytes() == null) defect = "line longer than " + RecordFormat.MAX_RECORD_BYTES + " bytes";
                     else {
                         try {
                             ChainRecord r = walker.next(line.bytes());
+                            position = r.seq();
                             checkAnchor(r);
                             if (firstSeq < 0) firstSeq = r.seq();
                             records++;
@@ -83,7 +85,7 @@ public final class ChainVerifier {
                         }
                     }
                     if (defect != null) {
-                        return new VerifyReport.Invalid(Math.max(0, walker.expectedSeq()), file, line.offset(), defect,
+                        return new VerifyReport.Invalid(Math.max(0, position), file, line.offset(), defect,
                                 records);
                     }
                 }
