@@ -57,10 +57,20 @@ public final class Hosts {
             return fail("URL carries userinfo ('…@host'), which hides the real host");
         }
         String host = uri.getHost();
-        if (host == null) return fail("URL has no host name");
+        int port = uri.getPort();
+        if (host == null && uri.getRawAuthority() != null) {
+            // java.net.URI leaves non-ASCII (IDN) hosts as a registry authority: split off the port ourselves.
+            String authority = uri.getRawAuthority();
+            int colon = authority.lastIndexOf(':');
+            if (colon > 0 && authority.substring(colon + 1).matches("[0-9]{1,5}")) {
+                port = Integer.parseInt(authority.substring(colon + 1));
+                authority = authority.substring(0, colon);
+            }
+            host = authority;
+        }
+        if (host == null || host.isEmpty()) return fail("URL has no host name");
         Optional<String> normalized = normalizeHost(host);
         if (normalized.isEmpty()) return fail("URL host '" + host + "' is not a host name");
-        int port = uri.getPort();
         if (port == 0 || port > 65535) return fail("URL port out of range");
         return new UrlParse(Optional.of(new UrlTarget(scheme, normalized.get(),
                 port < 0 ? Optional.empty() : Optional.of(port))), "");

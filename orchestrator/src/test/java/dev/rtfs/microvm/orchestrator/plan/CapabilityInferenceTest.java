@@ -83,6 +83,14 @@ class CapabilityInferenceTest {
     }
 
     @Test
+    void internationalizedHostBecomesPunycode() {
+        NetworkEffect n = (NetworkEffect) StepEffects.of(onlyStep("(call :http.get {:url \"https://Bücher.Example.com:8443/x\"})"))
+                .row().get(EffectKind.NETWORK).orElseThrow();
+        assertThat(n.domains().values()).containsExactly("xn--bcher-kva.example.com");
+        assertThat(n.ports().values()).containsExactly(8443);
+    }
+
+    @Test
     void ipLiteralHostIsInferredButDeniedAsADomain() {
         String text = "(plan ^{:effects [:network]} :program (step \"S\" (call :http.get {:url \"http://169.254.169.254/latest\"})))";
         AdmissionResult r = Plans.admit(text);
