@@ -25,6 +25,7 @@ public final class RtfsReader {
     public static final int MAX_DEPTH = 512;
 
     private static final int EOF = -1;
+    private static final char BOM = '\uFEFF';
 
     private final String source;
     private final char[] buf;
@@ -59,6 +60,11 @@ public final class RtfsReader {
         this.source = source;
         this.buf = text.toCharArray();
         this.len = buf.length;
+        // A byte-order mark some editors write is not part of the text: skip it, and don't count it as a column.
+        if (len > 0 && buf[0] == BOM) {
+            pos = 1;
+            lineStart = 1;
+        }
     }
 
     /** All top-level forms of the file, in order. */
@@ -643,7 +649,7 @@ public final class RtfsReader {
             if (c == '\n') {
                 ln++;
                 col = 1;
-            } else if (!isPairTail(b, i)) {
+            } else if (!isPairTail(b, i) && !(i == 0 && c == BOM)) {
                 col++;
             }
         }

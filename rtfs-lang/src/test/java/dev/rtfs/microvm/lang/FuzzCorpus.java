@@ -1,6 +1,11 @@
 package dev.rtfs.microvm.lang;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.stream.Stream;
 
 /** Valid RTFS files the fuzzer mutates: the examples of DESIGN §3/§4/§6 (plan, agent config, macros). */
 final class FuzzCorpus {
@@ -75,4 +80,29 @@ final class FuzzCorpus {
             """;
 
     static final List<String> FILES = List.of(PLAN, AGENT_CONFIG, MACROS);
+
+    /** The repository root, passed by surefire (see the parent pom), or null when run outside Maven. */
+    static Path repositoryRoot() {
+        String root = System.getProperty("rtfs.repo.root");
+        return root == null ? null : Path.of(root);
+    }
+
+    /** The .rtfs examples under docs/ (the seed's example config, profile macros, plans); empty if not found. */
+    static List<String> repositoryExamples() {
+        Path root = repositoryRoot();
+        if (root == null || !Files.isDirectory(root.resolve("docs"))) return List.of();
+        try (Stream<Path> files = Files.walk(root.resolve("docs"))) {
+            return files.filter(f -> f.toString().endsWith(".rtfs")).sorted().map(FuzzCorpus::readString).toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String readString(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
 }

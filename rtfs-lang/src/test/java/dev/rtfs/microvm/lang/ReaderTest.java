@@ -347,6 +347,18 @@ class ReaderTest {
         assertThat(v.span().location()).isEqualTo("cfg/agent.rtfs:2:3");
     }
 
+    @Test void repositoryExamplesRead() {
+        boolean found = !FuzzCorpus.repositoryExamples().isEmpty();
+        String why = "docs/**/*.rtfs not found under rtfs.repo.root=" + FuzzCorpus.repositoryRoot();
+        if (!found && "true".equals(System.getenv("CI"))) throw new AssertionError(why);
+        org.junit.jupiter.api.Assumptions.assumeTrue(found, why);
+        for (String text : FuzzCorpus.repositoryExamples()) {
+            List<Value> forms = read(text);
+            assertThat(forms).isNotEmpty();
+            for (Value v : forms) assertThat(read(RtfsPrinter.pretty(v))).containsExactly(v);
+        }
+    }
+
     @Test void designPlanExampleReads() {
         Value plan = one(FuzzCorpus.PLAN);
         assertThat(((ListValue) plan).items().get(0)).isEqualTo(sym("plan"));

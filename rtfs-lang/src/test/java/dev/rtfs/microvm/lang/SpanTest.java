@@ -58,6 +58,15 @@ class SpanTest {
         assertSpan(forms.get(4), 22, 3, 3, 23);
     }
 
+    @Test void leadingByteOrderMarkIsSkippedAndNotAColumn() {
+        List<Value> forms = read("\uFEFF:a\n :b");
+        assertSpan(forms.get(0), 1, 1, 1, 3);
+        assertSpan(forms.get(1), 5, 2, 2, 7);
+        RtfsSyntaxException e = org.junit.jupiter.api.Assertions.assertThrows(RtfsSyntaxException.class, () -> read("\uFEFF)"));
+        assertThat(e.span().location()).isEqualTo("cfg.rtfs:1:1");
+        org.junit.jupiter.api.Assertions.assertThrows(RtfsSyntaxException.class, () -> read("a \uFEFF"));
+    }
+
     @Test void supplementaryLettersInSymbols() {
         String text = "𝒳𝒳 b";
         List<Value> forms = read(text);
