@@ -6,6 +6,7 @@ import dev.rtfs.microvm.orchestrator.AdmissionCode;
 import dev.rtfs.microvm.orchestrator.effect.Effect;
 import dev.rtfs.microvm.orchestrator.effect.EffectKind;
 import dev.rtfs.microvm.orchestrator.effect.EffectRow;
+import dev.rtfs.microvm.orchestrator.effect.EffectText;
 import dev.rtfs.microvm.orchestrator.plan.CallSite;
 import dev.rtfs.microvm.orchestrator.plan.CapabilityContracts;
 import dev.rtfs.microvm.orchestrator.plan.DeclaredEffect;
@@ -20,8 +21,9 @@ import java.util.List;
  * @param row      the step's effective row
  * @param units    what admission checks, each with the position to report: one per kind for a declared
  *                 row (at its first item), one per inferred call effect (at the call)
- * @param problems ADMISSION_UNDECLARED_CALL for calls without a contract, PLAN_SHAPE for declared kinds
- *                 whose items allow nothing together
+ * @param problems ADMISSION_UNDECLARED_CALL for calls of an unannotated step without a contract or literal
+ *                 arguments, and for literal calls of an annotated step that go beyond its declaration;
+ *                 PLAN_SHAPE for declared kinds whose items allow nothing together
  */
 public record StepEffects(EffectRow row, List<Unit> units, List<Diagnostic> problems) {
 
@@ -49,6 +51,19 @@ public record StepEffects(EffectRow row, List<Unit> units, List<Diagnostic> prob
                             + empty.emptyParameter() + " are empty" + (countOf(step, empty.kind()) > 1 ? " once its items are intersected" : ""),
                     "declare one :" + empty.kind().keyword() + " item listing everything the step needs",
                     firstSpan(step, empty.kind())));
+        }
+        // A literal call that reaches beyond what the step declares would only fail later, at the proxy or in the
+        // guest: refuse it now. Calls whose effects cannot be inferred are covered by the declaration.
+        for (CallSite call : step.calls()) {
+            CapabilityContracts.infer(call).effects().ifPresent(effects -> {
+                for (Effect e : effects) {
+                    if (n.row().allows(e)) continue;
+                    problems.add(Diagnostic.error(AdmissionCode.ADMISSION_UNDECLARED_CALL.code(), step.path() + ".call",
+                            "(call " + call.label() + " …) in step \"" + step.name() + "\" has the :" + e.kind().keyword()
+                                    + " effect " + EffectText.of(e) + ", which the step's :effects do not declare",
+                            "add it to the step's :effects (within the plan's), or change the call", call.span()));
+                }
+            });
         }
         return new StepEffects(n.row(), units, problems);
     }

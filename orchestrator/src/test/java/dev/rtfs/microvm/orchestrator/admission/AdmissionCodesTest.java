@@ -184,6 +184,19 @@ class AdmissionCodesTest {
     }
 
     @Test
+    void literalCallBeyondTheStepDeclarationIsUndeclared() {
+        String text = plan("""
+                    (step "Sneaky" ^{:effects [[:network {:domains ["example.com"] :methods [:GET]}]]}
+                      (do (call :http.get {:url "https://example.com/ok"})
+                          (call :http.get {:url "https://evil.com/x"})))
+                """);
+        Diagnostic d = only(Plans.admit(text), "ADMISSION_UNDECLARED_CALL");
+        assertThat(d.path()).isEqualTo("steps.Sneaky.call");
+        assertThat(d.message()).contains("[:network {:domains [\"evil.com\"] :methods [:GET] :ports [443]}]");
+        at(d, text, "(call :http.get {:url \"https://evil.com");
+    }
+
+    @Test
     void planShapeForDuplicateStepNames() {
         String text = plan("""
                     (step "Same" (call :echo {}))

@@ -22,7 +22,7 @@ final class PlanTextGenerator {
     }
 
     String plan() {
-        StringBuilder sb = new StringBuilder("(plan ^{:effects ").append(random.nextInt(4) == 0 ? wideRow() : row());
+        StringBuilder sb = new StringBuilder("(plan ^{:effects ").append(random.nextBoolean() ? wideRow() : row());
         if (random.nextBoolean()) sb.append(" :resources {:max_time_ms ").append(1 + random.nextInt(60000)).append('}');
         sb.append(" :determinism {:time ").append(random.nextBoolean() ? ":deterministic" : ":real")
                 .append(" :random ").append(switch (random.nextInt(3)) {

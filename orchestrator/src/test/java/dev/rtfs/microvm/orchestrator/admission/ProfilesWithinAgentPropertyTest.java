@@ -26,7 +26,7 @@ class ProfilesWithinAgentPropertyTest {
         int refused = 0;
         for (int i = 0; i < PLANS; i++) {
             String text = gen.plan();
-            AgentPolicy policy = new AgentPolicy("agent.p", random.nextInt(5) > 0, random.nextInt(5) > 0,
+            AgentPolicy policy = new AgentPolicy("agent.p", random.nextInt(10) > 0, random.nextInt(10) > 0,
                     List.of("example.com", "*.api.example.com"), random.nextBoolean(), random.nextBoolean(), "strict");
             AdmissionResult r = Plans.admit(text, policy);
             if (!r.admitted()) {
