@@ -16,6 +16,8 @@ final class ProxyFixture implements AutoCloseable {
     final AtomicLong clock = new AtomicLong(1_000_000_000L);
     final LoopbackOnlyConnector connector;
     final EgressProxy proxy;
+    final java.util.concurrent.LinkedBlockingQueue<dev.rtfs.microvm.egress.observe.DecisionRecord> records =
+            new java.util.concurrent.LinkedBlockingQueue<>();
 
     ProxyFixture(EnforcementMode mode, Duration headerTimeout) {
         Transports t = Transports.detect();
@@ -26,7 +28,8 @@ final class ProxyFixture implements AutoCloseable {
                 .withConnector(connector)
                 .withTimeouts(Duration.ofSeconds(2), headerTimeout, Duration.ofSeconds(30))
                 .withNanoClock(clock::get)
-                .withIoThreads(2));
+                .withIoThreads(2)
+                .withSink(records::add));
         proxy.start();
     }
 
@@ -34,6 +37,19 @@ final class ProxyFixture implements AutoCloseable {
     int agent(String id, String rulesJson) {
         InetSocketAddress a = proxy.putAgent(AclCodec.parseAgent(rulesJson, id));
         return a.getPort();
+    }
+
+    /** Waits (bounded) for the next decision record matching {@code test}. */
+    dev.rtfs.microvm.egress.observe.DecisionRecord awaitRecord(
+            java.util.function.Predicate<dev.rtfs.microvm.egress.observe.DecisionRecord> test) throws InterruptedException {
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            var r = records.poll(100, java.util.concurrent.TimeUnit.MILLISECONDS);
+            if (r != null && test.test(r)) {
+                return r;
+            }
+        }
+        throw new AssertionError("no matching decision record within 5 s");
     }
 
     String proxyUrl(int port) {
