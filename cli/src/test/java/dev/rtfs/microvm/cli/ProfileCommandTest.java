@@ -83,6 +83,16 @@ class ProfileCommandTest {
     }
 
     @Test
+    void loadedMacrosBuildTheConfig() throws IOException {
+        String macros = file("macros.rtfs", "(defn mk [id domains]\n  " + CONFIG.strip()
+                .replace("\"agent.cli\"", "id").replace("[\"example.com\"]", "domains") + ")\n");
+        String cfg = file("agent.rtfs", "(mk \"agent.macro\" [\"example.com\"])");
+        Result r = run("profile", "--load", macros, "--config", cfg, file("plan.rtfs", PLAN));
+        assertThat(r.exit()).as(r.err() + r.out()).isZero();
+        assertThat(r.out()).contains("admitted for agent agent.macro: 3 step(s)");
+    }
+
+    @Test
     void refusedPlanPrintsDiagnosticsAndExitsOne() throws IOException {
         String plan = file("bad.rtfs", """
                 (plan ^{:effects [:network]} :program
