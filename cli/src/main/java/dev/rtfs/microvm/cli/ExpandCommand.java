@@ -35,8 +35,35 @@ final class ExpandCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
+        return expand(file, loads, spec.commandLine().getOut(), spec.commandLine().getErr());
+    }
+
+    /**
+     * The plain forms {@code expand FILE [--load FILE | --load=FILE]...} without picocli, whose model building
+     * costs more CPU at start-up than the whole evaluation (its Java 5 class files cannot go into the JVM's AOT
+     * cache). Returns null for anything else (help, unknown options, usage errors) so picocli handles it.
+     * Meant to be called first thing by {@link Main#run}.
+     */
+    static Integer runPlain(String[] args, PrintWriter out, PrintWriter err) {
+        if (args.length < 2 || !"expand".equals(args[0])) return null;
+        String file = null;
+        List<String> loads = new ArrayList<>();
+        for (int i = 1; i < args.length; i++) {
+            String a = args[i];
+            if (a.equals("--load") && i + 1 < args.length && !args[i + 1].startsWith("-")) {
+                loads.add(args[++i]);
+            } else if (a.startsWith("--load=") && a.length() > "--load=".length()) {
+                loads.add(a.substring("--load=".length()));
+            } else if (a.startsWith("-") || file != null) {
+                return null;
+            } else {
+                file = a;
+            }
+        }
+        return file == null ? null : expand(file, loads, out, err);
+    }
+
+    static int expand(String file, List<String> loads, PrintWriter out, PrintWriter err) {
         Map<String, SourceFile> sources = new HashMap<>();
         List<SourceFile> loaded = new ArrayList<>();
         SourceFile main;
@@ -45,6 +72,7 @@ final class ExpandCommand implements Callable<Integer> {
             main = remember(sources, CliIo.read(file));
         } catch (CliIo.UnreadableFile e) {
             err.println("error: " + e.getMessage());
+            err.flush();
             return Main.USAGE;
         } catch (CliIo.InvalidUtf8 e) {
             sources.put(e.source.name(), e.source);
