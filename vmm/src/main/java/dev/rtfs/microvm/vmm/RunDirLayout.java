@@ -35,6 +35,10 @@ public record RunDirLayout(Path runDir) {
     public Path qemuQmpSocket() { return runDir.resolve("qmp.sock"); }
     public Path serialLog() { return runDir.resolve("serial.log"); }
 
+    private static int bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8).length;
+    }
+
     /** Problems with the run dir itself or with the sockets of {@code target} (vsock only when used). */
     public List<Diagnostic> check(Target target, boolean vsockUsed) {
         List<Diagnostic> out = new ArrayList<>();
@@ -58,17 +62,18 @@ public record RunDirLayout(Path runDir) {
                 sockets.add(qemuQmpSocket().toString());
             }
         }
-        for (String socket : sockets) {
-            int bytes = socket.getBytes(StandardCharsets.UTF_8).length;
+        // Report the longest path only: it is the one that decides how short the run dir must be.
+        sockets.stream().max(java.util.Comparator.comparingInt(RunDirLayout::bytes)).ifPresent(socket -> {
+            int bytes = bytes(socket);
             if (bytes > MAX_SOCKET_PATH_BYTES) {
-                int budget = MAX_SOCKET_PATH_BYTES - (bytes - runDir.toString().getBytes(StandardCharsets.UTF_8).length);
+                int budget = MAX_SOCKET_PATH_BYTES - (bytes - bytes(runDir.toString()));
                 out.add(Diagnostic.error(SynthCodes.SYNTH_SOCKET_PATH_TOO_LONG, "",
                         "socket path '" + socket + "' is " + bytes + " bytes; Unix sockets allow at most "
                                 + MAX_SOCKET_PATH_BYTES,
                         "use a run dir of at most " + Math.max(budget, 1) + " bytes (e.g. /run/rtfs/<agent>)",
                         Span.NONE));
             }
-        }
+        });
         return out;
     }
 }

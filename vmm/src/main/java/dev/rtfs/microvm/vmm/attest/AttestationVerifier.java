@@ -51,7 +51,8 @@ public final class AttestationVerifier {
         } catch (IOException e) {
             measured = Optional.empty();
             out.add(Diagnostic.error(SynthCodes.ATTESTATION_IMAGE_UNREADABLE, "microvm.rootfs.image",
-                    "cannot measure rootfs image " + image + ": " + e.getMessage(),
+                    "cannot measure rootfs image " + image + ": "
+                            + (e instanceof java.nio.file.NoSuchFileException ? "no such file" : e.getMessage()),
                     "build the image (`rtfs-microvm image build`) or fix :microvm.rootfs.image", Span.NONE));
         }
         if (sources.isEmpty()) {

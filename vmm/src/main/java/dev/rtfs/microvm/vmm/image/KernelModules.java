@@ -38,6 +38,7 @@ public final class KernelModules {
 
     /** Module name → uncompressed .ko bytes, in the order asked. */
     public Map<String, byte[]> load(List<String> names) throws IOException {
+        if (names.isEmpty()) return Map.of();
         Map<String, Path> found = index();
         Map<String, byte[]> out = new LinkedHashMap<>();
         for (String name : names) {

@@ -33,6 +33,24 @@ public final class KvmBootProbe implements AcceleratorProbe {
         this.deadline = deadline;
     }
 
+    /** The probe guest's marker. */
+    public static final String PROBE_MARKER = "RTFS-KVM-PROBE-OK";
+
+    /**
+     * A probe over {@code /dev/kvm} with a throw-away initramfs (busybox only: the probe guest needs no devices)
+     * written to {@code workDir}.
+     */
+    public static KvmBootProbe standard(String qemu, Path kernel, Path workDir, Duration deadline) throws IOException {
+        Path initrd = workDir.resolve("kvm-probe.cpio");
+        try (java.io.OutputStream out = Files.newOutputStream(initrd)) {
+            new dev.rtfs.microvm.vmm.image.GuestInitramfs(dev.rtfs.microvm.vmm.image.GuestInitramfs.DEBIAN_BUSYBOX,
+                    new dev.rtfs.microvm.vmm.image.KernelModules(workDir), List.of())
+                    .write("#!/bin/busybox sh\n/bin/busybox echo " + PROBE_MARKER + "\n/bin/busybox poweroff -f\n",
+                            java.util.Map.of(), out);
+        }
+        return new KvmBootProbe(qemu, Path.of("/dev/kvm"), kernel, initrd, PROBE_MARKER, deadline);
+    }
+
     @Override
     public Accelerator probe() {
         if (!Files.isReadable(kvmDevice) || !Files.isWritable(kvmDevice)) {

@@ -1,0 +1,213 @@
+package dev.rtfs.microvm.cli;
+
+import dev.rtfs.microvm.config.ConfigCheckResult;
+import dev.rtfs.microvm.config.ConfigLoader;
+import dev.rtfs.microvm.config.diag.Diagnostic;
+import dev.rtfs.microvm.config.report.CheckReport;
+import dev.rtfs.microvm.config.report.FileReport;
+import dev.rtfs.microvm.config.report.ReportFormat;
+import dev.rtfs.microvm.lang.SourceFile;
+import dev.rtfs.microvm.vmm.SynthOptions;
+import dev.rtfs.microvm.vmm.SynthResult;
+import dev.rtfs.microvm.vmm.Target;
+import dev.rtfs.microvm.vmm.VmSynthesizer;
+import dev.rtfs.microvm.vmm.attest.ImageLock;
+import dev.rtfs.microvm.vmm.attest.Sha256ImageMeasurer;
+import dev.rtfs.microvm.vmm.qemu.Accelerator;
+import dev.rtfs.microvm.vmm.qemu.AcceleratorProbe;
+import dev.rtfs.microvm.vmm.qemu.KvmBootProbe;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code rtfs-microvm synth CONFIG [--load FILE]... --target T [--run-dir DIR] [--deploy] [--expect-rootfs-hash H]}:
+ * prints the hypervisor spec for the agent (DESIGN §7). Exit 0 with the spec on stdout (warnings on stderr);
+ * 1 when the config has errors or the deploy checks refuse it (diagnostics on stdout in --format); 2 for usage
+ * errors and unreadable files.
+ */
+@Command(name = "synth", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Synthesize the VM spec (Firecracker, Cloud Hypervisor or QEMU microvm) for an agent config.")
+final class SynthCommand implements Callable<Integer> {
+
+    @Spec CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "CONFIG", description = "The agent.config file.")
+    String config;
+
+    @Option(names = "--load", paramLabel = "FILE",
+            description = "RTFS file evaluated before the config for its definitions (e.g. profile macros); repeatable.")
+    List<String> loads = new ArrayList<>();
+
+    @Option(names = "--target", required = true, paramLabel = "TARGET",
+            description = "firecracker | firecracker-api | cloud-hypervisor | cloud-hypervisor-cli | qemu")
+    String target;
+
+    @Option(names = "--run-dir", paramLabel = "DIR",
+            description = "Directory for the VM's sockets, logs and metrics (default: <tmpdir>/rtfs-microvm/<agent-id>).")
+    String runDir;
+
+    @Option(names = "--deploy", description = "Deploy mode: the rootfs must be measured and match the expected hash.")
+    boolean deploy;
+
+    @Option(names = "--expect-rootfs-hash", paramLabel = "H", description = "Expected rootfs hash, sha256:<64 hex>.")
+    String expectRootfsHash;
+
+    @Option(names = "--proxy-port", paramLabel = "PORT", defaultValue = "3128",
+            description = "The agent's egress proxy port on 127.0.0.1 (QEMU guestfwd target; default: ${DEFAULT-VALUE}).")
+    int proxyPort;
+
+    @Option(names = "--initrd", paramLabel = "FILE", description = "Initramfs to boot with (QEMU needs one for the cloud kernel).")
+    String initrd;
+
+    @Option(names = "--accel", paramLabel = "MODE", defaultValue = "tcg",
+            description = "QEMU accelerator: tcg, or probe (KVM only when a probe guest boots under it). Default: ${DEFAULT-VALUE}.")
+    String accel;
+
+    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
+            description = "Format of the diagnostics when refused: " + DiagnosticOutput.FORMATS + " (default: ${DEFAULT-VALUE}).")
+    String format;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        Optional<Target> tgt = Target.fromCliName(target);
+        if (tgt.isEmpty()) {
+            err.println("error: unknown --target '" + target + "' (expected "
+                    + Arrays.stream(Target.values()).map(Target::cliName).collect(Collectors.joining(", ")) + ")");
+            return Main.USAGE;
+        }
+        Optional<ReportFormat> reportFormat = DiagnosticOutput.format(format);
+        if (reportFormat.isEmpty()) {
+            err.println("error: unknown --format '" + format + "' (expected " + DiagnosticOutput.FORMATS + ")");
+            return Main.USAGE;
+        }
+        if (!accel.equals("tcg") && !accel.equals("probe")) {
+            err.println("error: unknown --accel '" + accel + "' (expected tcg or probe)");
+            return Main.USAGE;
+        }
+        if (proxyPort < 1 || proxyPort > 65535) {
+            err.println("error: --proxy-port " + proxyPort + " is out of range 1..65535");
+            return Main.USAGE;
+        }
+
+        Map<String, SourceFile> sources = new LinkedHashMap<>();
+        List<String> names = new ArrayList<>(loads);
+        names.add(config);
+        for (String name : names) {
+            if (sources.containsKey(name)) continue;
+            try {
+                sources.put(name, CliIo.read(name));
+            } catch (CliIo.UnreadableFile e) {
+                err.println("error: " + e.getMessage());
+                return Main.USAGE;
+            } catch (CliIo.InvalidUtf8 e) {
+                sources.put(name, e.source);
+                Diagnostic d = Diagnostic.error("RTFS_SYNTAX", "", e.getMessage(), "save the file as UTF-8", e.error.span());
+                return report(out, reportFormat.get(), FileReport.of(name, List.of(d), sources, false));
+            }
+        }
+        ConfigCheckResult checked = ConfigLoader.load(loads.stream().map(sources::get).toList(), sources.get(config));
+        if (!checked.valid() || checked.config().isEmpty()) {
+            if (reportFormat.get() == ReportFormat.TEXT) {
+                err.println("error: the agent config " + config + " has errors; no VM spec was synthesized");
+            }
+            return report(out, reportFormat.get(), FileReport.of(checked, false));
+        }
+        var agent = checked.config().get();
+
+        SynthOptions options;
+        try {
+            Path configDir = Path.of(config).toAbsolutePath().getParent();
+            Path run = runDir != null ? Path.of(runDir).toAbsolutePath().normalize()
+                    : Path.of(System.getProperty("java.io.tmpdir"), "rtfs-microvm", agent.agentIdValue().orElse("agent"));
+            options = SynthOptions.defaults(run).withBaseDir(configDir).withProxyPort(proxyPort).withDeploy(deploy);
+            if (initrd != null) options = options.withInitrd(Path.of(initrd).toAbsolutePath().normalize());
+            if (expectRootfsHash != null) options = options.withExpectRootfsHash(expectRootfsHash);
+            if (deploy && agent.rootfsImage().isPresent()) {
+                Path rootfs = Path.of(options.resolve(agent.rootfsImage().get()));
+                Optional<ImageLock> lock = ImageLock.besides(rootfs);
+                if (lock.isPresent() && lock.get().hashOf(rootfs).isPresent()) {
+                    options = options.withLockedRootfsHash(lock.get().hashOf(rootfs).get());
+                }
+            }
+        } catch (InvalidPathException e) {
+            err.println("error: invalid path: " + e.getInput());
+            return Main.USAGE;
+        } catch (IOException e) {
+            err.println("error: " + e.getMessage());
+            return Main.USAGE;
+        }
+
+        AcceleratorProbe probe = accel.equals("probe") ? probe(options, agent.kernelImage(), err) : AcceleratorProbe.tcg();
+        SynthResult<String> result = new VmSynthesizer(new Sha256ImageMeasurer(), probe).render(checked, options, tgt.get());
+        return switch (result) {
+            case SynthResult.Synthesized<String> s -> {
+                if (s.diagnostics().stream().anyMatch(d -> !d.code().startsWith("SYNTH_")) && !deploy) {
+                    err.println("note: the agent config has warnings; see `rtfs-microvm check " + config + "`");
+                }
+                List<Diagnostic> own = s.diagnostics().stream().filter(d -> d.code().startsWith("SYNTH_")).toList();
+                if (!own.isEmpty()) {
+                    err.print(ReportFormat.TEXT.render(new CheckReport(List.of(
+                            FileReport.of(config, own, checked.sources(), false))), false));
+                }
+                out.print(s.spec());
+                out.flush();
+                err.flush();
+                yield Main.OK;
+            }
+            case SynthResult.Refused<String> r -> {
+                if (reportFormat.get() == ReportFormat.TEXT) {
+                    err.println("error: refused to synthesize a " + tgt.get().cliName() + " spec for " + config);
+                }
+                yield report(out, reportFormat.get(), FileReport.of(config, r.diagnostics(), checked.sources(), false));
+            }
+        };
+    }
+
+    /** KVM only when a probe guest boots under it; anything missing for the probe means TCG, said on stderr. */
+    private static AcceleratorProbe probe(SynthOptions options, Optional<String> kernelImage, PrintWriter err) {
+        return () -> {
+            try {
+                Path kernel = Path.of(options.resolve(kernelImage.orElseThrow()));
+                Path work = Files.createTempDirectory("rtfs-kvm-probe");
+                try {
+                    Accelerator a = KvmBootProbe.standard(options.binaries().qemu(), kernel, work, Duration.ofSeconds(15)).probe();
+                    err.println("note: QEMU accelerator: " + a.qemuName());
+                    return a;
+                } finally {
+                    try (var files = Files.list(work)) {
+                        for (Path f : files.toList()) Files.deleteIfExists(f);
+                    }
+                    Files.deleteIfExists(work);
+                }
+            } catch (IOException | RuntimeException e) {
+                err.println("note: KVM probe not possible (" + e.getMessage() + "): QEMU runs under TCG");
+                return Accelerator.TCG;
+            }
+        };
+    }
+
+    private static int report(PrintWriter out, ReportFormat format, FileReport file) {
+        out.print(format.render(new CheckReport(List.of(file)), false));
+        out.flush();
+        return Main.FAILED;
+    }
+}

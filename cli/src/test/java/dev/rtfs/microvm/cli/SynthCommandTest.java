@@ -1,0 +1,150 @@
+package dev.rtfs.microvm.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * {@code rtfs-microvm synth}: golden output of every target for the docs example and an air-gapped config
+ * (through the real loader), refusals with diagnostics (exit 1), usage errors (exit 2), deploy attestation.
+ * Goldens live in vmm/src/test/resources/golden-cli; regenerate with {@code -Drtfs.golden.update=true}.
+ */
+class SynthCommandTest {
+
+    static final Path ROOT = Path.of(System.getProperty("rtfs.repo.root", "..")).toAbsolutePath().normalize();
+    static final Path EXAMPLE = ROOT.resolve("docs/examples/agent.config.microvm.rtfs");
+    static final Path AIRGAPPED = ROOT.resolve("vmm/src/test/resources/configs/agent.airgapped.rtfs");
+    static final Path GOLDEN = ROOT.resolve("vmm/src/test/resources/golden-cli");
+    static final String[] TARGETS = {"firecracker", "firecracker-api", "cloud-hypervisor", "cloud-hypervisor-cli", "qemu"};
+
+    @TempDir Path dir;
+
+    private record Result(int exit, String out, String err) {}
+
+    private static Result run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int exit = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
+        return new Result(exit, out.toString(), err.toString());
+    }
+
+    static Stream<Arguments> goldenCases() {
+        return Stream.of(EXAMPLE, AIRGAPPED).flatMap(c -> Stream.of(TARGETS).map(t -> Arguments.of(c, t)));
+    }
+
+    @ParameterizedTest(name = "{1} {0}")
+    @MethodSource("goldenCases")
+    void everyTargetMatchesItsGoldenSnapshot(Path config, String target) throws IOException {
+        Result r = run("synth", config.toString(), "--target", target, "--run-dir", "/run/rtfs/agent", "--proxy-port", "18001");
+        assertThat(r.exit()).as(r.err() + r.out()).isZero();
+        // Image paths are resolved against the config's directory; keep the goldens independent of the checkout.
+        String actual = r.out().replace(config.getParent().toString(), "<CONFIG_DIR>");
+        String name = config.getFileName().toString().replace(".rtfs", "") + "." + target + ".txt";
+        Path golden = GOLDEN.resolve(name);
+        if (Boolean.getBoolean("rtfs.golden.update")) {
+            Files.createDirectories(GOLDEN);
+            Files.writeString(golden, actual);
+        }
+        assertThat(golden).as("golden (run with -Drtfs.golden.update=true to create)").exists();
+        assertThat(actual).isEqualTo(Files.readString(golden));
+    }
+
+    @Test
+    void jsonTargetsPrintJsonAndTheExampleWarnsAboutItsPlaceholders() {
+        Result r = run("synth", EXAMPLE.toString(), "--target", "cloud-hypervisor", "--run-dir", "/run/rtfs/a");
+        JsonNode body = JsonMapper.shared().readTree(r.out());
+        assertThat(body.at("/payload/cmdline").asString()).startsWith("root=/dev/vda ro");
+        assertThat(body.at("/memory/size").asLong()).isEqualTo(256L << 20);
+        assertThat(r.err()).contains("the agent config has warnings");
+    }
+
+    @Test
+    void invalidConfigsAreRefusedWithTheConfigDiagnostics() throws IOException {
+        Path bad = dir.resolve("bad.rtfs");
+        Files.writeString(bad, """
+                (agent.config :version "1" :agent-id "a"
+                  :orchestrator {:isolation {:mode :microvm :fs {:ephemeral true :mounts {:capabilities {:mode :ro}}}}}
+                  :microvm {:kernel {:image "k"} :rootfs {:image "r" :ro false} :resources {:vcpus 0 :mem_mb 256}})
+                """);
+        Result r = run("synth", bad.toString(), "--target", "firecracker", "--format", "json");
+        assertThat(r.exit()).isEqualTo(1);
+        JsonNode report = JsonMapper.shared().readTree(r.out());
+        assertThat(report.at("/files/0/valid").asBoolean()).isFalse();
+        assertThat(report.at("/files/0/diagnostics").findValuesAsString("code")).contains("MICROVM_ROOTFS_RW", "MICROVM_VCPUS");
+        assertThat(r.out()).doesNotContain("boot-source");
+
+        Path syntax = dir.resolve("syntax.rtfs");
+        Files.writeString(syntax, "(agent.config :version \"1\"");
+        Result s = run("synth", syntax.toString(), "--target", "qemu");
+        assertThat(s.exit()).isEqualTo(1);
+        assertThat(s.out()).contains("RTFS_SYNTAX");
+    }
+
+    @Test
+    void usageErrorsExitTwo() {
+        assertThat(run("synth", EXAMPLE.toString(), "--target", "xen").exit()).isEqualTo(2);
+        assertThat(run("synth", EXAMPLE.toString()).exit()).isEqualTo(2);
+        assertThat(run("synth", dir.resolve("missing.rtfs").toString(), "--target", "qemu").exit()).isEqualTo(2);
+        assertThat(run("synth", EXAMPLE.toString(), "--target", "qemu", "--proxy-port", "0").exit()).isEqualTo(2);
+    }
+
+    @Test
+    void tooLongRunDirIsRefusedWithAClearDiagnostic() {
+        Result r = run("synth", AIRGAPPED.toString(), "--target", "firecracker", "--run-dir", "/" + "r".repeat(100));
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.out()).contains("SYNTH_SOCKET_PATH_TOO_LONG", "Unix sockets allow at most 107");
+    }
+
+    @Test
+    void deployEnforcesAttestationAgainstTheMeasuredImage() throws Exception {
+        Path images = Files.createDirectories(dir.resolve("images"));
+        Files.createDirectories(dir.resolve("kernels"));
+        byte[] rootfs = "not really ext4".getBytes(StandardCharsets.UTF_8);
+        Files.write(images.resolve("agent-rootfs.img"), rootfs);
+        String measured = "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(rootfs));
+        Path config = dir.resolve("agent.rtfs");
+        Files.writeString(config, Files.readString(AIRGAPPED).replace(
+                "sha256:0000000000000000000000000000000000000000000000000000000000000000", "sha256:..."));
+        String run = dir.resolve("run").toString();
+
+        Result unresolved = run("synth", config.toString(), "--target", "firecracker", "--deploy", "--run-dir", run);
+        assertThat(unresolved.exit()).isEqualTo(1);
+        assertThat(unresolved.out()).contains("ATTESTATION_UNRESOLVED", measured);
+
+        Result ok = run("synth", config.toString(), "--target", "firecracker", "--deploy", "--run-dir", run,
+                "--expect-rootfs-hash", measured);
+        assertThat(ok.exit()).as(ok.out() + ok.err()).isZero();
+        assertThat(ok.out()).contains(images.resolve("agent-rootfs.img").toString());
+
+        String other = "sha256:" + "f".repeat(64);
+        Result mismatch = run("synth", config.toString(), "--target", "qemu", "--deploy", "--run-dir", run,
+                "--expect-rootfs-hash", other);
+        assertThat(mismatch.exit()).isEqualTo(1);
+        assertThat(mismatch.out()).contains("ATTESTATION_MISMATCH", measured, other);
+
+        // image.lock next to the rootfs resolves the hash too.
+        Files.writeString(images.resolve("image.lock"),
+                "{\"version\":1,\"artifacts\":{\"agent-rootfs.img\":\"" + measured + "\"}}");
+        assertThat(run("synth", config.toString(), "--target", "cloud-hypervisor", "--deploy", "--run-dir", run).exit())
+                .isZero();
+        Files.writeString(images.resolve("image.lock"), "{not json");
+        Result badLock = run("synth", config.toString(), "--target", "cloud-hypervisor", "--deploy", "--run-dir", run);
+        assertThat(badLock.exit()).isEqualTo(2);
+        assertThat(badLock.err()).contains("image.lock");
+    }
+}
