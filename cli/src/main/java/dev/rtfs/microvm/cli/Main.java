@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
             CompletionCommand.class,
             ExpandCommand.class,
             ProfileCommand.class,
+            SynthCommand.class,
             // Subcommands: one line each, keep alphabetical.
         })
 public final class Main {
