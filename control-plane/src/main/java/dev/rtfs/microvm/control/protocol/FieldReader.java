@@ -84,11 +84,23 @@ final class FieldReader {
     JsonNode object(String name) {
         JsonNode value = required(name);
         if (!value.isObject()) throw wrongType(name, "an object", value);
+        checkFinite(name, value);
         return value;
     }
 
+    /** Any JSON value whose numbers are all finite (a literal like 1e999 overflows a double). */
     JsonNode any(String name) {
-        return required(name);
+        JsonNode value = required(name);
+        checkFinite(name, value);
+        return value;
+    }
+
+    private void checkFinite(String name, JsonNode value) {
+        if (value.isContainer()) {
+            for (JsonNode child : value.values()) checkFinite(name, child);
+        } else if (value.isFloatingPointNumber() && !Double.isFinite(value.doubleValue())) {
+            throw new FrameRejected(ProtocolError.INVALID_VALUE, type + ": field '" + name + "' holds a number out of range");
+        }
     }
 
     boolean has(String name) {

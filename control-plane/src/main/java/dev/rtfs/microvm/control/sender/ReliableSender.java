@@ -1,5 +1,6 @@
 package dev.rtfs.microvm.control.sender;
 
+import dev.rtfs.microvm.control.chain.CanonicalJson;
 import dev.rtfs.microvm.control.protocol.Ack;
 import dev.rtfs.microvm.control.protocol.Decoded;
 import dev.rtfs.microvm.control.protocol.ErrorReply;
@@ -82,14 +83,18 @@ public final class ReliableSender implements AutoCloseable {
         return this;
     }
 
-    /** Buffers one event and returns its seq; blocks while the buffer is full. */
+    /**
+     * Buffers one event and returns its seq; blocks while the buffer is full. Data the chain cannot hold (NaN,
+     * infinities) or a frame over 64 KiB is refused here with {@link IllegalArgumentException}, never sent.
+     */
     public long send(String kind, String step, JsonNode data) throws InterruptedException, IOException {
+        JsonNode checked = CanonicalJson.normalize(data);
         lock.lockInterruptibly();
         try {
             while (buffer.isFull() && !closed) changed.await();
             if (closed) throw new IOException("sender closed");
             long seq = buffer.nextSeq();
-            buffer.add(codec.encode(new Event(seq, kind, step, data)));
+            buffer.add(codec.encode(new Event(seq, kind, step, checked)));
             changed.signalAll();
             return seq;
         } finally {

@@ -100,8 +100,12 @@ final class GuestConnection {
             return;
         }
         switch (message) {
-            case Hello h -> hello(h);
-            case Event e -> event(e);
+            case Hello h -> {
+                if (!hello(h)) return;
+            }
+            case Event e -> {
+                if (!event(e)) return;
+            }
             case Result r -> {
                 if (!agent.resolve(r)) {
                     reject(ProtocolError.INVALID_VALUE, "result for unknown or finished call_id '" + r.callId() + "'");
@@ -127,15 +131,16 @@ final class GuestConnection {
         accepted();
     }
 
-    private void hello(Hello h) throws IOException {
+    /** False when the hello was rejected. */
+    private boolean hello(Hello h) throws IOException {
         if (agent != null) {
             reject(ProtocolError.OUT_OF_ORDER, "second hello on one connection");
-            return;
+            return false;
         }
         String expected = server.options().expectedAgentId();
         if (expected != null && !expected.equals(h.agentId())) {
             reject(ProtocolError.INVALID_VALUE, "this socket belongs to agent '" + expected + "', not '" + h.agentId() + "'");
-            return;
+            return false;
         }
         stream = Origin.stream(h.agentId(), h.bootId());
         long lastDurable = server.chain().lastDurableOriginSeq(stream);
@@ -145,18 +150,24 @@ final class GuestConnection {
         acker = Thread.ofVirtual().name("control-acker").start(this::ackLoop);
         send(new Welcome(lastDurable));
         agent.attached(this, h);
+        return true;
     }
 
-    private void event(Event e) throws IOException {
+    /** False when the event was rejected. */
+    private boolean event(Event e) throws IOException {
         if (e.seq() > expectedSeq) {
             reject(ProtocolError.OUT_OF_ORDER, "event seq " + e.seq() + " skips ahead; expected seq " + expectedSeq);
-            return;
+            return false;
         }
-        if (e.seq() == expectedSeq) expectedSeq++;
         // Duplicates go to the store too: it drops them, and completes them only once the original is durable.
         CompletableFuture<Appended> done = server.chain().append(
                 new ChainEntry(e.kind(), agent.agentId(), agent.planId(), e.step(), e.data(), new Origin(stream, e.seq())));
         long seq = e.seq();
+        if (done.isCompletedExceptionally() && done.exceptionNow() instanceof IllegalArgumentException bad) {
+            reject(ProtocolError.INVALID_VALUE, "event: " + bad.getMessage()); // refused before queueing
+            return false;
+        }
+        if (e.seq() == expectedSeq) expectedSeq++;
         done.whenComplete((a, failure) -> {
             if (failure != null) {
                 LOG.error("agent {}: event seq {} could not be made durable; closing the connection",
@@ -168,6 +179,7 @@ final class GuestConnection {
             Thread t = acker;
             if (t != null) LockSupport.unpark(t);
         });
+        return true;
     }
 
     /** Sends cumulative acks; coalesces whatever became durable since the last one. */
