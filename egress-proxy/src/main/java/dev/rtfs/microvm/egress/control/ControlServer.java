@@ -1,0 +1,121 @@
+package dev.rtfs.microvm.egress.control;
+
+import dev.rtfs.microvm.egress.EgressProxy;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.unix.DomainSocketAddress;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The host-only control API: HTTP/1.1 over a Unix domain socket (mode 0600), so only the host user that runs
+ * the proxy can reprogram it. Routes are in {@link ControlApi}; try {@code curl --unix-socket PATH http://x/health}.
+ */
+public final class ControlServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ControlServer.class);
+
+    private final Path socket;
+    private final Channel channel;
+
+    private ControlServer(Path socket, Channel channel) {
+        this.socket = socket;
+        this.channel = channel;
+    }
+
+    public static ControlServer start(EgressProxy proxy, Path socket) throws IOException {
+        Files.deleteIfExists(socket);
+        if (socket.getParent() != null) {
+            Files.createDirectories(socket.getParent());
+        }
+        ControlApi api = new ControlApi(proxy);
+        Channel ch = new ServerBootstrap()
+                .group(proxy.eventLoopGroup())
+                .channel(proxy.transports().domainServerChannel())
+                .childHandler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel c) {
+                        c.pipeline().addLast(new HttpServerCodec(4096, 8192, 64 * 1024));
+                        c.pipeline().addLast(new HttpObjectAggregator(1 << 20));
+                        c.pipeline().addLast(new Handler(api));
+                    }
+                })
+                .bind(new DomainSocketAddress(socket.toFile())).syncUninterruptibly().channel();
+        try {
+            Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-------"));
+        } catch (UnsupportedOperationException e) {
+            LOG.warn("cannot restrict permissions of {}", socket);
+        }
+        LOG.info("control API on unix:{}", socket);
+        return new ControlServer(socket, ch);
+    }
+
+    public Path socket() {
+        return socket;
+    }
+
+    @Override
+    public void close() {
+        channel.close().syncUninterruptibly();
+        try {
+            Files.deleteIfExists(socket);
+        } catch (IOException e) {
+            LOG.debug("cannot remove {}: {}", socket, e.toString());
+        }
+    }
+
+    private static final class Handler extends SimpleChannelInboundHandler<FullHttpRequest> {
+        private final ControlApi api;
+
+        Handler(ControlApi api) {
+            this.api = api;
+        }
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
+            boolean ok = req.decoderResult().isSuccess();
+            String method = req.method().name();
+            String uri = req.uri();
+            String body = req.content().toString(StandardCharsets.UTF_8);
+            boolean keepAlive = HttpUtil.isKeepAlive(req);
+            // Reprogramming binds listeners and takes locks: never on the event loop.
+            Thread.ofVirtual().name("egress-control").start(() -> {
+                ControlApi.Response r = ok ? api.handle(method, uri, body) : ControlApi.Response.error(400, "malformed request");
+                byte[] bytes = r.json().getBytes(StandardCharsets.UTF_8);
+                FullHttpResponse resp = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+                        HttpResponseStatus.valueOf(r.status()), Unpooled.wrappedBuffer(bytes));
+                resp.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json");
+                resp.headers().set(HttpHeaderNames.CONTENT_LENGTH, bytes.length);
+                HttpUtil.setKeepAlive(resp, keepAlive);
+                var f = ctx.writeAndFlush(resp);
+                if (!keepAlive) {
+                    f.addListener(ChannelFutureListener.CLOSE);
+                }
+            });
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            ctx.close();
+        }
+    }
+}

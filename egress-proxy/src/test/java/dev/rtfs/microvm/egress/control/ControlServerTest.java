@@ -1,0 +1,90 @@
+package dev.rtfs.microvm.egress.control;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.rtfs.microvm.egress.EgressProxy;
+import dev.rtfs.microvm.egress.observe.MetricsServer;
+import dev.rtfs.microvm.egress.server.ProxyConfig;
+import dev.rtfs.microvm.egress.testing.Curl;
+import dev.rtfs.microvm.egress.testing.LoopbackOnlyConnector;
+import dev.rtfs.microvm.egress.testing.LoopbackOrigin;
+import dev.rtfs.microvm.egress.testing.TestResolver;
+import dev.rtfs.microvm.egress.server.NettyConnector;
+import dev.rtfs.microvm.egress.server.Transports;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The control API over its real Unix socket, driven by curl --unix-socket; metrics scraped over HTTP. */
+class ControlServerTest {
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void programsTheProxyLive() throws Exception {
+        TestResolver resolver = new TestResolver().map("origin.test", "127.0.0.1");
+        try (LoopbackOrigin origin = LoopbackOrigin.http();
+                EgressProxy proxy = new EgressProxy(ProxyConfig.defaults().withResolver(resolver).withIoThreads(1)
+                        .withConnector(new LoopbackOnlyConnector(new NettyConnector(Transports.detect(), Duration.ofSeconds(2)))))) {
+            proxy.start();
+            Path sock = tmp.resolve("ctl.sock");
+            try (ControlServer ctl = ControlServer.start(proxy, sock);
+                    MetricsServer metrics = MetricsServer.start(proxy.meterRegistry(), 0)) {
+                assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(sock))).isEqualTo("rw-------");
+                Curl.Result health = Curl.run(tmp, "--unix-socket", sock.toString(), "http://ctl/health");
+                assertThat(health.status()).isEqualTo(200);
+                assertThat(health.body()).contains("\"status\":\"ok\"").contains("\"mode\":\"enforce\"");
+
+                Curl.Result bad = Curl.run(tmp, "--unix-socket", sock.toString(), "-X", "PUT", "--data-binary",
+                        "{\"allow_domains\":[\"bad domain\"]}", "http://ctl/agents/a");
+                assertThat(bad.status()).isEqualTo(400);
+                assertThat(bad.body()).contains("$.allow_domains[0]");
+
+                Curl.Result put = Curl.run(tmp, "--unix-socket", sock.toString(), "-X", "PUT", "--data-binary",
+                        "{\"allow_domains\":[\"origin.test\"],\"allow_ranges\":[\"127.0.0.0/8\"]}", "http://ctl/agents/a");
+                assertThat(put.status()).as(put.body()).isEqualTo(200);
+                int port = proxy.listenAddress("a").orElseThrow().getPort();
+                assertThat(put.body()).contains("\"listen\":\"127.0.0.1:" + port + "\"");
+
+                String target = "http://origin.test:" + origin.port() + "/c";
+                assertThat(Curl.run(tmp, "-x", "http://127.0.0.1:" + port, target).status()).isEqualTo(200);
+
+                Curl.Result step = Curl.run(tmp, "--unix-socket", sock.toString(), "-X", "PUT", "--data-binary",
+                        "{\"step\":\"Other\",\"allow_domains\":[\"other.test\"]}", "http://ctl/agents/a/step");
+                assertThat(step.status()).isEqualTo(200);
+                Curl.Result denied = Curl.run(tmp, "-x", "http://127.0.0.1:" + port, target);
+                assertThat(denied.header("X-Egress-Denied")).isEqualTo("domain-not-allowed");
+
+                assertThat(Curl.run(tmp, "--unix-socket", sock.toString(), "-X", "DELETE", "http://ctl/agents/a/step")
+                        .status()).isEqualTo(200);
+                assertThat(Curl.run(tmp, "-x", "http://127.0.0.1:" + port, target).header("X-Egress-Denied"))
+                        .isEqualTo("between-steps");
+                assertThat(Curl.run(tmp, "--unix-socket", sock.toString(), "-X", "DELETE", "http://ctl/agents/a/plan")
+                        .status()).isEqualTo(200);
+                assertThat(Curl.run(tmp, "-x", "http://127.0.0.1:" + port, target).status()).isEqualTo(200);
+
+                Curl.Result agent = Curl.run(tmp, "--unix-socket", sock.toString(), "http://ctl/agents/a");
+                assertThat(agent.body()).contains("\"phase\":\"no_plan\"").contains("origin.test");
+
+                Curl.Result decisions = Curl.run(tmp, "--unix-socket", sock.toString(), "http://ctl/decisions?limit=3");
+                assertThat(decisions.body()).contains("\"decision\":\"ALLOW\"").contains("\"reason\":\"between-steps\"");
+
+                assertThat(Curl.run(tmp, "--unix-socket", sock.toString(), "http://ctl/agents/nobody").status()).isEqualTo(404);
+                assertThat(Curl.run(tmp, "--unix-socket", sock.toString(), "http://ctl/nothing").status()).isEqualTo(404);
+
+                Curl.Result scrape = Curl.run(tmp, "http://127.0.0.1:" + metrics.port() + "/metrics");
+                assertThat(scrape.body()).contains("egress_requests_total{decision=\"ALLOW\",reason=\"allowed\"}")
+                        .contains("egress_active_tunnels").contains("egress_request_duration_seconds_bucket");
+
+                assertThat(Curl.run(tmp, "--unix-socket", sock.toString(), "-X", "DELETE", "http://ctl/agents/a")
+                        .status()).isEqualTo(200);
+                assertThat(Curl.run(tmp, "-x", "http://127.0.0.1:" + port, target).exit()).isNotZero();
+            }
+            assertThat(sock).doesNotExist();
+        }
+    }
+}
