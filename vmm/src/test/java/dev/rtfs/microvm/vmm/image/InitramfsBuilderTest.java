@@ -1,0 +1,94 @@
+package dev.rtfs.microvm.vmm.image;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.commons.compress.archivers.cpio.CpioArchiveEntry;
+import org.apache.commons.compress.archivers.cpio.CpioArchiveInputStream;
+import org.apache.commons.compress.archivers.cpio.CpioConstants;
+import org.apache.commons.compress.compressors.xz.XZCompressorOutputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class InitramfsBuilderTest {
+
+    private static byte[] bytes(InitramfsBuilder b) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        b.writeTo(out);
+        return out.toByteArray();
+    }
+
+    private static List<CpioArchiveEntry> entries(byte[] archive) throws IOException {
+        List<CpioArchiveEntry> out = new ArrayList<>();
+        try (CpioArchiveInputStream in = new CpioArchiveInputStream(new ByteArrayInputStream(archive))) {
+            for (CpioArchiveEntry e; (e = in.getNextCPIOEntry()) != null; ) out.add(e);
+        }
+        return out;
+    }
+
+    @Test
+    void sameInputsGiveTheSameBytesWhateverTheInsertionOrder() throws IOException {
+        byte[] a = bytes(new InitramfsBuilder().executable("init", "#!/bin/sh\n").file("bin/busybox", 0755, new byte[] {1, 2})
+                .symlink("bin/sh", "busybox").charDevice("dev/console", 0600, 5, 1));
+        byte[] b = bytes(new InitramfsBuilder().charDevice("dev/console", 0600, 5, 1).symlink("bin/sh", "busybox")
+                .file("bin/busybox", 0755, new byte[] {1, 2}).executable("init", "#!/bin/sh\n"));
+        assertThat(a).isEqualTo(b);
+    }
+
+    @Test
+    void entriesAreSortedNewcWithFixedMetadataAndImplicitParents() throws IOException {
+        List<CpioArchiveEntry> entries = entries(bytes(new InitramfsBuilder()
+                .file("lib/modules/virtio.ko", 0644, "ko".getBytes(StandardCharsets.UTF_8))
+                .executable("/init", "#!/bin/sh\necho hi\n")
+                .charDevice("dev/console", 0600, 5, 1)));
+        assertThat(entries).extracting(CpioArchiveEntry::getName)
+                .containsExactly("dev", "dev/console", "init", "lib", "lib/modules", "lib/modules/virtio.ko");
+        for (CpioArchiveEntry e : entries) {
+            assertThat(e.getFormat()).isEqualTo(CpioConstants.FORMAT_NEW);
+            assertThat(e.getTime()).isZero();
+            assertThat(e.getUID()).isZero();
+            assertThat(e.getGID()).isZero();
+        }
+        CpioArchiveEntry console = entries.get(1);
+        assertThat(console.isCharacterDevice()).isTrue();
+        assertThat(console.getRemoteDeviceMaj()).isEqualTo(5);
+        assertThat(console.getRemoteDeviceMin()).isEqualTo(1);
+        assertThat(entries.get(2).getMode() & 0777).isEqualTo(0755);
+        assertThat(entries.get(0).isDirectory()).isTrue();
+    }
+
+    @Test
+    void pathsEscapingTheArchiveAreRefused() {
+        assertThatThrownBy(() -> new InitramfsBuilder().file("../etc/passwd", 0644, new byte[0]))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new InitramfsBuilder().file("a/../../b", 0644, new byte[0]))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new InitramfsBuilder().file("/", 0644, new byte[0]))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void modulesAreFoundByNameAndDecompressed(@TempDir Path dir) throws IOException {
+        Path kernelDir = Files.createDirectories(dir.resolve("6.1.0-test-cloud-amd64/kernel/drivers/virtio"));
+        Files.write(kernelDir.resolve("virtio.ko"), "plain".getBytes(StandardCharsets.UTF_8));
+        try (XZCompressorOutputStream xz = new XZCompressorOutputStream(Files.newOutputStream(kernelDir.resolve("virtio_ring.ko.xz")))) {
+            xz.write("compressed".getBytes(StandardCharsets.UTF_8));
+        }
+        Path modulesDir = KernelModules.forKernel(Path.of("/boot/vmlinuz-6.1.0-test-cloud-amd64"), dir);
+        Map<String, byte[]> loaded = new KernelModules(modulesDir).load(List.of("virtio_ring", "virtio"));
+        assertThat(loaded.keySet()).containsExactly("virtio_ring", "virtio");
+        assertThat(new String(loaded.get("virtio_ring"), StandardCharsets.UTF_8)).isEqualTo("compressed");
+        assertThat(new String(loaded.get("virtio"), StandardCharsets.UTF_8)).isEqualTo("plain");
+        assertThatThrownBy(() -> new KernelModules(modulesDir).load(List.of("virtio_net")))
+                .isInstanceOf(IOException.class).hasMessageContaining("virtio_net");
+    }
+}
