@@ -56,6 +56,9 @@ if command -v hyperfine > /dev/null; then
     -n bare-jvm "${bare[*]}" -n expand "${expand[*]}" > /dev/null
   bare_ms=$(awk -F, '$1=="bare-jvm" {printf "%.1f", $2*1000}' "$tmp/h.csv")
   expand_ms=$(awk -F, '$1=="expand" {printf "%.1f", $2*1000}' "$tmp/h.csv")
+  # CPU time (user+sys) is steadier than wall time when other jobs share the cores.
+  bare_cpu=$(awk -F, '$1=="bare-jvm" {printf "%.1f", ($5+$6)*1000}' "$tmp/h.csv")
+  expand_cpu=$(awk -F, '$1=="expand" {printf "%.1f", ($5+$6)*1000}' "$tmp/h.csv")
   tool=hyperfine
 else
   for _ in 1 2 3; do "${bare[@]}"; "${expand[@]}" > /dev/null; done
@@ -72,3 +75,7 @@ ratio=$(awk -v a="$expand_ms" -v b="$bare_ms" 'BEGIN {printf "%.2f", a / b}')
 echo "bare JVM (java -cp . Empty): mean ${bare_ms} ms"
 echo "rtfs-microvm expand:         mean ${expand_ms} ms"
 echo "ratio expand / bare JVM:     ${ratio}x (target <= 3x; measured with $tool)"
+if [ -n "${bare_cpu:-}" ]; then
+  echo "CPU (user+sys): bare ${bare_cpu} ms, expand ${expand_cpu} ms, ratio $(awk -v a="$expand_cpu" -v b="$bare_cpu" 'BEGIN {printf "%.2f", a / b}')x"
+fi
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo n/a)"
