@@ -3,7 +3,6 @@ package dev.rtfs.microvm.lang;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -12,8 +11,8 @@ import java.util.Objects;
  * Reads RTFS source text (DESIGN §3) into {@link Value}s with a {@link Span} on every node.
  *
  * <p>Total: any input yields values or exactly one {@link RtfsSyntaxException}; nesting deeper than
- * {@link #MAX_DEPTH} is a syntax error, so recursion can never overflow the stack. Hand-written over a
- * {@code char[]} because configs and plans are read on admission paths; no regex in the hot loop.
+ * {@link #MAX_DEPTH} is a syntax error, so recursion can never overflow the stack. Hand-written, indexing the
+ * String directly (no copy of the text) because configs and plans are read on admission paths; no regex.
  *
  * <p>Lines are separated by LF (so CRLF is one break); columns are 1-based and count code points, a tab
  * being one column. Positions are computed lazily with a forward-only cursor, which keeps the scanner
@@ -28,7 +27,7 @@ public final class RtfsReader {
     private static final char BOM = '\uFEFF';
 
     private final String source;
-    private final char[] buf;
+    private final String buf;
     private final int len;
     private int pos;
     private int depth;
@@ -39,7 +38,6 @@ public final class RtfsReader {
 
     // Recently read keyword/symbol names: configs repeat the same few keys, so share the Strings (and their hashes).
     private final String[] names = new String[1024];
-    private final char[][] nameChars = new char[1024][];
     // Hash of the last run scanned by scanConstituents (String.hashCode of its chars).
     private int scanHash;
 
@@ -58,10 +56,10 @@ public final class RtfsReader {
 
     private RtfsReader(String source, String text) {
         this.source = source;
-        this.buf = text.toCharArray();
-        this.len = buf.length;
+        this.buf = text;
+        this.len = text.length();
         // A byte-order mark some editors write is not part of the text: skip it, and don't count it as a column.
-        if (len > 0 && buf[0] == BOM) {
+        if (len > 0 && buf.charAt(0) == BOM) {
             pos = 1;
             lineStart = 1;
         }
@@ -108,7 +106,7 @@ public final class RtfsReader {
     /** Reads the form starting at {@code pos}; the caller has skipped space and checked for EOF/closers. */
     private Value readForm() {
         if (++depth > MAX_DEPTH) throw error(pos, pos + 1, "nesting deeper than " + MAX_DEPTH + " levels");
-        char c = buf[pos];
+        char c = buf.charAt(pos);
         nodeLine = line;
         nodeCol = pos - lineStart - linePairs + 1;
         Value v;
@@ -121,7 +119,7 @@ public final class RtfsReader {
             case '^' -> v = readMeta();
             case '#' -> v = readDispatch();
             case '0', '1', '2', '3', '4', '5', '6', '7', '8', '9' -> v = readNumber();
-            case '+', '-' -> v = (pos + 1 < len && isDigit(buf[pos + 1])) ? readNumber() : readSymbol();
+            case '+', '-' -> v = (pos + 1 < len && isDigit(buf.charAt(pos + 1))) ? readNumber() : readSymbol();
             default -> {
                 if (startsSymbol(pos)) v = readSymbol();
                 else throw error(pos, pos + Character.charCount(Character.codePointAt(buf, pos)),
@@ -136,10 +134,10 @@ public final class RtfsReader {
      * Skips whitespace, comments and {@code #_} discards. Returns the char at {@code pos}, or EOF.
      */
     private int skipSpace() {
-        final char[] b = buf;
+        final String b = buf;
         int p = pos;
         while (p < len) {
-            char c = b[p];
+            char c = b.charAt(p);
             if (c == ' ' || c == ',' || c == '\t' || c == '\r') {
                 p++;
             } else if (c == '\n') {
@@ -147,10 +145,10 @@ public final class RtfsReader {
                 p++;
             } else if (c == ';') {
                 p++;
-                while (p < len && b[p] != '\n') p++;
-            } else if (c == '#' && p + 1 < len && b[p + 1] == '|') {
+                while (p < len && b.charAt(p) != '\n') p++;
+            } else if (c == '#' && p + 1 < len && b.charAt(p + 1) == '|') {
                 p = skipBlockComment(p);
-            } else if (c == '#' && p + 1 < len && b[p + 1] == '_') {
+            } else if (c == '#' && p + 1 < len && b.charAt(p + 1) == '_') {
                 pos = p + 2;
                 discard(p);
                 p = pos;
@@ -165,15 +163,15 @@ public final class RtfsReader {
 
     /** {@code #| ... |#}, nesting like Common Lisp so commented-out code may itself hold block comments. */
     private int skipBlockComment(int open) {
-        final char[] b = buf;
+        final String b = buf;
         int p = open + 2;
         int nested = 1;
         while (p + 1 < len) {
-            char c = b[p];
-            if (c == '|' && b[p + 1] == '#') {
+            char c = b.charAt(p);
+            if (c == '|' && b.charAt(p + 1) == '#') {
                 p += 2;
                 if (--nested == 0) return p;
-            } else if (c == '#' && b[p + 1] == '|') {
+            } else if (c == '#' && b.charAt(p + 1) == '|') {
                 p += 2;
                 nested++;
             } else {
@@ -320,7 +318,7 @@ public final class RtfsReader {
     private Value readDispatch() {
         final int at = pos;
         if (at + 1 < len) {
-            char d = buf[at + 1];
+            char d = buf.charAt(at + 1);
             if (d == '{') return readSet(at);
             if (d == '#') return readSymbolicValue(at);
         }
@@ -330,8 +328,8 @@ public final class RtfsReader {
 
     private Value readSymbolicValue(int at) {
         int p = at + 2;
-        while (p < len && isAsciiConstituent(buf[p])) p++;
-        String name = new String(buf, at + 2, p - at - 2);
+        while (p < len && isAsciiConstituent(buf.charAt(p))) p++;
+        String name = buf.substring(at + 2, p);
         double d;
         switch (name) {
             case "Inf" -> d = Double.POSITIVE_INFINITY;
@@ -351,24 +349,24 @@ public final class RtfsReader {
         final int start = pos;
         final int line = nodeLine;
         final int col = nodeCol;
-        final char[] b = buf;
+        final String b = buf;
         int p = start + 1;
         while (p < len) {
-            char c = b[p];
+            char c = b.charAt(p);
             if (c == '"') {
-                String s = new String(b, start + 1, p - start - 1);
+                String s = b.substring(start + 1, p);
                 pos = p + 1;
                 return new StringValue(s, new Span(source, start, line, col, pos), MapValue.EMPTY);
             }
             if (c == '\\') break;
             if (c == '\n') newline(p);
-            else if (c >= '\uD800' && c <= '\uDBFF' && p + 1 < len && Character.isLowSurrogate(b[p + 1])) linePairs++;
+            else if (c >= '\uD800' && c <= '\uDBFF' && p + 1 < len && Character.isLowSurrogate(b.charAt(p + 1))) linePairs++;
             p++;
         }
         StringBuilder sb = new StringBuilder(p - start + 16);
-        sb.append(b, start + 1, p - start - 1);
+        sb.append(b, start + 1, p);
         while (p < len) {
-            char c = b[p];
+            char c = b.charAt(p);
             if (c == '"') {
                 pos = p + 1;
                 return new StringValue(sb.toString(), new Span(source, start, line, col, pos), MapValue.EMPTY);
@@ -376,17 +374,17 @@ public final class RtfsReader {
             if (c != '\\') {
                 int run = p;
                 char r;
-                while (run < len && (r = b[run]) != '"' && r != '\\') {
+                while (run < len && (r = b.charAt(run)) != '"' && r != '\\') {
                     if (r == '\n') newline(run);
-                    else if (r >= '\uD800' && r <= '\uDBFF' && run + 1 < len && Character.isLowSurrogate(b[run + 1])) linePairs++;
+                    else if (r >= '\uD800' && r <= '\uDBFF' && run + 1 < len && Character.isLowSurrogate(b.charAt(run + 1))) linePairs++;
                     run++;
                 }
-                sb.append(b, p, run - p);
+                sb.append(b, p, run);
                 p = run;
                 continue;
             }
             if (p + 1 >= len) break;
-            char e = b[p + 1];
+            char e = b.charAt(p + 1);
             switch (e) {
                 case 'n' -> sb.append('\n');
                 case 't' -> sb.append('\t');
@@ -396,8 +394,8 @@ public final class RtfsReader {
                 case 'u' -> {
                     int cp = 0;
                     for (int k = 0; k < 4; k++) {
-                        int h = p + 2 + k < len ? Character.digit(b[p + 2 + k], 16) : -1;
-                        if (h < 0 || b[p + 2 + k] > 'f') {
+                        int h = p + 2 + k < len ? Character.digit(b.charAt(p + 2 + k), 16) : -1;
+                        if (h < 0 || b.charAt(p + 2 + k) > 'f') {
                             throw error(p, Math.min(len, p + 2 + k + 1), "invalid unicode escape in string: '\\u' needs four hex digits");
                         }
                         cp = cp * 16 + h;
@@ -422,8 +420,8 @@ public final class RtfsReader {
         if (end == start + 1) {
             throw error(start, start + 1, "':' must be followed by a keyword name");
         }
-        if (buf[start + 1] == ':') throw error(start, end, "keyword name cannot start with ':'");
-        if (buf[end - 1] == ':') throw error(end - 1, end, "keyword cannot end with ':'");
+        if (buf.charAt(start + 1) == ':') throw error(start, end, "keyword name cannot start with ':'");
+        if (buf.charAt(end - 1) == ':') throw error(end - 1, end, "keyword cannot end with ':'");
         pos = end;
         expectDelimiter("keyword");
         return new KeywordValue(name(start + 1, end, hash), new Span(source, start, line, col, end),
@@ -436,39 +434,38 @@ public final class RtfsReader {
         final int col = nodeCol;
         int end = scanConstituents(start);
         int hash = scanHash;
-        if (buf[end - 1] == ':') throw error(end - 1, end, "symbol cannot end with ':'");
+        if (buf.charAt(end - 1) == ':') throw error(end - 1, end, "symbol cannot end with ':'");
         pos = end;
         expectDelimiter("symbol");
         Span span = new Span(source, start, line, col, end);
         int n = end - start;
-        if (n == 3 && buf[start] == 'n' && buf[start + 1] == 'i' && buf[start + 2] == 'l') {
+        if (n == 3 && buf.charAt(start) == 'n' && buf.charAt(start + 1) == 'i' && buf.charAt(start + 2) == 'l') {
             return new NilValue(span, MapValue.EMPTY);
         }
-        if (n == 4 && buf[start] == 't' && buf[start + 1] == 'r' && buf[start + 2] == 'u' && buf[start + 3] == 'e') {
+        if (n == 4 && buf.charAt(start) == 't' && buf.charAt(start + 1) == 'r' && buf.charAt(start + 2) == 'u' && buf.charAt(start + 3) == 'e') {
             return new BoolValue(true, span, MapValue.EMPTY);
         }
-        if (n == 5 && buf[start] == 'f' && buf[start + 1] == 'a' && buf[start + 2] == 'l' && buf[start + 3] == 's'
-                && buf[start + 4] == 'e') {
+        if (n == 5 && buf.charAt(start) == 'f' && buf.charAt(start + 1) == 'a' && buf.charAt(start + 2) == 'l' && buf.charAt(start + 3) == 's'
+                && buf.charAt(start + 4) == 'e') {
             return new BoolValue(false, span, MapValue.EMPTY);
         }
         return new SymbolValue(name(start, end, hash), span, MapValue.EMPTY);
     }
 
-    // A plain loop: names are short, where the vectorized Arrays.equals costs more than it saves.
-    private static boolean sameChars(char[] a, char[] b, int from, int n) {
-        for (int i = 0; i < n; i++) if (a[i] != b[from + i]) return false;
+    // A plain loop: names are short, where the vectorized regionMatches costs more than it saves.
+    private static boolean sameChars(String a, String b, int from, int n) {
+        for (int i = 0; i < n; i++) if (a.charAt(i) != b.charAt(from + i)) return false;
         return true;
     }
 
     /** The String for buf[start, end) (hash {@code h}), shared with an earlier equal name when the cache has it. */
     private String name(int start, int end, int h) {
         int slot = (h ^ (h >>> 10)) & (names.length - 1);
-        char[] cached = nameChars[slot];
+        String cached = names[slot];
         int n = end - start;
-        if (cached != null && cached.length == n && sameChars(cached, buf, start, n)) return names[slot];
-        String s = new String(buf, start, n);
+        if (cached != null && cached.length() == n && sameChars(cached, buf, start, n)) return cached;
+        String s = buf.substring(start, end);
         names[slot] = s;
-        nameChars[slot] = Arrays.copyOfRange(buf, start, end);
         return s;
     }
 
@@ -477,12 +474,12 @@ public final class RtfsReader {
      * with a fraction or an exponent).
      */
     private Value readNumber() {
-        final char[] b = buf;
+        final String b = buf;
         final int start = pos;
         int p = start;
         boolean negative = false;
-        if (b[p] == '-' || b[p] == '+') {
-            negative = b[p] == '-';
+        if (b.charAt(p) == '-' || b.charAt(p) == '+') {
+            negative = b.charAt(p) == '-';
             p++;
         }
         final int digits = p;
@@ -494,7 +491,7 @@ public final class RtfsReader {
         long mantissa = 0; // all digits as one integer, for the exact float fast path
         int mantissaDigits = 0;
         while (p < len) {
-            int d = b[p] - '0';
+            int d = b.charAt(p) - '0';
             if (d < 0 || d > 9) break;
             if (acc < multMin) overflow = true;
             acc *= 10;
@@ -505,31 +502,31 @@ public final class RtfsReader {
         mantissa = -acc;
         mantissaDigits = p - digits;
         int exp10 = 0;
-        if (p - digits > 1 && b[digits] == '0') {
+        if (p - digits > 1 && b.charAt(digits) == '0') {
             throw error(start, p, "leading zeros are not allowed in numbers");
         }
         boolean isFloat = false;
-        if (p < len && b[p] == '.') {
+        if (p < len && b.charAt(p) == '.') {
             isFloat = true;
             p++;
             int frac = p;
-            while (p < len && isDigit(b[p])) {
-                if (mantissaDigits < 18) mantissa = mantissa * 10 + (b[p] - '0');
+            while (p < len && isDigit(b.charAt(p))) {
+                if (mantissaDigits < 18) mantissa = mantissa * 10 + (b.charAt(p) - '0');
                 mantissaDigits++;
                 exp10--;
                 p++;
             }
             if (p == frac) throw error(p, Math.min(len, p + 1), "a digit must follow the decimal point");
         }
-        if (p < len && (b[p] == 'e' || b[p] == 'E')) {
+        if (p < len && (b.charAt(p) == 'e' || b.charAt(p) == 'E')) {
             isFloat = true;
             p++;
             boolean negativeExp = false;
-            if (p < len && (b[p] == '+' || b[p] == '-')) negativeExp = b[p++] == '-';
+            if (p < len && (b.charAt(p) == '+' || b.charAt(p) == '-')) negativeExp = b.charAt(p++) == '-';
             int exp = p;
             int e = 0;
-            while (p < len && isDigit(b[p])) {
-                if (e < 10_000) e = e * 10 + (b[p] - '0');
+            while (p < len && isDigit(b.charAt(p))) {
+                if (e < 10_000) e = e * 10 + (b.charAt(p) - '0');
                 p++;
             }
             if (p == exp) throw error(p, Math.min(len, p + 1), "a digit must follow the exponent marker");
@@ -540,7 +537,7 @@ public final class RtfsReader {
         Span span = new Span(source, start, nodeLine, nodeCol, p);
         if (isFloat) {
             double d = fastDouble(mantissa, mantissaDigits, exp10, overflow);
-            if (Double.isNaN(d)) d = Double.parseDouble(new String(b, start, p - start)); // keeps the sign
+            if (Double.isNaN(d)) d = Double.parseDouble(b.substring(start, p)); // keeps the sign
             else if (negative) d = -d;
             if (Double.isInfinite(d)) throw new RtfsSyntaxException("float literal is out of the 64-bit range", span);
             return new FloatValue(d, span, MapValue.EMPTY);
@@ -570,7 +567,7 @@ public final class RtfsReader {
     /** After an atom, only a delimiter or end of input may follow ({@code 12abc}, {@code foo#} are errors). */
     private void expectDelimiter(String what) {
         if (pos >= len) return;
-        char c = buf[pos];
+        char c = buf.charAt(pos);
         switch (c) {
             case ' ', '\n', ',', '\t', '\r', '(', ')', '[', ']', '{', '}', '"', ';' -> { }
             default -> throw error(pos, pos + Character.charCount(Character.codePointAt(buf, pos)),
@@ -606,17 +603,17 @@ public final class RtfsReader {
     }
 
     private boolean startsSymbol(int p) {
-        char c = buf[p];
+        char c = buf.charAt(p);
         if (c < 128) return (ASCII[c] & SYMBOL_START) != 0;
         return Character.isLetter(Character.codePointAt(buf, p));
     }
 
     /** End of the run of symbol characters (letters, digits, the listed punctuation, ':') from {@code p}. */
     private int scanConstituents(int p) {
-        final char[] b = buf;
+        final String b = buf;
         int h = 0;
         while (p < len) {
-            char c = b[p];
+            char c = b.charAt(p);
             if (c < 128) {
                 if ((ASCII[c] & CONSTITUENT) == 0) break;
                 h = 31 * h + c;
@@ -626,7 +623,7 @@ public final class RtfsReader {
                 if (!Character.isLetterOrDigit(cp)) break;
                 h = 31 * h + c;
                 if (cp > 0xFFFF) {
-                    h = 31 * h + b[p + 1];
+                    h = 31 * h + b.charAt(p + 1);
                     linePairs++;
                 }
                 p += Character.charCount(cp);
@@ -641,11 +638,11 @@ public final class RtfsReader {
 
     /** Line/column of any offset, computed from the start (error paths only); leaves them in errLine/errCol. */
     private void slowLocate(int off) {
-        final char[] b = buf;
+        final String b = buf;
         int ln = 1;
         int col = 1;
         for (int i = 0; i < off; i++) {
-            char c = b[i];
+            char c = b.charAt(i);
             if (c == '\n') {
                 ln++;
                 col = 1;
@@ -658,9 +655,9 @@ public final class RtfsReader {
     }
 
     /** The low half of a surrogate pair: it does not start a new code point, so not a new column. */
-    private static boolean isPairTail(char[] b, int i) {
-        char c = b[i];
-        return c >= '\uDC00' && c <= '\uDFFF' && i > 0 && Character.isHighSurrogate(b[i - 1]);
+    private static boolean isPairTail(String b, int i) {
+        char c = b.charAt(i);
+        return c >= '\uDC00' && c <= '\uDFFF' && i > 0 && Character.isHighSurrogate(b.charAt(i - 1));
     }
 
     private void newline(int p) {
@@ -681,7 +678,7 @@ public final class RtfsReader {
     }
 
     private String openerText(int open) {
-        return buf[open] == '#' ? "#{" : String.valueOf(buf[open]);
+        return buf.charAt(open) == '#' ? "#{" : String.valueOf(buf.charAt(open));
     }
 
     private String describe(int p) {
