@@ -5,8 +5,12 @@ import static dev.rtfs.microvm.lang.EvalFixtures.eval;
 import static dev.rtfs.microvm.lang.EvalFixtures.evalWith;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 class EvalSpansTest {
@@ -127,5 +131,25 @@ class EvalSpansTest {
     void metadataOnLiteralsIsKept() {
         Value v = eval("^{:doc \"d\"} {:a 1}");
         assertThat(v.meta().get("doc")).isEqualTo(StringValue.of("d"));
+    }
+
+    @Test
+    void theRepositoryMacrosPointDiagnosticsIntoTheMacroFile() throws IOException {
+        Path path = Path.of("../docs/rtfs-2.0/specs-incoming/examples/macros.rtfs");
+        boolean present = Files.isRegularFile(path);
+        if (!present && "true".equals(System.getenv("CI"))) throw new AssertionError("missing " + path.toAbsolutePath());
+        Assumptions.assumeTrue(present, "skipped: " + path + " not found");
+        String text = Files.readString(path);
+        SourceFile macros = new SourceFile("macros.rtfs", text);
+        TaggedValue cfg = (TaggedValue) Rtfs.evaluate(List.of(macros),
+                new SourceFile(MAIN, "\n(profile:microvm-networked \"agent-7\" [\"api.example.com\"])"));
+        MapValue egress = (MapValue) ((MapValue) cfg.map().get("network")).get("egress");
+        Span key = spanOfKey(egress, "allow-domains");
+        int offset = text.indexOf(":allow-domains] allowed-domains");
+        assertThat(offset).as("macros.rtfs still writes the allowlist with assoc-in").isPositive();
+        assertThat(key.source()).isEqualTo("macros.rtfs");
+        assertThat(key.offset()).isEqualTo(offset);
+        assertThat(key.via()).extracting(Span::location).containsExactly(MAIN + ":2:1");
+        assertThat(((VectorValue) egress.get("allow-domains")).items().get(0).span().location()).isEqualTo(MAIN + ":2:39");
     }
 }
