@@ -18,10 +18,12 @@ import picocli.CommandLine.Command;
         description = "Turns RTFS agent configs into hardened, supervised MicroVMs.",
         subcommands = {
             CommandLine.HelpCommand.class,
+            ChainCommand.class,
             CheckCommand.class,
             CompletionCommand.class,
             ExpandCommand.class,
             ProfileCommand.class,
+            ProxyCommand.class,
             SynthCommand.class,
             // Subcommands: one line each, keep alphabetical.
         })

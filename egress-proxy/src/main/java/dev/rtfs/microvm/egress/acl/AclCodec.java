@@ -292,6 +292,14 @@ public final class AclCodec {
         };
     }
 
+    /**
+     * Validates a listener address given outside a document (the CLI's {@code --listen}); errors carry
+     * {@code where} as their path.
+     */
+    public static String validateListen(String value, String where) {
+        return listen(value, where);
+    }
+
     /** {@code host:port}, host a loopback literal or {@code localhost}; port 0 means "pick one". */
     static String listen(String s, String path) {
         int colon = s.lastIndexOf(':');

@@ -1,0 +1,176 @@
+package dev.rtfs.microvm.cli;
+
+import dev.rtfs.microvm.egress.EgressProxy;
+import dev.rtfs.microvm.egress.acl.AclCodec;
+import dev.rtfs.microvm.egress.acl.AclFile;
+import dev.rtfs.microvm.egress.acl.AclFormatException;
+import dev.rtfs.microvm.egress.acl.AgentAcl;
+import dev.rtfs.microvm.egress.acl.EnforcementMode;
+import dev.rtfs.microvm.egress.control.ControlServer;
+import dev.rtfs.microvm.egress.observe.MetricsServer;
+import dev.rtfs.microvm.egress.server.ProxyConfig;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.InetSocketAddress;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code rtfs-microvm proxy --acl FILE}: the standalone egress proxy of DESIGN §8. Runs until SIGINT/SIGTERM (or,
+ * in-process, until its thread is interrupted). Exit 1: the ACL file is invalid (with its JSON path); exit 2:
+ * unreadable file, bad option, or a listener/socket that cannot be opened.
+ */
+@Command(name = "proxy", mixinStandardHelpOptions = true,
+        description = "Run the egress proxy: per-agent allowlists, DNS pinning, SSRF guards, SNI checks, DLP, limits.")
+final class ProxyCommand implements Callable<Integer> {
+
+    @Spec CommandSpec spec;
+
+    @Option(names = "--acl", required = true, paramLabel = "FILE", description = "ACL file (JSON, DESIGN §8).")
+    String acl;
+
+    @Option(names = "--listen", paramLabel = "HOST:PORT",
+            description = "Listener of the single agent in the file (overrides its \"listen\").")
+    String listen;
+
+    @Option(names = "--control-socket", paramLabel = "PATH", description = "Unix socket for the host-only control API.")
+    String controlSocket;
+
+    @Option(names = "--mode", paramLabel = "enforce|report", description = "Overrides the file's mode.")
+    String mode;
+
+    @Option(names = "--metrics-port", paramLabel = "N", description = "Serve Prometheus metrics on 127.0.0.1:N.")
+    Integer metricsPort;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(Path.of(acl));
+        } catch (InvalidPathException | IOException e) {
+            err.println("error: cannot read " + acl + ": " + (e instanceof java.nio.file.NoSuchFileException
+                    ? "no such file" : e.getMessage()));
+            return Main.USAGE;
+        }
+        String text;
+        try {
+            text = StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            err.println("error: " + acl + ": not UTF-8 text");
+            return Main.FAILED;
+        }
+        AclFile file;
+        try {
+            file = AclCodec.parseFile(text);
+        } catch (AclFormatException e) {
+            err.println("error: " + acl + ": " + e.getMessage());
+            return Main.FAILED;
+        }
+        if (file.agents().isEmpty()) {
+            err.println("error: " + acl + ": $.agents: no agents, nothing to proxy");
+            return Main.FAILED;
+        }
+        Optional<EnforcementMode> modeOverride = Optional.empty();
+        if (mode != null) {
+            switch (mode) {
+                case "enforce" -> modeOverride = Optional.of(EnforcementMode.ENFORCE);
+                case "report" -> modeOverride = Optional.of(EnforcementMode.REPORT);
+                default -> {
+                    err.println("error: --mode must be enforce or report, not " + mode);
+                    return Main.USAGE;
+                }
+            }
+        }
+        Map<String, AgentAcl> agents = new LinkedHashMap<>(file.agents());
+        if (listen != null) {
+            if (agents.size() != 1) {
+                err.println("error: --listen needs a file with exactly one agent (it has " + agents.size() + ")");
+                return Main.USAGE;
+            }
+            try {
+                String l = AclCodec.validateListen(listen, "--listen");
+                AgentAcl only = agents.values().iterator().next();
+                agents.put(only.agentId(), new AgentAcl(only.agentId(), only.step(), Optional.of(l), only.allowDomains(),
+                        only.allowMethods(), only.connectPorts(), only.allowRanges(), only.dlp(), only.rate(),
+                        only.maxRequestBytes(), only.maxResponseBytes()));
+            } catch (AclFormatException e) {
+                err.println("error: " + e.getMessage());
+                return Main.USAGE;
+            }
+        }
+        ProxyConfig config = ProxyConfig.defaults();
+        EgressProxy proxy = EgressProxy.forFile(file, config);
+        modeOverride.ifPresent(proxy::setMode);
+        ControlServer control = null;
+        MetricsServer metrics = null;
+        CountDownLatch stopped = new CountDownLatch(1);
+        CountDownLatch cleanedUp = new CountDownLatch(1);
+        // SIGINT/SIGTERM: wake the command and give it a moment to close listeners before the JVM exits.
+        Thread hook = new Thread(() -> {
+            stopped.countDown();
+            try {
+                cleanedUp.await(5, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "egress-proxy-shutdown");
+        try {
+            proxy.start();
+            for (AgentAcl a : agents.values()) {
+                InetSocketAddress bound = proxy.putAgent(a);
+                out.println("agent " + a.agentId() + " listening on " + bound.getAddress().getHostAddress() + ":"
+                        + bound.getPort());
+            }
+            if (controlSocket != null) {
+                control = ControlServer.start(proxy, Path.of(controlSocket));
+                out.println("control API on unix:" + controlSocket);
+            }
+            if (metricsPort != null) {
+                metrics = MetricsServer.start(proxy.meterRegistry(), metricsPort);
+                out.println("metrics on http://127.0.0.1:" + metrics.port() + "/metrics");
+            }
+            out.println("egress proxy running (mode " + proxy.mode().jsonName() + "); stop with Ctrl-C");
+            out.flush();
+            Runtime.getRuntime().addShutdownHook(hook);
+            stopped.await();
+            return Main.OK;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Main.OK;
+        } catch (IllegalStateException | IOException | InvalidPathException e) {
+            err.println("error: " + e.getMessage());
+            return Main.USAGE;
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // already shutting down: the hook is running
+            }
+            if (metrics != null) {
+                metrics.close();
+            }
+            if (control != null) {
+                control.close();
+            }
+            proxy.close();
+            out.println("egress proxy stopped");
+            out.flush();
+            cleanedUp.countDown();
+        }
+    }
+
+}

@@ -1,0 +1,150 @@
+package dev.rtfs.microvm.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpServer;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.io.Writer;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ProxySelector;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code rtfs-microvm proxy}: runs from an ACL file, serves real clients, stops on interrupt; bad input exits 1/2. */
+class ProxyCommandTest {
+
+    @TempDir Path dir;
+
+    private record Result(int exit, String out, String err) {}
+
+    private static Result run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int exit = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
+        return new Result(exit, out.toString(), err.toString());
+    }
+
+    /** A writer that opens a latch once the proxy says it is running. */
+    private static final class Watching extends Writer {
+        final StringBuilder text = new StringBuilder();
+        final CountDownLatch running = new CountDownLatch(1);
+
+        @Override
+        public synchronized void write(char[] cbuf, int off, int len) {
+            text.append(cbuf, off, len);
+            if (text.indexOf("egress proxy running") >= 0) {
+                running.countDown();
+            }
+        }
+
+        @Override
+        public void flush() {}
+
+        @Override
+        public void close() {}
+
+        synchronized String snapshot() {
+            return text.toString();
+        }
+    }
+
+    @Test
+    void servesAgentsFromTheFileUntilInterrupted() throws Exception {
+        AtomicInteger hits = new AtomicInteger();
+        HttpServer origin = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 8);
+        origin.createContext("/", ex -> {
+            hits.incrementAndGet();
+            byte[] b = "hello from origin".getBytes(StandardCharsets.UTF_8);
+            ex.sendResponseHeaders(200, b.length);
+            ex.getResponseBody().write(b);
+            ex.close();
+        });
+        origin.start();
+        Path acl = dir.resolve("acl.json");
+        Files.writeString(acl, """
+                {"mode":"enforce",
+                 "agents":{"agent.a":{"listen":"127.0.0.1:0","allow_domains":["origin.test"],"allow_ranges":["127.0.0.0/8"]}},
+                 "resolve":{"origin.test":["127.0.0.1"]}}""");
+        Path sock = dir.resolve("ctl.sock");
+        Watching out = new Watching();
+        StringWriter err = new StringWriter();
+        int[] exit = {-1};
+        Thread t = Thread.ofPlatform().start(() -> exit[0] = Main.run(new String[] {"proxy", "--acl", acl.toString(),
+            "--control-socket", sock.toString(), "--metrics-port", "0", "--mode", "enforce"},
+                new PrintWriter(out, true), new PrintWriter(err, true)));
+        try {
+            assertThat(out.running.await(20, TimeUnit.SECONDS)).as(err.toString()).isTrue();
+            Matcher m = Pattern.compile("agent agent.a listening on 127.0.0.1:(\\d+)").matcher(out.snapshot());
+            assertThat(m.find()).as(out.snapshot()).isTrue();
+            int port = Integer.parseInt(m.group(1));
+            HttpClient client = HttpClient.newBuilder()
+                    .proxy(ProxySelector.of(new InetSocketAddress(InetAddress.getLoopbackAddress(), port))).build();
+            HttpResponse<String> ok = client.send(HttpRequest.newBuilder(
+                    URI.create("http://origin.test:" + origin.getAddress().getPort() + "/")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(ok.statusCode()).isEqualTo(200);
+            assertThat(ok.body()).isEqualTo("hello from origin");
+            HttpResponse<String> denied = client.send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + origin.getAddress().getPort() + "/")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(denied.statusCode()).isEqualTo(403);
+            assertThat(denied.headers().firstValue("X-Egress-Denied")).contains("ip-literal");
+            assertThat(hits.get()).isEqualTo(1);
+            assertThat(sock).exists();
+            assertThat(out.snapshot()).contains("control API on unix:").contains("metrics on http://127.0.0.1:");
+        } finally {
+            t.interrupt();
+            t.join(10_000);
+            origin.stop(0);
+        }
+        assertThat(exit[0]).isZero();
+        assertThat(out.snapshot()).contains("egress proxy stopped");
+        assertThat(sock).doesNotExist();
+    }
+
+    @Test
+    void invalidAclIsExit1WithItsJsonPath() throws Exception {
+        Path acl = dir.resolve("bad.json");
+        Files.writeString(acl, "{\"agents\":{\"a\":{\"allow_domains\":[\"ok.test\",\"not a host\"]}}}");
+        Result r = run("proxy", "--acl", acl.toString());
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.err()).contains("$.agents.a.allow_domains[1]").doesNotContain("Exception");
+
+        Files.writeString(acl, "{\"agents\":{\"a\":{}},\n \"mode\": }");
+        Result syntax = run("proxy", "--acl", acl.toString());
+        assertThat(syntax.exit()).isEqualTo(1);
+        assertThat(syntax.err()).contains("line 2");
+
+        Files.write(acl, new byte[] {'{', (byte) 0xff, '}'});
+        assertThat(run("proxy", "--acl", acl.toString()).err()).contains("not UTF-8");
+    }
+
+    @Test
+    void usageErrorsAreExit2() throws Exception {
+        assertThat(run("proxy", "--acl", dir.resolve("missing.json").toString()).exit()).isEqualTo(2);
+        assertThat(run("proxy").exit()).isEqualTo(2);
+        Path two = dir.resolve("two.json");
+        Files.writeString(two, "{\"agents\":{\"a\":{},\"b\":{}}}");
+        Result listen = run("proxy", "--acl", two.toString(), "--listen", "127.0.0.1:18001");
+        assertThat(listen.exit()).isEqualTo(2);
+        assertThat(listen.err()).contains("exactly one agent");
+        Path one = dir.resolve("one.json");
+        Files.writeString(one, "{\"agents\":{\"a\":{}}}");
+        assertThat(run("proxy", "--acl", one.toString(), "--listen", "0.0.0.0:80").err()).contains("loopback");
+        assertThat(run("proxy", "--acl", one.toString(), "--mode", "audit").exit()).isEqualTo(2);
+    }
+}
