@@ -10,23 +10,23 @@ import org.junit.jupiter.api.Assumptions;
  * The upstream schemas in ../shared/anchors. Missing locally: the test is skipped with a message; missing under
  * CI=true: the test fails, so a broken checkout can never pass conformance silently.
  */
-final class Anchors {
+public final class Anchors {
 
     private Anchors() {}
 
-    static Path dir() {
+    public static Path dir() {
         String root = System.getProperty("rtfs.repo.root", ".");
         return Path.of(root).toAbsolutePath().resolve("../shared/anchors").normalize();
     }
 
-    static Path require(String file) {
+    public static Path require(String file) {
         Path p = dir().resolve(file);
         requireThat(Files.isReadable(p), "anchor " + p + " is missing (conformance needs ../shared/anchors)");
         return p;
     }
 
     /** Skip locally, fail under CI=true. */
-    static void requireThat(boolean ok, String message) {
+    public static void requireThat(boolean ok, String message) {
         if (ok) return;
         if ("true".equals(System.getenv("CI"))) fail(message + " [CI=true: prerequisites must be present]");
         Assumptions.abort(message + " — skipped (set CI=true to make this a failure)");

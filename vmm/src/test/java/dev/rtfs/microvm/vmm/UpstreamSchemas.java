@@ -23,7 +23,7 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
  * rejects unknown nested fields. Strict loading adds it to every object schema that lists {@code properties}
  * and does not say otherwise, so "unknown field" is a validation failure here as it is at runtime.
  */
-final class UpstreamSchemas {
+public final class UpstreamSchemas {
 
     private final ObjectNode root;
     private final String container;
@@ -35,11 +35,11 @@ final class UpstreamSchemas {
         this.dialect = dialect;
     }
 
-    static UpstreamSchemas swagger2(Path yaml, boolean strict) {
+    public static UpstreamSchemas swagger2(Path yaml, boolean strict) {
         return load(yaml, "definitions", Dialects.getDraft4(), strict);
     }
 
-    static UpstreamSchemas openApi30(Path yaml, boolean strict) {
+    public static UpstreamSchemas openApi30(Path yaml, boolean strict) {
         return load(yaml, "components/schemas", Dialects.getOpenApi30(), strict);
     }
 
@@ -83,12 +83,12 @@ final class UpstreamSchemas {
         }
     }
 
-    boolean has(String definition) {
+    public boolean has(String definition) {
         return root.at("/" + container + "/" + definition).isObject();
     }
 
     /** Validation errors of {@code instance} against one named definition; empty = valid. */
-    List<Error> validate(String definition, JsonNode instance) {
+    public List<Error> validate(String definition, JsonNode instance) {
         if (!has(definition)) throw new IllegalArgumentException("no definition " + definition);
         ObjectNode doc = root.deepCopy();
         doc.put("$ref", "#/" + container + "/" + definition);
