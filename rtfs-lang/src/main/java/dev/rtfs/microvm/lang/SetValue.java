@@ -6,7 +6,8 @@ import java.util.Set;
 
 /** {@code #{ ... }}; keeps insertion order for printing. */
 public record SetValue(Set<Value> items, Span span, MapValue meta) implements Value {
-    public SetValue { items = Collections.unmodifiableSet(new LinkedHashSet<>(items)); }
+    // The reader hands over an already-immutable ordered set; everything else is copied.
+    public SetValue { if (!(items instanceof ValueArraySet)) items = Collections.unmodifiableSet(new LinkedHashSet<>(items)); }
 
     public static SetValue of(Set<Value> items) { return new SetValue(items, Span.NONE, MapValue.EMPTY); }
 

@@ -25,6 +25,11 @@ final class ValueArrayList extends AbstractList<Value> implements RandomAccess {
         return items.length;
     }
 
+    // Immutable even when empty (the Abstract* defaults only fail once there is something to remove).
+    @Override public void clear() {
+        throw new UnsupportedOperationException();
+    }
+
     @Override public Object[] toArray() {
         return Arrays.copyOf(items, items.length, Object[].class);
     }

@@ -69,6 +69,11 @@ final class ValueArrayMap extends AbstractMap<Value, Value> {
         return keys.length;
     }
 
+    // Immutable even when empty (the Abstract* defaults only fail once there is something to remove).
+    @Override public void clear() {
+        throw new UnsupportedOperationException();
+    }
+
     @Override public void forEach(BiConsumer<? super Value, ? super Value> action) {
         for (int i = 0; i < keys.length; i++) action.accept(keys[i], values[i]);
     }
