@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
         description = "Turns RTFS agent configs into hardened, supervised MicroVMs.",
         subcommands = {
             CommandLine.HelpCommand.class,
+            ChainCommand.class,
             CheckCommand.class,
             CompletionCommand.class,
             ExpandCommand.class,

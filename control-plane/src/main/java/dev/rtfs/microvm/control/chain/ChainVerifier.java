@@ -46,6 +46,16 @@ public final class ChainVerifier {
         return bad != null ? bad : walk.valid(1);
     }
 
+    /** One segment held in memory (as if it were a file named {@code name}); lets tests tamper without disk I/O. */
+    static VerifyReport verifySegmentBytes(Path name, byte[] bytes) throws IOException {
+        Walk walk = new Walk(null, r -> { });
+        long named = Segments.firstSeq(name);
+        walk.walker = named == 1 ? new ChainWalker(1, RecordFormat.GENESIS) : new ChainWalker(named, null);
+        VerifyReport.Invalid bad = walk.lines(name, new SegmentLines(
+                java.nio.channels.Channels.newChannel(new java.io.ByteArrayInputStream(bytes))));
+        return bad != null ? bad : walk.valid(1);
+    }
+
     private static final class Walk {
         private final PublicKey anchorKey;
         private final Consumer<ChainRecord> sink;
@@ -63,7 +73,11 @@ public final class ChainVerifier {
         }
 
         VerifyReport.Invalid file(Path file) throws IOException {
-            try (SegmentLines lines = new SegmentLines(file)) {
+            return lines(file, new SegmentLines(file));
+        }
+
+        VerifyReport.Invalid lines(Path file, SegmentLines segmentLines) throws IOException {
+            try (SegmentLines lines = segmentLines) {
                 SegmentLines.Line line;
                 while ((line = lines.next()) != null) {
                     String defect = null;

@@ -3,6 +3,7 @@ package dev.rtfs.microvm.control.chain;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.ReadableByteChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
@@ -16,13 +17,17 @@ final class SegmentLines implements AutoCloseable {
      */
     record Line(long offset, long length, byte[] bytes, boolean terminated) {}
 
-    private final FileChannel channel;
+    private final ReadableByteChannel channel;
     private final ByteBuffer in = ByteBuffer.allocate(1 << 16).flip();
     private long position;
     private boolean eof;
 
     SegmentLines(Path file) throws IOException {
-        this.channel = FileChannel.open(file, StandardOpenOption.READ);
+        this(FileChannel.open(file, StandardOpenOption.READ));
+    }
+
+    SegmentLines(ReadableByteChannel channel) {
+        this.channel = channel;
     }
 
     Line next() throws IOException {
