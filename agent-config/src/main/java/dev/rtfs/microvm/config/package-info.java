@@ -20,8 +20,22 @@
  *       egressVia() egressAllowDomains() egressMtls() egressTlsPins() isolationMode() fsEphemeral() dlpEnabled()
  *       dlpPolicy() httpEnabled() httpEgressAllowDomains() llmEnabled() gpuEnabled() fsCapabilityEnabled()}.
  *       A field written with the wrong type is absent in the model and reported as {@code CONFIG_TYPE}.</li>
- *   <li>Diagnostics ({@code dev.rtfs.microvm.config.diag}): the shared {@code Diagnostic} record, and the report
- *       type and renderers (text / JSON / SARIF) that every command uses.</li>
+ *   <li>Diagnostics ({@code dev.rtfs.microvm.config.diag}): the shared {@code Diagnostic} record
+ *       ({@code Diagnostic.ORDER} = file, line, column, code) and {@code Severity}. {@link dev.rtfs.microvm.config.Codes}
+ *       names every DESIGN §5 code this module emits.</li>
+ *   <li>Reports ({@code dev.rtfs.microvm.config.report}), shared by every command:
+ *       {@code FileReport.of(String file, List<Diagnostic>, Map<String,SourceFile> sources, boolean warningsAsErrors)}
+ *       or {@code FileReport.of(ConfigCheckResult, boolean warningsAsErrors)}; {@code CheckReport(List<FileReport>)}
+ *       with {@code valid()}; {@code ReportFormat.TEXT|JSON|SARIF.render(CheckReport, boolean colour)}. Text is
+ *       rustc-style ({@code error[CODE]: message}, snippet, {@code = path:}, {@code = help:}, {@code = note: via}),
+ *       JSON follows {@code /dev/rtfs/microvm/config/check-report.schema.json} (a classpath resource), SARIF is 2.1.0.
+ *       {@code JsonRenderer.tree(CheckReport)} gives the JSON tree for embedding.</li>
  * </ul>
+ *
+ * <p>Rules worth knowing: {@code _}/{@code -} spellings are interchangeable ({@code CONFIG_KEY_ALIAS} warning, both in
+ * one map {@code CONFIG_DUPLICATE_KEY}); a field with the wrong type is reported once ({@code CONFIG_TYPE}) and not
+ * again as "missing" by the policy rules; "missing" problems point at the key of the nearest enclosing section
+ * written; diagnostic paths use the spelling the user wrote. Attestation: a missing or placeholder
+ * ({@code sha256:...}) hash is only {@code MICROVM_ATTESTATION_HASH_DEFERRED} at check time; deploy must resolve it.
  */
 package dev.rtfs.microvm.config;
