@@ -472,7 +472,8 @@ final class Evaluator {
             if (max > limit) break;
         }
         int d = max + 1;
-        if (d <= limit) dataDepth.put(v, d);
+        // Leaf collections (the most common) are cheap to re-measure and are not kept alive by the cache.
+        if (d >= 2 && d <= limit) dataDepth.put(v, d);
         return d;
     }
 
