@@ -47,7 +47,7 @@ public class ReaderBenchmark {
         ednConfig = Parsers.defaultConfiguration();
         // Both readers must see the same forms, or the comparison means nothing.
         int ours = RtfsReader.readAll("bench", corpus).size();
-        int edn = countEdn(corpus, ednConfig);
+        int edn = readAllEdn(corpus, ednConfig).size();
         if (ours != edn) throw new IllegalStateException("form count differs: rtfs " + ours + ", edn-java " + edn);
     }
 
@@ -59,18 +59,14 @@ public class ReaderBenchmark {
     /** Like readAll, keeps every top-level form of the file (so both results stay live for the same time). */
     @Benchmark
     public List<Object> ednJava() {
-        Parser parser = Parsers.newParser(ednConfig);
-        Parseable in = Parsers.newParseable(corpus);
+        return readAllEdn(corpus, ednConfig);
+    }
+
+    static List<Object> readAllEdn(String text, Parser.Config config) {
+        Parser parser = Parsers.newParser(config);
+        Parseable in = Parsers.newParseable(text);
         ArrayList<Object> forms = new ArrayList<>();
         for (Object v = parser.nextValue(in); v != Parser.END_OF_INPUT; v = parser.nextValue(in)) forms.add(v);
         return forms;
-    }
-
-    static int countEdn(String text, Parser.Config config) {
-        Parser parser = Parsers.newParser(config);
-        Parseable in = Parsers.newParseable(text);
-        int n = 0;
-        while (parser.nextValue(in) != Parser.END_OF_INPUT) n++;
-        return n;
     }
 }
