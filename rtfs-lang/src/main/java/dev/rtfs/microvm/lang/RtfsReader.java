@@ -14,9 +14,9 @@ import java.util.Objects;
  * {@link #MAX_DEPTH} is a syntax error, so recursion can never overflow the stack. Hand-written, indexing the
  * String directly (no copy of the text) because configs and plans are read on admission paths; no regex.
  *
- * <p>Lines are separated by LF (so CRLF is one break); columns are 1-based and count code points, a tab
- * being one column. Positions are computed lazily with a forward-only cursor, which keeps the scanner
- * loops free of line bookkeeping.
+ * <p>Lines are separated by LF (so CRLF is one break, and lines match {@link SourceFile#line}); columns are
+ * 1-based and count code points, a tab being one column. The scanner tracks line starts as it goes, so a
+ * node's position costs nothing extra; error positions are recounted from the start (once per read).
  */
 public final class RtfsReader {
 
@@ -27,7 +27,7 @@ public final class RtfsReader {
     private static final char BOM = '\uFEFF';
 
     private final String source;
-    private final String buf;
+    private final String text;
     private final int len;
     private int pos;
     private int depth;
@@ -56,10 +56,10 @@ public final class RtfsReader {
 
     private RtfsReader(String source, String text) {
         this.source = source;
-        this.buf = text;
+        this.text = text;
         this.len = text.length();
         // A byte-order mark some editors write is not part of the text: skip it, and don't count it as a column.
-        if (len > 0 && buf.charAt(0) == BOM) {
+        if (len > 0 && text.charAt(0) == BOM) {
             pos = 1;
             lineStart = 1;
         }
@@ -106,7 +106,7 @@ public final class RtfsReader {
     /** Reads the form starting at {@code pos}; the caller has skipped space and checked for EOF/closers. */
     private Value readForm() {
         if (++depth > MAX_DEPTH) throw error(pos, pos + 1, "nesting deeper than " + MAX_DEPTH + " levels");
-        char c = buf.charAt(pos);
+        char c = text.charAt(pos);
         nodeLine = line;
         nodeCol = pos - lineStart - linePairs + 1;
         Value v;
@@ -119,10 +119,10 @@ public final class RtfsReader {
             case '^' -> v = readMeta();
             case '#' -> v = readDispatch();
             case '0', '1', '2', '3', '4', '5', '6', '7', '8', '9' -> v = readNumber();
-            case '+', '-' -> v = (pos + 1 < len && isDigit(buf.charAt(pos + 1))) ? readNumber() : readSymbol();
+            case '+', '-' -> v = (pos + 1 < len && isDigit(text.charAt(pos + 1))) ? readNumber() : readSymbol();
             default -> {
                 if (startsSymbol(pos)) v = readSymbol();
-                else throw error(pos, pos + Character.charCount(Character.codePointAt(buf, pos)),
+                else throw error(pos, pos + Character.charCount(Character.codePointAt(text, pos)),
                         "unexpected character " + describe(pos));
             }
         }
@@ -134,7 +134,7 @@ public final class RtfsReader {
      * Skips whitespace, comments and {@code #_} discards. Returns the char at {@code pos}, or EOF.
      */
     private int skipSpace() {
-        final String b = buf;
+        final String b = text;
         int p = pos;
         while (p < len) {
             char c = b.charAt(p);
@@ -163,7 +163,7 @@ public final class RtfsReader {
 
     /** {@code #| ... |#}, nesting like Common Lisp so commented-out code may itself hold block comments. */
     private int skipBlockComment(int open) {
-        final String b = buf;
+        final String b = text;
         int p = open + 2;
         int nested = 1;
         while (p + 1 < len) {
@@ -318,7 +318,7 @@ public final class RtfsReader {
     private Value readDispatch() {
         final int at = pos;
         if (at + 1 < len) {
-            char d = buf.charAt(at + 1);
+            char d = text.charAt(at + 1);
             if (d == '{') return readSet(at);
             if (d == '#') return readSymbolicValue(at);
         }
@@ -328,8 +328,8 @@ public final class RtfsReader {
 
     private Value readSymbolicValue(int at) {
         int p = at + 2;
-        while (p < len && isAsciiConstituent(buf.charAt(p))) p++;
-        String name = buf.substring(at + 2, p);
+        while (p < len && isAsciiConstituent(text.charAt(p))) p++;
+        String name = text.substring(at + 2, p);
         double d;
         switch (name) {
             case "Inf" -> d = Double.POSITIVE_INFINITY;
@@ -349,7 +349,7 @@ public final class RtfsReader {
         final int start = pos;
         final int line = nodeLine;
         final int col = nodeCol;
-        final String b = buf;
+        final String b = text;
         int p = start + 1;
         while (p < len) {
             char c = b.charAt(p);
@@ -420,8 +420,8 @@ public final class RtfsReader {
         if (end == start + 1) {
             throw error(start, start + 1, "':' must be followed by a keyword name");
         }
-        if (buf.charAt(start + 1) == ':') throw error(start, end, "keyword name cannot start with ':'");
-        if (buf.charAt(end - 1) == ':') throw error(end - 1, end, "keyword cannot end with ':'");
+        if (text.charAt(start + 1) == ':') throw error(start, end, "keyword name cannot start with ':'");
+        if (text.charAt(end - 1) == ':') throw error(end - 1, end, "keyword cannot end with ':'");
         pos = end;
         expectDelimiter("keyword");
         return new KeywordValue(name(start + 1, end, hash), new Span(source, start, line, col, end),
@@ -434,19 +434,19 @@ public final class RtfsReader {
         final int col = nodeCol;
         int end = scanConstituents(start);
         int hash = scanHash;
-        if (buf.charAt(end - 1) == ':') throw error(end - 1, end, "symbol cannot end with ':'");
+        if (text.charAt(end - 1) == ':') throw error(end - 1, end, "symbol cannot end with ':'");
         pos = end;
         expectDelimiter("symbol");
         Span span = new Span(source, start, line, col, end);
         int n = end - start;
-        if (n == 3 && buf.charAt(start) == 'n' && buf.charAt(start + 1) == 'i' && buf.charAt(start + 2) == 'l') {
+        if (n == 3 && text.charAt(start) == 'n' && text.charAt(start + 1) == 'i' && text.charAt(start + 2) == 'l') {
             return new NilValue(span, MapValue.EMPTY);
         }
-        if (n == 4 && buf.charAt(start) == 't' && buf.charAt(start + 1) == 'r' && buf.charAt(start + 2) == 'u' && buf.charAt(start + 3) == 'e') {
+        if (n == 4 && text.charAt(start) == 't' && text.charAt(start + 1) == 'r' && text.charAt(start + 2) == 'u' && text.charAt(start + 3) == 'e') {
             return new BoolValue(true, span, MapValue.EMPTY);
         }
-        if (n == 5 && buf.charAt(start) == 'f' && buf.charAt(start + 1) == 'a' && buf.charAt(start + 2) == 'l' && buf.charAt(start + 3) == 's'
-                && buf.charAt(start + 4) == 'e') {
+        if (n == 5 && text.charAt(start) == 'f' && text.charAt(start + 1) == 'a' && text.charAt(start + 2) == 'l' && text.charAt(start + 3) == 's'
+                && text.charAt(start + 4) == 'e') {
             return new BoolValue(false, span, MapValue.EMPTY);
         }
         return new SymbolValue(name(start, end, hash), span, MapValue.EMPTY);
@@ -458,13 +458,13 @@ public final class RtfsReader {
         return true;
     }
 
-    /** The String for buf[start, end) (hash {@code h}), shared with an earlier equal name when the cache has it. */
+    /** The String for text[start, end) (hash {@code h}), shared with an earlier equal name when the cache has it. */
     private String name(int start, int end, int h) {
         int slot = (h ^ (h >>> 10)) & (names.length - 1);
         String cached = names[slot];
         int n = end - start;
-        if (cached != null && cached.length() == n && sameChars(cached, buf, start, n)) return cached;
-        String s = buf.substring(start, end);
+        if (cached != null && cached.length() == n && sameChars(cached, text, start, n)) return cached;
+        String s = text.substring(start, end);
         names[slot] = s;
         return s;
     }
@@ -474,7 +474,7 @@ public final class RtfsReader {
      * with a fraction or an exponent).
      */
     private Value readNumber() {
-        final String b = buf;
+        final String b = text;
         final int start = pos;
         int p = start;
         boolean negative = false;
@@ -567,10 +567,10 @@ public final class RtfsReader {
     /** After an atom, only a delimiter or end of input may follow ({@code 12abc}, {@code foo#} are errors). */
     private void expectDelimiter(String what) {
         if (pos >= len) return;
-        char c = buf.charAt(pos);
+        char c = text.charAt(pos);
         switch (c) {
             case ' ', '\n', ',', '\t', '\r', '(', ')', '[', ']', '{', '}', '"', ';' -> { }
-            default -> throw error(pos, pos + Character.charCount(Character.codePointAt(buf, pos)),
+            default -> throw error(pos, pos + Character.charCount(Character.codePointAt(text, pos)),
                     "unexpected character " + describe(pos) + " after " + what);
         }
     }
@@ -603,14 +603,14 @@ public final class RtfsReader {
     }
 
     private boolean startsSymbol(int p) {
-        char c = buf.charAt(p);
+        char c = text.charAt(p);
         if (c < 128) return (ASCII[c] & SYMBOL_START) != 0;
-        return Character.isLetter(Character.codePointAt(buf, p));
+        return Character.isLetter(Character.codePointAt(text, p));
     }
 
     /** End of the run of symbol characters (letters, digits, the listed punctuation, ':') from {@code p}. */
     private int scanConstituents(int p) {
-        final String b = buf;
+        final String b = text;
         int h = 0;
         while (p < len) {
             char c = b.charAt(p);
@@ -638,7 +638,7 @@ public final class RtfsReader {
 
     /** Line/column of any offset, computed from the start (error paths only); leaves them in errLine/errCol. */
     private void slowLocate(int off) {
-        final String b = buf;
+        final String b = text;
         int ln = 1;
         int col = 1;
         for (int i = 0; i < off; i++) {
@@ -678,7 +678,7 @@ public final class RtfsReader {
     }
 
     private String openerText(int open) {
-        return buf.charAt(open) == '#' ? "#{" : String.valueOf(buf.charAt(open));
+        return text.charAt(open) == '#' ? "#{" : String.valueOf(text.charAt(open));
     }
 
     private String describe(int p) {
@@ -687,7 +687,7 @@ public final class RtfsReader {
 
     /** A char for a message: itself when printable ASCII, else U+XXXX. */
     private String displayChar(int p) {
-        int cp = Character.codePointAt(buf, p);
+        int cp = Character.codePointAt(text, p);
         if (cp > ' ' && cp < 127) return String.valueOf((char) cp);
         return String.format("U+%04X", cp);
     }
