@@ -9,7 +9,9 @@ import java.util.List;
 
 /**
  * Where a VM's sockets, logs and metrics live inside its run dir. Unix socket paths must fit
- * {@code sun_path}: 107 bytes plus the terminating NUL.
+ * {@code sun_path}: 107 bytes plus the terminating NUL. The supervisor creates the run dir (mode 0700), creates
+ * the log and metrics files before launch (older Firecracker releases do not create them) and removes stale
+ * socket files (Firecracker refuses to bind over one).
  */
 public record RunDirLayout(Path runDir) {
 

@@ -20,11 +20,17 @@ public final class SpecRenderer {
         return VmmJson.pretty(spec.config());
     }
 
-    /** {@code {"api_socket", "jailer_argv", "calls":[{"method","path","body"}...]}}, InstanceStart last. */
+    /**
+     * {@code {"api_socket", "launch_argv", "jailer_argv", "jailed_api_socket", "calls":[{"method","path","body"}...]}}:
+     * start Firecracker with {@code launch_argv} (or under the jailer), then send {@code calls} in order
+     * (InstanceStart last).
+     */
     public static String firecrackerApi(FirecrackerSpec spec) {
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("api_socket", spec.apiSocket());
+        doc.put("launch_argv", List.of(spec.configFileArgv().getFirst(), "--api-sock", spec.apiSocket()));
         doc.put("jailer_argv", spec.jailerArgv());
+        doc.put("jailed_api_socket", spec.jailedApiSocket());
         doc.put("calls", spec.apiCalls());
         return VmmJson.pretty(doc);
     }

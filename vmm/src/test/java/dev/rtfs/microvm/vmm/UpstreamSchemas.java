@@ -28,6 +28,7 @@ public final class UpstreamSchemas {
     private final ObjectNode root;
     private final String container;
     private final Dialect dialect;
+    private final Map<String, Schema> compiled = new java.util.concurrent.ConcurrentHashMap<>();
 
     private UpstreamSchemas(ObjectNode root, String container, Dialect dialect) {
         this.root = root;
@@ -90,10 +91,11 @@ public final class UpstreamSchemas {
     /** Validation errors of {@code instance} against one named definition; empty = valid. */
     public List<Error> validate(String definition, JsonNode instance) {
         if (!has(definition)) throw new IllegalArgumentException("no definition " + definition);
-        ObjectNode doc = root.deepCopy();
-        doc.put("$ref", "#/" + container + "/" + definition);
-        SchemaRegistry registry = SchemaRegistry.withDefaultDialect(dialect);
-        Schema schema = registry.getSchema(SchemaLocation.of("urn:rtfs:anchors:" + definition), doc);
+        Schema schema = compiled.computeIfAbsent(definition, d -> {
+            ObjectNode doc = root.deepCopy();
+            doc.put("$ref", "#/" + container + "/" + d);
+            return SchemaRegistry.withDefaultDialect(dialect).getSchema(SchemaLocation.of("urn:rtfs:anchors:" + d), doc);
+        });
         return schema.validate(instance);
     }
 }

@@ -51,8 +51,23 @@ public final class FirecrackerSynthesizer {
         FirecrackerConfig config = FirecrackerConfig.of(boot, drives, MachineConfig.of(vm.vcpus(), vm.memMib()),
                 nics, vsock, Logger.of(run.firecrackerLog().toString(), "Info"),
                 new Metrics(run.firecrackerMetrics().toString()));
-        return new FirecrackerSpec(config, apiCalls(config), jailerArgv(vm, options, run),
-                run.firecrackerApiSocket().toString());
+        String apiSocket = run.firecrackerApiSocket().toString();
+        String configFile = run.firecrackerConfigFile().toString();
+        // Integration point: the supervisor removes a stale API/vsock socket file first (Firecracker refuses to
+        // start on one), writes the config to configFile and runs configFileArgv -- or runs firecracker with only
+        // --api-sock and sends apiCalls().
+        List<String> direct = List.of(options.binaries().firecracker(), "--api-sock", apiSocket,
+                "--config-file", configFile);
+        return new FirecrackerSpec(config, apiCalls(config), jailerArgv(vm, options, run), apiSocket,
+                configFile, direct, jailedApiSocket(vm, options, run));
+    }
+
+    /** The jailer chroots to {@code <chroot-base>/<exec-file name>/<id>/root}; the API socket is created there. */
+    public static String jailedApiSocket(VmBlueprint vm, SynthOptions options, RunDirLayout run) {
+        String exec = options.binaries().firecracker();
+        String execName = exec.substring(exec.lastIndexOf('/') + 1);
+        return options.jailer().chrootBaseDir() + "/" + execName + "/" + DeviceNames.jailerId(vm.agentId())
+                + "/root/" + run.firecrackerApiSocket().getFileName();
     }
 
     /** The capability store drive: the explicit option, else {@code capabilities.img} next to the rootfs. */
