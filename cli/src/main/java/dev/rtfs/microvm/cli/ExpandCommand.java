@@ -38,31 +38,6 @@ final class ExpandCommand implements Callable<Integer> {
         return expand(file, loads, spec.commandLine().getOut(), spec.commandLine().getErr());
     }
 
-    /**
-     * The plain forms {@code expand FILE [--load FILE | --load=FILE]...} without picocli, whose model building
-     * costs more CPU at start-up than the whole evaluation (its Java 5 class files cannot go into the JVM's AOT
-     * cache). Returns null for anything else (help, unknown options, usage errors) so picocli handles it.
-     * Meant to be called first thing by {@link Main#run}.
-     */
-    static Integer runPlain(String[] args, PrintWriter out, PrintWriter err) {
-        if (args.length < 2 || !"expand".equals(args[0])) return null;
-        String file = null;
-        List<String> loads = new ArrayList<>();
-        for (int i = 1; i < args.length; i++) {
-            String a = args[i];
-            if (a.equals("--load") && i + 1 < args.length && !args[i + 1].startsWith("-")) {
-                loads.add(args[++i]);
-            } else if (a.startsWith("--load=") && a.length() > "--load=".length()) {
-                loads.add(a.substring("--load=".length()));
-            } else if (a.startsWith("-") || file != null) {
-                return null;
-            } else {
-                file = a;
-            }
-        }
-        return file == null ? null : expand(file, loads, out, err);
-    }
-
     static int expand(String file, List<String> loads, PrintWriter out, PrintWriter err) {
         Map<String, SourceFile> sources = new HashMap<>();
         List<SourceFile> loaded = new ArrayList<>();

@@ -147,34 +147,4 @@ class ExpandCommandTest {
         assertThat(r.out()).contains("expand");
         assertThat(run("expand", "--help").out()).contains("--load=FILE");
     }
-
-    @Test
-    void plainPathBehavesLikeThePicocliPath() throws IOException {
-        String macros = file("m.rtfs", "(defn mk [x] {:x x})");
-        String cfg = file("c.rtfs", "(mk 1)");
-        String bad = file("bad.rtfs", "(mk :a :b)");
-        String[][] cases = {
-            {"expand", cfg, "--load", macros},
-            {"expand", "--load=" + macros, cfg},
-            {"expand", "--load", macros, bad},
-            {"expand", dir.resolve("missing.rtfs").toString()},
-        };
-        for (String[] args : cases) {
-            Result viaPicocli = run(args);
-            StringWriter out = new StringWriter();
-            StringWriter err = new StringWriter();
-            Integer exit = ExpandCommand.runPlain(args, new PrintWriter(out, true), new PrintWriter(err, true));
-            assertThat(new Result(exit, out.toString(), err.toString())).as(String.join(" ", args)).isEqualTo(viaPicocli);
-        }
-    }
-
-    @Test
-    void plainPathLeavesEverythingElseToPicocli() {
-        PrintWriter sink = new PrintWriter(new StringWriter());
-        for (String[] args : new String[][] {
-                {"expand"}, {"expand", "--help"}, {"expand", "a", "b"}, {"expand", "--load"}, {"expand", "a", "--load"},
-                {"expand", "--bogus", "a"}, {"expand", "--load", "--help", "a"}, {"check", "a"}, {"expand", "--", "a"}}) {
-            assertThat(ExpandCommand.runPlain(args, sink, sink)).as(String.join(" ", args)).isNull();
-        }
-    }
 }
