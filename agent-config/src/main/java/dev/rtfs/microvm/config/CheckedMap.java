@@ -11,7 +11,6 @@ import dev.rtfs.microvm.lang.Span;
 import dev.rtfs.microvm.lang.StringValue;
 import dev.rtfs.microvm.lang.Value;
 import dev.rtfs.microvm.lang.VectorValue;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -26,7 +25,7 @@ record CheckedMap(Map<String, Entry> entries, Span keySpan, Span span) {
     record Entry(Span keySpan, Value value, CheckedMap struct, Map<String, CheckedMap> named) {}
 
     CheckedMap {
-        entries = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(entries));
+        entries = java.util.Collections.unmodifiableMap(entries); // built by the walker, not shared
     }
 
     private Optional<Entry> entry(String key) {

@@ -29,6 +29,9 @@ import java.util.stream.Collectors;
 final class SchemaWalker implements ConfigPaths {
 
     static final String TAG = "agent.config";
+    private static final java.util.Comparator<Map.Entry<Value, Value>> SOURCE_ORDER =
+            java.util.Comparator.comparing((Map.Entry<Value, Value> e) -> e.getKey().span().source())
+                    .thenComparingInt(e -> e.getKey().span().offset());
     private static final java.util.regex.Pattern AGENT_ID = java.util.regex.Pattern.compile("[a-z0-9][a-z0-9._-]{0,62}");
 
     private final List<Diagnostic> out;
@@ -44,6 +47,7 @@ final class SchemaWalker implements ConfigPaths {
 
     /** True when the field at the canonical path, or a map around it, was written with the wrong type. */
     @Override public boolean rejected(String canonicalPath) {
+        if (rejected.isEmpty()) return false;
         for (String p = canonicalPath; ; p = p.substring(0, p.lastIndexOf('.'))) {
             if (rejected.contains(p)) return true;
             if (p.indexOf('.') < 0) return false;
@@ -52,6 +56,7 @@ final class SchemaWalker implements ConfigPaths {
 
     /** The path as written for a canonical path; unwritten tails keep their canonical names. */
     @Override public String written(String canonicalPath) {
+        if (writtenPaths.isEmpty()) return canonicalPath; // no alias anywhere: written = canonical
         String w = writtenPaths.get(canonicalPath);
         if (w != null) return w;
         int dot = canonicalPath.lastIndexOf('.');
@@ -96,13 +101,10 @@ final class SchemaWalker implements ConfigPaths {
     private CheckedMap walkMap(List<Map.Entry<Value, Value>> entries, String path, String canonicalPath, MapSpec spec,
                                boolean strict, Span keySpan, Span span) {
         Map<String, CheckedMap.Entry> accepted = new LinkedHashMap<>();
-        Map<String, Span> seen = new LinkedHashMap<>();
-        Map<String, String> seenAs = new LinkedHashMap<>();
+        Map<String, KeywordValue> seen = new java.util.HashMap<>(); // canonical name -> first key written for it
         // Source order, so that "the second spelling" is the one written later.
-        List<Map.Entry<Value, Value>> ordered = new ArrayList<>(entries);
-        ordered.sort(java.util.Comparator.comparing((Map.Entry<Value, Value> e) -> e.getKey().span().source())
-                .thenComparingInt(e -> e.getKey().span().offset()));
-        for (Map.Entry<Value, Value> e : ordered) {
+        if (entries.size() > 1) entries.sort(SOURCE_ORDER);
+        for (Map.Entry<Value, Value> e : entries) {
             Value key = e.getKey();
             if (!(key instanceof KeywordValue kw)) {
                 out.add(Diagnostic.error(Codes.CONFIG_SHAPE, path,
@@ -117,18 +119,16 @@ final class SchemaWalker implements ConfigPaths {
                 unknownKey(kw, childPath, path, spec, strict);
                 continue;
             }
-            if (seen.containsKey(canonical)) {
-                Span first = seen.get(canonical);
+            KeywordValue first = seen.putIfAbsent(canonical, kw);
+            if (first != null) {
                 out.add(Diagnostic.error(Codes.CONFIG_DUPLICATE_KEY, childPath,
-                        "key :" + name + " is given twice (" + (seenAs.get(canonical).equals(name) ? "first" : "also written as :"
-                                + seenAs.get(canonical)) + " at " + first.location() + ")",
+                        "key :" + name + " is given twice (" + (first.name().equals(name) ? "first" : "also written as :"
+                                + first.name()) + " at " + first.span().location() + ")",
                         "keep one :" + canonical + " entry", kw.span()));
                 continue;
             }
-            seen.put(canonical, kw.span());
-            seenAs.put(canonical, name);
             String canonicalChild = join(canonicalPath, canonical);
-            writtenPaths.put(canonicalChild, childPath);
+            if (!childPath.equals(canonicalChild)) writtenPaths.put(canonicalChild, childPath);
             if (!name.equals(canonical)) {
                 out.add(Diagnostic.warning(Codes.CONFIG_KEY_ALIAS, childPath,
                         ":" + name + " is an alias; the canonical spelling is :" + canonical,
@@ -219,7 +219,7 @@ final class SchemaWalker implements ConfigPaths {
                     }
                     String childPath = join(path, k.name());
                     String canonicalChild = join(canonicalPath, k.name());
-                    writtenPaths.put(canonicalChild, childPath);
+                    if (!childPath.equals(canonicalChild)) writtenPaths.put(canonicalChild, childPath);
                     if (!(e.getValue() instanceof MapValue inner)) {
                         out.add(Diagnostic.error(Codes.CONFIG_TYPE, childPath,
                                 "expected a map, found " + describe(e.getValue()), "write {" + example(n) + "}",
