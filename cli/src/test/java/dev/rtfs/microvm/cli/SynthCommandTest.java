@@ -71,6 +71,14 @@ class SynthCommandTest {
         assertThat(body.at("/payload/cmdline").asString()).startsWith("root=/dev/vda ro");
         assertThat(body.at("/memory/size").asLong()).isEqualTo(256L << 20);
         assertThat(r.err()).contains("the agent config has warnings");
+
+        Result qemu = run("synth", AIRGAPPED.toString(), "--target", "qemu", "--run-dir", "/run/rtfs/a");
+        assertThat(qemu.exit()).isZero();
+        assertThat(qemu.err()).contains("SYNTH_QEMU_NO_INITRD").doesNotContain("the agent config has warnings");
+        Result withInitrd = run("synth", AIRGAPPED.toString(), "--target", "qemu", "--run-dir", "/run/rtfs/a",
+                "--initrd", "/img/initrd.cpio");
+        assertThat(withInitrd.err()).isEmpty();
+        assertThat(withInitrd.out()).contains("-initrd /img/initrd.cpio").doesNotContain("root=");
     }
 
     @Test

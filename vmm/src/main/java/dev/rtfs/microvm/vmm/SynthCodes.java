@@ -16,6 +16,8 @@ public final class SynthCodes {
     public static final String SYNTH_RUN_DIR = "SYNTH_RUN_DIR";
     /** {@code root=} in {@code :kernel.cmdline} was dropped: the hypervisor profile decides the root device. */
     public static final String SYNTH_CMDLINE_ROOT = "SYNTH_CMDLINE_ROOT";
+    /** QEMU without an initramfs: the guest kernel must have virtio-mmio and virtio-blk built in. */
+    public static final String SYNTH_QEMU_NO_INITRD = "SYNTH_QEMU_NO_INITRD";
     /** The config passed validation but lacks what synthesis needs (defensive; validation should catch it). */
     public static final String SYNTH_INCOMPLETE = "SYNTH_INCOMPLETE";
 

@@ -13,6 +13,7 @@ import dev.rtfs.microvm.vmm.firecracker.FirecrackerSynthesizer;
 import dev.rtfs.microvm.vmm.qemu.AcceleratorProbe;
 import dev.rtfs.microvm.vmm.qemu.QemuSpec;
 import dev.rtfs.microvm.vmm.qemu.QemuSynthesizer;
+import dev.rtfs.microvm.lang.Span;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -79,7 +80,7 @@ public final class VmSynthesizer {
         if (diagnostics.stream().noneMatch(Diagnostic::isError)) {
             diagnostics = List.of(Diagnostic.error("CONFIG_NOT_AGENT_CONFIG", "",
                     "the file does not evaluate to an agent config", "end the file with (agent.config …)",
-                    dev.rtfs.microvm.lang.Span.NONE));
+                    Span.NONE));
         }
         return new SynthResult.Refused<>(diagnostics);
     }
@@ -96,6 +97,12 @@ public final class VmSynthesizer {
             out.add(Diagnostic.warning(SynthCodes.SYNTH_CMDLINE_ROOT, "microvm.kernel.cmdline",
                     "root= in the kernel cmdline is ignored: the root device is the read-only :rootfs image",
                     "remove root= from :cmdline", vm.cmdlineSpan()));
+        }
+        if (target == Target.QEMU && options.initrd().isEmpty()) {
+            out.add(Diagnostic.warning(SynthCodes.SYNTH_QEMU_NO_INITRD, "microvm.kernel.image",
+                    "no initramfs: the kernel mounts /dev/vda itself, so virtio-mmio and virtio-blk must be built in "
+                            + "(Debian's cloud kernel has them as modules)",
+                    "pass --initrd with the initramfs from `rtfs-microvm image build`", Span.NONE));
         }
         if (options.deploy()) {
             out.addAll(attestation.verify(vm, options).diagnostics());
