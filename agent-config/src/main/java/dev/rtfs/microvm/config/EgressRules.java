@@ -31,14 +31,14 @@ final class EgressRules {
         String[] labels = host.split("\\.", -1);
         for (String label : labels) {
             if (!LABEL.matcher(label).matches()) {
-                return Optional.of("\"" + label + "\" is not a valid hostname label (letters, digits, inner '-', at most 63)");
+                return Optional.of("\"" + SchemaWalker.abbreviate(label) + "\" is not a valid hostname label (letters, digits, inner '-', at most 63)");
             }
         }
         if (labels[labels.length - 1].chars().allMatch(Character::isDigit)) {
             return Optional.of("IP literals are not allowed, only hostnames");
         }
         if (entry.startsWith("*.") && labels.length < 2) {
-            return Optional.of("\"" + entry + "\" would allow a whole top-level domain");
+            return Optional.of("\"" + SchemaWalker.abbreviate(entry) + "\" would allow a whole top-level domain");
         }
         return Optional.empty();
     }

@@ -194,10 +194,10 @@ final class MicroVmPolicy {
                 switch (EgressRules.pin(pin.value())) {
                     case VALID -> { }
                     case PLACEHOLDER -> warning(Codes.EGRESS_TLS_PIN_PLACEHOLDER, path("network.egress.tls_pins"),
-                            "TLS pin \"" + pin.value() + "\" is a placeholder",
+                            "TLS pin \"" + SchemaWalker.abbreviate(pin.value()) + "\" is a placeholder",
                             "replace it with sha256/<base64 of the server's SPKI sha256> before deploying", pin.span());
                     case INVALID -> error(Codes.EGRESS_TLS_PIN_FORMAT, path("network.egress.tls_pins"),
-                            "TLS pin \"" + pin.value() + "\" is not sha256/ + base64 of 32 bytes",
+                            "TLS pin \"" + SchemaWalker.abbreviate(pin.value()) + "\" is not sha256/ + base64 of 32 bytes",
                             "compute it with: openssl x509 -pubkey -noout | openssl pkey -pubin -outform der"
                                     + " | openssl dgst -sha256 -binary | base64", pin.span());
                 }
@@ -208,7 +208,7 @@ final class MicroVmPolicy {
     private void domains(Located<List<Located<String>>> domains, String canonicalPath) {
         for (Located<String> d : domains.value()) {
             EgressRules.domainProblem(d.value()).ifPresent(problem -> error(Codes.EGRESS_DOMAIN_INVALID,
-                    path(canonicalPath), "allowlist entry \"" + d.value() + "\": " + problem,
+                    path(canonicalPath), "allowlist entry \"" + SchemaWalker.abbreviate(d.value()) + "\": " + problem,
                     EgressRules.domainFix(d.value()).map(f -> "write \"" + f + "\"")
                             .orElse("use a lowercase hostname such as \"api.example.com\" or \"*.example.com\""),
                     d.span()));
@@ -222,7 +222,7 @@ final class MicroVmPolicy {
             if (hash.isPresent() && !EgressRules.isHashPlaceholder(hash.get().value())
                     && !EgressRules.isRootfsHash(hash.get().value())) {
                 error(Codes.MICROVM_ATTESTATION_HASH_FORMAT, path("microvm.attestation.expect_rootfs_hash"),
-                        "expect_rootfs_hash \"" + hash.get().value() + "\" is not sha256: + 64 lowercase hex digits",
+                        "expect_rootfs_hash \"" + SchemaWalker.abbreviate(hash.get().value()) + "\" is not sha256: + 64 lowercase hex digits",
                         "write sha256:<hex> (sha256sum of the rootfs image), or a placeholder resolved at deploy",
                         hash.get().span());
             } else if (enabled && hash.map(h -> EgressRules.isHashPlaceholder(h.value()))

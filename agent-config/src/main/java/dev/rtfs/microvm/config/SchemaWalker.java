@@ -154,7 +154,7 @@ final class SchemaWalker implements ConfigPaths {
         String suggestion = Suggestions.closest(kw.name(), spec.names())
                 .map(s -> "did you mean :" + s + "?")
                 .orElse("known keys here: " + spec.names().stream().map(n -> ":" + n).collect(Collectors.joining(" ")));
-        String message = "unknown key :" + kw.name() + " " + where
+        String message = "unknown key :" + abbreviate(kw.name()) + " " + where
                 + (strict ? " (a typo here can silently weaken isolation)" : "");
         out.add(strict
                 ? Diagnostic.error(Codes.CONFIG_UNKNOWN_KEY, childPath, message, suggestion, kw.span())
@@ -168,7 +168,7 @@ final class SchemaWalker implements ConfigPaths {
                 if (!scalarOk(s, v)) { typeError(path, s, v); rejected.add(canonicalPath); yield null; }
                 if (canonicalPath.equals("agent-id") && !AGENT_ID.matcher(((StringValue) v).value()).matches()) {
                     out.add(Diagnostic.error(Codes.CONFIG_TYPE, path,
-                            "agent-id \"" + ((StringValue) v).value() + "\" must match [a-z0-9][a-z0-9._-]{0,62}",
+                            "agent-id \"" + abbreviate(((StringValue) v).value()) + "\" must match [a-z0-9][a-z0-9._-]{0,62}",
                             "use lowercase letters, digits, '.', '_' and '-', starting with a letter or digit",
                             v.span()));
                     rejected.add(canonicalPath);
@@ -270,8 +270,15 @@ final class SchemaWalker implements ConfigPaths {
         };
     }
 
-    private static String abbreviate(String s) {
-        return s.length() <= 40 ? s : s.substring(0, 37) + "...";
+    /** At most 40 characters of user text in a message, control characters escaped. */
+    static String abbreviate(String s) {
+        String shown = s.length() <= 40 ? s : s.substring(0, 37) + "...";
+        StringBuilder sb = new StringBuilder(shown.length());
+        shown.codePoints().forEach(cp -> {
+            if (Character.isISOControl(cp)) sb.append(String.format("\\u%04x", cp));
+            else sb.appendCodePoint(cp);
+        });
+        return sb.toString();
     }
 
     private static String suggestKeyword(Value key) {
