@@ -90,7 +90,7 @@ public final class ChainStore implements AutoCloseable {
         if (closed || failure != null) return failed(future);
         RecordFormat.Prepared prepared;
         try {
-            prepared = RecordFormat.prepare(entry);
+            prepared = RecordFormat.prepare(entry, options.hashing());
         } catch (RuntimeException e) {
             future.completeExceptionally(e);
             return future;
@@ -197,7 +197,7 @@ public final class ChainStore implements AutoCloseable {
             hashes[i] = prevHash;
             if (o != null) assignedOrigins.put(o.stream(), o.seq());
             if (options.anchorEvery() > 0 && ++sinceAnchor >= options.anchorEvery()) {
-                writeRecord(RecordFormat.prepare(anchorEntry()), ts);
+                writeRecord(RecordFormat.prepare(anchorEntry(), options.hashing()), ts);
                 sinceAnchor = 0;
             }
         }

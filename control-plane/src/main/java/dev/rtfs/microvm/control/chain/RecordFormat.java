@@ -33,14 +33,25 @@ public final class RecordFormat {
 
     private RecordFormat() {}
 
-    /** An entry encoded once, off the writer thread. */
-    public record Prepared(ChainEntry entry, byte[] front, byte[] middle, byte[] stepPart) {
+    /**
+     * An entry encoded once, off the writer thread. Everything the hash covers before {@code prev} (the sorted keys
+     * agent_id..plan_id) is already fed into {@code prefixDigest}, so the single writer thread only hashes the
+     * ~150-byte tail; the result is still sha256 over the whole canonical text.
+     */
+    public record Prepared(ChainEntry entry, byte[] front, byte[] middle, byte[] stepPart, MessageDigest prefixDigest) {
         int fixedLength() {
             return front.length + middle.length + stepPart.length;
         }
     }
 
+    private static final ThreadLocal<MessageDigest> SHA256_PROTOTYPE = ThreadLocal.withInitial(RecordFormat::sha256);
+
     public static Prepared prepare(ChainEntry e) {
+        return prepare(e, true);
+    }
+
+    /** {@code hashing=false} only for the benchmark baseline store. */
+    public static Prepared prepare(ChainEntry e, boolean hashing) {
         byte[] front = concat(ascii("{\"agent_id\":"), CanonicalJson.string(e.agentId()), ascii(",\"data\":"),
                 CanonicalJson.bytes(CanonicalJson.normalize(e.data())), ascii(","));
         byte[] origin = e.origin() == null ? ascii("null") : concat(ascii("{\"seq\":" + e.origin().seq() + ",\"stream\":"),
@@ -48,7 +59,17 @@ public final class RecordFormat {
         byte[] middle = concat(ascii("\"kind\":"), CanonicalJson.string(e.kind()), ascii(",\"origin\":"), origin,
                 ascii(",\"plan_id\":"), CanonicalJson.string(e.planId()), ascii(","));
         byte[] stepPart = concat(ascii(",\"step\":"), CanonicalJson.string(e.step()));
-        return new Prepared(e, front, middle, stepPart);
+        MessageDigest digest = null;
+        if (hashing) {
+            try {
+                digest = (MessageDigest) SHA256_PROTOTYPE.get().clone();
+            } catch (CloneNotSupportedException ex) {
+                digest = sha256();
+            }
+            digest.update(front);
+            digest.update(middle);
+        }
+        return new Prepared(e, front, middle, stepPart, digest);
     }
 
     /**
@@ -76,6 +97,7 @@ public final class RecordFormat {
             put(p.front());
             int afterFront = len;
             put(p.middle());
+            int tail = len;
             put(PREV);
             put(prevBytes);
             put(SEQ);
@@ -85,7 +107,11 @@ public final class RecordFormat {
             put(tsDigits);
             put((byte) '}');
             String hash;
-            if (hashing) {
+            if (hashing && p.prefixDigest() != null) {
+                MessageDigest d = p.prefixDigest();
+                d.update(buf, tail, len - tail);
+                hash = HEX.formatHex(d.digest());
+            } else if (hashing) {
                 sha256.update(buf, 0, len);
                 hash = HEX.formatHex(sha256.digest());
             } else {

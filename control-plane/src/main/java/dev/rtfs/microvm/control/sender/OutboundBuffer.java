@@ -120,12 +120,6 @@ public final class OutboundBuffer implements AutoCloseable {
         if (size() == 0 && firstSeq <= seq) firstSeq = seq + 1;
     }
 
-    /** Starts counting at {@code seq} (a fresh sender resuming after what the receiver already has); must be empty. */
-    public void resetTo(long seq) {
-        if (size() != 0) throw new IllegalStateException("buffer not empty");
-        firstSeq = seq;
-    }
-
     private byte[] readSpilled(int index) throws IOException {
         long at = spillOffsets[(spillHead + index) % spillOffsets.length];
         ByteBuffer len = ByteBuffer.allocate(4);

@@ -144,6 +144,11 @@ final class GuestConnection {
         }
         stream = Origin.stream(h.agentId(), h.bootId());
         long lastDurable = server.chain().lastDurableOriginSeq(stream);
+        if (h.lastAckedSeq() > lastDurable) {
+            // The guest holds acks for events this chain does not have: the chain was replaced or rolled back.
+            LOG.error("agent {} boot {}: guest reports seq {} acknowledged but the chain holds only up to {}",
+                    h.agentId(), h.bootId(), h.lastAckedSeq(), lastDurable);
+        }
         durableSeq.set(lastDurable);
         expectedSeq = lastDurable + 1;
         agent = server.agent(h.agentId());
@@ -170,8 +175,8 @@ final class GuestConnection {
         if (e.seq() == expectedSeq) expectedSeq++;
         done.whenComplete((a, failure) -> {
             if (failure != null) {
-                LOG.error("agent {}: event seq {} could not be made durable; closing the connection",
-                        agent.agentId(), seq, failure);
+                LOG.warn("agent {}: event seq {} was not made durable ({}); closing the connection, the guest will resend",
+                        agent.agentId(), seq, failure.getMessage());
                 close();
                 return;
             }
