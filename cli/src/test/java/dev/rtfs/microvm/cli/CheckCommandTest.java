@@ -109,6 +109,18 @@ class CheckCommandTest {
                 .contains("= note: via " + cfg + ":2:1");
     }
 
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {
+            "(profile:minimal \"agent.min\")",
+            "(profile:microvm-min \"agent.airgapped\")",
+            "(profile:microvm-networked \"agent.net\" [\"example.com\"])"})
+    void eachMacroCallChecksValid(String call) throws IOException {
+        String cfg = file("call.rtfs", call + "\n");
+        Result r = run("check", "--load", macros(), cfg);
+        assertThat(r.exit()).as(r.out() + r.err()).isZero();
+        assertThat(r.out()).doesNotContain("error[");
+    }
+
     @Test
     void theMacrosFileItselfChecksValid() {
         Result r = run("check", macros());
