@@ -82,6 +82,20 @@ class SynthCommandTest {
     }
 
     @Test
+    void profileMacrosLoadedFirstProduceASpec() throws IOException {
+        Path macros = ROOT.resolve("docs/rtfs-2.0/specs-incoming/examples/macros.rtfs");
+        Path config = dir.resolve("agent.rtfs");
+        Files.writeString(config, "(profile:microvm-networked \"agent.macro\" [\"api.example.com\"])\n");
+        Result r = run("synth", config.toString(), "--load", macros.toString(), "--target", "firecracker",
+                "--run-dir", "/run/rtfs/m");
+        assertThat(r.exit()).as(r.err() + r.out()).isZero();
+        JsonNode fc = JsonMapper.shared().readTree(r.out());
+        assertThat(fc.at("/network-interfaces/0/host_dev_name").asString()).matches("rtv[a-z2-7]{12}");
+        assertThat(fc.at("/boot-source/kernel_image_path").asString()).isEqualTo(dir.resolve("kernels/vmlinuz-min").toString());
+        assertThat(fc.at("/vsock/uds_path").asString()).isEqualTo("/run/rtfs/m/vsock.sock");
+    }
+
+    @Test
     void invalidConfigsAreRefusedWithTheConfigDiagnostics() throws IOException {
         Path bad = dir.resolve("bad.rtfs");
         Files.writeString(bad, """

@@ -3,7 +3,9 @@ package dev.rtfs.microvm.vmm;
 import dev.rtfs.microvm.config.diag.Diagnostic;
 import dev.rtfs.microvm.config.model.AgentConfig;
 import dev.rtfs.microvm.config.model.Attestation;
+import dev.rtfs.microvm.config.model.FsIsolation;
 import dev.rtfs.microvm.config.model.Located;
+import dev.rtfs.microvm.config.model.Mount;
 import dev.rtfs.microvm.config.model.MountMode;
 import dev.rtfs.microvm.config.model.Section;
 import dev.rtfs.microvm.lang.Span;
@@ -80,7 +82,9 @@ public final class BlueprintReader {
                 "the profile uses 128–512", spanOf(c.resources().flatMap(r -> r.memMb()), microvm))));
         c.capabilitiesMountMode().filter(m -> m != MountMode.RO).ifPresent(m -> out.add(Diagnostic.error(
                 MICROVM_CAPS_MOUNT_RO, "orchestrator.isolation.fs.mounts.capabilities.mode",
-                "the capabilities mount must be read-only", "set {:mode :ro}", c.keySpan())));
+                "the capabilities mount must be read-only", "set {:mode :ro}",
+                c.fsIsolation().flatMap(fs -> fs.mount(FsIsolation.CAPABILITIES_MOUNT)).flatMap(Mount::mode)
+                        .map(Located::span).orElse(c.keySpan()))));
 
         boolean vsockOn = c.vsockEnabled().orElse(false);
         OptionalLong cid = OptionalLong.empty();

@@ -171,5 +171,7 @@ class SynthesisRulesTest {
         Diagnostic vcpus = r.diagnostics().stream().filter(d -> d.code().equals("MICROVM_VCPUS")).findFirst().orElseThrow();
         assertThat(vcpus.path()).isEqualTo("microvm.resources.vcpus");
         assertThat(vcpus.span().line()).isEqualTo(17);
+        Diagnostic caps = r.diagnostics().stream().filter(d -> d.code().equals("MICROVM_CAPS_MOUNT_RO")).findFirst().orElseThrow();
+        assertThat(caps.span().line()).isEqualTo(6);
     }
 }
