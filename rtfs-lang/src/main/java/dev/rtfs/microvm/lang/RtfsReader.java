@@ -250,21 +250,21 @@ public final class RtfsReader {
             Span lone = stack[sp - 1].span();
             throw new RtfsSyntaxException("map literal has a key without a value (odd number of forms)", lone);
         }
-        Value[] keys = new Value[n / 2];
-        Value[] values = new Value[n / 2];
-        for (int i = 0, k = base; k < sp; i++, k += 2) {
-            keys[i] = stack[k];
-            values[i] = stack[k + 1];
-        }
-        sp = base;
-        int dup = ValueArrayMap.indexOfDuplicate(keys);
+        Value[] kv = pop(base);
+        int dup = ValueArrayMap.indexOfDuplicate(kv, 2);
         if (dup >= 0) {
-            Value key = keys[dup];
-            Value first = firstEqual(Arrays.asList(keys), key);
+            Value key = kv[dup];
+            Value first = key;
+            for (int i = 0; i < dup; i += 2) {
+                if (kv[i].equals(key)) {
+                    first = kv[i];
+                    break;
+                }
+            }
             throw new RtfsSyntaxException("duplicate key " + RtfsPrinter.print(key) + " in map literal (first at "
                     + first.span().location() + ")", key.span());
         }
-        return new MapValue(new ValueArrayMap(keys, values), span, MapValue.EMPTY);
+        return new MapValue(new ValueArrayMap(kv), span, MapValue.EMPTY);
     }
 
     private Value readSet(int hash) {
@@ -273,7 +273,7 @@ public final class RtfsReader {
         pos = hash + 2;
         Value[] items = pop(readItems(hash, '}'));
         Span span = new Span(source, hash, line, col, pos);
-        int dup = ValueArrayMap.indexOfDuplicate(items);
+        int dup = ValueArrayMap.indexOfDuplicate(items, 1);
         if (dup >= 0) {
             Value item = items[dup];
             Value first = firstEqual(Arrays.asList(items), item);
@@ -568,11 +568,9 @@ public final class RtfsReader {
     private void expectDelimiter(String what) {
         if (pos >= len) return;
         char c = text.charAt(pos);
-        switch (c) {
-            case ' ', '\n', ',', '\t', '\r', '(', ')', '[', ']', '{', '}', '"', ';' -> { }
-            default -> throw error(pos, pos + Character.charCount(Character.codePointAt(text, pos)),
-                    "unexpected character " + describe(pos) + " after " + what);
-        }
+        if (c < 128 && (ASCII[c] & DELIMITER) != 0) return;
+        throw error(pos, pos + Character.charCount(Character.codePointAt(text, pos)),
+                "unexpected character " + describe(pos) + " after " + what);
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -580,6 +578,7 @@ public final class RtfsReader {
 
     private static final byte CONSTITUENT = 1;
     private static final byte SYMBOL_START = 2;
+    private static final byte DELIMITER = 4;
     private static final byte[] ASCII = new byte[128];
 
     static {
@@ -588,6 +587,7 @@ public final class RtfsReader {
         for (char c = '0'; c <= '9'; c++) ASCII[c] = CONSTITUENT;
         for (char c : "./-_?!*+=<>%$@&".toCharArray()) ASCII[c] = CONSTITUENT | SYMBOL_START;
         ASCII[':'] = CONSTITUENT;
+        for (char c : " \n,\t\r()[]{}\";".toCharArray()) ASCII[c] = DELIMITER;
     }
 
     private static boolean isDigit(char c) {

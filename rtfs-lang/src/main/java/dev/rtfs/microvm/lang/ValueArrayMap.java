@@ -11,54 +11,57 @@ import java.util.Set;
 import java.util.function.BiConsumer;
 
 /**
- * Immutable insertion-ordered map over arrays the reader hands over, accepted by {@link MapValue} without
- * a copy. Small maps (the common case in configs) are searched linearly, larger ones through a hash index.
+ * Immutable insertion-ordered map over the key/value array the reader hands over (k0 v0 k1 v1 ..., exactly as
+ * written), accepted by {@link MapValue} without a copy. Small maps (the common case in configs) are searched
+ * linearly, larger ones through a hash index.
  */
 final class ValueArrayMap extends AbstractMap<Value, Value> {
     private static final int LINEAR_MAX = 8;
 
-    private final Value[] keys;
-    private final Value[] values;
+    private final Value[] kv;
+    private final int size;
     private final HashMap<Value, Integer> index;
 
-    /** Takes ownership of the arrays; keys must be distinct (see {@link #indexOfDuplicate}). */
-    ValueArrayMap(Value[] keys, Value[] values) {
-        this.keys = keys;
-        this.values = values;
-        if (keys.length > LINEAR_MAX) {
-            index = HashMap.newHashMap(keys.length);
-            for (int i = 0; i < keys.length; i++) index.put(keys[i], i);
+    /** Takes ownership of {@code kv} (alternating keys and values); keys must be distinct (see {@link #indexOfDuplicate}). */
+    ValueArrayMap(Value[] kv) {
+        this.kv = kv;
+        this.size = kv.length / 2;
+        if (size > LINEAR_MAX) {
+            index = HashMap.newHashMap(size);
+            for (int i = 0; i < kv.length; i += 2) index.put(kv[i], i);
         } else {
             index = null;
         }
     }
 
-    /** Index of the first key equal to an earlier key, or -1. */
-    static int indexOfDuplicate(Value[] keys) {
-        int n = keys.length;
+    /** Array index of the first element (every {@code stride}-th from 0) equal to an earlier one, or -1. */
+    static int indexOfDuplicate(Value[] a, int stride) {
+        int n = a.length / stride;
         if (n <= LINEAR_MAX) {
-            for (int i = 1; i < n; i++) {
-                for (int j = 0; j < i; j++) if (keys[j].equals(keys[i])) return i;
+            for (int i = stride; i < a.length; i += stride) {
+                Value x = a[i];
+                for (int j = 0; j < i; j += stride) if (a[j].equals(x)) return i;
             }
             return -1;
         }
         HashSet<Value> seen = HashSet.newHashSet(n);
-        for (int i = 0; i < n; i++) if (!seen.add(keys[i])) return i;
+        for (int i = 0; i < a.length; i += stride) if (!seen.add(a[i])) return i;
         return -1;
     }
 
+    /** Array index of the key, or -1. */
     private int find(Object key) {
         if (index != null) {
             Integer i = index.get(key);
             return i == null ? -1 : i;
         }
-        for (int i = 0; i < keys.length; i++) if (keys[i].equals(key)) return i;
+        for (int i = 0; i < kv.length; i += 2) if (kv[i].equals(key)) return i;
         return -1;
     }
 
     @Override public Value get(Object key) {
         int i = find(key);
-        return i < 0 ? null : values[i];
+        return i < 0 ? null : kv[i + 1];
     }
 
     @Override public boolean containsKey(Object key) {
@@ -66,7 +69,7 @@ final class ValueArrayMap extends AbstractMap<Value, Value> {
     }
 
     @Override public int size() {
-        return keys.length;
+        return size;
     }
 
     // Immutable even when empty (the Abstract* defaults only fail once there is something to remove).
@@ -75,19 +78,19 @@ final class ValueArrayMap extends AbstractMap<Value, Value> {
     }
 
     @Override public void forEach(BiConsumer<? super Value, ? super Value> action) {
-        for (int i = 0; i < keys.length; i++) action.accept(keys[i], values[i]);
+        for (int i = 0; i < kv.length; i += 2) action.accept(kv[i], kv[i + 1]);
     }
 
     @Override public int hashCode() {
         int h = 0;
-        for (int i = 0; i < keys.length; i++) h += keys[i].hashCode() ^ values[i].hashCode();
+        for (int i = 0; i < kv.length; i += 2) h += kv[i].hashCode() ^ kv[i + 1].hashCode();
         return h;
     }
 
     @Override public Set<Entry<Value, Value>> entrySet() {
         return new AbstractSet<>() {
             @Override public int size() {
-                return keys.length;
+                return size;
             }
 
             @Override public Iterator<Entry<Value, Value>> iterator() {
@@ -95,13 +98,14 @@ final class ValueArrayMap extends AbstractMap<Value, Value> {
                     private int next;
 
                     @Override public boolean hasNext() {
-                        return next < keys.length;
+                        return next < kv.length;
                     }
 
                     @Override public Entry<Value, Value> next() {
-                        if (next >= keys.length) throw new NoSuchElementException();
-                        int i = next++;
-                        return Map.entry(keys[i], values[i]);
+                        if (next >= kv.length) throw new NoSuchElementException();
+                        int i = next;
+                        next += 2;
+                        return Map.entry(kv[i], kv[i + 1]);
                     }
                 };
             }
