@@ -13,4 +13,9 @@ public interface Resolver {
 
     /** All addresses of an ASCII host name; never empty on success. */
     List<InetAddress> resolve(String asciiHost) throws UnknownHostException;
+
+    /** True when {@link #resolve} answers {@code asciiHost} from memory, so the proxy may call it on an event loop. */
+    default boolean answersWithoutBlocking(String asciiHost) {
+        return false;
+    }
 }

@@ -20,6 +20,11 @@ public final class StaticOverrideResolver implements Resolver {
     }
 
     @Override
+    public boolean answersWithoutBlocking(String asciiHost) {
+        return overrides.containsKey(asciiHost) || fallback.answersWithoutBlocking(asciiHost);
+    }
+
+    @Override
     public List<InetAddress> resolve(String asciiHost) throws UnknownHostException {
         List<InetAddress> fixed = overrides.get(asciiHost);
         return fixed != null ? fixed : fallback.resolve(asciiHost);

@@ -15,6 +15,9 @@ public final class ProxyMetrics implements DecisionSink {
     private final AtomicInteger activeTunnels = new AtomicInteger();
     private final Counter bytesIn;
     private final Counter bytesOut;
+    private final java.util.concurrent.ConcurrentHashMap<String, Counter> requests = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.concurrent.ConcurrentHashMap<String, Timer> durations = new java.util.concurrent.ConcurrentHashMap<>();
+    private final DistributionSummary responseBytes;
 
     public ProxyMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -22,6 +25,7 @@ public final class ProxyMetrics implements DecisionSink {
                 .description("open CONNECT tunnels").register(registry);
         bytesIn = Counter.builder("egress_bytes").tag("direction", "upstream").register(registry);
         bytesOut = Counter.builder("egress_bytes").tag("direction", "downstream").register(registry);
+        responseBytes = DistributionSummary.builder("egress_response_bytes").register(registry);
     }
 
     public MeterRegistry registry() {
@@ -42,13 +46,14 @@ public final class ProxyMetrics implements DecisionSink {
 
     @Override
     public void accept(DecisionRecord r) {
-        Counter.builder("egress_requests").tag("decision", r.outcome()).tag("reason", r.reason())
-                .register(registry).increment();
-        Timer.builder("egress_request_duration").tag("decision", r.outcome()).publishPercentileHistogram()
-                .maximumExpectedValue(Duration.ofMinutes(5)).register(registry)
+        // Meters are looked up once per (decision, reason), not rebuilt per request.
+        requests.computeIfAbsent(r.outcome() + "|" + r.reason(), k -> Counter.builder("egress_requests")
+                .tag("decision", r.outcome()).tag("reason", r.reason()).register(registry)).increment();
+        durations.computeIfAbsent(r.outcome(), k -> Timer.builder("egress_request_duration").tag("decision", k)
+                .publishPercentileHistogram().maximumExpectedValue(Duration.ofMinutes(5)).register(registry))
                 .record(Duration.ofMillis(r.durationMillis()));
         bytesIn.increment(r.bytesIn());
         bytesOut.increment(r.bytesOut());
-        DistributionSummary.builder("egress_response_bytes").register(registry).record(r.bytesOut());
+        responseBytes.record(r.bytesOut());
     }
 }

@@ -343,6 +343,12 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     private void decideThen(RequestTarget t, java.util.function.Consumer<Decision> then) {
         EffectiveRules r = rules;
         EnforcementMode mode = px.mode().get();
+        NormalizedHost n = HostNormalizer.normalize(t.rawHost());
+        if (!(n instanceof NormalizedHost.Name name) || px.config().resolver().answersWithoutBlocking(name.ascii())) {
+            // Literals, invalid hosts and names answered from memory need no lookup thread.
+            then.accept(PolicyEngine.decide(r, t, mode, px.config().resolver()));
+            return;
+        }
         px.resolverExecutor().execute(() -> {
             Decision d;
             try {

@@ -1,0 +1,178 @@
+#!/usr/bin/env bash
+# Egress proxy benchmark (issue 6): direct vs rtfs-microvm proxy vs Debian's squid vs tinyproxy, one run, all on
+# loopback, same origin process. Reports (a) CONNECT tunnel bulk transfer of 1 GiB, (b) small HTTP GETs at 64
+# connections (wrk: req/s, p50, p99), (c) RSS with 5,000 idle CONNECT tunnels, and the ratios.
+# Installs squid, tinyproxy and wrk with apt-get when missing (benchmark only; CI never runs this).
+# Usage: bench/scripts/proxy-bench.sh [BULK_BYTES] [TUNNELS] [WRK_SECONDS]
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+ROOT=$PWD
+BULK=${1:-1073741824}
+TUNNELS=${2:-5000}
+SECS=${3:-10}
+export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
+JAVA="$JAVA_HOME/bin/java --enable-native-access=ALL-UNNAMED"
+W=$(mktemp -d /tmp/proxy-bench.XXXXXX)
+chmod 777 "$W"
+PIDS=()
+cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+trap cleanup EXIT
+
+need=()
+for p in squid tinyproxy wrk; do command -v "$p" >/dev/null || need+=("$p"); done
+[ -x /usr/sbin/squid ] || need+=(squid)
+[ -x /usr/bin/tinyproxy ] || need+=(tinyproxy)
+if [ "${#need[@]}" -gt 0 ]; then
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+pkill -x squid 2>/dev/null || true   # Debian may start the packaged services; they would share the cores
+pkill -x tinyproxy 2>/dev/null || true
+ulimit -n "$(ulimit -Hn)"  # 5,000 tunnels need ~10,000 descriptors in the proxy
+
+# Our proxy: the CLI (`rtfs-microvm proxy --acl`) when its jar is built, else the same EgressProxy through the bench
+# tool on the egress-proxy classpath (so the benchmark does not depend on every other module compiling).
+JAR=cli/target/rtfs-microvm.jar
+export MAVEN_OPTS=--sun-misc-unsafe-memory-access=allow
+mvn -B -q -o -pl egress-proxy package -DskipTests
+mvn -B -q -o -pl egress-proxy dependency:build-classpath -Dmdep.outputFile="$W/cp.txt" -Dmdep.includeScope=runtime >/dev/null
+SIMPLE=$(ls ~/.m2/repository/org/slf4j/slf4j-simple/*/slf4j-simple-*.jar | grep -v sources | tail -1)
+EGRESS_CP="$ROOT/egress-proxy/target/classes:$(cat "$W/cp.txt"):$SIMPLE"  # slf4j-simple: decision lines are logged as in the CLI
+if [ -f "$JAR" ] && unzip -l "$JAR" | grep -q 'cli/ProxyCommand.class'; then
+  cp "$JAR" "$W/rtfs-microvm.jar"
+  OURS_CMD=(-jar "$W/rtfs-microvm.jar" proxy --acl "$W/acl.json")
+else
+  echo "note: $JAR missing; running EgressProxy through the bench tool" >&2
+  OURS_CMD=(-cp "$EGRESS_CP" bench/src/main/java/dev/rtfs/microvm/bench/proxy/ProxyBench.java proxy "$W/acl.json")
+fi
+
+HTTP_PORT=19080; BULK_PORT=19081; HOLD_PORT=19082
+OURS=19001; SQUID=19128; TINY=19888
+
+$JAVA -Xmx256m -cp "$EGRESS_CP" bench/src/main/java/dev/rtfs/microvm/bench/proxy/ProxyBench.java origin $HTTP_PORT $BULK_PORT $HOLD_PORT "$BULK" > "$W/origin.log" 2>&1 &
+PIDS+=($!)
+
+cat > "$W/acl.json" <<JSON
+{"mode":"enforce",
+ "agents":{"bench":{"listen":"127.0.0.1:$OURS","allow_domains":["origin.test"],"allow_methods":["GET"],
+                    "connect_ports":[$BULK_PORT,$HOLD_PORT],"allow_ranges":["127.0.0.0/8"],"dlp":"strict",
+                    "max_response_bytes":$((BULK + 1))}},
+ "resolve":{"origin.test":["127.0.0.1"]}}
+JSON
+# Decision lines go to a file, like squid's access log and tinyproxy's log below.
+$JAVA -Xms64m -Xmx256m -XX:+UseSerialGC -Dorg.slf4j.simpleLogger.logFile="$W/ours.log" \
+  "${OURS_CMD[@]}" > "$W/ours.out" 2>&1 &
+OURS_PID=$!; PIDS+=($OURS_PID)
+
+cat > "$W/squid.conf" <<CONF
+http_port 127.0.0.1:$SQUID
+acl localnet src 127.0.0.0/8
+acl CONNECT method CONNECT
+http_access allow localnet
+http_access deny all
+cache deny all
+cache_mem 8 MB
+access_log stdio:$W/squid-access.log
+cache_log $W/squid-cache.log
+pid_filename $W/squid.pid
+coredump_dir $W
+max_filedescriptors 16384
+shutdown_lifetime 1 seconds
+CONF
+/usr/sbin/squid -N -f "$W/squid.conf" > "$W/squid.out" 2>&1 &
+SQUID_PID=$!; PIDS+=($SQUID_PID)
+
+cat > "$W/tinyproxy.conf" <<CONF
+Port $TINY
+Listen 127.0.0.1
+Timeout 600
+MaxClients 6000
+LogFile "$W/tinyproxy.log"
+LogLevel Info
+PidFile "$W/tinyproxy.pid"
+Allow 127.0.0.1
+DisableViaHeader Yes
+CONF
+/usr/bin/tinyproxy -d -c "$W/tinyproxy.conf" > "$W/tinyproxy.out" 2>&1 &
+TINY_PID=$!; PIDS+=($TINY_PID)
+
+wait_port() { for _ in $(seq 1 100); do (exec 3<>/dev/tcp/127.0.0.1/"$1") 2>/dev/null && return 0; sleep 0.1; done; echo "port $1 never opened" >&2; return 1; }
+for p in $HTTP_PORT $BULK_PORT $HOLD_PORT $OURS $SQUID $TINY; do wait_port "$p"; done
+
+rss_kib() { # RSS of a process and its children, KiB
+  local total=0
+  for p in $1 $(pgrep -P "$1" || true); do
+    total=$((total + $(awk '/VmRSS/ {print $2}' /proc/"$p"/status 2>/dev/null || echo 0)))
+  done
+  echo $total
+}
+
+declare -A HOST PROXY RATE P50 P99 MIBPS RSS0 RSS1 OPEN
+HOST[direct]=127.0.0.1; PROXY[direct]=direct
+HOST[ours]=origin.test; PROXY[ours]=127.0.0.1:$OURS
+HOST[squid]=127.0.0.1; PROXY[squid]=127.0.0.1:$SQUID
+HOST[tinyproxy]=127.0.0.1; PROXY[tinyproxy]=127.0.0.1:$TINY
+declare -A PIDOF=([ours]=$OURS_PID [squid]=$SQUID_PID [tinyproxy]=$TINY_PID)
+BENCH="$JAVA -cp $EGRESS_CP bench/src/main/java/dev/rtfs/microvm/bench/proxy/ProxyBench.java"
+
+to_ms() { # wrk latency (e.g. 1.23ms, 950.00us, 1.01s) -> ms
+  awk -v v="$1" 'BEGIN { n=v+0; if (v ~ /us$/) n/=1000; else if (v ~ /ms$/) n=n; else if (v ~ /s$/) n*=1000; printf "%.3f", n }'
+}
+
+for t in direct ours squid tinyproxy; do
+  echo "== $t" >&2
+  # warm-up (JIT for ours) then (a) bulk
+  $BENCH bulk "${PROXY[$t]}" "${HOST[$t]}" $BULK_PORT origin.test $((64 << 20)) > /dev/null
+  MIBPS[$t]=$($BENCH bulk "${PROXY[$t]}" "${HOST[$t]}" $BULK_PORT origin.test "$BULK" | sed -E 's/.*MiBps=([0-9.]+).*/\1/')
+  # (b) small GETs, 64 connections
+  if [ "$t" = direct ]; then
+    wrk -t2 -c64 -d4s http://127.0.0.1:$HTTP_PORT/ > /dev/null
+    out=$(wrk -t2 -c64 -d"${SECS}"s --latency http://127.0.0.1:$HTTP_PORT/)
+  else
+    cat > "$W/$t.lua" <<LUA
+wrk.path = "http://${HOST[$t]}:$HTTP_PORT/"
+wrk.headers["Host"] = "${HOST[$t]}:$HTTP_PORT"
+LUA
+    wrk -t2 -c64 -d4s -s "$W/$t.lua" "http://${PROXY[$t]}/" > /dev/null
+    out=$(wrk -t2 -c64 -d"${SECS}"s --latency -s "$W/$t.lua" "http://${PROXY[$t]}/")
+  fi
+  echo "$out" > "$W/wrk-$t.txt"
+  RATE[$t]=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
+  P50[$t]=$(to_ms "$(echo "$out" | awk '$1=="50%" {print $2}')")
+  P99[$t]=$(to_ms "$(echo "$out" | awk '$1=="99%" {print $2}')")
+  non2xx=$(echo "$out" | awk '/Non-2xx/ {print $NF}')
+  [ -n "$non2xx" ] && echo "warning: $t had $non2xx non-2xx responses" >&2
+  # (c) idle tunnels
+  if [ "$t" != direct ]; then
+    RSS0[$t]=$(rss_kib "${PIDOF[$t]}")
+    mkfifo "$W/hold-$t"
+    $BENCH idle "${PROXY[$t]}" "${HOST[$t]}" $HOLD_PORT origin.test "$TUNNELS" < "$W/hold-$t" > "$W/idle-$t.txt" 2>&1 &
+    IDLE=$!
+    exec 7>"$W/hold-$t"
+    for _ in $(seq 1 1200); do grep -q READY "$W/idle-$t.txt" 2>/dev/null && break; sleep 0.1; done
+    sleep 2
+    RSS1[$t]=$(rss_kib "${PIDOF[$t]}")
+    OPEN[$t]=$(sed -nE 's/.*READY open=([0-9]+).*/\1/p' "$W/idle-$t.txt")
+    exec 7>&-
+    wait $IDLE || true
+    sleep 1
+  fi
+done
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b+0 == 0) print "n/a"; else printf "%.2f", a/b }'; }
+echo
+echo "proxy benchmark, $(nproc) cores, bulk $((BULK >> 20)) MiB, wrk 64 connections ${SECS}s, $TUNNELS idle tunnels"
+printf "%-10s %12s %12s %10s %10s %14s %12s\n" target "tunnel MiB/s" "GET req/s" "p50 ms" "p99 ms" "RSS idle MiB" "RSS tunnels"
+for t in direct ours squid tinyproxy; do
+  r0=${RSS0[$t]:-}; r1=${RSS1[$t]:-}
+  printf "%-10s %12s %12s %10s %10s %14s %12s\n" "$t" "${MIBPS[$t]}" "${RATE[$t]}" "${P50[$t]}" "${P99[$t]}" \
+    "${r0:+$((r0 / 1024))}" "${r1:+$((r1 / 1024)) MiB (${OPEN[$t]:-0} open)}"
+done
+echo
+echo "ratios (same run):"
+echo "  tunnel throughput  ours/direct = $(ratio "${MIBPS[ours]}" "${MIBPS[direct]}")  (target >= 0.90)"
+echo "  tunnel throughput  ours/squid  = $(ratio "${MIBPS[ours]}" "${MIBPS[squid]}")  (target >= 1.00)"
+echo "  tunnel throughput  ours/tinyproxy = $(ratio "${MIBPS[ours]}" "${MIBPS[tinyproxy]}")"
+echo "  GET req/s          ours/squid  = $(ratio "${RATE[ours]}" "${RATE[squid]}"), ours/tinyproxy = $(ratio "${RATE[ours]}" "${RATE[tinyproxy]}"), ours/direct = $(ratio "${RATE[ours]}" "${RATE[direct]}")"
+echo "  GET p99            ours/squid  = $(ratio "${P99[ours]}" "${P99[squid]}")  (target <= 1.00)"
+echo "  RSS at $TUNNELS tunnels: ours $(( ${RSS1[ours]:-0} / 1024 )) MiB (target <= 300), squid $(( ${RSS1[squid]:-0} / 1024 )) MiB, tinyproxy $(( ${RSS1[tinyproxy]:-0} / 1024 )) MiB"
+echo "(logs and raw wrk output in $W)"
