@@ -262,6 +262,10 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         }
         body = client.alloc().compositeBuffer(64);
         state = State.BODY;
+        // The body gets the same deadline as a head: a trickling upload cannot hold the connection.
+        long seen = rawBytesSinceHead;
+        armHeaderTimer();
+        rawBytesSinceHead = seen;
     }
 
     private void onBody(HttpContent c) {
@@ -278,6 +282,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         boolean last = c instanceof LastHttpContent;
         c.release();
         if (last) {
+            cancelHeaderTimer();
             state = State.BUSY;
             client.config().setAutoRead(false);
             onRequestComplete();
