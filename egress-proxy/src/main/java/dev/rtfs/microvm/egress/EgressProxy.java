@@ -1,5 +1,6 @@
 package dev.rtfs.microvm.egress;
 
+import dev.rtfs.microvm.egress.acl.AclCodec;
 import dev.rtfs.microvm.egress.acl.AclFile;
 import dev.rtfs.microvm.egress.acl.AgentAcl;
 import dev.rtfs.microvm.egress.acl.EnforcementMode;
@@ -111,10 +112,12 @@ public final class EgressProxy implements AutoCloseable {
 
     /**
      * Puts or replaces an agent's ACL and makes sure its listener is up; returns the bound address. Replacing
-     * keeps the agent's plan phase and step ACL, and keeps every open connection.
+     * keeps the agent's plan phase and step ACL, and keeps every open connection. The ACL is validated and
+     * normalized like a JSON document ({@code AclFormatException} with the JSON path on bad rules).
      */
     public synchronized InetSocketAddress putAgent(AgentAcl acl) {
         requireStarted();
+        acl = AclCodec.normalize(acl);
         if (acl.step().isPresent()) {
             throw new IllegalArgumentException("an agent ACL has no step; use setStep for step ACLs");
         }
@@ -165,7 +168,7 @@ public final class EgressProxy implements AutoCloseable {
 
     /** Sets the current step ACL of an agent; effective rules become agent ACL ∩ step ACL. */
     public void setStep(String agentId, AgentAcl stepAcl) {
-        store.setStep(agentId, stepAcl);
+        store.setStep(agentId, AclCodec.normalize(stepAcl));
     }
 
     /** Ends the current step: the agent is denied everything until the next step or the end of the plan. */

@@ -324,6 +324,14 @@ public final class AclCodec {
         return host + ":" + Integer.parseInt(port);
     }
 
+    /**
+     * Validates and normalizes an ACL built in code (lowercase punycode domains, uppercase methods, canonical
+     * CIDRs, sorted lists), exactly as if it had been read from JSON; errors carry the JSON path.
+     */
+    public static AgentAcl normalize(AgentAcl acl) {
+        return parseAgent(toJson(acl));
+    }
+
     // ---------------------------------------------------------------- writing
 
     /** One agent's document, including {@code agent_id} and {@code step} when present. */

@@ -62,4 +62,27 @@ public record AgentAcl(
     public boolean deniesAll() {
         return allowDomains.isEmpty();
     }
+
+    /** The same rules as the ACL of plan step {@code stepName}. */
+    public AgentAcl withStep(String stepName) {
+        return new AgentAcl(agentId, Optional.of(stepName), listen, allowDomains, allowMethods, connectPorts, allowRanges,
+                dlp, rate, maxRequestBytes, maxResponseBytes);
+    }
+
+    /** The same rules with listener {@code hostPort} ("127.0.0.1:18001"). */
+    public AgentAcl withListen(String hostPort) {
+        return new AgentAcl(agentId, step, Optional.of(hostPort), allowDomains, allowMethods, connectPorts, allowRanges,
+                dlp, rate, maxRequestBytes, maxResponseBytes);
+    }
+
+    /**
+     * A step ACL with the given domains and methods and strict defaults for the rest (port 443, strict DLP, no
+     * ranges: a step inherits the agent's ranges), e.g. from a step profile's {@code network_acl}.
+     */
+    public static AgentAcl forStep(String agentId, String stepName, List<String> allowDomains, List<String> allowMethods) {
+        AgentAcl d = strictDefaults(agentId);
+        return new AgentAcl(agentId, Optional.of(stepName), Optional.empty(), allowDomains,
+                allowMethods.isEmpty() ? d.allowMethods() : allowMethods, d.connectPorts(), List.of(), d.dlp(),
+                Optional.empty(), d.maxRequestBytes(), d.maxResponseBytes());
+    }
 }

@@ -130,6 +130,19 @@ class AclCodecTest {
     }
 
     @Test
+    void normalizesAclsBuiltInCode() {
+        AgentAcl step = AgentAcl.forStep("a", "Fetch", List.of("API.Example.com."), List.of("get"));
+        AgentAcl n = AclCodec.normalize(step);
+        assertThat(n.allowDomains()).containsExactly("api.example.com");
+        assertThat(n.allowMethods()).containsExactly("GET");
+        assertThat(n.step()).contains("Fetch");
+        assertThat(n.connectPorts()).containsExactly(443);
+        assertThatThrownBy(() -> AclCodec.normalize(AgentAcl.forStep("a", "S", List.of("10.0.0.1"), List.of())))
+                .isInstanceOf(AclFormatException.class).hasMessageContaining("$.allow_domains[0]");
+        assertThat(AgentAcl.strictDefaults("a").withListen("127.0.0.1:0").withStep("X").listen()).contains("127.0.0.1:0");
+    }
+
+    @Test
     void singleAgentDocumentNeedsAnId() {
         assertThatThrownBy(() -> AclCodec.parseAgent("{\"allow_domains\":[\"a.com\"]}"))
                 .isInstanceOfSatisfying(AclFormatException.class, e -> assertThat(e.path()).isEqualTo("$.agent_id"));
