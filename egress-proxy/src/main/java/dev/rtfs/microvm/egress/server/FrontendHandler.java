@@ -555,6 +555,10 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         boolean last = c instanceof LastHttpContent;
+        if (last) {
+            // Record before the client can see the end of the response, so the log never lags the client.
+            record(outcomeNow(), allowReasonNow(), responseStatus, allowDetailNow());
+        }
         client.write(c);
         if (last) {
             client.flush();
