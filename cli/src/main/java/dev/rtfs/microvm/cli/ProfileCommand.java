@@ -65,7 +65,7 @@ final class ProfileCommand implements Callable<Integer> {
 
         Map<String, SourceFile> sources = new LinkedHashMap<>();
         List<String> unreadable = new ArrayList<>();
-        List<Diagnostic> encoding = new ArrayList<>();
+        List<FileReport> encoding = new ArrayList<>();
         List<String> names = new ArrayList<>(loads);
         names.add(config);
         names.add(plan);
@@ -77,7 +77,8 @@ final class ProfileCommand implements Callable<Integer> {
                 unreadable.add(e.getMessage());
             } catch (CliIo.InvalidUtf8 e) {
                 sources.put(name, e.source);
-                encoding.add(Diagnostic.error("RTFS_SYNTAX", "", e.getMessage(), "save the file as UTF-8", e.error.span()));
+                Diagnostic d = Diagnostic.error("RTFS_SYNTAX", "", e.getMessage(), "save the file as UTF-8", e.error.span());
+                encoding.add(FileReport.of(name, List.of(d), Map.of(name, e.source), false));
             }
         }
         if (!unreadable.isEmpty()) {
@@ -85,7 +86,7 @@ final class ProfileCommand implements Callable<Integer> {
             return Main.USAGE;
         }
         if (!encoding.isEmpty()) {
-            return report(out, reportFormat, List.of(FileReport.of(config, encoding, sources, false)));
+            return report(out, reportFormat, encoding);
         }
 
         ConfigCheckResult checked = ConfigLoader.load(loads.stream().map(sources::get).toList(), sources.get(config));

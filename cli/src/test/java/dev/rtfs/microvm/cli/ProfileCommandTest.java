@@ -133,4 +133,15 @@ class ProfileCommandTest {
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.out()).contains("RTFS_SYNTAX");
     }
+
+    @Test
+    void invalidUtf8InThePlanIsReportedUnderThePlansName() throws IOException {
+        String cfg = file("agent.rtfs", CONFIG);
+        Path plan = dir.resolve("plan.rtfs");
+        Files.write(plan, new byte[] {'(', 'p', (byte) 0xDD, ')'});
+        Result r = run("profile", "--config", cfg, plan.toString());
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.out()).contains("RTFS_SYNTAX").contains("invalid UTF-8").contains("invalid: " + plan)
+                .doesNotContain("invalid: " + cfg);
+    }
 }
