@@ -76,6 +76,10 @@ final class ChainCommand implements Callable<Integer> {
                 err.println("error: cannot read " + target + ": " + e.getMessage());
                 return Main.USAGE;
             }
+            if (report instanceof VerifyReport.Valid v && v.segments() == 0) {
+                // An empty chain is valid, but a mistyped directory should not pass unnoticed.
+                err.println("note: " + target + " holds no segment files (<first seq, 20 digits>.seg): an empty chain");
+            }
             verdict.accept(report);
             return report instanceof VerifyReport.Valid ? Main.OK : Main.FAILED;
         }

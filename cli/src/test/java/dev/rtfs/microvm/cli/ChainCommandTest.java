@@ -112,4 +112,18 @@ class ChainCommandTest {
         assertThat(badKey.exit()).isEqualTo(2);
         assertThat(badKey.err()).startsWith("error: cannot read anchor key");
     }
+
+    @Test
+    void deviceIsRefusedWithTheRightReasonAndAnEmptyDirectoryIsNoted() throws Exception {
+        Result device = run("chain", "verify", "/dev/null");
+        assertThat(device.exit()).isEqualTo(2);
+        assertThat(device.err()).isEqualTo("error: cannot read /dev/null: not a segment file or chain directory\n");
+        Path empty = Files.createDirectory(dir.resolve("empty"));
+        Files.writeString(empty.resolve("notes.txt"), "not a segment");
+        Result r = run("chain", "verify", empty.toString());
+        assertThat(r.exit()).isZero();
+        assertThat(r.out()).contains("valid: 0 record(s) in 0 segment(s)");
+        assertThat(r.err()).contains("holds no segment files");
+        assertThat(run("chain", "verify", chain.toString()).err()).isEmpty();
+    }
 }

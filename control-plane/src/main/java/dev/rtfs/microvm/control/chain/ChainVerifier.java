@@ -39,7 +39,9 @@ public final class ChainVerifier {
             }
             return walk.valid(segments.size());
         }
-        if (!Files.isRegularFile(fileOrDir)) throw new IOException(fileOrDir + ": no such file or directory");
+        if (!Files.isRegularFile(fileOrDir)) {
+            throw new IOException(Files.exists(fileOrDir) ? "not a segment file or chain directory" : "no such file or directory");
+        }
         long named = Segments.firstSeq(fileOrDir);
         walk.walker = named == 1 ? new ChainWalker(1, RecordFormat.GENESIS) : new ChainWalker(named, null);
         VerifyReport.Invalid bad = walk.file(fileOrDir);
