@@ -5,9 +5,5 @@ public sealed interface Decoded<M extends Message> {
 
     record Accepted<M extends Message>(M message) implements Decoded<M> {}
 
-    record Rejected<M extends Message>(ProtocolError error, String detail) implements Decoded<M> {
-        public ErrorReply toReply() {
-            return new ErrorReply(error.code(), detail);
-        }
-    }
+    record Rejected<M extends Message>(ProtocolError error, String detail) implements Decoded<M> {}
 }
