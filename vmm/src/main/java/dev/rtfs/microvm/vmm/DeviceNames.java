@@ -50,20 +50,26 @@ public final class DeviceNames {
         return hex.formatHex(digest, 0, 6).toLowerCase(Locale.ROOT);
     }
 
+    /** The jailer's limit for {@code --id}. */
+    public static final int MAX_JAILER_ID_CHARS = 64;
+
+    /** The shape of a mapped jailer id's suffix; ids that end like this are mapped too, so none can pose as one. */
+    private static final Pattern HASH_SUFFIX = Pattern.compile(".*-[0-9a-f]{8}");
+
     /**
-     * The jailer's {@code --id}: alphanumerics and hyphens, at most 64 characters. Ids that already fit are
-     * used as they are; others are mapped ('.' and '_' become '-') and get a hash suffix so the mapping stays
-     * injective.
+     * The jailer's {@code --id}: alphanumerics and hyphens, at most {@code maxChars} (capped at 64, at least 8)
+     * characters. Ids that already fit are used as they are; others are mapped ('.' and '_' become '-', cut to
+     * fit) and get a hash suffix so the mapping stays injective.
      */
-    public static String jailerId(String agentId) {
-        if (agentId.matches("[A-Za-z0-9-]{1,64}")) {
+    public static String jailerId(String agentId, int maxChars) {
+        int max = Math.max(8, Math.min(maxChars, MAX_JAILER_ID_CHARS));
+        if (agentId.length() <= max && agentId.matches("[A-Za-z0-9-]+") && !HASH_SUFFIX.matcher(agentId).matches()) {
             return agentId;
         }
+        String hash = HexFormat.of().formatHex(sha256("jailer:" + agentId), 0, 4);
         String mapped = agentId.replaceAll("[^A-Za-z0-9-]", "-");
-        if (mapped.length() > 55) {
-            mapped = mapped.substring(0, 55);
-        }
-        return mapped + "-" + HexFormat.of().formatHex(sha256("jailer:" + agentId), 0, 4);
+        int room = max - hash.length() - 1;
+        return room <= 0 ? hash : mapped.substring(0, Math.min(mapped.length(), room)) + "-" + hash;
     }
 
     static byte[] sha256(String text) {

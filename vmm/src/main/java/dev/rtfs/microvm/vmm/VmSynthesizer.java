@@ -93,6 +93,16 @@ public final class VmSynthesizer {
         }
         VmBlueprint vm = read.blueprint().get();
         out.addAll(new RunDirLayout(options.runDir()).check(target, vm.vsockCid().isPresent()));
+        if (target == Target.FIRECRACKER) {
+            String jailed = FirecrackerSynthesizer.jailedApiSocket(vm, options, new RunDirLayout(options.runDir()));
+            int bytes = jailed.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+            if (bytes > RunDirLayout.MAX_SOCKET_PATH_BYTES) {
+                out.add(Diagnostic.error(SynthCodes.SYNTH_SOCKET_PATH_TOO_LONG, "",
+                        "jailed API socket path '" + jailed + "' is " + bytes + " bytes; Unix sockets allow at most "
+                                + RunDirLayout.MAX_SOCKET_PATH_BYTES,
+                        "use a shorter jailer chroot base dir (default /srv/jailer)", Span.NONE));
+            }
+        }
         if (KernelCmdline.parse(vm.kernelCmdline()).hasKey("root")) {
             out.add(Diagnostic.warning(SynthCodes.SYNTH_CMDLINE_ROOT, "microvm.kernel.cmdline",
                     "root= in the kernel cmdline is ignored: the root device is the read-only :rootfs image",

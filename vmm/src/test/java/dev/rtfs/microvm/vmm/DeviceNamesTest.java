@@ -67,11 +67,23 @@ class DeviceNamesTest {
 
     @Test
     void jailerIdsAreValidAndInjective() {
-        assertThat(DeviceNames.jailerId("agent-1")).isEqualTo("agent-1");
-        assertThat(DeviceNames.jailerId("a.b")).isNotEqualTo(DeviceNames.jailerId("a-b")).isNotEqualTo(DeviceNames.jailerId("a_b"));
+        assertThat(DeviceNames.jailerId("agent-1", 64)).isEqualTo("agent-1");
+        assertThat(DeviceNames.jailerId("a.b", 64)).isNotEqualTo(DeviceNames.jailerId("a-b", 64))
+                .isNotEqualTo(DeviceNames.jailerId("a_b", 64));
+        // An id shaped like a mapped one is mapped too, so one agent cannot take another's jailer id (and chroot).
+        String mapped = DeviceNames.jailerId("a.b", 64);
+        assertThat(DeviceNames.jailerId(mapped, 64)).isNotEqualTo(mapped);
+        // Ids are cut to the room the jailed socket path leaves, keeping the hash suffix.
+        String longId = "a".repeat(63);
+        assertThat(DeviceNames.jailerId(longId, 64)).isEqualTo(longId);
+        assertThat(DeviceNames.jailerId(longId, 40)).hasSize(40).matches("a{31}-[0-9a-f]{8}");
+        assertThat(DeviceNames.jailerId(longId, 40)).isNotEqualTo(DeviceNames.jailerId("a".repeat(62), 40));
+        assertThat(DeviceNames.jailerId("x.y", 3)).matches("[0-9a-f]{8}");
         SplittableRandom random = new SplittableRandom(seed());
         for (int i = 0; i < 1000; i++) {
-            assertThat(DeviceNames.jailerId(randomAgentId(random, 1 + random.nextInt(63)))).matches("[A-Za-z0-9-]{1,64}");
+            int max = 8 + random.nextInt(57);
+            assertThat(DeviceNames.jailerId(randomAgentId(random, 1 + random.nextInt(63)), max))
+                    .matches("[A-Za-z0-9-]{1," + max + "}");
         }
     }
 }

@@ -155,6 +155,26 @@ class SynthesisRulesTest {
     }
 
     @Test
+    void jailedApiSocketFitsTheSocketLimitForEveryAgentIdLength() {
+        for (int length = 1; length <= 63; length++) {
+            TestConfigs c = TestConfigs.example();
+            c.agentId = "a".repeat(length);
+            FirecrackerSpec fc = firecracker(c);
+            assertThat(fc.jailedApiSocket().getBytes(StandardCharsets.UTF_8).length).as(fc.jailedApiSocket())
+                    .isLessThanOrEqualTo(RunDirLayout.MAX_SOCKET_PATH_BYTES);
+            String id = fc.jailerArgv().get(fc.jailerArgv().indexOf("--id") + 1);
+            assertThat(fc.jailedApiSocket()).isEqualTo("/srv/jailer/firecracker/" + id + "/root/firecracker.sock");
+        }
+        // A chroot base that leaves no room at all is refused, not rendered.
+        SynthOptions deep = new SynthOptions(RUN, java.util.Optional.empty(), VmmBinaries.DEFAULT,
+                new JailerOptions(65534, 65534, "/" + "j".repeat(80)), 3128, false, java.util.Optional.empty(),
+                java.util.Optional.empty(), java.util.Optional.empty(), java.util.Optional.empty());
+        SynthResult<FirecrackerSpec> refused = synth.firecracker(TestConfigs.example().build(), deep);
+        assertThat(codes(refused)).containsExactly(SynthCodes.SYNTH_SOCKET_PATH_TOO_LONG);
+        assertThat(refused.diagnostics().getFirst().message()).contains("jailed API socket");
+    }
+
+    @Test
     void invalidMicrovmFieldsGiveDiagnosticsNotPartialSpecs() {
         TestConfigs rw = TestConfigs.example();
         rw.ro = false;

@@ -7,6 +7,7 @@ import dev.rtfs.microvm.vmm.SynthOptions;
 import dev.rtfs.microvm.vmm.VmBlueprint;
 import dev.rtfs.microvm.vmm.VmmJson;
 import dev.rtfs.microvm.vmm.api.ApiCall;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import tools.jackson.databind.node.JsonNodeFactory;
@@ -62,12 +63,27 @@ public final class FirecrackerSynthesizer {
                 configFile, direct, jailedApiSocket(vm, options, run));
     }
 
-    /** The jailer chroots to {@code <chroot-base>/<exec-file name>/<id>/root}; the API socket is created there. */
+    /**
+     * The jailer chroots to {@code <chroot-base>/<exec-file name>/<id>/root}; the API socket is created there, and
+     * the host connects to it by that path, so the id is cut to keep it within the 107-byte socket limit.
+     */
     public static String jailedApiSocket(VmBlueprint vm, SynthOptions options, RunDirLayout run) {
+        return jailedPrefix(options) + jailerId(vm, options, run) + jailedSuffix(run);
+    }
+
+    /** The jailer {@code --id} of this VM: derived from the agent id, short enough for {@link #jailedApiSocket}. */
+    public static String jailerId(VmBlueprint vm, SynthOptions options, RunDirLayout run) {
+        int fixed = (jailedPrefix(options) + jailedSuffix(run)).getBytes(StandardCharsets.UTF_8).length;
+        return DeviceNames.jailerId(vm.agentId(), RunDirLayout.MAX_SOCKET_PATH_BYTES - fixed);
+    }
+
+    private static String jailedPrefix(SynthOptions options) {
         String exec = options.binaries().firecracker();
-        String execName = exec.substring(exec.lastIndexOf('/') + 1);
-        return options.jailer().chrootBaseDir() + "/" + execName + "/" + DeviceNames.jailerId(vm.agentId())
-                + "/root/" + run.firecrackerApiSocket().getFileName();
+        return options.jailer().chrootBaseDir() + "/" + exec.substring(exec.lastIndexOf('/') + 1) + "/";
+    }
+
+    private static String jailedSuffix(RunDirLayout run) {
+        return "/root/" + run.firecrackerApiSocket().getFileName();
     }
 
     /** The capability store drive: the explicit option, else {@code capabilities.img} next to the rootfs. */
@@ -113,7 +129,7 @@ public final class FirecrackerSynthesizer {
     public static List<String> jailerArgv(VmBlueprint vm, SynthOptions options, RunDirLayout run) {
         List<String> argv = new ArrayList<>(List.of(
                 options.binaries().jailer(),
-                "--id", DeviceNames.jailerId(vm.agentId()),
+                "--id", jailerId(vm, options, run),
                 "--exec-file", options.binaries().firecracker(),
                 "--uid", Integer.toString(options.jailer().uid()),
                 "--gid", Integer.toString(options.jailer().gid()),
