@@ -7,9 +7,10 @@ import java.util.Optional;
 
 /**
  * A {@code (call :capability args)} form inside a step. {@code capability} is the keyword name
- * ("http.get"), or empty when the capability is not a literal keyword.
+ * ("http.get"), or empty when the capability is not a literal keyword; {@code args} is the first argument and
+ * {@code argCount} how many were written (contracts infer only from a call with a single argument).
  */
-public record CallSite(Optional<String> capability, Optional<Value> args, Span span) {
+public record CallSite(Optional<String> capability, Optional<Value> args, int argCount, Span span) {
 
     public CallSite {
         Objects.requireNonNull(capability);

@@ -39,6 +39,8 @@ public final class CapabilityContracts {
     public static Inference infer(CallSite call) {
         if (call.capability().isEmpty()) return Inference.fail("the capability is not a literal keyword");
         String cap = call.capability().get();
+        // A contract reads one argument map; what a runtime would make of more is unknown, so nothing is inferred.
+        if (call.argCount() > 1) return Inference.fail(call.label() + " takes one argument map, got " + call.argCount());
         return switch (cap) {
             case "http.get" -> http(call, "GET");
             case "http.post" -> http(call, "POST");

@@ -166,7 +166,7 @@ public final class PlanReader {
         Optional<String> capability = items.size() > 1 && items.get(1) instanceof KeywordValue k
                 ? Optional.of(k.name()) : Optional.empty();
         Optional<Value> args = items.size() > 2 ? Optional.of(items.get(2)) : Optional.empty();
-        return new CallSite(capability, args, list.span());
+        return new CallSite(capability, args, Math.max(0, items.size() - 2), list.span());
     }
 
     private void readStep(ListValue form) {

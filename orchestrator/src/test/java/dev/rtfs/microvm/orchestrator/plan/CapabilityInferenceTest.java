@@ -83,6 +83,19 @@ class CapabilityInferenceTest {
     }
 
     @Test
+    void aCallWithMoreThanOneArgumentIsNotInferredFromItsFirst() {
+        // The second map could carry the real target; inferring from the first alone would admit evil.com unseen.
+        StepEffects e = StepEffects.of(onlyStep(
+                "(call :http.get {:url \"https://example.com/\"} {:url \"https://evil.com/\"})"));
+        assertThat(e.row().isEmpty()).isTrue();
+        assertThat(e.problems()).singleElement().satisfies(d -> {
+            assertThat(d.code()).isEqualTo("ADMISSION_UNDECLARED_CALL");
+            assertThat(d.message()).contains(":http.get takes one argument map, got 2");
+        });
+        assertThat(StepEffects.of(onlyStep("(call :clock.now)")).problems()).isEmpty();
+    }
+
+    @Test
     void internationalizedHostBecomesPunycode() {
         NetworkEffect n = (NetworkEffect) StepEffects.of(onlyStep("(call :http.get {:url \"https://Bücher.Example.com:8443/x\"})"))
                 .row().get(EffectKind.NETWORK).orElseThrow();
