@@ -2,7 +2,10 @@ package dev.rtfs.microvm.lang;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 class SourceSnippetTest {
 
@@ -77,5 +80,74 @@ class SourceSnippetTest {
         assertThat(lines[2]).startsWith("1 | ...").endsWith("...").hasSizeLessThan(200);
         int caret = lines[3].indexOf('^');
         assertThat(lines[2].substring(caret, caret + 4)).isEqualTo(":bad");
+    }
+
+    /**
+     * The excerpt read around the offset equals the one cut from the whole line, for every position of random
+     * text with tabs, CR, CRLF, control and multi-byte characters, and lines shorter and longer than the window.
+     */
+    @Test
+    void excerptNearTheOffsetEqualsTheWholeLineExcerpt() {
+        long seed = Long.getLong("rtfs.fuzz.seed", System.nanoTime());
+        SplittableRandom r = new SplittableRandom(seed);
+        String[] pieces = {"a", "b", " ", "\t", "\n", "\r\n", "\r", "\u00e9", "\ud83d\ude42", "\u0007", "x".repeat(120)};
+        for (int round = 0; round < 200; round++) {
+            StringBuilder sb = new StringBuilder();
+            int n = r.nextInt(1, 40);
+            for (int i = 0; i < n; i++) sb.append(pieces[r.nextInt(pieces.length)]);
+            SourceFile f = new SourceFile("f", sb.toString());
+            String text = f.text();
+            int line = 1;
+            int column = 1;
+            for (int off = 0; off <= text.length(); ) {
+                Span span = new Span("f", off, line, column, Math.min(text.length(), off + r.nextInt(1, 400)));
+                SourceSnippet.Excerpt near = SourceSnippet.excerptNearOffset(text, span);
+                SourceSnippet.Excerpt whole = SourceSnippet.excerptOfLine(f, span);
+                if (near != null) {
+                    assertThat(near.cps()).as("seed %d (-Drtfs.fuzz.seed=%d) at %s", seed, seed, span).isEqualTo(whole.cps());
+                    assertThat(near.caret()).as("seed %d at %s", seed, span).isEqualTo(whole.caret());
+                    assertThat(near.cutBefore()).as("seed %d at %s", seed, span).isEqualTo(whole.cutBefore());
+                    assertThat(near.cutAfter()).as("seed %d at %s", seed, span).isEqualTo(whole.cutAfter());
+                }
+                if (off == text.length()) break;
+                int cp = text.codePointAt(off);
+                off += Character.charCount(cp);
+                if (cp == '\n') {
+                    line++;
+                    column = 1;
+                } else {
+                    column++;
+                }
+            }
+        }
+    }
+
+    /** Many diagnostics on one huge line (a generated config) must not re-read the line for each one. */
+    @Test
+    @Timeout(value = 20, unit = TimeUnit.SECONDS)
+    void manySnippetsOnAHugeLineStayCheap() {
+        String text = ":k ".repeat(1_000_000);
+        SourceFile f = new SourceFile("big", text);
+        for (int i = 0; i < 20_000; i++) {
+            int off = (int) ((long) i * 149 % 1_000_000) * 3;
+            String out = SourceSnippet.render(f, new Span("big", off, 1, off + 1, off + 2), null);
+            assertThat(out).contains("^^");
+        }
+    }
+
+    @Test
+    void notesFoldRepeatsAndSummarizeALongStack() {
+        Span f = new Span("a.rtfs", 0, 1, 12, 1);
+        Span top = new Span("a.rtfs", 0, 2, 1, 1);
+        java.util.List<Span> recursion = new java.util.ArrayList<>(java.util.Collections.nCopies(510, f));
+        recursion.add(top);
+        assertThat(SourceSnippet.notes(recursion, "  = ", "via"))
+                .isEqualTo("  = note: via a.rtfs:1:12 (510 times)\n  = note: via a.rtfs:2:1\n");
+        java.util.List<Span> deep = new java.util.ArrayList<>();
+        for (int i = 1; i <= 20; i++) deep.add(new Span("b", 0, i, 1, 1));
+        String out = SourceSnippet.notes(deep, "= ", "called from");
+        assertThat(out.lines()).hasSize(12).startsWith("= note: called from b:1:1").endsWith("= note: ... 9 more");
+        assertThat(SourceSnippet.notes(deep.subList(0, 12), "", "via").lines()).hasSize(12).last().isEqualTo("note: via b:12:1");
+        assertThat(SourceSnippet.notes(java.util.List.of(), "", "via")).isEmpty();
     }
 }
