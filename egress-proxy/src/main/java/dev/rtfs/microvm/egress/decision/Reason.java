@@ -3,7 +3,8 @@ package dev.rtfs.microvm.egress.decision;
 /**
  * Why a request was denied (or would have been, in report mode). {@link #code()} is the value of the
  * {@code X-Egress-Denied} header. {@link #reportable()} reasons are policy decisions that report mode lets
- * through; the others are protocol faults that cannot be forwarded whatever the mode.
+ * through; the others are protocol faults and the SSRF guard (a denied address class: report mode is for learning
+ * an allowlist, never a way to the metadata service or the host's loopback), refused whatever the mode.
  */
 public enum Reason {
     ALLOWED("allowed", 200, true),
@@ -15,7 +16,7 @@ public enum Reason {
     DOMAIN_NOT_ALLOWED("domain-not-allowed", 403, true),
     METHOD_NOT_ALLOWED("method-not-allowed", 403, true),
     PORT_NOT_ALLOWED("port-not-allowed", 403, true),
-    ADDRESS_DENIED("address-denied", 403, true),
+    ADDRESS_DENIED("address-denied", 403, false),
     DNS_FAILURE("dns-failure", 502, false),
     SNI_MISSING("sni-missing", 403, true),
     SNI_MISMATCH("sni-mismatch", 403, true),

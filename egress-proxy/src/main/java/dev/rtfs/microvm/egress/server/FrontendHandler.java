@@ -12,6 +12,7 @@ import dev.rtfs.microvm.egress.decision.TargetParser;
 import dev.rtfs.microvm.egress.dlp.DlpScanner;
 import dev.rtfs.microvm.egress.net.HostNormalizer;
 import dev.rtfs.microvm.egress.net.NormalizedHost;
+import dev.rtfs.microvm.egress.net.Resolver;
 import dev.rtfs.microvm.egress.observe.DecisionRecord;
 import dev.rtfs.microvm.egress.tls.ClientHelloParser;
 import io.netty.buffer.ByteBuf;
@@ -44,6 +45,7 @@ import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -99,6 +101,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     private String allowDetail = "";
     private boolean clientKeepAlive;
     private Decision decision;
+    private List<InetAddress> answers;
     private long bytesIn;
     private long bytesOut;
     private int responseStatus;
@@ -269,6 +272,12 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void onBody(HttpContent c) {
+        if (c.decoderResult().isFailure()) {
+            // A bad chunk ends the decoder's body with a failed last part: refuse rather than forward a truncation.
+            c.release();
+            deny(Reason.BAD_REQUEST, "malformed request body: " + c.decoderResult().cause().getMessage());
+            return;
+        }
         ByteBuf content = c.content();
         bodyBytes += content.readableBytes();
         if (bodyBytes > rules.maxRequestBytes()) {
@@ -290,6 +299,17 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void onRequestComplete() {
+        // Decide under the rules in force now, not those at the head: the step may have ended during the body.
+        Optional<EffectiveRules> now = px.store().rules(agentId);
+        if (now.isEmpty()) {
+            deny(Reason.NO_ACL, "no ACL for agent " + agentId);
+            return;
+        }
+        rules = now.get();
+        if (bodyBytes > rules.maxRequestBytes()) {
+            deny(Reason.REQUEST_TOO_LARGE, "body exceeds " + rules.maxRequestBytes() + " bytes");
+            return;
+        }
         DlpMode dlp = rules.dlp();
         if (dlp != DlpMode.OFF && !applyDlp(dlp)) {
             return;
@@ -348,16 +368,19 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     private void decideThen(RequestTarget t, java.util.function.Consumer<Decision> then) {
         EffectiveRules r = rules;
         EnforcementMode mode = px.mode().get();
+        answers = null;
+        // Keeps the one lookup's answers, so a tunnel can be re-checked later without a second lookup.
+        Resolver once = host -> answers = px.config().resolver().resolve(host);
         NormalizedHost n = HostNormalizer.normalize(t.rawHost());
         if (!(n instanceof NormalizedHost.Name name) || px.config().resolver().answersWithoutBlocking(name.ascii())) {
             // Literals, invalid hosts and names answered from memory need no lookup thread.
-            then.accept(PolicyEngine.decide(r, t, mode, px.config().resolver()));
+            then.accept(PolicyEngine.decide(r, t, mode, once));
             return;
         }
         px.resolverExecutor().execute(() -> {
             Decision d;
             try {
-                d = PolicyEngine.decide(r, t, mode, px.config().resolver());
+                d = PolicyEngine.decide(r, t, mode, once);
             } catch (RuntimeException e) {
                 d = Decision.deny(Reason.DNS_FAILURE, t.rawHost(), "decision failed: " + e);
             }
@@ -654,7 +677,43 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             }
             default -> throw new IllegalStateException();
         }
+        if (rulesChangedSinceDecision()) {
+            return;
+        }
         openTunnel();
+    }
+
+    /**
+     * The tunnel was decided when its head arrived; if the agent's rules were swapped before the ClientHello (a step
+     * ended), decide again under the rules in force now, on the addresses of the one lookup already made. True when
+     * the tunnel was refused.
+     */
+    private boolean rulesChangedSinceDecision() {
+        Optional<EffectiveRules> now = px.store().rules(agentId);
+        if (now.equals(Optional.of(rules))) {
+            return false;
+        }
+        Decision d;
+        if (now.isEmpty()) {
+            d = Decision.deny(Reason.NO_ACL, decision.host(), "no ACL for agent " + agentId);
+        } else {
+            rules = now.get();
+            List<InetAddress> pinnedAnswers = answers;
+            d = PolicyEngine.decide(rules, RequestTarget.connect(target.rawHost(), port), px.mode().get(),
+                    host -> pinnedAnswers);
+        }
+        if (d.outcome() == Outcome.DENY) {
+            record(Outcome.DENY, d.reason(), 0, "rules changed before the ClientHello: " + d.detail());
+            state = State.CLOSING;
+            releaseHello();
+            client.close();
+            return true;
+        }
+        if (d.outcome() == Outcome.REPORT && reported == null) {
+            reported = d.reason();
+            reportedDetail = d.detail();
+        }
+        return false;
     }
 
     private boolean refuseTls(Reason reason, String detail) {
@@ -816,6 +875,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         allowReason = Reason.ALLOWED;
         allowDetail = "";
         decision = null;
+        answers = null;
         bytesIn = 0;
         bytesOut = 0;
         responseStatus = 0;

@@ -178,12 +178,22 @@ class PolicyEngineTest {
     }
 
     @Test
-    void reportModeLetsPolicyRefusalsThroughButNotProtocolFaults() {
-        Decision d = PolicyEngine.decide(ALLOW_EXAMPLE, RequestTarget.http("GET", "private.test", 80),
-                EnforcementMode.REPORT, DNS);
+    void reportModeLetsPolicyRefusalsThroughButNotProtocolFaultsOrDeniedAddresses() {
+        Decision d = PolicyEngine.decide(rules("{\"allow_domains\":[\"other.test\"]}"),
+                RequestTarget.http("GET", "allowed.test", 80), EnforcementMode.REPORT, DNS);
         assertThat(d.outcome()).isEqualTo(Outcome.REPORT);
-        assertThat(d.reason()).isEqualTo(Reason.ADDRESS_DENIED);
+        assertThat(d.reason()).isEqualTo(Reason.DOMAIN_NOT_ALLOWED);
         assertThat(d.pinned()).isPresent();
+        // The SSRF guard holds in report mode: a denied address class is never pinned.
+        Decision priv = PolicyEngine.decide(ALLOW_EXAMPLE, RequestTarget.http("GET", "private.test", 80),
+                EnforcementMode.REPORT, DNS);
+        assertThat(priv.outcome()).isEqualTo(Outcome.DENY);
+        assertThat(priv.reason()).isEqualTo(Reason.ADDRESS_DENIED);
+        assertThat(priv.pinned()).isEmpty();
+        Decision literal = PolicyEngine.decide(ALLOW_EXAMPLE, RequestTarget.http("GET", "169.254.169.254", 80),
+                EnforcementMode.REPORT, DNS);
+        assertThat(literal.outcome()).isEqualTo(Outcome.DENY);
+        assertThat(literal.reason()).isEqualTo(Reason.ADDRESS_DENIED);
         Decision bad = PolicyEngine.decide(ALLOW_EXAMPLE, RequestTarget.http("GET", "a..b", 80),
                 EnforcementMode.REPORT, DNS);
         assertThat(bad.outcome()).isEqualTo(Outcome.DENY);

@@ -1,0 +1,175 @@
+package dev.rtfs.microvm.egress.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.rtfs.microvm.egress.acl.AclCodec;
+import dev.rtfs.microvm.egress.acl.EnforcementMode;
+import dev.rtfs.microvm.egress.observe.DecisionRecord;
+import dev.rtfs.microvm.egress.testing.Curl;
+import dev.rtfs.microvm.egress.testing.LoopbackOrigin;
+import dev.rtfs.microvm.egress.testing.RawClient;
+import dev.rtfs.microvm.egress.testing.TlsHello;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Attacks from inside the guest that the review of issue 6 found or ruled out, each pinned by a test: report mode
+ * must not open the SSRF guards, a request or tunnel in flight when its step ends is decided under the rules at
+ * that moment, a malformed chunked body is not forwarded truncated, a keep-alive connection re-decides every
+ * request, and every request leaves exactly one decision record.
+ */
+class AttackRegressionTest {
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void reportModeStillRefusesDeniedAddressClasses() throws Exception {
+        try (ProxyFixture fx = new ProxyFixture(EnforcementMode.REPORT, Duration.ofSeconds(2));
+                LoopbackOrigin origin = LoopbackOrigin.http()) {
+            fx.resolver.map("metadata.test", "169.254.169.254").map("loop.test", "127.0.0.1");
+            int port = fx.agent("r", "{\"allow_domains\":[\"listed.test\"]}");
+            // Through the seam: a name pointing at the metadata service is never dialed, whatever the mode.
+            Curl.Result meta = Curl.run(tmp, "-x", fx.proxyUrl(port), "http://metadata.test/latest/meta-data/");
+            assertThat(meta.status()).isEqualTo(403);
+            assertThat(meta.header("X-Egress-Denied")).isEqualTo("address-denied");
+            Curl.Result metaTunnel = Curl.run(tmp, "-p", "-x", fx.proxyUrl(port), "https://metadata.test/");
+            assertThat(metaTunnel.connectStatus()).isEqualTo(403);
+            // Real curl against a loopback origin that counts hits: by name and by literal.
+            Curl.Result byName = Curl.run(tmp, "-x", fx.proxyUrl(port), "http://loop.test:" + origin.port() + "/");
+            assertThat(byName.status()).isEqualTo(403);
+            Curl.Result byLiteral = Curl.run(tmp, "-x", fx.proxyUrl(port), "http://127.0.0.1:" + origin.port() + "/");
+            assertThat(byLiteral.status()).isEqualTo(403);
+            assertThat(byLiteral.header("X-Egress-Denied")).isEqualTo("address-denied");
+            assertThat(origin.hits()).isZero();
+            assertThat(fx.connector.refused()).isEmpty();
+            assertThat(fx.connector.dialed()).isEmpty();
+        }
+    }
+
+    @Test
+    void aRequestWhoseStepEndsWhileItsBodyIsInFlightIsDecidedUnderTheNewRules() throws Exception {
+        try (ProxyFixture fx = new ProxyFixture(EnforcementMode.ENFORCE, Duration.ofSeconds(5));
+                LoopbackOrigin origin = LoopbackOrigin.http()) {
+            fx.resolver.map("upload.test", "127.0.0.1");
+            int port = fx.agent("a", "{\"allow_domains\":[\"upload.test\"],\"allow_methods\":[\"POST\"],"
+                    + "\"allow_ranges\":[\"127.0.0.0/8\"]}");
+            fx.proxy.setStep("a", AclCodec.parseAgent("{\"agent_id\":\"a\",\"step\":\"Upload\","
+                    + "\"allow_domains\":[\"upload.test\"],\"allow_methods\":[\"POST\"]}"));
+            try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
+                s.setSoTimeout(5000);
+                OutputStream out = s.getOutputStream();
+                out.write(("POST http://upload.test:" + origin.port() + "/up HTTP/1.1\r\nHost: upload.test\r\n"
+                        + "Content-Length: 5\r\nExpect: 100-continue\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+                // The 100 Continue proves the head was accepted under step Upload.
+                assertThat(ProxyEndToEndTest.readHead(s.getInputStream())).startsWith("HTTP/1.1 100");
+                fx.proxy.clearStep("a");
+                out.write("hello".getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+                RawClient.Answer a = RawClient.readAll(s.getInputStream());
+                assertThat(a.status()).isEqualTo(403);
+                assertThat(a.text()).contains("X-Egress-Denied: between-steps");
+            }
+            assertThat(origin.hits()).isZero();
+        }
+    }
+
+    @Test
+    void aTunnelWhoseStepEndsBeforeItsClientHelloIsNeverOpened() throws Exception {
+        try (ProxyFixture fx = new ProxyFixture(EnforcementMode.ENFORCE, Duration.ofSeconds(5));
+                LoopbackOrigin origin = LoopbackOrigin.http()) {
+            fx.resolver.map("tls.test", "127.0.0.1");
+            int port = fx.agent("a", "{\"allow_domains\":[\"tls.test\"],\"connect_ports\":[" + origin.port()
+                    + "],\"allow_ranges\":[\"127.0.0.0/8\"]}");
+            fx.proxy.setStep("a", AclCodec.parseAgent("{\"agent_id\":\"a\",\"step\":\"Fetch\","
+                    + "\"allow_domains\":[\"tls.test\"],\"connect_ports\":[" + origin.port() + "]}"));
+            try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
+                s.setSoTimeout(5000);
+                s.getOutputStream().write(("CONNECT tls.test:" + origin.port() + " HTTP/1.1\r\nHost: tls.test\r\n\r\n")
+                        .getBytes(StandardCharsets.US_ASCII));
+                assertThat(ProxyEndToEndTest.readHead(s.getInputStream())).startsWith("HTTP/1.1 200");
+                fx.proxy.clearStep("a");
+                s.getOutputStream().write(TlsHello.clientHello("tls.test"));
+                assertThat(RawClient.readAll(s.getInputStream()).closed()).isTrue();
+            }
+            DecisionRecord d = fx.awaitRecord(r -> r.method().equals("CONNECT"));
+            assertThat(d.outcome()).isEqualTo("DENY");
+            assertThat(d.reason()).isEqualTo("between-steps");
+            assertThat(fx.connector.dialed()).as("the tunnel's upstream is never dialed").isEmpty();
+        }
+    }
+
+    @Test
+    void aMalformedChunkIsRefusedNotForwardedTruncated() throws Exception {
+        try (ProxyFixture fx = new ProxyFixture(EnforcementMode.ENFORCE, Duration.ofSeconds(2));
+                LoopbackOrigin origin = LoopbackOrigin.http()) {
+            fx.resolver.map("origin.test", "127.0.0.1");
+            int port = fx.agent("a", "{\"allow_domains\":[\"origin.test\"],\"allow_methods\":[\"POST\"],"
+                    + "\"allow_ranges\":[\"127.0.0.0/8\"],\"dlp\":\"off\"}");
+            RawClient.Answer a = RawClient.exchange(port, "POST http://origin.test:" + origin.port() + "/c HTTP/1.1\r\n"
+                    + "Host: origin.test\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\nzz\r\nworld\r\n0\r\n\r\n");
+            assertThat(a.status()).isEqualTo(400);
+            assertThat(origin.hits()).isZero();
+        }
+    }
+
+    @Test
+    void everyRequestOnAKeepAliveConnectionIsDecidedOnItsOwnAndRecordedOnce() throws Exception {
+        try (ProxyFixture fx = new ProxyFixture(EnforcementMode.ENFORCE, Duration.ofSeconds(2));
+                LoopbackOrigin origin = LoopbackOrigin.http()) {
+            fx.resolver.map("origin.test", "127.0.0.1").map("other.test", "127.0.0.1").map("evil.test", "127.0.0.1");
+            int port = fx.agent("a", "{\"allow_domains\":[\"origin.test\",\"other.test\"],"
+                    + "\"allow_ranges\":[\"127.0.0.0/8\"]}");
+            String o = "http://origin.test:" + origin.port();
+            // #2 reuses the pinned upstream (same address, another allowed name); #3 names a denied host.
+            RawClient.Answer a = RawClient.exchange(port, "GET " + o + "/one HTTP/1.1\r\nHost: origin.test\r\n\r\n"
+                    + "GET http://other.test:" + origin.port() + "/two HTTP/1.1\r\nHost: origin.test\r\n\r\n"
+                    + "GET http://evil.test:" + origin.port() + "/three HTTP/1.1\r\nHost: origin.test\r\n\r\n"
+                    + "GET " + o + "/four HTTP/1.1\r\nHost: origin.test\r\n\r\n");
+            assertThat(a.text()).contains("GET /one host=origin.test:").contains("GET /two host=other.test:")
+                    .contains("X-Egress-Denied: domain-not-allowed").doesNotContain("/three").doesNotContain("/four");
+            assertThat(origin.hits()).isEqualTo(2);
+            List<DecisionRecord> recs = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                recs.add(fx.awaitRecord(r -> true));
+            }
+            assertThat(recs).extracting(DecisionRecord::host).containsExactly("origin.test", "other.test", "evil.test");
+            assertThat(recs).extracting(DecisionRecord::outcome).containsExactly("ALLOW", "ALLOW", "DENY");
+            assertThat(fx.records.poll(300, java.util.concurrent.TimeUnit.MILLISECONDS)).as("no fourth record").isNull();
+            assertThat(fx.connector.dialed()).hasSize(1);
+        }
+    }
+
+    @Test
+    void plainHttpInsideAnAllowedTunnelIsRefused() throws Exception {
+        try (ProxyFixture fx = new ProxyFixture(EnforcementMode.ENFORCE, Duration.ofSeconds(2));
+                LoopbackOrigin origin = LoopbackOrigin.http()) {
+            fx.resolver.map("origin.test", "127.0.0.1");
+            int port = fx.agent("a", "{\"allow_domains\":[\"origin.test\"],\"connect_ports\":[" + origin.port()
+                    + "],\"allow_ranges\":[\"127.0.0.0/8\"]}");
+            try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
+                s.setSoTimeout(5000);
+                // Head and inner request in one write: the inner bytes must not be read as a second proxy request.
+                s.getOutputStream().write(("CONNECT origin.test:" + origin.port() + " HTTP/1.1\r\nHost: origin.test\r\n\r\n"
+                        + "GET http://origin.test:" + origin.port() + "/inner HTTP/1.1\r\nHost: origin.test\r\n\r\n")
+                        .getBytes(StandardCharsets.US_ASCII));
+                InputStream in = s.getInputStream();
+                RawClient.Answer a = RawClient.readAll(in);
+                assertThat(a.text()).startsWith("HTTP/1.1 200").doesNotContain("/inner");
+                assertThat(a.closed()).isTrue();
+            }
+            assertThat(fx.awaitRecord(r -> r.method().equals("CONNECT")).reason()).isEqualTo("not-tls");
+            assertThat(origin.hits()).isZero();
+        }
+    }
+}
