@@ -120,6 +120,16 @@ class ReportRenderersTest {
     }
 
     @Test
+    void textFoldsARecursiveCallStack() {
+        String text = ReportFormat.TEXT.render(new CheckReport(List.of(
+                FileReport.of(Fixtures.check("(defn f [] (f))\n(f)\n"), false))), false);
+        assertThat(text).startsWith("error[RTFS_EVAL]: evaluation budget exhausted")
+                .containsPattern("= note: via test.rtfs:1:12 \\(\\d+ times\\)\n")
+                .contains("= note: via test.rtfs:2:1\n");
+        assertThat(text.lines().count()).isLessThan(12);
+    }
+
+    @Test
     void sarifUrisAreEncoded() {
         assertThat(dev.rtfs.microvm.config.report.SarifRenderer.render(new CheckReport(List.of(
                 FileReport.of(ConfigLoader.load(List.of(), new dev.rtfs.microvm.lang.SourceFile("my dir/a b.rtfs", "[1]")), false)))))

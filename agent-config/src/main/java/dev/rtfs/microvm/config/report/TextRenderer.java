@@ -51,7 +51,7 @@ public final class TextRenderer {
         String eq = gutter + " " + paint(color, BLUE, "=") + " ";
         if (!d.path().isEmpty()) sb.append(eq).append("path: ").append(d.path()).append('\n');
         if (!d.suggestion().isEmpty()) sb.append(eq).append("help: ").append(d.suggestion()).append('\n');
-        for (Span via : d.via()) sb.append(eq).append("note: via ").append(via.location()).append('\n');
+        sb.append(SourceSnippet.notes(d.via(), eq, "via"));
         sb.append('\n');
     }
 
