@@ -25,6 +25,7 @@ public final class BlueprintReader {
 
     private static final Pattern AGENT_ID = Pattern.compile("[a-z0-9][a-z0-9._-]{0,62}");
     private static final Pattern HASH = Pattern.compile("sha256:[0-9a-f]{64}");
+    private static final Pattern NETNS_NAME = Pattern.compile("[A-Za-z0-9._-]{1,255}");
     /** Firecracker's limit, and the profile's. */
     public static final long MAX_VCPUS = 32;
     public static final long MIN_MEM_MIB = 64;
@@ -64,6 +65,12 @@ public final class BlueprintReader {
                 c.kernel().map(s -> (Section) s).orElse(microvm));
         Optional<String> rootfs = required(out, c.rootfs().flatMap(r -> r.image()), "microvm.rootfs.image",
                 c.rootfs().map(s -> (Section) s).orElse(microvm));
+        kernel.filter(String::isBlank).ifPresent(k -> out.add(Diagnostic.error(CONFIG_TYPE, "microvm.kernel.image",
+                "the kernel image path is empty", "name the guest kernel file",
+                spanOf(c.kernel().flatMap(k2 -> k2.image()), microvm))));
+        rootfs.filter(String::isBlank).ifPresent(r -> out.add(Diagnostic.error(CONFIG_TYPE, "microvm.rootfs.image",
+                "the rootfs image path is empty", "name the root filesystem image",
+                spanOf(c.rootfs().flatMap(r2 -> r2.image()), microvm))));
         Section resources = c.resources().map(s -> (Section) s).orElse(microvm);
         Optional<Long> vcpus = required(out, c.resources().flatMap(r -> r.vcpus()), "microvm.resources.vcpus", resources);
         Optional<Long> mem = required(out, c.resources().flatMap(r -> r.memMb()), "microvm.resources.mem_mb", resources);
@@ -98,6 +105,15 @@ public final class BlueprintReader {
             } else {
                 cid = OptionalLong.of(value.get());
             }
+        }
+        // The name goes into /var/run/netns/<name> (jailer --netns) and `ip netns exec <name>`: a plain file name.
+        if (c.nicEnabled().orElse(false)) {
+            c.nic().flatMap(n -> n.proxyNs()).filter(ns -> !NETNS_NAME.matcher(ns.value()).matches()
+                    || ns.value().equals(".") || ns.value().equals("..")).ifPresent(ns -> out.add(Diagnostic.error(
+                    SynthCodes.SYNTH_PROXY_NS, "microvm.devices.nic.proxy_ns",
+                    "proxy_ns '" + ns.value() + "' is not a network namespace name",
+                    "use the name of the egress proxy's namespace as `ip netns list` shows it, e.g. egress-proxy-ns",
+                    ns.span())));
         }
         Optional<VmBlueprint.Nic> nic = c.nicEnabled().orElse(false)
                 ? Optional.of(new VmBlueprint.Nic(c.nicProxyNs().orElse("")))

@@ -18,6 +18,10 @@ public final class SynthCodes {
     public static final String SYNTH_CMDLINE_ROOT = "SYNTH_CMDLINE_ROOT";
     /** QEMU without an initramfs: the guest kernel must have virtio-mmio and virtio-blk built in. */
     public static final String SYNTH_QEMU_NO_INITRD = "SYNTH_QEMU_NO_INITRD";
+    /** {@code :microvm.devices.nic.proxy_ns} is not a plain network namespace name (it becomes a path and an argv word). */
+    public static final String SYNTH_PROXY_NS = "SYNTH_PROXY_NS";
+    /** A path the target's option syntax cannot carry (Cloud Hypervisor splits option values on ','). */
+    public static final String SYNTH_PATH_UNSAFE = "SYNTH_PATH_UNSAFE";
     /** The config passed validation but lacks what synthesis needs (defensive; validation should catch it). */
     public static final String SYNTH_INCOMPLETE = "SYNTH_INCOMPLETE";
 

@@ -103,6 +103,16 @@ public final class VmSynthesizer {
                         "use a shorter jailer chroot base dir (default /srv/jailer)", Span.NONE));
             }
         }
+        if (target == Target.CLOUD_HYPERVISOR) {
+            RunDirLayout run = new RunDirLayout(options.runDir());
+            List<String> optionPaths = new ArrayList<>(List.of(run.cloudHypervisorApiSocket().toString(),
+                    run.vsockSocket().toString(), options.resolve(vm.rootfsImage())));
+            if (vm.capabilitiesMount()) optionPaths.add(FirecrackerSynthesizer.capabilitiesImage(vm, options));
+            optionPaths.stream().filter(p -> p.contains(",")).forEach(p -> out.add(Diagnostic.error(
+                    SynthCodes.SYNTH_PATH_UNSAFE, "", "path '" + p + "' contains ',', which Cloud Hypervisor's "
+                            + "option syntax (path=…,readonly=on) splits on", "rename the file or run dir without ','",
+                    Span.NONE)));
+        }
         if (KernelCmdline.parse(vm.kernelCmdline()).hasKey("root")) {
             out.add(Diagnostic.warning(SynthCodes.SYNTH_CMDLINE_ROOT, "microvm.kernel.cmdline",
                     "root= in the kernel cmdline is ignored: the root device is the read-only :rootfs image",

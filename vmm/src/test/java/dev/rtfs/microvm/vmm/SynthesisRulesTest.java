@@ -175,6 +175,46 @@ class SynthesisRulesTest {
     }
 
     @Test
+    void proxyNamespaceMustBeAPlainNameNotAPath() {
+        for (String bad : List.of("../../etc x", "", "a/b", "..", "ns;reboot")) {
+            TestConfigs c = TestConfigs.example();
+            c.proxyNs = bad;
+            SynthResult<FirecrackerSpec> r = synth.firecracker(c.build(), SynthOptions.defaults(RUN));
+            assertThat(codes(r)).as(bad).containsExactly(SynthCodes.SYNTH_PROXY_NS);
+            assertThat(r.diagnostics().getFirst().span().line()).isEqualTo(21);
+            assertThat(codes(synth.cloudHypervisor(c.build(), SynthOptions.defaults(RUN)))).containsExactly(SynthCodes.SYNTH_PROXY_NS);
+        }
+        TestConfigs nicOff = TestConfigs.example();
+        nicOff.proxyNs = "a/b";
+        nicOff.nicEnabled = false;
+        assertThat(synth.firecracker(nicOff.build(), SynthOptions.defaults(RUN))).as("unused without a NIC")
+                .isInstanceOf(SynthResult.Synthesized.class);
+    }
+
+    @Test
+    void emptyImagePathsAreRefusedNotResolvedToTheConfigDir() {
+        TestConfigs c = TestConfigs.example();
+        c.kernelImage = "";
+        c.rootfsImage = " ";
+        SynthResult<QemuSpec> r = synth.qemu(c.build(), SynthOptions.defaults(RUN).withBaseDir(Path.of("/etc")));
+        assertThat(codes(r)).containsExactly("CONFIG_TYPE", "CONFIG_TYPE");
+        assertThat(r.diagnostics()).extracting(Diagnostic::path).containsExactly("microvm.kernel.image", "microvm.rootfs.image");
+    }
+
+    @Test
+    void commaInADiskPathIsRefusedForCloudHypervisorOnly() {
+        TestConfigs c = TestConfigs.example();
+        c.rootfsImage = "/img/a,b.img";
+        SynthResult<CloudHypervisorSpec> ch = synth.cloudHypervisor(c.build(), SynthOptions.defaults(RUN));
+        assertThat(codes(ch)).containsExactly(SynthCodes.SYNTH_PATH_UNSAFE);
+        assertThat(ch.diagnostics().getFirst().message()).contains("/img/a,b.img");
+        assertThat(spec(synth.qemu(c.build(), SynthOptions.defaults(RUN))).argv())
+                .contains("id=root,file=/img/a,,b.img,format=raw,if=none,readonly=on");
+        assertThat(spec(synth.firecracker(c.build(), SynthOptions.defaults(RUN))).config().drives().getFirst().pathOnHost())
+                .isEqualTo("/img/a,b.img");
+    }
+
+    @Test
     void invalidMicrovmFieldsGiveDiagnosticsNotPartialSpecs() {
         TestConfigs rw = TestConfigs.example();
         rw.ro = false;
