@@ -62,6 +62,34 @@ public final class DlpScanner {
         return new Result(kinds, current);
     }
 
+    /**
+     * Kinds that show only in the percent-decoded view of {@code text} ({@code %20}, {@code +} for a space, as in
+     * form bodies and query strings), so an encoded secret cannot pass a scan of the raw bytes. Give it text that
+     * {@link #scan} already redacted; empty when decoding changes nothing or reveals nothing.
+     */
+    public static Set<String> encodedKinds(String text) {
+        String decoded = percentDecode(text);
+        return decoded.equals(text) ? Set.of() : scan(decoded).kinds();
+    }
+
+    /** One round of URL decoding, byte-wise (ISO-8859-1); malformed escapes stay as they are. */
+    static String percentDecode(String s) {
+        StringBuilder out = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '+') {
+                out.append(' ');
+            } else if (c == '%' && i + 2 < s.length() && Character.digit(s.charAt(i + 1), 16) >= 0
+                    && Character.digit(s.charAt(i + 2), 16) >= 0) {
+                out.append((char) (Character.digit(s.charAt(i + 1), 16) * 16 + Character.digit(s.charAt(i + 2), 16)));
+                i += 2;
+            } else {
+                out.append(c);
+            }
+        }
+        return out.toString();
+    }
+
     /** Luhn check over the digits of {@code s}, ignoring separators; 13 to 19 digits. */
     public static boolean luhnValid(String s) {
         List<Integer> digits = new ArrayList<>();

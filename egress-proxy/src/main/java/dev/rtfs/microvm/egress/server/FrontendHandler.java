@@ -319,8 +319,10 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
     /** Scans target, header values (not credentials headers) and body; false when the request was refused. */
     private boolean applyDlp(DlpMode dlp) {
-        String encoding = request.headers().get(HttpHeaderNames.CONTENT_ENCODING);
-        if (body.isReadable() && encoding != null && !encoding.equalsIgnoreCase("identity")) {
+        // Every Content-Encoding header counts: "identity" first and "gzip" second is still a gzip body.
+        List<String> encodings = request.headers().getAll(HttpHeaderNames.CONTENT_ENCODING);
+        String encoding = String.join(", ", encodings);
+        if (body.isReadable() && encodings.stream().anyMatch(e -> !e.trim().equalsIgnoreCase("identity"))) {
             if (dlp == DlpMode.STRICT) {
                 return !refuse(Reason.DLP_UNSCANNABLE, "body is " + encoding + "-encoded");
             }
@@ -328,8 +330,10 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             return true;
         }
         java.util.Set<String> kinds = new java.util.LinkedHashSet<>();
+        java.util.Set<String> encoded = new java.util.LinkedHashSet<>();
         DlpScanner.Result uri = DlpScanner.scan(target.pathAndQuery());
         kinds.addAll(uri.kinds());
+        encoded.addAll(DlpScanner.encodedKinds(uri.redacted()));
         java.util.List<Map.Entry<String, String>> redactedHeaders = new java.util.ArrayList<>();
         for (Map.Entry<String, String> e : request.headers()) {
             String name = e.getKey().toLowerCase(java.util.Locale.ROOT);
@@ -340,16 +344,22 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             }
             DlpScanner.Result r = DlpScanner.scan(e.getValue());
             kinds.addAll(r.kinds());
+            encoded.addAll(DlpScanner.encodedKinds(r.redacted()));
             redactedHeaders.add(Map.entry(e.getKey(), r.redacted()));
         }
         DlpScanner.Result b = DlpScanner.scan(body.toString(StandardCharsets.ISO_8859_1));
         kinds.addAll(b.kinds());
-        if (kinds.isEmpty()) {
+        encoded.addAll(DlpScanner.encodedKinds(b.redacted()));
+        if (kinds.isEmpty() && encoded.isEmpty()) {
             return true;
         }
-        String detail = "found " + String.join(",", kinds);
+        // A percent-encoded finding cannot be redacted in place, so it is refused under lenient DLP too.
+        if ((dlp == DlpMode.STRICT || !encoded.isEmpty()) && refuse(Reason.DLP, "found " + String.join(",", kinds)
+                + (encoded.isEmpty() ? "" : (kinds.isEmpty() ? "" : "; ") + "percent-encoded " + String.join(",", encoded)))) {
+            return false;
+        }
         if (dlp == DlpMode.STRICT) {
-            return !refuse(Reason.DLP, detail);
+            return true; // report mode: forwarded as sent
         }
         // Lenient: forward the redacted request and report it.
         target = new TargetParser.Parsed(target.rawHost(), target.port(), uri.redacted());

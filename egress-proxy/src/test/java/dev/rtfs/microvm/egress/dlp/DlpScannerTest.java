@@ -48,4 +48,13 @@ class DlpScannerTest {
         assertThat(DlpScanner.luhnValid("4111111111111112")).isFalse();
         assertThat(DlpScanner.luhnValid("411111")).isFalse();
     }
+
+    @Test
+    void encodedKindsSeeThroughPercentEncoding() {
+        assertThat(DlpScanner.encodedKinds("card=4111+1111+1111+1111")).containsExactly("card-number");
+        assertThat(DlpScanner.encodedKinds("k=AKIA%49OSFODNN7EXAMPLE")).containsExactly("aws-access-key");
+        assertThat(DlpScanner.encodedKinds("q=hello+world%21&bad=%zz%4")).isEmpty();
+        assertThat(DlpScanner.encodedKinds("no escapes 4111 1111 1111 1112")).isEmpty();
+        assertThat(DlpScanner.percentDecode("a%41+%zz%4")).isEqualTo("aA %zz%4");
+    }
 }

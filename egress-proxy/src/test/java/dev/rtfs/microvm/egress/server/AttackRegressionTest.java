@@ -172,4 +172,36 @@ class AttackRegressionTest {
             assertThat(origin.hits()).isZero();
         }
     }
+
+    @Test
+    void dlpSeesPercentEncodedSecretsAndEveryContentEncoding() throws Exception {
+        try (ProxyFixture fx = new ProxyFixture(EnforcementMode.ENFORCE, Duration.ofSeconds(2));
+                LoopbackOrigin origin = LoopbackOrigin.http()) {
+            fx.resolver.map("origin.test", "127.0.0.1");
+            String common = "\"allow_domains\":[\"origin.test\"],\"allow_methods\":[\"GET\",\"POST\"],"
+                    + "\"allow_ranges\":[\"127.0.0.0/8\"]";
+            int strict = fx.agent("strict", "{" + common + ",\"dlp\":\"strict\"}");
+            int lenient = fx.agent("lenient", "{" + common + ",\"dlp\":\"lenient\"}");
+            String url = "http://origin.test:" + origin.port() + "/p";
+            for (int port : new int[] {strict, lenient}) {
+                for (String body : List.of("card=4111+1111+1111+1111", "card=4111%201111%201111%201111",
+                        "k=-----BEGIN+PRIVATE+KEY-----%0AMIIEvQIBADANBgkqhkiG9w0BAQEFAASC%0A-----END+PRIVATE+KEY-----",
+                        "to=alice%40example.com")) {
+                    Curl.Result r = Curl.run(tmp, "-x", fx.proxyUrl(port), "--data-binary", body, url);
+                    assertThat(r.status()).as(port + " " + body).isEqualTo(403);
+                    assertThat(r.header("X-Egress-Denied")).isEqualTo("dlp");
+                }
+                Curl.Result q = Curl.run(tmp, "-x", fx.proxyUrl(port), url + "?c=4111%201111%201111%201111");
+                assertThat(q.status()).as("query of " + port).isEqualTo(403);
+            }
+            Curl.Result twoEncodings = Curl.run(tmp, "-x", fx.proxyUrl(strict), "-H", "Content-Encoding: identity",
+                    "-H", "Content-Encoding: gzip", "--data-binary", "anything", url);
+            assertThat(twoEncodings.status()).isEqualTo(403);
+            assertThat(twoEncodings.header("X-Egress-Denied")).isEqualTo("dlp-unscannable");
+            assertThat(origin.hits()).isZero();
+            // Clean encoded text still passes.
+            assertThat(Curl.run(tmp, "-x", fx.proxyUrl(strict), "--data-binary", "q=hello+world%21", url).status())
+                    .isEqualTo(200);
+        }
+    }
 }
