@@ -18,8 +18,6 @@ import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -30,9 +28,6 @@ import java.util.Map;
  * input error), and the text decoded with U+FFFD replacements is kept so the snippet can show the line.
  */
 final class CliIo {
-
-    /** Calls in a printed stack beyond this are summarized. */
-    private static final int MAX_NOTES = 12;
 
     private CliIo() { }
 
@@ -114,28 +109,8 @@ final class CliIo {
         err.print("error[" + e.code() + "]: " + e.getMessage() + "\n");
         err.print(SourceSnippet.render(sources.get(span.source()), span, ""));
         String pad = " ".repeat(Integer.toString(Math.max(span.line(), 0)).length() + 1);
-        List<String> notes = callNotes(e.stack());
-        for (int i = 0; i < notes.size(); i++) {
-            if (i == MAX_NOTES - 1 && notes.size() > MAX_NOTES) {
-                err.print(pad + "= note: ... " + (notes.size() - i) + " more\n");
-                break;
-            }
-            err.print(pad + "= note: called from " + notes.get(i) + "\n");
-        }
+        err.print(SourceSnippet.notes(e.stack(), pad + "= ", "called from"));
         err.flush();
-    }
-
-    /** Call sites with consecutive repeats (recursion) folded into "site (N times)". */
-    private static List<String> callNotes(List<Span> stack) {
-        List<String> notes = new ArrayList<>();
-        for (int i = 0; i < stack.size(); ) {
-            String at = stack.get(i).location();
-            int j = i;
-            while (j < stack.size() && stack.get(j).location().equals(at)) j++;
-            notes.add(j - i > 1 ? at + " (" + (j - i) + " times)" : at);
-            i = j;
-        }
-        return notes;
     }
 
     private static String printable(String s) {

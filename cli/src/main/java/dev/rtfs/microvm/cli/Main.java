@@ -57,6 +57,8 @@ public final class Main {
             cli.addSubcommand(new CommandLine.HelpCommand());
             COMMANDS.forEach(cli::addSubcommand);
         }
+        // Every command answers --version like the top level (picocli would print nothing for a subcommand).
+        cli.getSubcommands().values().forEach(sub -> sub.getCommandSpec().versionProvider(new VersionProvider()));
         cli.setOut(out);
         cli.setErr(err);
         // Anything that escapes a command is a bug: one line, exit 2, never a stack trace on the terminal.

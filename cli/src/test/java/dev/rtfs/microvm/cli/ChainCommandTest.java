@@ -1,5 +1,6 @@
 package dev.rtfs.microvm.cli;
 
+import static dev.rtfs.microvm.cli.CliRun.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rtfs.microvm.control.chain.AnchorSigner;
@@ -8,8 +9,6 @@ import dev.rtfs.microvm.control.chain.ChainOptions;
 import dev.rtfs.microvm.control.chain.ChainStore;
 import dev.rtfs.microvm.control.chain.Origin;
 import dev.rtfs.microvm.control.chain.Segments;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeEach;
@@ -26,15 +25,6 @@ class ChainCommandTest {
     private AnchorSigner signer;
     private String head;
 
-    private record Result(int exit, String out, String err) { }
-
-    private static Result run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int exit = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
-        return new Result(exit, out.toString(), err.toString());
-    }
-
     @BeforeEach
     void writeChain() throws Exception {
         chain = dir.resolve("chain");
@@ -49,17 +39,17 @@ class ChainCommandTest {
 
     @Test
     void verifyValidChainPrintsCountAndHead() throws Exception {
-        Result r = run("chain", "verify", chain.toString());
+        CliRun r = run("chain", "verify", chain.toString());
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.out()).contains("valid: 5 record(s), seq 1..5 in 1 segment(s)").contains("head: seq 5 hash " + head)
                 .contains("anchors: 1, signatures not checked");
         Path pem = dir.resolve("anchor.pem");
         Files.writeString(pem, AnchorSigner.publicKeyPem(signer.publicKey()));
-        Result keyed = run("chain", "verify", "--anchor-key", pem.toString(), Segments.path(chain, 1).toString());
+        CliRun keyed = run("chain", "verify", "--anchor-key", pem.toString(), Segments.path(chain, 1).toString());
         assertThat(keyed.exit()).isZero();
         assertThat(keyed.out()).contains("anchors: 1, 1 signature(s) verified");
         Files.writeString(pem, AnchorSigner.publicKeyPem(AnchorSigner.generate().publicKey()));
-        Result wrongKey = run("chain", "verify", "--anchor-key", pem.toString(), chain.toString());
+        CliRun wrongKey = run("chain", "verify", "--anchor-key", pem.toString(), chain.toString());
         assertThat(wrongKey.exit()).isEqualTo(1);
         assertThat(wrongKey.err()).contains("chain invalid at seq 4: anchor signed by key");
     }
@@ -69,7 +59,7 @@ class ChainCommandTest {
         Path seg = Segments.path(chain, 1);
         String text = Files.readString(seg);
         Files.writeString(seg, text.replace("\"i\":2", "\"i\":9"));
-        Result r = run("chain", "verify", chain.toString());
+        CliRun r = run("chain", "verify", chain.toString());
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.err()).contains("error: chain invalid at seq 2: hash mismatch").contains("00000000000000000001.seg byte ")
                 .contains("1 record(s) before it are valid");
@@ -78,12 +68,12 @@ class ChainCommandTest {
 
     @Test
     void showPrintsTextAndJson() throws Exception {
-        Result text = run("chain", "show", chain.toString());
+        CliRun text = run("chain", "show", chain.toString());
         assertThat(text.exit()).isZero();
         assertThat(text.out().lines()).hasSize(5);
         assertThat(text.out().lines().findFirst().orElseThrow()).startsWith("1  ").contains("tool.call")
                 .contains("agent=agent.a plan=plan-1 step=s1").contains("{\"i\":1}");
-        Result json = run("chain", "show", chain.toString(), "--format", "json");
+        CliRun json = run("chain", "show", chain.toString(), "--format", "json");
         assertThat(json.exit()).isZero();
         JsonNode array = JsonMapper.builder().build().readTree(json.out());
         assertThat(array.size()).isEqualTo(5);
@@ -97,7 +87,7 @@ class ChainCommandTest {
         Path seg = Segments.path(chain, 1);
         byte[] bytes = Files.readAllBytes(seg);
         Files.write(seg, java.util.Arrays.copyOf(bytes, bytes.length - 5)); // torn last record
-        Result r = run("chain", "show", "--format", "json", chain.toString());
+        CliRun r = run("chain", "show", "--format", "json", chain.toString());
         assertThat(r.exit()).isEqualTo(1);
         assertThat(JsonMapper.builder().build().readTree(r.out()).size()).isEqualTo(4);
         assertThat(r.err()).contains("seq 5: torn record");
@@ -108,19 +98,19 @@ class ChainCommandTest {
         assertThat(run("chain", "verify", dir.resolve("missing").toString()).exit()).isEqualTo(2);
         assertThat(run("chain", "show", chain.toString(), "--format", "xml").exit()).isEqualTo(2);
         assertThat(run("chain").exit()).isEqualTo(2);
-        Result badKey = run("chain", "verify", "--anchor-key", chain.toString(), chain.toString());
+        CliRun badKey = run("chain", "verify", "--anchor-key", chain.toString(), chain.toString());
         assertThat(badKey.exit()).isEqualTo(2);
         assertThat(badKey.err()).startsWith("error: cannot read anchor key");
     }
 
     @Test
     void deviceIsRefusedWithTheRightReasonAndAnEmptyDirectoryIsNoted() throws Exception {
-        Result device = run("chain", "verify", "/dev/null");
+        CliRun device = run("chain", "verify", "/dev/null");
         assertThat(device.exit()).isEqualTo(2);
         assertThat(device.err()).isEqualTo("error: cannot read /dev/null: not a segment file or chain directory\n");
         Path empty = Files.createDirectory(dir.resolve("empty"));
         Files.writeString(empty.resolve("notes.txt"), "not a segment");
-        Result r = run("chain", "verify", empty.toString());
+        CliRun r = run("chain", "verify", empty.toString());
         assertThat(r.exit()).isZero();
         assertThat(r.out()).contains("valid: 0 record(s) in 0 segment(s)");
         assertThat(r.err()).contains("holds no segment files");

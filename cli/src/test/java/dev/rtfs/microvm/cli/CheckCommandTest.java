@@ -1,10 +1,9 @@
 package dev.rtfs.microvm.cli;
 
+import static dev.rtfs.microvm.cli.CliRun.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,15 +16,6 @@ import tools.jackson.databind.json.JsonMapper;
 class CheckCommandTest {
 
     @TempDir Path dir;
-
-    private record Result(int exit, String out, String err) { }
-
-    private static Result run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int exit = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
-        return new Result(exit, out.toString(), err.toString());
-    }
 
     private String file(String name, String text) throws IOException {
         Path p = dir.resolve(name);
@@ -52,7 +42,7 @@ class CheckCommandTest {
 
     @Test
     void theExampleConfigPassesWithExactlyItsTwoPlaceholderWarnings() {
-        Result r = run("check", example());
+        CliRun r = run("check", example());
         assertThat(r.exit()).as(r.out() + r.err()).isZero();
         assertThat(r.err()).isEmpty();
         assertThat(r.out()).contains("warning[EGRESS_TLS_PIN_PLACEHOLDER]", "warning[MICROVM_ATTESTATION_HASH_DEFERRED]")
@@ -62,7 +52,7 @@ class CheckCommandTest {
 
     @Test
     void warningsAsErrorsFailsTheExample() {
-        Result r = run("check", "--warnings-as-errors", "--format", "json", example());
+        CliRun r = run("check", "--warnings-as-errors", "--format", "json", example());
         assertThat(r.exit()).isEqualTo(1);
         JsonNode json = JsonMapper.builder().build().readTree(r.out());
         assertThat(json.get("files").get(0).get("valid").asBoolean()).isFalse();
@@ -79,7 +69,7 @@ class CheckCommandTest {
                             :resources {:vcpus 1 :mem_mb 256}
                             :devices {:vsock {:enabled true :cid 2}}})
                 """);
-        Result r = run("check", "--color", "never", cfg);
+        CliRun r = run("check", "--color", "never", cfg);
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.out()).contains(
                 "error[MICROVM_VSOCK_CID]: vsock cid 2 is reserved (0 hypervisor, 1 loopback, 2 host)\n"
@@ -102,7 +92,7 @@ class CheckCommandTest {
     @Test
     void macrosLoadedFirstAndViaNotesPointAtTheCallSite() throws IOException {
         String cfg = file("call.rtfs", ";; networked agent without domains\n(profile:microvm-networked \"agent.x\" [])\n");
-        Result r = run("check", "--load", macros(), cfg);
+        CliRun r = run("check", "--load", macros(), cfg);
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.out()).contains("error[MICROVM_EGRESS_ALLOWLIST]")
                 .contains("macros.rtfs:")
@@ -116,21 +106,21 @@ class CheckCommandTest {
             "(profile:microvm-networked \"agent.net\" [\"example.com\"])"})
     void eachMacroCallChecksValid(String call) throws IOException {
         String cfg = file("call.rtfs", call + "\n");
-        Result r = run("check", "--load", macros(), cfg);
+        CliRun r = run("check", "--load", macros(), cfg);
         assertThat(r.exit()).as(r.out() + r.err()).isZero();
         assertThat(r.out()).doesNotContain("error[");
     }
 
     @Test
     void theMacrosFileItselfChecksValid() {
-        Result r = run("check", macros());
+        CliRun r = run("check", macros());
         assertThat(r.exit()).as(r.out()).isZero();
     }
 
     @Test
     void syntaxErrorIsRtfsSyntaxWithPositionAndExitOne() throws IOException {
         String cfg = file("syntax.rtfs", "(agent.config\n  :version \"1\n");
-        Result r = run("check", "--format", "json", cfg);
+        CliRun r = run("check", "--format", "json", cfg);
         assertThat(r.exit()).isEqualTo(1);
         JsonNode d = JsonMapper.builder().build().readTree(r.out()).get("files").get(0).get("diagnostics").get(0);
         assertThat(d.get("code").asString()).isEqualTo("RTFS_SYNTAX");
@@ -140,10 +130,21 @@ class CheckCommandTest {
     }
 
     @Test
+    void runawayRecursionIsOneShortDiagnostic() throws IOException {
+        String cfg = file("loop.rtfs", "(defn f [] (f))\n(f)\n");
+        CliRun r = run("check", cfg);
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.out()).startsWith("error[RTFS_EVAL]: evaluation budget exhausted")
+                .containsPattern("= note: via .*loop.rtfs:1:12 \\(\\d+ times\\)\n")
+                .contains("= note: via " + cfg + ":2:1\n");
+        assertThat(r.out().lines().count()).isLessThan(12);
+    }
+
+    @Test
     void invalidUtf8IsASyntaxErrorNotACrash() throws IOException {
         Path p = dir.resolve("latin1.rtfs");
         Files.write(p, new byte[] {'(', 'a', 'g', 'e', 'n', 't', '.', 'c', 'o', 'n', 'f', 'i', 'g', ' ', '"', (byte) 0xE9, '"', ')'});
-        Result r = run("check", p.toString());
+        CliRun r = run("check", p.toString());
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.out()).contains("error[RTFS_SYNTAX]: invalid UTF-8");
     }
@@ -151,22 +152,39 @@ class CheckCommandTest {
     @Test
     void missingFileIsOneLineAndExitTwo() {
         String missing = dir.resolve("nope.rtfs").toString();
-        Result r = run("check", missing);
+        CliRun r = run("check", missing);
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.out()).isEmpty();
         assertThat(r.err()).isEqualTo("error: cannot read " + missing + ": no such file\n");
     }
 
     @Test
+    void directoryOrDeviceAsFileIsOneLineAndExitTwo() {
+        CliRun d = run("check", dir.toString());
+        assertThat(d.exit()).isEqualTo(2);
+        assertThat(d.out()).isEmpty();
+        assertThat(d.err()).isEqualTo("error: cannot read " + dir + ": is a directory\n");
+    }
+
+    @Test
+    void emptyFileIsNotAnAgentConfig() throws IOException {
+        CliRun r = run("check", "--format", "json", file("empty.rtfs", ""));
+        assertThat(r.exit()).isEqualTo(1);
+        JsonNode d = JsonMapper.builder().build().readTree(r.out()).get("files").get(0).get("diagnostics").get(0);
+        assertThat(d.get("code").asString()).isEqualTo("CONFIG_NOT_AGENT_CONFIG");
+        assertThat(d.get("line").asInt()).isEqualTo(1);
+    }
+
+    @Test
     void missingLoadFileIsExitTwo() {
-        Result r = run("check", "--load", dir.resolve("gone.rtfs").toString(), example());
+        CliRun r = run("check", "--load", dir.resolve("gone.rtfs").toString(), example());
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err()).hasLineCount(1);
     }
 
     @Test
     void unknownFormatIsAUsageError() {
-        Result r = run("check", "--format", "xml", example());
+        CliRun r = run("check", "--format", "xml", example());
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err()).contains("unknown --format 'xml'");
     }
@@ -179,7 +197,7 @@ class CheckCommandTest {
     @Test
     void severalFilesAreReportedInOrderAndOneBadFileFailsTheRun() throws IOException {
         String bad = file("bad.rtfs", "[1 2 3]");
-        Result r = run("check", "--format", "json", example(), bad);
+        CliRun r = run("check", "--format", "json", example(), bad);
         assertThat(r.exit()).isEqualTo(1);
         JsonNode files = JsonMapper.builder().build().readTree(r.out()).get("files");
         assertThat(files).hasSize(2);
@@ -191,7 +209,7 @@ class CheckCommandTest {
 
     @Test
     void sarifOutput() {
-        Result r = run("check", "--format", "sarif", example());
+        CliRun r = run("check", "--format", "sarif", example());
         assertThat(r.exit()).isZero();
         JsonNode sarif = JsonMapper.builder().build().readTree(r.out());
         assertThat(sarif.get("version").asString()).isEqualTo("2.1.0");

