@@ -103,6 +103,10 @@ final class SynthCommand implements Callable<Integer> {
             err.println("error: unknown --accel '" + accel + "' (expected tcg or probe)");
             return Main.USAGE;
         }
+        if (runDir != null && runDir.isBlank()) {
+            err.println("error: --run-dir is empty");
+            return Main.USAGE;
+        }
         if (proxyPort < 1 || proxyPort > 65535) {
             err.println("error: --proxy-port " + proxyPort + " is out of range 1..65535");
             return Main.USAGE;
