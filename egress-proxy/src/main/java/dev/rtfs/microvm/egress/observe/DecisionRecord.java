@@ -29,6 +29,20 @@ public record DecisionRecord(
         return "egress agent=" + agentId + " step=" + step.orElse("-") + " method=" + method + " host=" + host
                 + " port=" + port + " address=" + address.orElse("-") + " decision=" + outcome + " reason=" + reason
                 + " status=" + status + " bytes_in=" + bytesIn + " bytes_out=" + bytesOut + " duration_ms="
-                + durationMillis + (detail.isEmpty() ? "" : " detail=\"" + detail.replace("\"", "'") + "\"");
+                + durationMillis + (detail.isEmpty() ? "" : " detail=\"" + escaped(detail) + "\"");
+    }
+
+    /** The detail quotes guest-chosen text (an SNI, a parser message): no line break or quote may forge a record. */
+    private static String escaped(String text) {
+        StringBuilder sb = new StringBuilder(text.length());
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < 0x20 || c == 0x7f || c == '\\') {
+                sb.append(String.format("\\x%02x", (int) c));
+            } else {
+                sb.append(c == '"' ? '\'' : c);
+            }
+        }
+        return sb.toString();
     }
 }

@@ -656,8 +656,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void onHello(ByteBuf b) {
-        int room = ClientHelloParser.MAX_HELLO - hello.readableBytes();
-        hello.writeBytes(b, Math.min(room, b.readableBytes()));
+        // Bounded: the parser answers NotTls past MAX_HELLO, so at most one more read is ever appended.
+        hello.writeBytes(b);
         b.release();
         byte[] bytes = new byte[hello.readableBytes()];
         hello.getBytes(hello.readerIndex(), bytes);

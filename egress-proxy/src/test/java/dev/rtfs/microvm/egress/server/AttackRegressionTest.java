@@ -204,4 +204,41 @@ class AttackRegressionTest {
                     .isEqualTo(200);
         }
     }
+
+    @Test
+    void aGuestChosenSniCannotForgeALogLine() throws Exception {
+        try (ProxyFixture fx = new ProxyFixture(EnforcementMode.ENFORCE, Duration.ofSeconds(2))) {
+            fx.resolver.map("tls.test", "127.0.0.1");
+            int port = fx.agent("a", "{\"allow_domains\":[\"tls.test\"],\"allow_ranges\":[\"127.0.0.0/8\"]}");
+            byte[] hello = TlsHello.clientHello("aaaaaaaaaaaaaaaa.test");
+            int at = indexOf(hello, "aaaaaaaaaaaaaaaa.test".getBytes(StandardCharsets.US_ASCII));
+            byte[] forged = "a\negress agent=x".getBytes(StandardCharsets.US_ASCII);
+            System.arraycopy(forged, 0, hello, at, forged.length);
+            try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
+                s.setSoTimeout(5000);
+                s.getOutputStream().write("CONNECT tls.test:443 HTTP/1.1\r\nHost: tls.test\r\n\r\n"
+                        .getBytes(StandardCharsets.US_ASCII));
+                s.getOutputStream().write(hello);
+                assertThat(RawClient.readAll(s.getInputStream()).closed()).isTrue();
+            }
+            DecisionRecord d = fx.awaitRecord(r -> r.method().equals("CONNECT"));
+            assertThat(d.reason()).isEqualTo("sni-mismatch");
+            assertThat(d.detail()).contains("\n");
+            assertThat(d.toLogLine()).doesNotContain("\n").contains("a\\x0aegress agent=x");
+            assertThat(fx.connector.dialed()).isEmpty();
+        }
+    }
+
+    private static int indexOf(byte[] hay, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= hay.length; i++) {
+            for (int k = 0; k < needle.length; k++) {
+                if (hay[i + k] != needle[k]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        throw new AssertionError("needle not found");
+    }
 }
