@@ -20,6 +20,10 @@ final class Arithmetic {
         return v instanceof IntValue i ? i.value() : ((FloatValue) v).value();
     }
 
+    static boolean isNaN(Value v) {
+        return v instanceof FloatValue f && Double.isNaN(f.value());
+    }
+
     static int compare(Value a, Value b) {
         if (a instanceof IntValue x && b instanceof IntValue y) return Long.compare(x.value(), y.value());
         return Double.compare(asDouble(a), asDouble(b));

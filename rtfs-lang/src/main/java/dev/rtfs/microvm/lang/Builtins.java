@@ -496,7 +496,21 @@ final class Builtins {
         else if (v instanceof SymbolValue s) name = s.name();
         else throw c.typeError(0, "a string, symbol or keyword");
         if (name.isEmpty()) throw c.argError(0, "cannot make a keyword from an empty string");
+        if (!readsBackAsKeyword(name)) {
+            String shown = name.length() > 40 ? name.substring(0, 40) + "..." : name;
+            throw c.argError(0, RtfsPrinter.print(StringValue.of(shown)) + " is not a valid keyword name (it would not read back)");
+        }
         return new KeywordValue(name, c.produced(), MapValue.EMPTY);
+    }
+
+    // Keeps read(print(v)) == v: a keyword printed as ":" + name must read back as the same keyword.
+    private static boolean readsBackAsKeyword(String name) {
+        try {
+            List<Value> forms = RtfsReader.readAll("<keyword>", ":" + name);
+            return forms.size() == 1 && forms.get(0) instanceof KeywordValue k && k.name().equals(name);
+        } catch (RtfsSyntaxException e) {
+            return false;
+        }
     }
 
     private static Value name(BuiltinCall c) {
@@ -546,6 +560,8 @@ final class Builtins {
     private static Value compare(BuiltinCall c) {
         for (int i = 0; i < c.argc(); i++) Arithmetic.number(c, i);
         for (int i = 0; i + 1 < c.argc(); i++) {
+            // IEEE 754: every ordering with NaN is false (Double.compare would rank NaN above everything).
+            if (Arithmetic.isNaN(c.arg(i)) || Arithmetic.isNaN(c.arg(i + 1))) return bool(c, false);
             int cmp = Arithmetic.compare(c.arg(i), c.arg(i + 1));
             boolean ok = switch (c.op()) {
                 case LT -> cmp < 0;

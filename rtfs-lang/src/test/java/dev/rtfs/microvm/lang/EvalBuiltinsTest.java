@@ -122,6 +122,10 @@ class EvalBuiltinsTest {
         (> 3 2.5)                                        | true
         (<= 1 1 2)                                       | true
         (>= 2 2 3)                                       | false
+        (< 1 ##NaN)                                      | false
+        (> ##NaN 1)                                      | false
+        (<= ##NaN ##NaN)                                 | false
+        (>= 1 ##Inf)                                     | false
         (+)                                              | 0
         (+ 1 2 3)                                        | 6
         (+ 1 2.5)                                        | 3.5

@@ -49,6 +49,8 @@ class EvalErrorsTest {
         assertThat(evalError("(merge {:a 1} [1])").getMessage()).isEqualTo("merge: argument 2 must be a map, got vector");
         assertThat(evalError("(count 5)").getMessage()).contains("must be a collection or string, got integer");
         assertThat(evalError("(keyword 5)").getMessage()).contains("must be a string, symbol or keyword");
+        assertThat(evalError("(keyword \"a b\")").getMessage()).contains("\"a b\" is not a valid keyword name");
+        assertThat(evalError("(keyword \"a:\")").getMessage()).contains("is not a valid keyword name");
         assertThat(evalError("(< 1 :a)").getMessage()).contains("argument 2 must be a number, got keyword");
         assertThat(evalError("(assoc {} :a 1 :b)").getMessage()).contains("the last key has no value");
         assertThat(evalError("(hash-map :a)").getMessage()).contains("the last key has no value");
