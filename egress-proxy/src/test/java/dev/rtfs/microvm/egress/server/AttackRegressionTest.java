@@ -241,4 +241,43 @@ class AttackRegressionTest {
         }
         throw new AssertionError("needle not found");
     }
+
+    @Test
+    void aSilentOriginAnswers504AndASilentTunnelClosesAtTheIdleTimeout() throws Exception {
+        try (ProxyFixture fx = new ProxyFixture(EnforcementMode.ENFORCE, Duration.ofSeconds(5), Duration.ofMillis(600));
+                java.net.ServerSocket silent = new java.net.ServerSocket(0, 8, InetAddress.getLoopbackAddress())) {
+            List<Socket> accepted = new java.util.concurrent.CopyOnWriteArrayList<>();
+            Thread.ofVirtual().start(() -> {
+                try {
+                    while (true) {
+                        accepted.add(silent.accept()); // accepts, reads nothing, answers nothing
+                    }
+                } catch (java.io.IOException e) {
+                    // closed by the test
+                }
+            });
+            fx.resolver.map("silent.test", "127.0.0.1");
+            int port = fx.agent("a", "{\"allow_domains\":[\"silent.test\"],\"connect_ports\":[" + silent.getLocalPort()
+                    + "],\"allow_ranges\":[\"127.0.0.0/8\"]}");
+            long start = System.nanoTime();
+            RawClient.Answer http = RawClient.exchange(port, "GET http://silent.test:" + silent.getLocalPort()
+                    + "/ HTTP/1.1\r\nHost: silent.test\r\n\r\n");
+            assertThat(http.status()).isEqualTo(504);
+            assertThat(http.text()).contains("X-Egress-Error: upstream-timeout");
+            try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
+                s.setSoTimeout(5000);
+                s.getOutputStream().write(("CONNECT silent.test:" + silent.getLocalPort() + " HTTP/1.1\r\n"
+                        + "Host: silent.test\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                s.getOutputStream().write(TlsHello.clientHello("silent.test"));
+                RawClient.Answer tunnel = RawClient.readAll(s.getInputStream());
+                assertThat(tunnel.text()).startsWith("HTTP/1.1 200");
+                assertThat(tunnel.closed()).as("the idle tunnel is closed by the proxy").isTrue();
+            }
+            assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(4500);
+            assertThat(fx.awaitRecord(r -> r.method().equals("CONNECT")).outcome()).isEqualTo("ALLOW");
+            for (Socket s : accepted) {
+                s.close();
+            }
+        }
+    }
 }

@@ -20,13 +20,17 @@ final class ProxyFixture implements AutoCloseable {
             new java.util.concurrent.LinkedBlockingQueue<>();
 
     ProxyFixture(EnforcementMode mode, Duration headerTimeout) {
+        this(mode, headerTimeout, Duration.ofSeconds(30));
+    }
+
+    ProxyFixture(EnforcementMode mode, Duration headerTimeout, Duration idleTimeout) {
         Transports t = Transports.detect();
         connector = new LoopbackOnlyConnector(new NettyConnector(t, Duration.ofSeconds(2)));
         proxy = new EgressProxy(ProxyConfig.defaults()
                 .withMode(mode)
                 .withResolver(resolver)
                 .withConnector(connector)
-                .withTimeouts(Duration.ofSeconds(2), headerTimeout, Duration.ofSeconds(30))
+                .withTimeouts(Duration.ofSeconds(2), headerTimeout, idleTimeout)
                 .withNanoClock(clock::get)
                 .withIoThreads(2)
                 .withSink(records::add));
