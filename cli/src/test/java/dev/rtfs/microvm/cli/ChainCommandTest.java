@@ -116,4 +116,19 @@ class ChainCommandTest {
         assertThat(r.err()).contains("holds no segment files");
         assertThat(run("chain", "verify", chain.toString()).err()).isEmpty();
     }
+
+    @Test
+    void showEscapesControlCharactersAGuestPutInItsRecords() throws Exception {
+        Path evil = dir.resolve("evil");
+        try (ChainStore store = ChainStore.open(evil, ChainOptions.defaults())) {
+            store.append(new ChainEntry("tool.call\u001b[2J", "agent.a", "plan-1", "s\u001b[31m\nseq 99 forged",
+                    JsonNodeFactory.instance.objectNode().put("i", "\u009b31m\u202e"), new Origin("agent.a/b", 1))).join();
+        }
+        var r = run("chain", "show", evil.toString());
+        assertThat(r.exit()).isZero();
+        assertThat(r.out().lines()).hasSize(1);
+        assertThat(r.out()).doesNotContain("\u001b").doesNotContain("\u009b").doesNotContain("\u202e")
+                .contains("tool.call\\u001b[2J").contains("step=s\\u001b[31m\\u000aseq 99 forged")
+                .contains("\\u009b31m\\u202e");
+    }
 }

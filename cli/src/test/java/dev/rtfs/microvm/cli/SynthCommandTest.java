@@ -123,6 +123,9 @@ class SynthCommandTest {
         assertThat(run("synth", EXAMPLE.toString()).exit()).isEqualTo(2);
         assertThat(run("synth", dir.resolve("missing.rtfs").toString(), "--target", "qemu").exit()).isEqualTo(2);
         assertThat(run("synth", EXAMPLE.toString(), "--target", "qemu", "--proxy-port", "0").exit()).isEqualTo(2);
+        var emptyRunDir = run("synth", EXAMPLE.toString(), "--target", "qemu", "--run-dir=");
+        assertThat(emptyRunDir.exit()).as("an empty --run-dir is not the working directory").isEqualTo(2);
+        assertThat(emptyRunDir.err()).contains("--run-dir is empty");
     }
 
     @Test
