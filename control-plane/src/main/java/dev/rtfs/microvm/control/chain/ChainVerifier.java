@@ -42,20 +42,13 @@ public final class ChainVerifier {
         if (!Files.isRegularFile(fileOrDir)) {
             throw new IOException(Files.exists(fileOrDir) ? "not a segment file or chain directory" : "no such file or directory");
         }
-        long named = Segments.firstSeq(fileOrDir);
-        walk.walker = named == 1 ? new ChainWalker(1, RecordFormat.GENESIS) : new ChainWalker(named, null);
-        VerifyReport.Invalid bad = walk.file(fileOrDir);
-        return bad != null ? bad : walk.valid(1);
+        return walk.segment(fileOrDir, new SegmentLines(fileOrDir));
     }
 
     /** One segment held in memory (as if it were a file named {@code name}); lets tests tamper without disk I/O. */
     static VerifyReport verifySegmentBytes(Path name, byte[] bytes) throws IOException {
-        Walk walk = new Walk(null, r -> { });
-        long named = Segments.firstSeq(name);
-        walk.walker = named == 1 ? new ChainWalker(1, RecordFormat.GENESIS) : new ChainWalker(named, null);
-        VerifyReport.Invalid bad = walk.lines(name, new SegmentLines(
+        return new Walk(null, r -> { }).segment(name, new SegmentLines(
                 java.nio.channels.Channels.newChannel(new java.io.ByteArrayInputStream(bytes))));
-        return bad != null ? bad : walk.valid(1);
     }
 
     private static final class Walk {
@@ -72,6 +65,14 @@ public final class ChainVerifier {
         Walk(PublicKey anchorKey, Consumer<ChainRecord> sink) {
             this.anchorKey = anchorKey;
             this.sink = sink;
+        }
+
+        /** A lone segment: it starts the chain when its name says seq 1, else its first record sets the link. */
+        VerifyReport segment(Path name, SegmentLines lines) throws IOException {
+            long named = Segments.firstSeq(name);
+            walker = named == 1 ? new ChainWalker(1, RecordFormat.GENESIS) : new ChainWalker(named, null);
+            VerifyReport.Invalid bad = lines(name, lines);
+            return bad != null ? bad : valid(1);
         }
 
         VerifyReport.Invalid file(Path file) throws IOException {
