@@ -32,7 +32,9 @@ sealed interface FieldType {
 
     /** A vector (or list) whose items all have the element type. */
     record ListOf(Scalar element) implements FieldType {
-        @Override public String describe() { return "a vector of " + element.describe().replaceFirst("^an? ", "") + "s"; }
+        @Override public String describe() {
+            return "a vector of " + element.describe().replaceFirst("^an? ", "").replace(" or ", "s or ") + "s";
+        }
     }
 
     /** A nested map with a fixed set of keys. */

@@ -142,7 +142,8 @@ final class MicroVmPolicy {
         } else if (cid.get().value() < MIN_CID || cid.get().value() > MAX_CID) {
             long n = cid.get().value();
             error(Codes.MICROVM_VSOCK_CID, path("microvm.devices.vsock.cid"),
-                    "vsock cid " + n + (n < MIN_CID ? " is reserved (0 hypervisor, 1 loopback, 2 host)" : " is above " + MAX_CID),
+                    "vsock cid " + n + (n < 0 ? " is negative" : n < MIN_CID ? " is reserved (0 hypervisor, 1 loopback, 2 host)"
+                            : " is above " + MAX_CID),
                     "use a unique cid between 3 and " + MAX_CID, cid.get().span());
         }
     }

@@ -107,6 +107,14 @@ class PolicyCodesTest {
     }
 
     @Test
+    void messagesNameTheProblemPrecisely() {
+        assertThat(Fixtures.check(Fixtures.VALID.replace(":cid 3", ":cid -1")).diagnostics()).singleElement()
+                .satisfies(d -> assertThat(d.message()).isEqualTo("vsock cid -1 is negative"));
+        assertThat(Fixtures.check(Fixtures.VALID.replace(":version \"1\"", ":version \"1\" :features 5")).diagnostics())
+                .singleElement().satisfies(d -> assertThat(d.message()).startsWith("expected a vector of keywords or strings,"));
+    }
+
+    @Test
     void theValidFixtureIsClean() {
         assertThat(Fixtures.check(Fixtures.VALID).diagnostics()).isEmpty();
     }
