@@ -11,6 +11,7 @@ import dev.rtfs.microvm.egress.observe.DecisionSink;
 import dev.rtfs.microvm.egress.observe.ProxyMetrics;
 import dev.rtfs.microvm.egress.observe.RecentDecisions;
 import dev.rtfs.microvm.egress.server.AgentChannelInitializer;
+import dev.rtfs.microvm.egress.server.DecisionLog;
 import dev.rtfs.microvm.egress.server.NettyConnector;
 import dev.rtfs.microvm.egress.server.ProxyConfig;
 import dev.rtfs.microvm.egress.server.ProxyContext;
@@ -101,13 +102,9 @@ public final class EgressProxy implements AutoCloseable {
         sinks.addAll(config.sinks());
         context = new ProxyContext(config, store, mode,
                 config.connector().orElseGet(() -> new NettyConnector(transports, config.connectTimeout())),
-                resolverExecutor, newDecisionLog(sinks), metrics);
+                resolverExecutor, new DecisionLog(sinks), metrics);
         LOG.info("egress proxy started ({} transport, mode {})", transports.epoll() ? "epoll" : "nio",
                 mode.get().jsonName());
-    }
-
-    private static DecisionSink newDecisionLog(List<DecisionSink> sinks) {
-        return dev.rtfs.microvm.egress.server.DecisionSinks.logging(sinks);
     }
 
     /**

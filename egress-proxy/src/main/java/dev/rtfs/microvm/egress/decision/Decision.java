@@ -22,8 +22,4 @@ public record Decision(Outcome outcome, Reason reason, String host, Optional<Ine
     public static Decision deny(Reason reason, String host, String detail) {
         return new Decision(Outcome.DENY, reason, host, Optional.empty(), detail);
     }
-
-    public boolean passes() {
-        return outcome != Outcome.DENY;
-    }
 }

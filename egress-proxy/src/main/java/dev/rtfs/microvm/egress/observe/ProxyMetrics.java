@@ -28,10 +28,6 @@ public final class ProxyMetrics implements DecisionSink {
         responseBytes = DistributionSummary.builder("egress_response_bytes").register(registry);
     }
 
-    public MeterRegistry registry() {
-        return registry;
-    }
-
     public void tunnelOpened() {
         activeTunnels.incrementAndGet();
     }

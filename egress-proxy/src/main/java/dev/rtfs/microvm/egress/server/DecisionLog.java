@@ -7,13 +7,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** Fans each decision out to SLF4J and every sink; a failing sink is logged, never propagated to traffic. */
-final class DecisionLog implements DecisionSink {
+public final class DecisionLog implements DecisionSink {
 
     private static final Logger LOG = LoggerFactory.getLogger("dev.rtfs.microvm.egress.decision");
 
     private final List<DecisionSink> sinks;
 
-    DecisionLog(List<DecisionSink> sinks) {
+    public DecisionLog(List<DecisionSink> sinks) {
         this.sinks = List.copyOf(sinks);
     }
 

@@ -406,15 +406,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     // ------------------------------------------------------------------ plain HTTP
 
     private void onHttpDecision(Decision d) {
-        decision = d;
-        hostForLog = d.host();
-        if (d.outcome() == Outcome.DENY) {
-            deny(d.reason(), d.detail());
+        if (!admit(d)) {
             return;
-        }
-        if (d.outcome() == Outcome.REPORT && reported == null) {
-            reported = d.reason();
-            reportedDetail = d.detail();
         }
         InetSocketAddress pinned = new InetSocketAddress(d.pinned().orElseThrow(), port);
         if (upstream != null && upstream.isActive() && pinned.equals(upstreamAddress)) {
@@ -628,15 +621,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     // ------------------------------------------------------------------ CONNECT
 
     private void onConnectDecision(Decision d) {
-        decision = d;
-        hostForLog = d.host();
-        if (d.outcome() == Outcome.DENY) {
-            deny(d.reason(), d.detail());
+        if (!admit(d)) {
             return;
-        }
-        if (d.outcome() == Outcome.REPORT && reported == null) {
-            reported = d.reason();
-            reportedDetail = d.detail();
         }
         FullHttpResponse ok = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
                 new HttpResponseStatus(200, "Connection established"));
@@ -713,32 +699,33 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
                     host -> pinnedAnswers);
         }
         if (d.outcome() == Outcome.DENY) {
-            record(Outcome.DENY, d.reason(), 0, "rules changed before the ClientHello: " + d.detail());
-            state = State.CLOSING;
-            releaseHello();
-            client.close();
+            closeTunnel(d.reason(), "rules changed before the ClientHello: " + d.detail(), null);
             return true;
         }
-        if (d.outcome() == Outcome.REPORT && reported == null) {
-            reported = d.reason();
-            reportedDetail = d.detail();
+        if (d.outcome() == Outcome.REPORT) {
+            noteReported(d.reason(), d.detail());
         }
         return false;
     }
 
     private boolean refuseTls(Reason reason, String detail) {
-        if (px.mode().get() == EnforcementMode.REPORT && reason.reportable()) {
-            if (reported == null) {
-                reported = reason;
-                reportedDetail = detail;
-            }
+        if (reportInstead(reason, detail)) {
             return false;
         }
+        closeTunnel(reason, detail, Unpooled.wrappedBuffer(TLS_ALERT_UNRECOGNIZED_NAME));
+        return true;
+    }
+
+    /** Refuses a tunnel after its 200 (no HTTP answer is possible): the record, then a close after {@code farewell}. */
+    private void closeTunnel(Reason reason, String detail, ByteBuf farewell) {
         record(Outcome.DENY, reason, 0, detail);
         state = State.CLOSING;
         releaseHello();
-        client.writeAndFlush(Unpooled.wrappedBuffer(TLS_ALERT_UNRECOGNIZED_NAME)).addListener(ChannelFutureListener.CLOSE);
-        return true;
+        if (farewell == null) {
+            client.close();
+        } else {
+            client.writeAndFlush(farewell).addListener(ChannelFutureListener.CLOSE);
+        }
     }
 
     private void openTunnel() {
@@ -753,10 +740,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         };
         px.connector().connect(pinned, client.eventLoop(), init).addListener(f -> {
             if (!f.isSuccess()) {
-                releaseHello();
-                record(Outcome.DENY, Reason.CONNECT_FAILED, 0, "dial " + pinned + ": " + f.cause());
-                state = State.CLOSING;
-                client.close();
+                closeTunnel(Reason.CONNECT_FAILED, "dial " + pinned + ": " + f.cause(), null);
                 return;
             }
             Channel up = (Channel) f.getNow();
@@ -802,14 +786,41 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
     /** Report mode notes a reportable refusal and goes on (false); otherwise the request is denied (true). */
     private boolean refuse(Reason reason, String detail) {
-        if (px.mode().get() == EnforcementMode.REPORT && reason.reportable()) {
-            if (reported == null) {
-                reported = reason;
-                reportedDetail = detail;
-            }
+        if (reportInstead(reason, detail)) {
             return false;
         }
         deny(reason, detail);
+        return true;
+    }
+
+    /** Report mode and a reportable reason: notes it and lets the request go on (true). */
+    private boolean reportInstead(Reason reason, String detail) {
+        if (px.mode().get() != EnforcementMode.REPORT || !reason.reportable()) {
+            return false;
+        }
+        noteReported(reason, detail);
+        return true;
+    }
+
+    /** The first reported reason is the one the record carries. */
+    private void noteReported(Reason reason, String detail) {
+        if (reported == null) {
+            reported = reason;
+            reportedDetail = detail;
+        }
+    }
+
+    /** Takes a policy decision in; false when it denied the request (the client has its answer). */
+    private boolean admit(Decision d) {
+        decision = d;
+        hostForLog = d.host();
+        if (d.outcome() == Outcome.DENY) {
+            deny(d.reason(), d.detail());
+            return false;
+        }
+        if (d.outcome() == Outcome.REPORT) {
+            noteReported(d.reason(), d.detail());
+        }
         return true;
     }
 
@@ -928,10 +939,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             startNanos = startNanos == 0 ? System.nanoTime() : startNanos;
             deny(Reason.HEADER_TIMEOUT, "request head not complete within " + px.config().headerTimeout());
         } else if (state == State.HELLO) {
-            record(Outcome.DENY, Reason.HEADER_TIMEOUT, 0, "no ClientHello within " + px.config().headerTimeout());
-            state = State.CLOSING;
-            releaseHello();
-            client.close();
+            closeTunnel(Reason.HEADER_TIMEOUT, "no ClientHello within " + px.config().headerTimeout(), null);
         }
     }
 
