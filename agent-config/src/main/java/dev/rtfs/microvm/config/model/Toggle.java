@@ -4,10 +4,4 @@ import dev.rtfs.microvm.lang.Span;
 import java.util.Optional;
 
 /** A section that only has {@code {:enabled bool}} (capabilities fs/llm/gpu, causal chain anchor). */
-public record Toggle(Optional<Located<Boolean>> enabled, Span keySpan, Span span) implements Section {
-
-    /** True only when {@code :enabled true} was written. */
-    public boolean isEnabled() {
-        return enabled.map(Located::value).orElse(false);
-    }
-}
+public record Toggle(Optional<Located<Boolean>> enabled, Span keySpan, Span span) implements Section { }
