@@ -22,6 +22,8 @@ public final class MessageCodec {
 
     /** Largest frame in bytes, not counting the terminating newline. */
     public static final int MAX_LINE_BYTES = 64 * 1024;
+    /** Rejection details quote guest text; they are logged and echoed, so they are escaped and kept short. */
+    static final int MAX_DETAIL_CHARS = 200;
 
     private final JsonMapper mapper = JsonMapper.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
@@ -100,7 +102,7 @@ public final class MessageCodec {
             f.done();
             return new Decoded.Accepted<>(message);
         } catch (FrameRejected e) {
-            return new Decoded.Rejected<>(e.error(), e.getMessage());
+            return new Decoded.Rejected<>(e.error(), GuestText.abbreviated(e.getMessage(), MAX_DETAIL_CHARS));
         }
     }
 
@@ -126,7 +128,7 @@ public final class MessageCodec {
             f.done();
             return new Decoded.Accepted<>(message);
         } catch (FrameRejected e) {
-            return new Decoded.Rejected<>(e.error(), e.getMessage());
+            return new Decoded.Rejected<>(e.error(), GuestText.abbreviated(e.getMessage(), MAX_DETAIL_CHARS));
         }
     }
 
@@ -181,8 +183,7 @@ public final class MessageCodec {
     }
 
     private static FrameRejected unknownType(String type) {
-        String shown = type.length() > 64 ? type.substring(0, 64) + "…" : type;
-        return new FrameRejected(ProtocolError.UNKNOWN_TYPE, "unknown message type '" + shown + "'");
+        return new FrameRejected(ProtocolError.UNKNOWN_TYPE, "unknown message type '" + GuestText.abbreviated(type, 64) + "'");
     }
 
     private static Result result(FieldReader f) {

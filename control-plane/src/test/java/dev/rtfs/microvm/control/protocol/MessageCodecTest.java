@@ -99,4 +99,23 @@ class MessageCodecTest {
         assertThat(HostMessage.class.getPermittedSubclasses()).extracting(Class::getSimpleName)
                 .noneMatch(n -> n.toLowerCase().contains("exec"));
     }
+
+    @Test
+    void rejectionDetailsEscapeAndShortenWhatTheGuestWrote() {
+        // The detail is logged by the host: a guest must not be able to forge log lines or send terminal escapes.
+        String[] frames = {
+            "{\"type\":\"x\\u001b[2J\\nforged\",\"v\":1}",
+            "{\"type\":\"x\\u202e\"}",
+            "{\"type\":\"health\",\"v\":1,\"" + "\\u0007".repeat(5000) + "\":1}",
+        };
+        for (String frame : frames) {
+            Decoded.Rejected<GuestMessage> r = (Decoded.Rejected<GuestMessage>) codec.decodeGuest(frame.getBytes(StandardCharsets.UTF_8));
+            assertThat(r.detail()).as(frame.substring(0, Math.min(30, frame.length()))).hasSizeLessThanOrEqualTo(MessageCodec.MAX_DETAIL_CHARS + 1)
+                    .doesNotContain("\n", "\u001b", "\u0007", "\u202e");
+        }
+        Decoded.Rejected<GuestMessage> r = (Decoded.Rejected<GuestMessage>) codec.decodeGuest(
+                frames[0].getBytes(StandardCharsets.UTF_8));
+        assertThat(r.detail()).isEqualTo("unknown message type 'x\\u001b[2J\\u000aforged'");
+        assertThat(GuestText.abbreviated("ab\uD83D\uDE00c", 3)).isEqualTo("ab…");
+    }
 }
