@@ -5,6 +5,7 @@ import dev.rtfs.microvm.control.chain.ChainRecord;
 import dev.rtfs.microvm.control.chain.ChainVerifier;
 import dev.rtfs.microvm.control.chain.RecordFormat;
 import dev.rtfs.microvm.control.chain.VerifyReport;
+import dev.rtfs.microvm.control.protocol.GuestText;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -144,9 +145,9 @@ final class ChainCommand implements Callable<Integer> {
                 if (json) {
                     out.print((first[0] ? "\n" : ",\n") + JSON.writeValueAsString(RecordFormat.toJson(r)));
                 } else {
-                    out.println(r.seq() + "  " + Instant.ofEpochMilli(r.ts()) + "  " + printable(r.kind())
+                    out.println(r.seq() + "  " + Instant.ofEpochMilli(r.ts()) + "  " + GuestText.printable(r.kind())
                             + "  agent=" + dash(r.agentId()) + " plan=" + dash(r.planId()) + " step=" + dash(r.step())
-                            + "  " + printable(JSON.writeValueAsString(r.data())) + "  " + r.hash().substring(0, 12));
+                            + "  " + GuestText.printable(JSON.writeValueAsString(r.data())) + "  " + r.hash().substring(0, 12));
                 }
                 first[0] = false;
             }, report -> {
@@ -161,20 +162,7 @@ final class ChainCommand implements Callable<Integer> {
         }
 
         private static String dash(String s) {
-            return s == null ? "-" : printable(s);
-        }
-
-        /** Guest-supplied text reaches a terminal: control and format characters are shown as \\uXXXX escapes. */
-        static String printable(String s) {
-            StringBuilder sb = new StringBuilder(s.length());
-            s.codePoints().forEach(cp -> {
-                if (Character.isISOControl(cp) || Character.getType(cp) == Character.FORMAT) {
-                    sb.append(String.format("\\u%04x", cp));
-                } else {
-                    sb.appendCodePoint(cp);
-                }
-            });
-            return sb.toString();
+            return s == null ? "-" : GuestText.printable(s);
         }
     }
 }
