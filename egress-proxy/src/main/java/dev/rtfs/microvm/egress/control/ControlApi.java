@@ -173,7 +173,12 @@ public final class ControlApi {
     }
 
     private Response mode(String body) {
-        var node = JSON.readTree(body);
+        tools.jackson.databind.JsonNode node;
+        try {
+            node = JSON.readTree(body);
+        } catch (tools.jackson.core.JacksonException e) {
+            return Response.error(400, "invalid JSON: " + e.getOriginalMessage());
+        }
         String m = node.path("mode").asString("");
         switch (m) {
             case "enforce" -> proxy.setMode(EnforcementMode.ENFORCE);

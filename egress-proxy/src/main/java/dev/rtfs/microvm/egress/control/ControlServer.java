@@ -99,7 +99,14 @@ public final class ControlServer implements AutoCloseable {
             boolean keepAlive = HttpUtil.isKeepAlive(req);
             // Reprogramming binds listeners and takes locks: never on the event loop.
             Thread.ofVirtual().name("egress-control").start(() -> {
-                ControlApi.Response r = ok ? api.handle(method, uri, body) : ControlApi.Response.error(400, "malformed request");
+                ControlApi.Response r;
+                try {
+                    r = ok ? api.handle(method, uri, body) : ControlApi.Response.error(400, "malformed request");
+                } catch (RuntimeException e) {
+                    // Whatever went wrong, the host's client gets an answer instead of a hung request.
+                    LOG.warn("control {} {} failed", method, uri, e);
+                    r = ControlApi.Response.error(500, "internal error: " + e);
+                }
                 byte[] bytes = r.json().getBytes(StandardCharsets.UTF_8);
                 FullHttpResponse resp = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
                         HttpResponseStatus.valueOf(r.status()), Unpooled.wrappedBuffer(bytes));

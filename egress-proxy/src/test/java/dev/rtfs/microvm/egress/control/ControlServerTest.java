@@ -87,4 +87,16 @@ class ControlServerTest {
             assertThat(sock).doesNotExist();
         }
     }
+
+    @Test
+    void badModeDocumentsAre400NotAHang() {
+        try (var proxy = new dev.rtfs.microvm.egress.EgressProxy(dev.rtfs.microvm.egress.server.ProxyConfig.defaults())) {
+            ControlApi api = new ControlApi(proxy);
+            assertThat(api.handle("PUT", "/mode", "not json").status()).isEqualTo(400);
+            assertThat(api.handle("PUT", "/mode", "").status()).isEqualTo(400);
+            assertThat(api.handle("PUT", "/mode", "{\"mode\":\"audit\"}").status()).isEqualTo(400);
+            assertThat(api.handle("PUT", "/mode", "{\"mode\":\"report\"}").status()).isEqualTo(200);
+            assertThat(proxy.mode()).isEqualTo(dev.rtfs.microvm.egress.acl.EnforcementMode.REPORT);
+        }
+    }
 }
