@@ -104,9 +104,7 @@ final class ProxyCommand implements Callable<Integer> {
             try {
                 String l = AclCodec.validateListen(listen, "--listen");
                 AgentAcl only = agents.values().iterator().next();
-                agents.put(only.agentId(), new AgentAcl(only.agentId(), only.step(), Optional.of(l), only.allowDomains(),
-                        only.allowMethods(), only.connectPorts(), only.allowRanges(), only.dlp(), only.rate(),
-                        only.maxRequestBytes(), only.maxResponseBytes()));
+                agents.put(only.agentId(), only.withListen(l));
             } catch (AclFormatException e) {
                 err.println("error: " + e.getMessage());
                 return Main.USAGE;

@@ -117,6 +117,31 @@ class ProxyCommandTest {
     }
 
     @Test
+    void listenAndModeOptionsOverrideTheFile() throws Exception {
+        int free;
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            free = probe.getLocalPort();
+        }
+        Path acl = dir.resolve("one.json");
+        Files.writeString(acl, """
+                {"mode":"enforce","agents":{"agent.a":{"listen":"127.0.0.1:0","allow_domains":["origin.test"]}}}""");
+        Watching out = new Watching();
+        StringWriter err = new StringWriter();
+        int[] exit = {-1};
+        Thread t = Thread.ofPlatform().start(() -> exit[0] = Main.run(new String[] {"proxy", "--acl", acl.toString(),
+            "--listen", "127.0.0.1:" + free, "--mode", "report"}, new PrintWriter(out, true), new PrintWriter(err, true)));
+        try {
+            assertThat(out.running.await(20, TimeUnit.SECONDS)).as(err.toString()).isTrue();
+            assertThat(out.snapshot()).contains("agent agent.a listening on 127.0.0.1:" + free)
+                    .contains("egress proxy running (mode report)");
+        } finally {
+            t.interrupt();
+            t.join(10_000);
+        }
+        assertThat(exit[0]).isZero();
+    }
+
+    @Test
     void invalidAclIsExit1WithItsJsonPath() throws Exception {
         Path acl = dir.resolve("bad.json");
         Files.writeString(acl, "{\"agents\":{\"a\":{\"allow_domains\":[\"ok.test\",\"not a host\"]}}}");
