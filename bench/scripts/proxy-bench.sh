@@ -24,9 +24,10 @@ for p in squid tinyproxy wrk; do command -v "$p" >/dev/null || need+=("$p"); don
 [ -x /usr/bin/tinyproxy ] || need+=(tinyproxy)
 if [ "${#need[@]}" -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+  # Debian starts the packaged services on install and they would share the cores: stop those services, not
+  # every process of that name (other users of this machine may run their own).
+  for s in squid tinyproxy; do service "$s" stop >/dev/null 2>&1 || true; done
 fi
-pkill -x squid 2>/dev/null || true   # Debian may start the packaged services; they would share the cores
-pkill -x tinyproxy 2>/dev/null || true
 ulimit -n "$(ulimit -Hn)"  # 5,000 tunnels need ~10,000 descriptors in the proxy
 
 # Our proxy: the CLI (`rtfs-microvm proxy --acl`) when its jar is built, else the same EgressProxy through the bench
