@@ -1,5 +1,7 @@
 package dev.rtfs.microvm.cli;
 
+import dev.rtfs.microvm.config.diag.Diagnostic;
+import dev.rtfs.microvm.config.report.FileReport;
 import dev.rtfs.microvm.lang.RtfsException;
 import dev.rtfs.microvm.lang.RtfsSyntaxException;
 import dev.rtfs.microvm.lang.SourceFile;
@@ -18,6 +20,10 @@ import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -48,6 +54,30 @@ final class CliIo {
             this.error = error;
             this.source = source;
         }
+    }
+
+    /**
+     * The files of one command run, each read once: their sources (also those that are not UTF-8, with
+     * replacements), the one-line errors of unreadable ones, and an RTFS_SYNTAX report per file that is not UTF-8.
+     */
+    record Inputs(Map<String, SourceFile> sources, List<String> unreadable, List<FileReport> notUtf8) { }
+
+    static Inputs readAll(List<String> names) {
+        Map<String, SourceFile> sources = new LinkedHashMap<>();
+        List<String> unreadable = new ArrayList<>();
+        List<FileReport> notUtf8 = new ArrayList<>();
+        for (String name : new LinkedHashSet<>(names)) {
+            try {
+                sources.put(name, read(name));
+            } catch (UnreadableFile e) {
+                unreadable.add(e.getMessage());
+            } catch (InvalidUtf8 e) {
+                sources.put(name, e.source);
+                Diagnostic d = Diagnostic.error("RTFS_SYNTAX", "", e.getMessage(), "save the file as UTF-8", e.error.span());
+                notUtf8.add(FileReport.of(name, List.of(d), Map.of(name, e.source), false));
+            }
+        }
+        return new Inputs(sources, unreadable, notUtf8);
     }
 
     /** Reads {@code name} (a path as the user wrote it; also the name diagnostics use) as UTF-8. */

@@ -2,7 +2,6 @@ package dev.rtfs.microvm.cli;
 
 import dev.rtfs.microvm.config.ConfigCheckResult;
 import dev.rtfs.microvm.config.ConfigLoader;
-import dev.rtfs.microvm.config.diag.Diagnostic;
 import dev.rtfs.microvm.config.report.CheckReport;
 import dev.rtfs.microvm.config.report.FileReport;
 import dev.rtfs.microvm.config.report.ReportFormat;
@@ -15,7 +14,6 @@ import dev.rtfs.microvm.orchestrator.profile.StepProfileJson;
 import dev.rtfs.microvm.orchestrator.profile.StepProfileTable;
 import java.io.PrintWriter;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -63,31 +61,18 @@ final class ProfileCommand implements Callable<Integer> {
         }
         ReportFormat reportFormat = fmt.equals("json") ? ReportFormat.JSON : ReportFormat.TEXT;
 
-        Map<String, SourceFile> sources = new LinkedHashMap<>();
-        List<String> unreadable = new ArrayList<>();
-        List<FileReport> encoding = new ArrayList<>();
         List<String> names = new ArrayList<>(loads);
         names.add(config);
         names.add(plan);
-        for (String name : names) {
-            if (sources.containsKey(name)) continue;
-            try {
-                sources.put(name, CliIo.read(name));
-            } catch (CliIo.UnreadableFile e) {
-                unreadable.add(e.getMessage());
-            } catch (CliIo.InvalidUtf8 e) {
-                sources.put(name, e.source);
-                Diagnostic d = Diagnostic.error("RTFS_SYNTAX", "", e.getMessage(), "save the file as UTF-8", e.error.span());
-                encoding.add(FileReport.of(name, List.of(d), Map.of(name, e.source), false));
-            }
-        }
-        if (!unreadable.isEmpty()) {
-            unreadable.forEach(m -> err.println("error: " + m));
+        CliIo.Inputs inputs = CliIo.readAll(names);
+        if (!inputs.unreadable().isEmpty()) {
+            inputs.unreadable().forEach(m -> err.println("error: " + m));
             return Main.USAGE;
         }
-        if (!encoding.isEmpty()) {
-            return report(out, reportFormat, encoding);
+        if (!inputs.notUtf8().isEmpty()) {
+            return report(out, reportFormat, inputs.notUtf8());
         }
+        Map<String, SourceFile> sources = inputs.sources();
 
         ConfigCheckResult checked = ConfigLoader.load(loads.stream().map(sources::get).toList(), sources.get(config));
         if (!checked.valid() || checked.config().isEmpty()) {

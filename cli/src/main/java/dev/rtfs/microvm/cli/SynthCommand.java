@@ -24,7 +24,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -112,28 +111,23 @@ final class SynthCommand implements Callable<Integer> {
             return Main.USAGE;
         }
 
-        Map<String, SourceFile> sources = new LinkedHashMap<>();
         List<String> names = new ArrayList<>(loads);
         names.add(config);
-        for (String name : names) {
-            if (sources.containsKey(name)) continue;
-            try {
-                sources.put(name, CliIo.read(name));
-            } catch (CliIo.UnreadableFile e) {
-                err.println("error: " + e.getMessage());
-                return Main.USAGE;
-            } catch (CliIo.InvalidUtf8 e) {
-                sources.put(name, e.source);
-                Diagnostic d = Diagnostic.error("RTFS_SYNTAX", "", e.getMessage(), "save the file as UTF-8", e.error.span());
-                return report(out, reportFormat.get(), FileReport.of(name, List.of(d), sources, false));
-            }
+        CliIo.Inputs inputs = CliIo.readAll(names);
+        if (!inputs.unreadable().isEmpty()) {
+            inputs.unreadable().forEach(m -> err.println("error: " + m));
+            return Main.USAGE;
         }
+        if (!inputs.notUtf8().isEmpty()) {
+            return report(out, reportFormat.get(), inputs.notUtf8());
+        }
+        Map<String, SourceFile> sources = inputs.sources();
         ConfigCheckResult checked = ConfigLoader.load(loads.stream().map(sources::get).toList(), sources.get(config));
         if (!checked.valid() || checked.config().isEmpty()) {
             if (reportFormat.get() == ReportFormat.TEXT) {
                 err.println("error: the agent config " + config + " has errors; no VM spec was synthesized");
             }
-            return report(out, reportFormat.get(), FileReport.of(checked, false));
+            return report(out, reportFormat.get(), List.of(FileReport.of(checked, false)));
         }
         var agent = checked.config().get();
 
@@ -181,7 +175,7 @@ final class SynthCommand implements Callable<Integer> {
                 if (reportFormat.get() == ReportFormat.TEXT) {
                     err.println("error: refused to synthesize a " + tgt.get().cliName() + " spec for " + config);
                 }
-                yield report(out, reportFormat.get(), FileReport.of(config, r.diagnostics(), checked.sources(), false));
+                yield report(out, reportFormat.get(), List.of(FileReport.of(config, r.diagnostics(), checked.sources(), false)));
             }
         };
     }
@@ -209,8 +203,8 @@ final class SynthCommand implements Callable<Integer> {
         };
     }
 
-    private static int report(PrintWriter out, ReportFormat format, FileReport file) {
-        out.print(format.render(new CheckReport(List.of(file)), false));
+    private static int report(PrintWriter out, ReportFormat format, List<FileReport> files) {
+        out.print(format.render(new CheckReport(files), false));
         out.flush();
         return Main.FAILED;
     }

@@ -172,4 +172,14 @@ class SynthCommandTest {
         assertThat(badLock.exit()).isEqualTo(2);
         assertThat(badLock.err()).contains("image.lock");
     }
+
+    @Test
+    void aConfigThatIsNotUtf8IsAPositionedDiagnostic() throws IOException {
+        Path bad = dir.resolve("latin1.rtfs");
+        Files.write(bad, new byte[] {'(', 'a', (byte) 0xE9, ')'});
+        var r = run("synth", bad.toString(), "--load", bad.toString(), "--target", "qemu");
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.out()).contains("RTFS_SYNTAX").contains("invalid UTF-8").contains(bad + ":1:3")
+                .containsOnlyOnce("invalid UTF-8");
+    }
 }
