@@ -974,9 +974,9 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof IdleStateEvent) {
-            // While a request waits on its decision or its origin, the upstream's own timeouts answer (502/504);
-            // closing the client here would race them and leave the guest with a bare close.
-            if (state != State.BUSY && state != State.RESPONSE) {
+            // While a request waits on its origin, the upstream's idle timer answers 504; closing the client here
+            // would race it and leave the guest with a bare close.
+            if (state != State.RESPONSE) {
                 ctx.close();
             }
             return;
