@@ -11,8 +11,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -70,50 +72,33 @@ final class CheckCommand implements Callable<Integer> {
         }
 
         // Read everything first: an unreadable file is a usage problem and stops the run before any report.
-        List<String> unreadable = new ArrayList<>();
-        Map<String, Input> inputs = new LinkedHashMap<>();
-        for (String name : concat(loads, files)) {
-            if (inputs.containsKey(name)) continue;
-            try {
-                inputs.put(name, new Input(CliIo.read(name), null));
-            } catch (CliIo.UnreadableFile e) {
-                unreadable.add(e.getMessage());
-            } catch (CliIo.InvalidUtf8 e) {
-                inputs.put(name, new Input(e.source, Diagnostic.error("RTFS_SYNTAX", "", e.getMessage(),
-                        "save the file as UTF-8", e.error.span())));
-            }
-        }
-        if (!unreadable.isEmpty()) {
-            unreadable.forEach(m -> err.println("error: " + m));
+        CliIo.Inputs inputs = CliIo.readAll(Stream.concat(loads.stream(), files.stream()).toList());
+        if (!inputs.unreadable().isEmpty()) {
+            inputs.unreadable().forEach(m -> err.println("error: " + m));
             return Main.USAGE;
         }
 
-        List<SourceFile> loaded = loads.stream().map(n -> inputs.get(n).source()).toList();
-        Optional<Input> badLoad = loads.stream().map(inputs::get).filter(i -> i.encodingError() != null).findFirst();
+        // A file that is not UTF-8 is reported alone; a --load file that is not UTF-8 spoils every checked file.
+        Map<String, Diagnostic> notUtf8 = new LinkedHashMap<>();
+        inputs.notUtf8().forEach(r -> notUtf8.put(r.file(), r.diagnostics().getFirst()));
+        List<SourceFile> loaded = loads.stream().map(inputs.sources()::get).toList();
+        Optional<Diagnostic> badLoad = loads.stream().map(notUtf8::get).filter(Objects::nonNull).findFirst();
         List<FileReport> reports = new ArrayList<>();
         for (String name : files) {
-            Input in = inputs.get(name);
-            Input bad = in.encodingError() != null ? in : badLoad.orElse(null);
+            SourceFile source = inputs.sources().get(name);
+            Diagnostic bad = notUtf8.containsKey(name) ? notUtf8.get(name) : badLoad.orElse(null);
             if (bad != null) {
                 Map<String, SourceFile> sources = new LinkedHashMap<>();
-                loaded.forEach(s -> sources.put(s.name(), s));
-                sources.put(in.source().name(), in.source());
-                reports.add(FileReport.of(name, List.of(bad.encodingError()), sources, warningsAsErrors));
+                loaded.forEach(l -> sources.put(l.name(), l));
+                sources.put(name, source);
+                reports.add(FileReport.of(name, List.of(bad), sources, warningsAsErrors));
             } else {
-                reports.add(FileReport.of(ConfigLoader.load(loaded, in.source()), warningsAsErrors));
+                reports.add(FileReport.of(ConfigLoader.load(loaded, source), warningsAsErrors));
             }
         }
         CheckReport report = new CheckReport(reports);
         out.print(fmt.get().render(report, colour));
         out.flush();
         return report.valid() ? Main.OK : Main.FAILED;
-    }
-
-    private record Input(SourceFile source, Diagnostic encodingError) {}
-
-    private static List<String> concat(List<String> a, List<String> b) {
-        List<String> all = new ArrayList<>(a);
-        all.addAll(b);
-        return all;
     }
 }

@@ -150,6 +150,29 @@ class CheckCommandTest {
     }
 
     @Test
+    void aLoadFileThatIsNotUtf8FailsEveryCheckedFile() throws IOException {
+        Path bad = dir.resolve("macros.rtfs");
+        Files.write(bad, new byte[] {'(', 'd', 'e', 'f', ' ', (byte) 0xFF, ')'});
+        String cfg = file("a.rtfs", "{:version \"1\" :agent-id \"a\"}");
+        String other = file("b.rtfs", "{:version \"1\" :agent-id \"b\"}");
+        CliRun r = run("check", "--format", "json", "--load", bad.toString(), cfg, other);
+        assertThat(r.exit()).isEqualTo(1);
+        JsonNode files = JsonMapper.builder().build().readTree(r.out()).get("files");
+        assertThat(files).hasSize(2);
+        for (int i = 0; i < 2; i++) {
+            assertThat(files.get(i).get("file").asString()).isEqualTo(i == 0 ? cfg : other);
+            JsonNode d = files.get(i).get("diagnostics").get(0);
+            assertThat(d.get("code").asString()).isEqualTo("RTFS_SYNTAX");
+            assertThat(d.get("file").asString()).isEqualTo(bad.toString());
+            assertThat(d.get("column").asInt()).isEqualTo(6);
+        }
+        CliRun own = run("check", "--format", "json", bad.toString(), cfg);
+        JsonNode ownFiles = JsonMapper.builder().build().readTree(own.out()).get("files");
+        assertThat(ownFiles.get(0).get("valid").asBoolean()).isFalse();
+        assertThat(ownFiles.get(1).get("valid").asBoolean()).as("only the bad file fails").isTrue();
+    }
+
+    @Test
     void missingFileIsOneLineAndExitTwo() {
         String missing = dir.resolve("nope.rtfs").toString();
         CliRun r = run("check", missing);
