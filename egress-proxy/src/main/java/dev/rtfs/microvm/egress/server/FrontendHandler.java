@@ -442,7 +442,9 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void sendUpstream() {
-        String authority = port == 80 ? target.rawHost() : target.rawHost() + ":" + port;
+        // The origin sees the name that was decided on (normalized), whatever spelling or Host header the guest sent.
+        String host = decision.host().indexOf(':') >= 0 ? "[" + decision.host() + "]" : decision.host();
+        String authority = port == 80 ? host : host + ":" + port;
         DefaultFullHttpRequest out = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, request.method(),
                 target.pathAndQuery(), body);
         body = null;

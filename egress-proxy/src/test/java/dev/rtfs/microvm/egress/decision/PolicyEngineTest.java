@@ -238,6 +238,24 @@ class PolicyEngineTest {
     }
 
     @Test
+    void theStepBucketLimitsOnTopOfTheAgentsAndEndsWithTheStep() {
+        long[] now = {0};
+        PolicyStore store = new PolicyStore(() -> now[0]);
+        store.putAgent(AclCodec.parseAgent("{\"agent_id\":\"a\",\"allow_domains\":[\"x.test\"]}"));
+        store.setStep("a", AclCodec.parseAgent("{\"agent_id\":\"a\",\"step\":\"S\",\"allow_domains\":[\"x.test\"],"
+                + "\"rate\":{\"per_second\":1,\"burst\":1}}"));
+        assertThat(store.rules("a").orElseThrow().tryTakeToken()).isTrue();
+        assertThat(store.rules("a").orElseThrow().tryTakeToken()).as("step bucket empty").isFalse();
+        assertThat(store.rules("a").orElseThrow().retryAfterSeconds()).isEqualTo(1);
+        now[0] += 1_000_000_000L;
+        assertThat(store.rules("a").orElseThrow().tryTakeToken()).isTrue();
+        store.endPlan("a");
+        for (int i = 0; i < 5; i++) {
+            assertThat(store.rules("a").orElseThrow().tryTakeToken()).as("agent alone is unlimited").isTrue();
+        }
+    }
+
+    @Test
     void tokenBucketRefills() {
         long[] now = {0};
         TokenBucket b = new TokenBucket(2, 3, () -> now[0]);

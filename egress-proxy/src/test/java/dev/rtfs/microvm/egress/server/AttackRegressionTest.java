@@ -132,11 +132,12 @@ class AttackRegressionTest {
                     + "\"allow_ranges\":[\"127.0.0.0/8\"]}");
             String o = "http://origin.test:" + origin.port();
             // #2 reuses the pinned upstream (same address, another allowed name); #3 names a denied host.
-            RawClient.Answer a = RawClient.exchange(port, "GET " + o + "/one HTTP/1.1\r\nHost: origin.test\r\n\r\n"
+            RawClient.Answer a = RawClient.exchange(port, "GET http://ORIGIN.Test.:" + origin.port()
+                    + "/one HTTP/1.1\r\nHost: evil.test\r\n\r\n"
                     + "GET http://other.test:" + origin.port() + "/two HTTP/1.1\r\nHost: origin.test\r\n\r\n"
                     + "GET http://evil.test:" + origin.port() + "/three HTTP/1.1\r\nHost: origin.test\r\n\r\n"
                     + "GET " + o + "/four HTTP/1.1\r\nHost: origin.test\r\n\r\n");
-            assertThat(a.text()).contains("GET /one host=origin.test:").contains("GET /two host=other.test:")
+            assertThat(a.text()).contains("GET /one host=origin.test:" + origin.port() + " ").contains("GET /two host=other.test:")
                     .contains("X-Egress-Denied: domain-not-allowed").doesNotContain("/three").doesNotContain("/four");
             assertThat(origin.hits()).isEqualTo(2);
             List<DecisionRecord> recs = new ArrayList<>();
