@@ -35,7 +35,8 @@ final class Arithmetic {
         if (c.argc() == 0) return result(c, IntValue.of(op == BuiltinOp.MUL ? 1 : 0));
         Value acc = number(c, 0);
         if (c.argc() == 1) {
-            if (op == BuiltinOp.SUB) acc = apply(c, op, IntValue.of(0), acc, 0);
+            // Negation, not 0 - x: (- 0.0) is -0.0, as in IEEE 754 and Clojure.
+            if (op == BuiltinOp.SUB) acc = acc instanceof FloatValue f ? FloatValue.of(-f.value()) : apply(c, op, IntValue.of(0), acc, 0);
             else if (op == BuiltinOp.DIV) acc = apply(c, op, IntValue.of(1), acc, 0);
             return result(c, acc);
         }
