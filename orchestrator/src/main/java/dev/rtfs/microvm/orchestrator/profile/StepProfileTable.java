@@ -15,7 +15,7 @@ public final class StepProfileTable {
         List<List<String>> rows = new ArrayList<>();
         rows.add(HEADER);
         for (StepProfile p : profiles) {
-            rows.add(List.of(
+            rows.add(printable(List.of(
                     Integer.toString(p.index()),
                     p.step(),
                     p.networkAcl().deniesAll() ? "deny-all" : String.join(",", p.networkAcl().allowDomains()),
@@ -26,7 +26,7 @@ public final class StepProfileTable {
                     p.determinism().random() + p.determinism().seed().map(s -> " (seed " + s + ")").orElse(""),
                     p.featureGates().llm() ? "on" : "off",
                     p.featureGates().gpu() ? "on" : "off",
-                    p.limits().maxTimeMs().isPresent() ? Long.toString(p.limits().maxTimeMs().getAsLong()) : "-"));
+                    p.limits().maxTimeMs().isPresent() ? Long.toString(p.limits().maxTimeMs().getAsLong()) : "-")));
         }
         int[] widths = new int[HEADER.size()];
         for (List<String> r : rows) for (int i = 0; i < r.size(); i++) widths[i] = Math.max(widths[i], r.get(i).length());
@@ -40,5 +40,20 @@ public final class StepProfileTable {
             sb.append(line.toString().stripTrailing()).append('\n');
         }
         return sb.toString();
+    }
+
+    /** Plan text (step names, paths, seeds) goes to a terminal: control and format characters as \\uXXXX. */
+    private static List<String> printable(List<String> cells) {
+        return cells.stream().map(cell -> {
+            StringBuilder sb = new StringBuilder(cell.length());
+            cell.codePoints().forEach(cp -> {
+                if (Character.isISOControl(cp) || Character.getType(cp) == Character.FORMAT) {
+                    sb.append(String.format("\\u%04x", cp));
+                } else {
+                    sb.appendCodePoint(cp);
+                }
+            });
+            return sb.toString();
+        }).toList();
     }
 }
