@@ -1,10 +1,9 @@
 package dev.rtfs.microvm.cli;
 
+import static dev.rtfs.microvm.cli.CliRun.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,15 +33,6 @@ class SynthCommandTest {
 
     @TempDir Path dir;
 
-    private record Result(int exit, String out, String err) {}
-
-    private static Result run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int exit = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
-        return new Result(exit, out.toString(), err.toString());
-    }
-
     static Stream<Arguments> goldenCases() {
         return Stream.of(EXAMPLE, AIRGAPPED).flatMap(c -> Stream.of(TARGETS).map(t -> Arguments.of(c, t)));
     }
@@ -50,7 +40,7 @@ class SynthCommandTest {
     @ParameterizedTest(name = "{1} {0}")
     @MethodSource("goldenCases")
     void everyTargetMatchesItsGoldenSnapshot(Path config, String target) throws IOException {
-        Result r = run("synth", config.toString(), "--target", target, "--run-dir", "/run/rtfs/agent", "--proxy-port", "18001");
+        CliRun r = run("synth", config.toString(), "--target", target, "--run-dir", "/run/rtfs/agent", "--proxy-port", "18001");
         assertThat(r.exit()).as(r.err() + r.out()).isZero();
         // Image paths are resolved against the config's directory; keep the goldens independent of the checkout.
         String actual = r.out().replace(config.getParent().toString(), "<CONFIG_DIR>");
@@ -66,16 +56,16 @@ class SynthCommandTest {
 
     @Test
     void jsonTargetsPrintJsonAndTheExampleWarnsAboutItsPlaceholders() {
-        Result r = run("synth", EXAMPLE.toString(), "--target", "cloud-hypervisor", "--run-dir", "/run/rtfs/a");
+        CliRun r = run("synth", EXAMPLE.toString(), "--target", "cloud-hypervisor", "--run-dir", "/run/rtfs/a");
         JsonNode body = JsonMapper.shared().readTree(r.out());
         assertThat(body.at("/payload/cmdline").asString()).startsWith("root=/dev/vda ro");
         assertThat(body.at("/memory/size").asLong()).isEqualTo(256L << 20);
         assertThat(r.err()).contains("the agent config has warnings");
 
-        Result qemu = run("synth", AIRGAPPED.toString(), "--target", "qemu", "--run-dir", "/run/rtfs/a");
+        CliRun qemu = run("synth", AIRGAPPED.toString(), "--target", "qemu", "--run-dir", "/run/rtfs/a");
         assertThat(qemu.exit()).isZero();
         assertThat(qemu.err()).contains("SYNTH_QEMU_NO_INITRD").doesNotContain("the agent config has warnings");
-        Result withInitrd = run("synth", AIRGAPPED.toString(), "--target", "qemu", "--run-dir", "/run/rtfs/a",
+        CliRun withInitrd = run("synth", AIRGAPPED.toString(), "--target", "qemu", "--run-dir", "/run/rtfs/a",
                 "--initrd", "/img/initrd.cpio");
         assertThat(withInitrd.err()).isEmpty();
         assertThat(withInitrd.out()).contains("-initrd /img/initrd.cpio").doesNotContain("root=");
@@ -86,7 +76,7 @@ class SynthCommandTest {
         Path macros = ROOT.resolve("docs/rtfs-2.0/specs-incoming/examples/macros.rtfs");
         Path config = dir.resolve("agent.rtfs");
         Files.writeString(config, "(profile:microvm-networked \"agent.macro\" [\"api.example.com\"])\n");
-        Result r = run("synth", config.toString(), "--load", macros.toString(), "--target", "firecracker",
+        CliRun r = run("synth", config.toString(), "--load", macros.toString(), "--target", "firecracker",
                 "--run-dir", "/run/rtfs/m");
         assertThat(r.exit()).as(r.err() + r.out()).isZero();
         JsonNode fc = JsonMapper.shared().readTree(r.out());
@@ -103,7 +93,7 @@ class SynthCommandTest {
                   :orchestrator {:isolation {:mode :microvm :fs {:ephemeral true :mounts {:capabilities {:mode :ro}}}}}
                   :microvm {:kernel {:image "k"} :rootfs {:image "r" :ro false} :resources {:vcpus 0 :mem_mb 256}})
                 """);
-        Result r = run("synth", bad.toString(), "--target", "firecracker", "--format", "json");
+        CliRun r = run("synth", bad.toString(), "--target", "firecracker", "--format", "json");
         assertThat(r.exit()).isEqualTo(1);
         JsonNode report = JsonMapper.shared().readTree(r.out());
         assertThat(report.at("/files/0/valid").asBoolean()).isFalse();
@@ -112,7 +102,7 @@ class SynthCommandTest {
 
         Path syntax = dir.resolve("syntax.rtfs");
         Files.writeString(syntax, "(agent.config :version \"1\"");
-        Result s = run("synth", syntax.toString(), "--target", "qemu");
+        CliRun s = run("synth", syntax.toString(), "--target", "qemu");
         assertThat(s.exit()).isEqualTo(1);
         assertThat(s.out()).contains("RTFS_SYNTAX");
     }
@@ -130,7 +120,7 @@ class SynthCommandTest {
 
     @Test
     void tooLongRunDirIsRefusedWithAClearDiagnostic() {
-        Result r = run("synth", AIRGAPPED.toString(), "--target", "firecracker", "--run-dir", "/" + "r".repeat(100));
+        CliRun r = run("synth", AIRGAPPED.toString(), "--target", "firecracker", "--run-dir", "/" + "r".repeat(100));
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.out()).contains("SYNTH_SOCKET_PATH_TOO_LONG", "Unix sockets allow at most 107");
     }
@@ -147,17 +137,17 @@ class SynthCommandTest {
                 "sha256:0000000000000000000000000000000000000000000000000000000000000000", "sha256:..."));
         String run = dir.resolve("run").toString();
 
-        Result unresolved = run("synth", config.toString(), "--target", "firecracker", "--deploy", "--run-dir", run);
+        CliRun unresolved = run("synth", config.toString(), "--target", "firecracker", "--deploy", "--run-dir", run);
         assertThat(unresolved.exit()).isEqualTo(1);
         assertThat(unresolved.out()).contains("ATTESTATION_UNRESOLVED", measured);
 
-        Result ok = run("synth", config.toString(), "--target", "firecracker", "--deploy", "--run-dir", run,
+        CliRun ok = run("synth", config.toString(), "--target", "firecracker", "--deploy", "--run-dir", run,
                 "--expect-rootfs-hash", measured);
         assertThat(ok.exit()).as(ok.out() + ok.err()).isZero();
         assertThat(ok.out()).contains(images.resolve("agent-rootfs.img").toString());
 
         String other = "sha256:" + "f".repeat(64);
-        Result mismatch = run("synth", config.toString(), "--target", "qemu", "--deploy", "--run-dir", run,
+        CliRun mismatch = run("synth", config.toString(), "--target", "qemu", "--deploy", "--run-dir", run,
                 "--expect-rootfs-hash", other);
         assertThat(mismatch.exit()).isEqualTo(1);
         assertThat(mismatch.out()).contains("ATTESTATION_MISMATCH", measured, other);
@@ -168,7 +158,7 @@ class SynthCommandTest {
         assertThat(run("synth", config.toString(), "--target", "cloud-hypervisor", "--deploy", "--run-dir", run).exit())
                 .isZero();
         Files.writeString(images.resolve("image.lock"), "{not json");
-        Result badLock = run("synth", config.toString(), "--target", "cloud-hypervisor", "--deploy", "--run-dir", run);
+        CliRun badLock = run("synth", config.toString(), "--target", "cloud-hypervisor", "--deploy", "--run-dir", run);
         assertThat(badLock.exit()).isEqualTo(2);
         assertThat(badLock.err()).contains("image.lock");
     }
