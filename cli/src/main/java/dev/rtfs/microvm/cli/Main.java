@@ -46,7 +46,7 @@ public final class Main {
         return cli.execute(args);
     }
 
-    private static CommandLine commandLine(PrintWriter out, PrintWriter err, String firstArg) {
+    static CommandLine commandLine(PrintWriter out, PrintWriter err, String firstArg) {
         CommandLine cli = new CommandLine(new Main());
         Class<?> named = COMMANDS.stream()
                 .filter(c -> c != CompletionCommand.class && c.getAnnotation(Command.class).name().equals(firstArg))

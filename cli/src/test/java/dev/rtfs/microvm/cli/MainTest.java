@@ -3,7 +3,11 @@ package dev.rtfs.microvm.cli;
 import static dev.rtfs.microvm.cli.CliRun.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.concurrent.Callable;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The top level: version, help, completion script and usage errors. */
@@ -45,5 +49,23 @@ class MainTest {
         assertThat(unknown.err()).contains("Unmatched argument").contains("bogus");
         assertThat(unknown.out()).isEmpty();
         assertThat(run().exit()).isEqualTo(2);
+    }
+
+    @Command(name = "boom")
+    static final class Boom implements Callable<Integer> {
+        @Override public Integer call() { throw new IllegalStateException("bug"); }
+    }
+
+    @Test
+    void aBugInACommandIsOneLineAndExitTwoNotAStackTrace() {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        PrintWriter errWriter = new PrintWriter(err, true);
+        CommandLine cli = Main.commandLine(new PrintWriter(out, true), errWriter, "");
+        cli.addSubcommand(new Boom());
+        cli.setErr(errWriter); // reaches the added command too, as for the registered ones
+        assertThat(cli.execute("boom")).isEqualTo(2);
+        assertThat(err.toString()).isEqualTo("error: internal error: java.lang.IllegalStateException: bug\n");
+        assertThat(out.toString()).isEmpty();
     }
 }
