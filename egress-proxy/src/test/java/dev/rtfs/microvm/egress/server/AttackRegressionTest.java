@@ -330,4 +330,35 @@ class AttackRegressionTest {
             assertThat(d.bytesIn()).isEqualTo(hello.length);
         }
     }
+
+    @Test
+    void chunkTrailersAreNeverForwardedAndTheBodyIsReframed() throws Exception {
+        try (ProxyFixture fx = new ProxyFixture(EnforcementMode.ENFORCE, Duration.ofSeconds(5));
+                java.net.ServerSocket raw = new java.net.ServerSocket(0, 8, InetAddress.getLoopbackAddress())) {
+            java.util.concurrent.CompletableFuture<String> seen = new java.util.concurrent.CompletableFuture<>();
+            Thread.ofVirtual().start(() -> {
+                try (Socket c = raw.accept()) {
+                    InputStream in = c.getInputStream();
+                    String head = ProxyEndToEndTest.readHead(in);
+                    java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?i)content-length: (\\d+)").matcher(head);
+                    int n = m.find() ? Integer.parseInt(m.group(1)) : 0;
+                    seen.complete(head + new String(in.readNBytes(n), StandardCharsets.ISO_8859_1));
+                    c.getOutputStream().write("HTTP/1.1 204 No Content\r\nConnection: close\r\n\r\n"
+                            .getBytes(StandardCharsets.US_ASCII));
+                } catch (java.io.IOException e) {
+                    seen.completeExceptionally(e);
+                }
+            });
+            fx.resolver.map("origin.test", "127.0.0.1");
+            int port = fx.agent("a", "{\"allow_domains\":[\"origin.test\"],\"allow_methods\":[\"POST\"],"
+                    + "\"allow_ranges\":[\"127.0.0.0/8\"]}");
+            RawClient.Answer a = RawClient.exchange(port, "POST http://origin.test:" + raw.getLocalPort() + "/t HTTP/1.1\r\n"
+                    + "Host: origin.test\r\nConnection: close\r\nTransfer-Encoding: chunked\r\nTrailer: X-Leak\r\n\r\n"
+                    + "5\r\nhello\r\n0\r\nX-Leak: AKIAIOSFODNN7EXAMPLE\r\n\r\n");
+            assertThat(a.status()).isEqualTo(204);
+            String upstream = seen.get(5, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(upstream).containsIgnoringCase("content-length: 5").endsWith("\r\n\r\nhello")
+                    .doesNotContainIgnoringCase("transfer-encoding").doesNotContain("AKIA").doesNotContainIgnoringCase("x-leak");
+        }
+    }
 }
