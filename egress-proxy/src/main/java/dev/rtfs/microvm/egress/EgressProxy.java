@@ -11,6 +11,7 @@ import dev.rtfs.microvm.egress.observe.DecisionSink;
 import dev.rtfs.microvm.egress.observe.ProxyMetrics;
 import dev.rtfs.microvm.egress.observe.RecentDecisions;
 import dev.rtfs.microvm.egress.server.AgentChannelInitializer;
+import dev.rtfs.microvm.egress.server.BodyBudget;
 import dev.rtfs.microvm.egress.server.DecisionLog;
 import dev.rtfs.microvm.egress.server.NettyConnector;
 import dev.rtfs.microvm.egress.server.ProxyConfig;
@@ -67,6 +68,7 @@ public final class EgressProxy implements AutoCloseable {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final ProxyMetrics metrics = new ProxyMetrics(registry);
     private final Map<String, Listener> listeners = new HashMap<>();
+    private final BodyBudget bodyBudget;
 
     private EventLoopGroup group;
     private ExecutorService resolverExecutor;
@@ -79,6 +81,7 @@ public final class EgressProxy implements AutoCloseable {
         this.store = new PolicyStore(config.nanoClock());
         this.mode = new AtomicReference<>(config.mode());
         this.recent = new RecentDecisions(config.recentDecisions());
+        this.bodyBudget = new BodyBudget(config.maxBufferedRequestBytes());
     }
 
     /** A proxy for an ACL file: its mode, its {@code resolve} overrides in front of {@code base}'s resolver. */
@@ -102,7 +105,7 @@ public final class EgressProxy implements AutoCloseable {
         sinks.addAll(config.sinks());
         context = new ProxyContext(config, store, mode,
                 config.connector().orElseGet(() -> new NettyConnector(transports, config.connectTimeout())),
-                resolverExecutor, new DecisionLog(sinks), metrics);
+                resolverExecutor, new DecisionLog(sinks), metrics, bodyBudget);
         LOG.info("egress proxy started ({} transport, mode {})", transports.epoll() ? "epoll" : "nio",
                 mode.get().jsonName());
     }
@@ -202,6 +205,11 @@ public final class EgressProxy implements AutoCloseable {
 
     public void setMode(EnforcementMode m) {
         mode.set(m);
+    }
+
+    /** Request body bytes held right now over all agents (bounded by the config's maxBufferedRequestBytes). */
+    public long bufferedRequestBytes() {
+        return bodyBudget.held();
     }
 
     public int activeTunnels() {

@@ -33,12 +33,13 @@ public enum Reason {
     HEADER_TIMEOUT("header-timeout", 408, false),
     CONNECT_FAILED("connect-failed", 502, false),
     UPSTREAM_ERROR("upstream-error", 502, false),
-    UPSTREAM_TIMEOUT("upstream-timeout", 504, false);
+    UPSTREAM_TIMEOUT("upstream-timeout", 504, false),
+    PROXY_BUSY("proxy-busy", 503, false);
 
     /** Failures of the path rather than policy refusals: answered with {@code X-Egress-Error}. */
     public boolean isUpstreamFault() {
         return this == DNS_FAILURE || this == CONNECT_FAILED || this == UPSTREAM_ERROR || this == UPSTREAM_TIMEOUT
-                || this == RESPONSE_TOO_LARGE;
+                || this == RESPONSE_TOO_LARGE || this == PROXY_BUSY;
     }
 
     private final String code;

@@ -95,6 +95,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     private EffectiveRules rules;
     private CompositeByteBuf body;
     private long bodyBytes;
+    private long reservedBody;
     private Reason reported;
     private String reportedDetail = "";
     private Reason allowReason = Reason.ALLOWED;
@@ -285,6 +286,12 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             deny(Reason.REQUEST_TOO_LARGE, "body exceeds " + rules.maxRequestBytes() + " bytes");
             return;
         }
+        if (content.isReadable() && !px.bodyBudget().tryReserve(content.readableBytes())) {
+            c.release();
+            deny(Reason.PROXY_BUSY, "the proxy holds " + px.bodyBudget().limit() + " bytes of request bodies; retry later");
+            return;
+        }
+        reservedBody += content.readableBytes();
         if (content.isReadable()) {
             body.addComponent(true, content.retain());
         }
@@ -448,6 +455,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         DefaultFullHttpRequest out = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, request.method(),
                 target.pathAndQuery(), body);
         body = null;
+        releaseReservation(); // the body now belongs to the upstream write
         HttpHeaders h = out.headers();
         h.set(request.headers());
         stripHopByHop(h, request.headers());
@@ -959,7 +967,13 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         Relay.closeOnFlush(client);
     }
 
+    private void releaseReservation() {
+        px.bodyBudget().release(reservedBody);
+        reservedBody = 0;
+    }
+
     private void releaseBody() {
+        releaseReservation();
         if (body != null) {
             body.release();
             body = null;

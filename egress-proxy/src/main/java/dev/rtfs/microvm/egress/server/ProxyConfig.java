@@ -25,7 +25,8 @@ public record ProxyConfig(
         int ioThreads,
         int recentDecisions,
         List<DecisionSink> sinks,
-        LongSupplier nanoClock) {
+        LongSupplier nanoClock,
+        long maxBufferedRequestBytes) {
 
     public ProxyConfig {
         sinks = List.copyOf(sinks);
@@ -34,7 +35,7 @@ public record ProxyConfig(
     public static ProxyConfig defaults() {
         return new ProxyConfig(EnforcementMode.ENFORCE, new SystemResolver(), Optional.empty(), Duration.ofSeconds(10),
                 Duration.ofSeconds(10), Duration.ofSeconds(300), 8192, 16384,
-                defaultIoThreads(), 1000, List.of(), System::nanoTime);
+                defaultIoThreads(), 1000, List.of(), System::nanoTime, Runtime.getRuntime().maxMemory() / 4);
     }
 
     /**
@@ -48,38 +49,44 @@ public record ProxyConfig(
 
     public ProxyConfig withMode(EnforcementMode m) {
         return new ProxyConfig(m, resolver, connector, connectTimeout, headerTimeout, idleTimeout, maxInitialLineLength,
-                maxHeaderSize, ioThreads, recentDecisions, sinks, nanoClock);
+                maxHeaderSize, ioThreads, recentDecisions, sinks, nanoClock, maxBufferedRequestBytes);
     }
 
     public ProxyConfig withResolver(Resolver r) {
         return new ProxyConfig(mode, r, connector, connectTimeout, headerTimeout, idleTimeout, maxInitialLineLength,
-                maxHeaderSize, ioThreads, recentDecisions, sinks, nanoClock);
+                maxHeaderSize, ioThreads, recentDecisions, sinks, nanoClock, maxBufferedRequestBytes);
     }
 
     public ProxyConfig withConnector(Connector c) {
         return new ProxyConfig(mode, resolver, Optional.of(c), connectTimeout, headerTimeout, idleTimeout,
-                maxInitialLineLength, maxHeaderSize, ioThreads, recentDecisions, sinks, nanoClock);
+                maxInitialLineLength, maxHeaderSize, ioThreads, recentDecisions, sinks, nanoClock, maxBufferedRequestBytes);
     }
 
     public ProxyConfig withTimeouts(Duration connect, Duration header, Duration idle) {
         return new ProxyConfig(mode, resolver, connector, connect, header, idle, maxInitialLineLength, maxHeaderSize,
-                ioThreads, recentDecisions, sinks, nanoClock);
+                ioThreads, recentDecisions, sinks, nanoClock, maxBufferedRequestBytes);
     }
 
     public ProxyConfig withSink(DecisionSink sink) {
         List<DecisionSink> all = new java.util.ArrayList<>(sinks);
         all.add(sink);
         return new ProxyConfig(mode, resolver, connector, connectTimeout, headerTimeout, idleTimeout,
-                maxInitialLineLength, maxHeaderSize, ioThreads, recentDecisions, all, nanoClock);
+                maxInitialLineLength, maxHeaderSize, ioThreads, recentDecisions, all, nanoClock, maxBufferedRequestBytes);
     }
 
     public ProxyConfig withNanoClock(LongSupplier clock) {
         return new ProxyConfig(mode, resolver, connector, connectTimeout, headerTimeout, idleTimeout,
-                maxInitialLineLength, maxHeaderSize, ioThreads, recentDecisions, sinks, clock);
+                maxInitialLineLength, maxHeaderSize, ioThreads, recentDecisions, sinks, clock, maxBufferedRequestBytes);
+    }
+
+    /** Request bodies held at once over all agents (default: a quarter of the heap); past it new bodies get 503. */
+    public ProxyConfig withMaxBufferedRequestBytes(long bytes) {
+        return new ProxyConfig(mode, resolver, connector, connectTimeout, headerTimeout, idleTimeout,
+                maxInitialLineLength, maxHeaderSize, ioThreads, recentDecisions, sinks, nanoClock, bytes);
     }
 
     public ProxyConfig withIoThreads(int threads) {
         return new ProxyConfig(mode, resolver, connector, connectTimeout, headerTimeout, idleTimeout,
-                maxInitialLineLength, maxHeaderSize, threads, recentDecisions, sinks, nanoClock);
+                maxInitialLineLength, maxHeaderSize, threads, recentDecisions, sinks, nanoClock, maxBufferedRequestBytes);
     }
 }

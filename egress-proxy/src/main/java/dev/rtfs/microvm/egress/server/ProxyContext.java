@@ -15,4 +15,5 @@ public record ProxyContext(
         Connector connector,
         Executor resolverExecutor,
         DecisionSink decisions,
-        ProxyMetrics metrics) {}
+        ProxyMetrics metrics,
+        BodyBudget bodyBudget) {}

@@ -361,4 +361,38 @@ class AttackRegressionTest {
                     .doesNotContainIgnoringCase("transfer-encoding").doesNotContain("AKIA").doesNotContainIgnoringCase("x-leak");
         }
     }
+
+    @Test
+    void manyHalfSentBodiesCannotExhaustTheProxyAndTheBudgetIsReturned() throws Exception {
+        try (ProxyFixture fx = new ProxyFixture(EnforcementMode.ENFORCE, Duration.ofSeconds(5), Duration.ofSeconds(30), 3000);
+                LoopbackOrigin origin = LoopbackOrigin.http()) {
+            fx.resolver.map("origin.test", "127.0.0.1");
+            int port = fx.agent("a", "{\"allow_domains\":[\"origin.test\"],\"allow_methods\":[\"POST\"],"
+                    + "\"allow_ranges\":[\"127.0.0.0/8\"],\"dlp\":\"off\"}");
+            String head = "POST http://origin.test:" + origin.port() + "/b HTTP/1.1\r\nHost: origin.test\r\n"
+                    + "Connection: close\r\nContent-Length: ";
+            try (Socket holder = new Socket(InetAddress.getLoopbackAddress(), port)) {
+                holder.getOutputStream().write((head + "4000\r\n\r\n" + "x".repeat(2500)).getBytes(StandardCharsets.US_ASCII));
+                holder.getOutputStream().flush();
+                awaitHeld(fx, 2500);
+                RawClient.Answer busy = RawClient.exchange(port, head + "1000\r\n\r\n" + "y".repeat(1000));
+                assertThat(busy.status()).isEqualTo(503);
+                assertThat(busy.text()).contains("X-Egress-Error: proxy-busy");
+            }
+            awaitHeld(fx, 0);
+            RawClient.Answer ok = RawClient.exchange(port, head + "1000\r\n\r\n" + "z".repeat(1000));
+            assertThat(ok.status()).isEqualTo(200);
+            assertThat(origin.hits()).isEqualTo(1);
+            assertThat(fx.proxy.bufferedRequestBytes()).as("every reservation returned").isZero();
+        }
+    }
+
+    /** Waits (bounded) until the proxy holds exactly {@code bytes} of request bodies. */
+    private static void awaitHeld(ProxyFixture fx, long bytes) throws InterruptedException {
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (fx.proxy.bufferedRequestBytes() != bytes && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(fx.proxy.bufferedRequestBytes()).isEqualTo(bytes);
+    }
 }

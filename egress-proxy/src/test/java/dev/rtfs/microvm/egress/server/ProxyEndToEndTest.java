@@ -63,7 +63,13 @@ class ProxyEndToEndTest {
     }
 
     @AfterAll
-    static void stop() {
+    static void stop() throws InterruptedException {
+        // Every flow above (allowed, denied, 413, DLP, timeouts) must have returned its body reservation.
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (fx.proxy.bufferedRequestBytes() != 0 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(fx.proxy.bufferedRequestBytes()).isZero();
         fx.close();
         origin.close();
         tlsOrigin.close();

@@ -24,6 +24,10 @@ final class ProxyFixture implements AutoCloseable {
     }
 
     ProxyFixture(EnforcementMode mode, Duration headerTimeout, Duration idleTimeout) {
+        this(mode, headerTimeout, idleTimeout, ProxyConfig.defaults().maxBufferedRequestBytes());
+    }
+
+    ProxyFixture(EnforcementMode mode, Duration headerTimeout, Duration idleTimeout, long maxBufferedRequestBytes) {
         Transports t = Transports.detect();
         connector = new LoopbackOnlyConnector(new NettyConnector(t, Duration.ofSeconds(2)));
         proxy = new EgressProxy(ProxyConfig.defaults()
@@ -33,6 +37,7 @@ final class ProxyFixture implements AutoCloseable {
                 .withTimeouts(Duration.ofSeconds(2), headerTimeout, idleTimeout)
                 .withNanoClock(clock::get)
                 .withIoThreads(2)
+                .withMaxBufferedRequestBytes(maxBufferedRequestBytes)
                 .withSink(records::add));
         proxy.start();
     }
