@@ -25,7 +25,7 @@ example="$root/docs/examples/agent.config.microvm.rtfs"
 "$root/rtfs-microvm" check "$example" > /dev/null
 
 # The launcher picks this JDK too (JAVA_HOME if >= 21, else the newest under /usr/lib/jvm): ask it.
-java_home="$(bash -c 'source <(sed -n "/^java_major()/,/^}/p; /^pick_jdk()/,/^}/p" "$1"); pick_jdk' _ "$root/rtfs-microvm")"
+java_home="$(bash -c 'source <(sed -n "/^java_major()/,/^}/p; /^pick_jdk()/,/^}/p" "$1"); pick_jdk; echo "$JAVA_HOME"' _ "$root/rtfs-microvm")"
 printf 'public class Empty { public static void main(String[] args) { } }\n' > "$tmp/Empty.java"
 "$java_home/bin/javac" -d "$tmp" "$tmp/Empty.java"
 
