@@ -3,12 +3,15 @@ package dev.rtfs.microvm.config;
 import java.util.Collection;
 import java.util.Optional;
 
-/** "Did you mean" by edit distance (Levenshtein; '_' and '-' count as equal). */
-final class Suggestions {
+/**
+ * "Did you mean" by edit distance (Levenshtein; '_' and '-' count as equal), shared by config validation and
+ * plan reading so every misspelled keyword gets the same kind of hint.
+ */
+public final class Suggestions {
     private Suggestions() {}
 
     /** The closest candidate within a distance that still looks like a typo, if any. */
-    static Optional<String> closest(String written, Collection<String> candidates) {
+    public static Optional<String> closest(String written, Collection<String> candidates) {
         String w = MapSpec.normalize(written);
         int limit = Math.max(2, w.length() / 3);
         String best = null;
@@ -18,6 +21,11 @@ final class Suggestions {
             if (d < bestDistance) { best = c; bestDistance = d; }
         }
         return bestDistance <= limit ? Optional.ofNullable(best) : Optional.empty();
+    }
+
+    /** "did you mean PREFIX+candidate?", or "" when no candidate is close. */
+    public static String didYouMean(String written, Collection<String> candidates, String prefix) {
+        return closest(written, candidates).map(c -> "did you mean " + prefix + c + "?").orElse("");
     }
 
     // Two-row dynamic programming; keys are short, so this is cheap.

@@ -1,5 +1,6 @@
 package dev.rtfs.microvm.orchestrator.plan;
 
+import dev.rtfs.microvm.config.Suggestions;
 import dev.rtfs.microvm.config.diag.Diagnostic;
 import dev.rtfs.microvm.lang.IntValue;
 import dev.rtfs.microvm.lang.KeywordValue;

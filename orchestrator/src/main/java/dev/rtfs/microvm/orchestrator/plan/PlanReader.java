@@ -3,6 +3,7 @@ package dev.rtfs.microvm.orchestrator.plan;
 import static dev.rtfs.microvm.orchestrator.plan.EffectSyntax.describe;
 import static dev.rtfs.microvm.orchestrator.plan.EffectSyntax.shape;
 
+import dev.rtfs.microvm.config.Suggestions;
 import dev.rtfs.microvm.config.diag.Diagnostic;
 import dev.rtfs.microvm.lang.IntValue;
 import dev.rtfs.microvm.lang.KeywordValue;
