@@ -1,5 +1,6 @@
 package dev.rtfs.microvm.cli;
 
+import dev.rtfs.microvm.config.report.ReportFormat;
 import dev.rtfs.microvm.control.chain.AnchorSigner;
 import dev.rtfs.microvm.control.chain.ChainRecord;
 import dev.rtfs.microvm.control.chain.ChainVerifier;
@@ -13,7 +14,7 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.security.PublicKey;
 import java.time.Instant;
-import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 import picocli.CommandLine.Command;
@@ -133,12 +134,12 @@ final class ChainCommand implements Callable<Integer> {
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
-            String fmt = format.toLowerCase(Locale.ROOT);
-            if (!fmt.equals("text") && !fmt.equals("json")) {
+            Optional<ReportFormat> chosen = DiagnosticOutput.textOrJson(format);
+            if (chosen.isEmpty()) {
                 err.println("error: unknown --format '" + format + "' (expected text or json)");
                 return Main.USAGE;
             }
-            boolean json = fmt.equals("json");
+            boolean json = chosen.get() == ReportFormat.JSON;
             boolean[] first = {true};
             if (json) out.print("[");
             int code = walk(r -> {

@@ -24,6 +24,11 @@ final class DiagnosticOutput {
         };
     }
 
+    /** {@code --format text|json} of commands without SARIF output; empty for anything else. */
+    static Optional<ReportFormat> textOrJson(String name) {
+        return format(name).filter(f -> f != ReportFormat.SARIF);
+    }
+
     /** Null when {@code mode} is not auto/always/never. */
     static Boolean colour(String mode) {
         return switch (mode.toLowerCase(Locale.ROOT)) {

@@ -15,8 +15,8 @@ import dev.rtfs.microvm.orchestrator.profile.StepProfileTable;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -54,12 +54,12 @@ final class ProfileCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        String fmt = format.toLowerCase(Locale.ROOT);
-        if (!fmt.equals("text") && !fmt.equals("json")) {
+        Optional<ReportFormat> chosen = DiagnosticOutput.textOrJson(format);
+        if (chosen.isEmpty()) {
             err.println("error: unknown --format '" + format + "' (expected text or json)");
             return Main.USAGE;
         }
-        ReportFormat reportFormat = fmt.equals("json") ? ReportFormat.JSON : ReportFormat.TEXT;
+        ReportFormat reportFormat = chosen.get();
 
         List<String> names = new ArrayList<>(loads);
         names.add(config);
