@@ -11,6 +11,7 @@ import dev.rtfs.microvm.lang.IntValue;
 import dev.rtfs.microvm.lang.KeywordValue;
 import dev.rtfs.microvm.lang.ListValue;
 import dev.rtfs.microvm.lang.MapValue;
+import dev.rtfs.microvm.lang.PrintableText;
 import dev.rtfs.microvm.lang.Span;
 import dev.rtfs.microvm.lang.StringValue;
 import dev.rtfs.microvm.lang.TaggedValue;
@@ -272,13 +273,7 @@ final class SchemaWalker implements ConfigPaths {
 
     /** At most 40 characters of user text in a message, control characters escaped. */
     static String abbreviate(String s) {
-        String shown = s.length() <= 40 ? s : s.substring(0, 37) + "...";
-        StringBuilder sb = new StringBuilder(shown.length());
-        shown.codePoints().forEach(cp -> {
-            if (Character.isISOControl(cp)) sb.append(String.format("\\u%04x", cp));
-            else sb.appendCodePoint(cp);
-        });
-        return sb.toString();
+        return PrintableText.of(s.length() <= 40 ? s : s.substring(0, 37) + "...");
     }
 
     private static String suggestKeyword(Value key) {

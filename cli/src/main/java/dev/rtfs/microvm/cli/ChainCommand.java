@@ -134,11 +134,8 @@ final class ChainCommand implements Callable<Integer> {
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
-            Optional<ReportFormat> chosen = DiagnosticOutput.textOrJson(format);
-            if (chosen.isEmpty()) {
-                err.println("error: unknown --format '" + format + "' (expected text or json)");
-                return Main.USAGE;
-            }
+            Optional<ReportFormat> chosen = DiagnosticOutput.textOrJson(format, err);
+            if (chosen.isEmpty()) return Main.USAGE;
             boolean json = chosen.get() == ReportFormat.JSON;
             boolean[] first = {true};
             if (json) out.print("[");

@@ -2,6 +2,7 @@ package dev.rtfs.microvm.cli;
 
 import dev.rtfs.microvm.config.diag.Diagnostic;
 import dev.rtfs.microvm.config.report.FileReport;
+import dev.rtfs.microvm.lang.PrintableText;
 import dev.rtfs.microvm.lang.RtfsException;
 import dev.rtfs.microvm.lang.RtfsSyntaxException;
 import dev.rtfs.microvm.lang.SourceFile;
@@ -90,7 +91,7 @@ final class CliIo {
         } catch (AccessDeniedException e) {
             throw new UnreadableFile("cannot read " + name + ": permission denied");
         } catch (InvalidPathException e) {
-            throw new UnreadableFile("cannot read " + printable(name) + ": invalid path");
+            throw new UnreadableFile("cannot read " + PrintableText.of(name) + ": invalid path");
         } catch (IOException | SecurityException e) {
             String why = Files.isDirectory(Path.of(name)) ? "is a directory" : String.valueOf(e.getMessage());
             throw new UnreadableFile("cannot read " + name + ": " + why);
@@ -141,14 +142,5 @@ final class CliIo {
         String pad = " ".repeat(Integer.toString(Math.max(span.line(), 0)).length() + 1);
         err.print(SourceSnippet.notes(e.stack(), pad + "= ", "called from"));
         err.flush();
-    }
-
-    private static String printable(String s) {
-        StringBuilder sb = new StringBuilder();
-        s.codePoints().forEach(cp -> {
-            if (Character.isISOControl(cp)) sb.append(String.format("\\u%04x", cp));
-            else sb.appendCodePoint(cp);
-        });
-        return sb.toString();
     }
 }

@@ -2,6 +2,7 @@ package dev.rtfs.microvm.cli;
 
 import dev.rtfs.microvm.config.report.ReportFormat;
 import java.io.Console;
+import java.io.PrintWriter;
 import java.lang.reflect.Method;
 import java.util.Locale;
 import java.util.Optional;
@@ -24,9 +25,11 @@ final class DiagnosticOutput {
         };
     }
 
-    /** {@code --format text|json} of commands without SARIF output; empty for anything else. */
-    static Optional<ReportFormat> textOrJson(String name) {
-        return format(name).filter(f -> f != ReportFormat.SARIF);
+    /** {@code --format text|json} of commands without SARIF output; empty (said on {@code err}) for anything else. */
+    static Optional<ReportFormat> textOrJson(String name, PrintWriter err) {
+        Optional<ReportFormat> chosen = format(name).filter(f -> f != ReportFormat.SARIF);
+        if (chosen.isEmpty()) err.println("error: unknown --format '" + name + "' (expected text or json)");
+        return chosen;
     }
 
     /** Null when {@code mode} is not auto/always/never. */

@@ -54,11 +54,8 @@ final class ProfileCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        Optional<ReportFormat> chosen = DiagnosticOutput.textOrJson(format);
-        if (chosen.isEmpty()) {
-            err.println("error: unknown --format '" + format + "' (expected text or json)");
-            return Main.USAGE;
-        }
+        Optional<ReportFormat> chosen = DiagnosticOutput.textOrJson(format, err);
+        if (chosen.isEmpty()) return Main.USAGE;
         ReportFormat reportFormat = chosen.get();
 
         List<String> names = new ArrayList<>(loads);

@@ -1,5 +1,6 @@
 package dev.rtfs.microvm.orchestrator.profile;
 
+import dev.rtfs.microvm.lang.PrintableText;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -44,16 +45,6 @@ public final class StepProfileTable {
 
     /** Plan text (step names, paths, seeds) goes to a terminal: control and format characters as \\uXXXX. */
     private static List<String> printable(List<String> cells) {
-        return cells.stream().map(cell -> {
-            StringBuilder sb = new StringBuilder(cell.length());
-            cell.codePoints().forEach(cp -> {
-                if (Character.isISOControl(cp) || Character.getType(cp) == Character.FORMAT) {
-                    sb.append(String.format("\\u%04x", cp));
-                } else {
-                    sb.appendCodePoint(cp);
-                }
-            });
-            return sb.toString();
-        }).toList();
+        return cells.stream().map(PrintableText::of).toList();
     }
 }
