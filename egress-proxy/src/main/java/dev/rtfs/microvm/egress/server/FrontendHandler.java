@@ -23,6 +23,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
@@ -50,6 +51,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -740,15 +742,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
     private void openTunnel() {
         InetSocketAddress pinned = new InetSocketAddress(decision.pinned().orElseThrow(), port);
-        long[] counts = new long[2];
         Channel me = client;
-        ChannelInitializer<Channel> init = new ChannelInitializer<>() {
-            @Override
-            protected void initChannel(Channel ch) {
-                ch.pipeline().addLast(new IdleStateHandler(0, 0, px.config().idleTimeout().toMillis(), TimeUnit.MILLISECONDS));
-            }
-        };
-        px.connector().connect(pinned, client.eventLoop(), init).addListener(f -> {
+        px.connector().connect(pinned, client.eventLoop(), new ChannelInboundHandlerAdapter()).addListener(f -> {
             if (!f.isSuccess()) {
                 closeTunnel(Reason.CONNECT_FAILED, "dial " + pinned + ": " + f.cause(), null);
                 return;
@@ -762,34 +757,37 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             upstream = up;
             state = State.TUNNEL;
             px.metrics().tunnelOpened();
-            bytesIn = hello.readableBytes();
-            Runnable onClose = new Runnable() {
-                private boolean done;
-
-                @Override
-                public void run() {
-                    if (!done) {
-                        done = true;
-                        px.metrics().tunnelClosed();
-                        bytesIn += counts[0];
-                        bytesOut += counts[1];
-                        record(outcomeNow(), allowReasonNow(), 200, allowDetailNow());
-                    }
+            Tunnel tunnel = new Tunnel(me, up, rules.maxRequestBytes(), rules.maxResponseBytes(),
+                    px.config().idleTimeout(), this::onTunnelEnd);
+            List<ByteBuf> early = new ArrayList<>();
+            for (Object m : pending) {
+                if (m instanceof ByteBuf b) {
+                    early.add(b);
+                } else {
+                    ReferenceCountUtil.release(m);
                 }
-            };
-            up.pipeline().addLast(new Relay(me, n -> counts[1] += n, onClose));
+            }
+            pending.clear();
             ByteBuf first = hello;
             hello = null;
-            up.writeAndFlush(first);
-            ctx.pipeline().addLast(new Relay(up, n -> counts[0] += n, onClose));
-            // Pending raw bytes read after the ClientHello go through the relay in order.
-            while (!pending.isEmpty()) {
-                ctx.pipeline().context(Relay.class).fireChannelRead(pending.poll());
-            }
-            ctx.pipeline().remove(this);
-            up.config().setAutoRead(true);
-            me.config().setAutoRead(true);
+            // The tunnel owns the client connection from here: no HTTP handlers, no per-connection idle timer.
+            ChannelPipeline p = ctx.pipeline();
+            p.remove(IdleStateHandler.class);
+            p.remove(RawByteCounter.class);
+            p.remove(this);
+            tunnel.start(first, early);
         });
+    }
+
+    private void onTunnelEnd(Tunnel.End end) {
+        px.metrics().tunnelClosed();
+        bytesIn = end.bytesUp();
+        bytesOut = end.bytesDown();
+        if (end.cut().isPresent()) {
+            record(Outcome.DENY, end.cut().get().reason(), 0, end.cut().get().detail());
+        } else {
+            record(outcomeNow(), allowReasonNow(), 200, allowDetailNow());
+        }
     }
 
     // ------------------------------------------------------------------ refusals and bookkeeping

@@ -6,32 +6,34 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.timeout.IdleStateEvent;
-import java.util.function.LongConsumer;
+import io.netty.util.ReferenceCountUtil;
 
 /**
- * Splices bytes from its channel to {@code peer}. Backpressure: when the peer's outbound buffer passes its high
- * water mark this side stops reading; when this side's own outbound buffer drains, the peer resumes reading. So
- * at most one water mark of data is buffered per direction, whatever the speed of either end.
+ * One direction of a {@link Tunnel}, on the channel it reads from: forwards what it reads to {@code peer}, counted
+ * against the tunnel's cap. Backpressure: when the peer's outbound buffer passes its high water mark this side
+ * stops reading; when this side's own outbound buffer drains, the peer resumes reading. So at most one water mark
+ * of data is buffered per direction, whatever the speed of either end. A close of either side closes the other
+ * once what was read is flushed.
  */
 final class Relay extends ChannelInboundHandlerAdapter {
 
+    private final Tunnel tunnel;
+    private final Tunnel.Direction direction;
     private final Channel peer;
-    private final LongConsumer bytes;
-    private final Runnable onClose;
 
-    Relay(Channel peer, LongConsumer bytes, Runnable onClose) {
+    Relay(Tunnel tunnel, Tunnel.Direction direction, Channel peer) {
+        this.tunnel = tunnel;
+        this.direction = direction;
         this.peer = peer;
-        this.bytes = bytes;
-        this.onClose = onClose;
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (msg instanceof ByteBuf b) {
-            bytes.accept(b.readableBytes());
+        if (!(msg instanceof ByteBuf b) || !tunnel.carried(direction, b.readableBytes())) {
+            ReferenceCountUtil.release(msg);
+            return;
         }
-        peer.write(msg, peer.voidPromise());
+        peer.write(b, peer.voidPromise());
         if (!peer.isWritable()) {
             ctx.channel().config().setAutoRead(false);
         }
@@ -53,14 +55,6 @@ final class Relay extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         closeOnFlush(peer);
-        onClose.run();
-    }
-
-    @Override
-    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-        if (evt instanceof IdleStateEvent) {
-            ctx.close();
-        }
     }
 
     @Override

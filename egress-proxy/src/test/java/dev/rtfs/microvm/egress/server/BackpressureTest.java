@@ -41,7 +41,7 @@ class BackpressureTest {
             });
             fx.resolver.map("bulk.test", "127.0.0.1");
             int port = fx.agent("a", "{\"allow_domains\":[\"bulk.test\"],\"connect_ports\":[" + origin.getLocalPort()
-                    + "],\"allow_ranges\":[\"127.0.0.0/8\"]}");
+                    + "],\"allow_ranges\":[\"127.0.0.0/8\"],\"max_response_bytes\":" + TOTAL + "}");
             try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
                 s.setSoTimeout(10_000);
                 s.getOutputStream().write(("CONNECT bulk.test:" + origin.getLocalPort() + " HTTP/1.1\r\nHost: bulk.test\r\n\r\n")
