@@ -22,6 +22,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.nio.file.attribute.PosixFilePermissions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,27 +46,42 @@ public final class ControlServer implements AutoCloseable {
     }
 
     public static ControlServer start(EgressProxy proxy, Path socket) throws IOException {
+        socket = socket.toAbsolutePath();
+        Files.createDirectories(socket.getParent());
         Files.deleteIfExists(socket);
-        if (socket.getParent() != null) {
-            Files.createDirectories(socket.getParent());
-        }
+        // Bound inside a fresh 0700 directory, made 0600, then renamed into place: there is no moment at which
+        // another user could connect to a socket created under a permissive umask.
+        Path privateDir = Files.createTempDirectory(socket.getParent(), ".c",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        Path staging = privateDir.resolve("s");
         ControlApi api = new ControlApi(proxy);
-        Channel ch = new ServerBootstrap()
-                .group(proxy.eventLoopGroup())
-                .channel(proxy.transports().domainServerChannel())
-                .childHandler(new ChannelInitializer<Channel>() {
-                    @Override
-                    protected void initChannel(Channel c) {
-                        c.pipeline().addLast(new HttpServerCodec(4096, 8192, 64 * 1024));
-                        c.pipeline().addLast(new HttpObjectAggregator(1 << 20));
-                        c.pipeline().addLast(new Handler(api));
-                    }
-                })
-                .bind(new DomainSocketAddress(socket.toFile())).syncUninterruptibly().channel();
+        Channel ch;
         try {
-            Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-------"));
-        } catch (UnsupportedOperationException e) {
-            LOG.warn("cannot restrict permissions of {}", socket);
+            ch = new ServerBootstrap()
+                    .group(proxy.eventLoopGroup())
+                    .channel(proxy.transports().domainServerChannel())
+                    .childHandler(new ChannelInitializer<Channel>() {
+                        @Override
+                        protected void initChannel(Channel c) {
+                            c.pipeline().addLast(new HttpServerCodec(4096, 8192, 64 * 1024));
+                            c.pipeline().addLast(new HttpObjectAggregator(1 << 20));
+                            c.pipeline().addLast(new Handler(api));
+                        }
+                    })
+                    .bind(new DomainSocketAddress(staging.toFile())).syncUninterruptibly().channel();
+        } catch (RuntimeException e) {
+            Files.deleteIfExists(privateDir);
+            throw new IOException("cannot bind the control socket " + socket + ": " + e.getMessage(), e);
+        }
+        try {
+            Files.setPosixFilePermissions(staging, PosixFilePermissions.fromString("rw-------"));
+            Files.move(staging, socket, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            ch.close().syncUninterruptibly();
+            Files.deleteIfExists(staging);
+            throw e;
+        } finally {
+            Files.deleteIfExists(privateDir);
         }
         LOG.info("control API on unix:{}", socket);
         return new ControlServer(socket, ch);
@@ -83,8 +101,12 @@ public final class ControlServer implements AutoCloseable {
         }
     }
 
+    /** One per connection: requests are handled off the event loop, one at a time, answered in arrival order. */
     private static final class Handler extends SimpleChannelInboundHandler<FullHttpRequest> {
+        private static final Executor VIRTUAL = command -> Thread.ofVirtual().name("egress-control").start(command);
+
         private final ControlApi api;
+        private CompletableFuture<Void> previous = CompletableFuture.completedFuture(null);
 
         Handler(ControlApi api) {
             this.api = api;
@@ -97,8 +119,9 @@ public final class ControlServer implements AutoCloseable {
             String uri = req.uri();
             String body = req.content().toString(StandardCharsets.UTF_8);
             boolean keepAlive = HttpUtil.isKeepAlive(req);
-            // Reprogramming binds listeners and takes locks: never on the event loop.
-            Thread.ofVirtual().name("egress-control").start(() -> {
+            // Reprogramming binds listeners and takes locks: never on the event loop. Pipelined requests wait for
+            // the one before, so their effects and answers keep the order they were sent in.
+            previous = previous.thenRunAsync(() -> {
                 ControlApi.Response r;
                 try {
                     r = ok ? api.handle(method, uri, body) : ControlApi.Response.error(400, "malformed request");
@@ -117,7 +140,7 @@ public final class ControlServer implements AutoCloseable {
                 if (!keepAlive) {
                     f.addListener(ChannelFutureListener.CLOSE);
                 }
-            });
+            }, VIRTUAL);
         }
 
         @Override

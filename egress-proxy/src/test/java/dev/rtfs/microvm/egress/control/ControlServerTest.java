@@ -35,6 +35,10 @@ class ControlServerTest {
             try (ControlServer ctl = ControlServer.start(proxy, sock);
                     MetricsServer metrics = MetricsServer.start(proxy.meterRegistry(), 0)) {
                 assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(sock))).isEqualTo("rw-------");
+                try (var entries = Files.list(tmp)) {
+                    assertThat(entries.map(p -> p.getFileName().toString())).as("no staging directory left")
+                            .containsExactly("ctl.sock");
+                }
                 Curl.Result health = Curl.run(tmp, "--unix-socket", sock.toString(), "http://ctl/health");
                 assertThat(health.status()).isEqualTo(200);
                 assertThat(health.body()).contains("\"status\":\"ok\"").contains("\"mode\":\"enforce\"");
@@ -97,6 +101,48 @@ class ControlServerTest {
             assertThat(api.handle("PUT", "/mode", "{\"mode\":\"audit\"}").status()).isEqualTo(400);
             assertThat(api.handle("PUT", "/mode", "{\"mode\":\"report\"}").status()).isEqualTo(200);
             assertThat(proxy.mode()).isEqualTo(dev.rtfs.microvm.egress.acl.EnforcementMode.REPORT);
+        }
+    }
+
+    @Test
+    void pipelinedRequestsTakeEffectAndAreAnsweredInTheOrderSent() throws Exception {
+        try (EgressProxy proxy = new EgressProxy(ProxyConfig.defaults().withIoThreads(1))) {
+            proxy.start();
+            Path sock = tmp.resolve("ctl.sock");
+            try (ControlServer ctl = ControlServer.start(proxy, sock);
+                    java.nio.channels.SocketChannel ch = java.nio.channels.SocketChannel.open(
+                            java.net.UnixDomainSocketAddress.of(sock))) {
+                StringBuilder out = new StringBuilder();
+                int rounds = 30;
+                for (int i = 0; i < rounds; i++) {
+                    String body = "{\"allow_domains\":[\"d" + i + ".test\"]}";
+                    out.append("PUT /agents/a HTTP/1.1\r\nHost: x\r\nContent-Length: ").append(body.length())
+                            .append("\r\n\r\n").append(body);
+                    out.append("GET /agents/a HTTP/1.1\r\nHost: x\r\n\r\n");
+                }
+                out.append("GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+                ch.write(java.nio.ByteBuffer.wrap(out.toString().getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+                java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
+                java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(64 * 1024);
+                while (ch.read(buf) >= 0) {
+                    all.write(buf.array(), 0, buf.position());
+                    buf.clear();
+                }
+                String text = all.toString(java.nio.charset.StandardCharsets.UTF_8);
+                // Every GET sees exactly the PUT sent just before it, and the answers come back in order.
+                int from = 0;
+                for (int i = 0; i < rounds; i++) {
+                    int put = text.indexOf("HTTP/1.1 200", from);
+                    int get = text.indexOf("HTTP/1.1 200", put + 1);
+                    int next = text.indexOf("HTTP/1.1 ", get + 1);
+                    assertThat(put).as("answer to PUT " + i).isGreaterThanOrEqualTo(0);
+                    assertThat(get).as("answer to GET " + i).isGreaterThan(put);
+                    assertThat(text.substring(get, next < 0 ? text.length() : next)).as("GET " + i)
+                            .contains("\"d" + i + ".test\"").doesNotContain("\"d" + (i + 1) + ".test\"");
+                    from = get + 1;
+                }
+                assertThat(text.substring(text.lastIndexOf("HTTP/1.1 "))).contains("\"status\":\"ok\"");
+            }
         }
     }
 }
