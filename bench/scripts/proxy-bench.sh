@@ -177,7 +177,7 @@ echo "proxy benchmark, $(nproc) cores, bulk $((BULK >> 20)) MiB, wrk 64 connecti
 printf "%-10s %12s %12s %10s %10s %14s %12s\n" target "tunnel MiB/s*" "GET req/s" "p50 ms" "p99 ms" "RSS idle MiB" "RSS tunnels"
 for t in direct ours squid tinyproxy ceiling; do
   r0=${RSS0[$t]:-}; r1=${RSS1[$t]:-}
-  printf "%-10s %12s %12s %10s %10s %14s %12s\n" "$t" "${MIBPS[$t]}" "${RATE[$t]}" "${P50[$t]}" "${P99[$t]}" \
+  printf "%-10s %12s %12s %10s %10s %14s %12s\n" "$t" "${MIBPS[$t]}" "${RATE[$t]:-}" "${P50[$t]:-}" "${P99[$t]:-}" \
     "${r0:+$((r0 / 1024))}" "${r1:+$((r1 / 1024)) MiB (${OPEN[$t]:-0} open)}"
 done
 echo "(* median of 3 transfers of $((BULK >> 20)) MiB)"
