@@ -40,17 +40,18 @@ final class CheckCommand implements Callable<Integer> {
             description = "RTFS file evaluated first for its definitions (e.g. profile macros); repeatable.")
     List<String> loads = new ArrayList<>();
 
-    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
+    // Defaults are field values (picocli shows and applies them) so FastPath's plain `check FILE...` gets them too.
+    @Option(names = "--format", paramLabel = "FORMAT",
             description = "Output format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).",
             completionCandidates = Formats.class)
-    String format;
+    String format = "text";
 
     @Option(names = "--warnings-as-errors", description = "Fail (exit 1) on warnings too.")
     boolean warningsAsErrors;
 
-    @Option(names = "--color", paramLabel = "WHEN", defaultValue = "auto",
+    @Option(names = "--color", paramLabel = "WHEN",
             description = "Colour the text format: auto (stdout is a terminal), always, never.")
-    String color;
+    String color = "auto";
 
     static final class Formats extends ArrayList<String> {
         Formats() { super(List.of("text", "json", "sarif")); }
@@ -58,8 +59,10 @@ final class CheckCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
+        return run(spec.commandLine().getOut(), spec.commandLine().getErr());
+    }
+
+    int run(PrintWriter out, PrintWriter err) {
         Optional<ReportFormat> fmt = DiagnosticOutput.format(format);
         if (fmt.isEmpty()) {
             err.println("error: unknown --format '" + format + "' (expected " + DiagnosticOutput.FORMATS + ")");

@@ -2,6 +2,7 @@ package dev.rtfs.microvm.cli;
 
 import java.io.PrintWriter;
 import java.util.List;
+import java.util.OptionalInt;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -42,8 +43,20 @@ public final class Main {
     }
 
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
+        OptionalInt fast = FastPath.run(args, out, err);
+        if (fast.isPresent()) {
+            return fast.getAsInt();
+        }
         CommandLine cli = commandLine(out, err, args.length > 0 ? args[0] : "");
         return cli.execute(args);
+    }
+
+    /** Anything that escapes a command is a bug: one line, exit 2, never a stack trace on the terminal. */
+    static int internalError(Exception ex, PrintWriter err) {
+        err.println("error: internal error: " + ex);
+        err.flush();
+        org.slf4j.LoggerFactory.getLogger(Main.class).debug("internal error", ex);
+        return USAGE;
     }
 
     static CommandLine commandLine(PrintWriter out, PrintWriter err, String firstArg) {
@@ -61,12 +74,7 @@ public final class Main {
         cli.getSubcommands().values().forEach(sub -> sub.getCommandSpec().versionProvider(new VersionProvider()));
         cli.setOut(out);
         cli.setErr(err);
-        // Anything that escapes a command is a bug: one line, exit 2, never a stack trace on the terminal.
-        cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
-            commandLine.getErr().println("error: internal error: " + ex);
-            org.slf4j.LoggerFactory.getLogger(Main.class).debug("internal error", ex);
-            return USAGE;
-        });
+        cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> internalError(ex, commandLine.getErr()));
         return cli;
     }
 }
