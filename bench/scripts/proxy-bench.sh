@@ -32,21 +32,14 @@ if [ "${#need[@]}" -gt 0 ]; then
 fi
 ulimit -n "$(ulimit -Hn)"  # 5,000 tunnels need ~10,000 descriptors in the proxy
 
-# Our proxy: the CLI (`rtfs-microvm proxy --acl`) when its jar is built, else the same EgressProxy through the bench
-# tool on the egress-proxy classpath (so the benchmark does not depend on every other module compiling).
-JAR=cli/target/rtfs-microvm.jar
+# Our proxy is the shipped path: the launcher running `rtfs-microvm proxy --acl` (it builds the CLI if needed).
+# The bench tool (origin and clients) runs on the egress-proxy classpath.
 export MAVEN_OPTS=--sun-misc-unsafe-memory-access=allow
 mvn -B -q -o -pl egress-proxy package -DskipTests
 mvn -B -q -o -pl egress-proxy dependency:build-classpath -Dmdep.outputFile="$W/cp.txt" -Dmdep.includeScope=runtime >/dev/null
 SIMPLE=$(ls ~/.m2/repository/org/slf4j/slf4j-simple/*/slf4j-simple-*.jar | grep -v sources | tail -1)
 EGRESS_CP="$ROOT/egress-proxy/target/classes:$(cat "$W/cp.txt"):$SIMPLE"  # slf4j-simple: decision lines are logged as in the CLI
-if [ -f "$JAR" ] && unzip -l "$JAR" | grep -q 'cli/ProxyCommand.class'; then
-  cp "$JAR" "$W/rtfs-microvm.jar"
-  OURS_CMD=(-jar "$W/rtfs-microvm.jar" proxy --acl "$W/acl.json")
-else
-  echo "note: $JAR missing; running EgressProxy through the bench tool" >&2
-  OURS_CMD=(-cp "$EGRESS_CP" bench/src/main/java/dev/rtfs/microvm/bench/proxy/ProxyBench.java proxy "$W/acl.json")
-fi
+./rtfs-microvm --version > /dev/null  # build before anything is timed
 
 HTTP_PORT=19080; BULK_PORT=19081; HOLD_PORT=19082
 OURS=19001; SQUID=19128; TINY=19888; CEILING=19002
@@ -65,9 +58,10 @@ cat > "$W/acl.json" <<JSON
                     "max_response_bytes":$((BULK + 1))}},
  "resolve":{"origin.test":["127.0.0.1"]}}
 JSON
-# Decision lines go to a file, like squid's access log and tinyproxy's log below.
-$JAVA -Xms64m -Xmx256m -XX:+UseSerialGC -Dorg.slf4j.simpleLogger.logFile="$W/ours.log" \
-  "${OURS_CMD[@]}" > "$W/ours.out" 2>&1 &
+# Decision lines go to a file, like squid's access log and tinyproxy's log below. The launcher execs the JVM, so
+# this PID is the proxy's.
+RTFS_JAVA_OPTS="-Xms64m -Xmx256m -Dorg.slf4j.simpleLogger.logFile=$W/ours.log" \
+  ./rtfs-microvm proxy --acl "$W/acl.json" > "$W/ours.out" 2>&1 &
 OURS_PID=$!; PIDS+=($OURS_PID)
 
 cat > "$W/squid.conf" <<CONF

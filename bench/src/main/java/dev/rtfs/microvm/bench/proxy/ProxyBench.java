@@ -28,8 +28,6 @@ import javax.net.ssl.SSLParameters;
  *       a bulk origin that reads one TLS record (the ClientHello) and then streams BULK_BYTES and closes; a
  *       hold origin that keeps connections open.</li>
  *   <li>{@code bulk PROXY|direct TARGET_HOST TARGET_PORT SNI BYTES}: one tunnel, prints MiB/s.</li>
- *   <li>{@code proxy ACL_FILE}: our proxy through its Java API (same as {@code rtfs-microvm proxy --acl}), for
- *       when the CLI jar cannot be built; needs the egress-proxy classpath.</li>
  *   <li>{@code idle PROXY TARGET_HOST TARGET_PORT SNI COUNT}: opens COUNT tunnels, prints READY, holds them
  *       until stdin closes.</li>
  * </ul>
@@ -45,20 +43,8 @@ public final class ProxyBench {
                     Long.parseLong(args[4]));
             case "bulk" -> bulk(args[1], args[2], Integer.parseInt(args[3]), args[4], Long.parseLong(args[5]));
             case "idle" -> idle(args[1], args[2], Integer.parseInt(args[3]), args[4], Integer.parseInt(args[5]));
-            case "proxy" -> proxy(java.nio.file.Path.of(args[1]));
             default -> throw new IllegalArgumentException("unknown mode " + args[0]);
         }
-    }
-
-    static void proxy(java.nio.file.Path acl) throws Exception {
-        var file = dev.rtfs.microvm.egress.acl.AclCodec.parseFile(java.nio.file.Files.readString(acl));
-        var proxy = dev.rtfs.microvm.egress.EgressProxy.forFile(file,
-                dev.rtfs.microvm.egress.server.ProxyConfig.defaults());
-        proxy.start();
-        for (var a : file.agents().values()) {
-            System.out.println("agent " + a.agentId() + " listening on " + proxy.putAgent(a));
-        }
-        new CountDownLatch(1).await();
     }
 
     // ------------------------------------------------------------------ origins
