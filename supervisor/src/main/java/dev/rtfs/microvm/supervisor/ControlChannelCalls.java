@@ -1,0 +1,21 @@
+package dev.rtfs.microvm.supervisor;
+
+import dev.rtfs.microvm.control.server.AgentChannel;
+import java.util.concurrent.CompletableFuture;
+import tools.jackson.databind.JsonNode;
+
+/** {@link GuestCalls} over the control plane: a {@code call} frame out, the guest's {@code result} back. */
+public final class ControlChannelCalls implements GuestCalls {
+
+    private final AgentChannel channel;
+
+    public ControlChannelCalls(AgentChannel channel) {
+        this.channel = channel;
+    }
+
+    @Override
+    public CompletableFuture<CallResult> call(String step, String capability, JsonNode args) {
+        return channel.call(step, capability, args)
+                .thenApply(r -> r.ok() ? CallResult.ok(r.value()) : CallResult.failed(r.error()));
+    }
+}

@@ -1,0 +1,11 @@
+package dev.rtfs.microvm.supervisor;
+
+import dev.rtfs.microvm.egress.acl.AgentAcl;
+
+/** The egress proxy as the executor programs it: one step's ACL while the step runs, deny-all otherwise. */
+public interface EgressSteps {
+
+    void enter(String agentId, AgentAcl stepAcl);
+
+    void leave(String agentId);
+}
