@@ -1,0 +1,35 @@
+package dev.rtfs.microvm.supervisor;
+
+import dev.rtfs.microvm.config.diag.Diagnostic;
+import dev.rtfs.microvm.control.chain.VerifyReport;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * How a run ended. {@code refusals} are the diagnostics that stopped it before any VM started (invalid config,
+ * plan not admitted, attestation failed); otherwise {@code steps} says what ran, {@code attempts} how many VM boots
+ * it took, {@code accelerator} what QEMU used, and {@code chain} the verification of the causal chain it wrote.
+ */
+public record RunReport(
+        String agentId, List<Diagnostic> refusals, List<StepOutcome> steps, int attempts, String accelerator,
+        Optional<VerifyReport> chain, Path runDir, Optional<String> problem) {
+
+    public RunReport {
+        Objects.requireNonNull(agentId);
+        refusals = List.copyOf(refusals);
+        steps = List.copyOf(steps);
+        Objects.requireNonNull(accelerator);
+        Objects.requireNonNull(chain);
+        Objects.requireNonNull(runDir);
+        Objects.requireNonNull(problem);
+    }
+
+    /** Every step completed (now or in an earlier attempt), nothing refused, and the chain verifies. */
+    public boolean succeeded() {
+        return refusals.isEmpty() && problem.isEmpty() && !steps.isEmpty()
+                && steps.stream().allMatch(s -> s.status() == StepStatus.COMPLETED || s.status() == StepStatus.ALREADY_DONE)
+                && chain.map(c -> c instanceof VerifyReport.Valid).orElse(false);
+    }
+}

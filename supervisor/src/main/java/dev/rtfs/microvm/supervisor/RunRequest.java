@@ -1,0 +1,78 @@
+package dev.rtfs.microvm.supervisor;
+
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * One {@code run}: the agent config (with its {@code --load} files) and the plan, where relative image paths of
+ * the config resolve ({@code imageDir}), the run directory (sockets, console log, causal chain), the guest's
+ * initramfs and capability store, and the bounds. {@code resolve} and {@code allowRanges} are the egress proxy's
+ * static name overrides and the ranges allowed names may resolve into (the demo maps its domains to loopback
+ * origins); empty in production.
+ */
+public record RunRequest(
+        Path config,
+        List<Path> loads,
+        Path plan,
+        Path imageDir,
+        Path runDir,
+        Optional<Path> initrd,
+        Optional<Path> capabilitiesImage,
+        Map<String, List<InetAddress>> resolve,
+        List<String> allowRanges,
+        Duration helloTimeout,
+        Duration stepTimeout,
+        Duration shutdownTimeout,
+        int maxAttempts) {
+
+    public RunRequest {
+        Objects.requireNonNull(config);
+        loads = List.copyOf(loads);
+        Objects.requireNonNull(plan);
+        Objects.requireNonNull(imageDir);
+        Objects.requireNonNull(runDir);
+        Objects.requireNonNull(initrd);
+        Objects.requireNonNull(capabilitiesImage);
+        resolve = Map.copyOf(resolve);
+        allowRanges = List.copyOf(allowRanges);
+        if (maxAttempts < 1) {
+            throw new IllegalArgumentException("at least one attempt");
+        }
+    }
+
+    /** Production bounds: 120 s to the guest's hello (software emulation boots in seconds, a busy host in more). */
+    public static RunRequest of(Path config, Path plan, Path imageDir, Path runDir) {
+        return new RunRequest(config, List.of(), plan, imageDir, runDir, Optional.empty(), Optional.empty(), Map.of(),
+                List.of(), Duration.ofSeconds(120), Duration.ofSeconds(60), Duration.ofSeconds(30), 2);
+    }
+
+    public RunRequest withGuest(Path initrd, Optional<Path> capabilitiesImage) {
+        return new RunRequest(config, loads, plan, imageDir, runDir, Optional.of(initrd), capabilitiesImage, resolve,
+                allowRanges, helloTimeout, stepTimeout, shutdownTimeout, maxAttempts);
+    }
+
+    public RunRequest withEgressOverrides(Map<String, List<InetAddress>> names, List<String> ranges) {
+        return new RunRequest(config, loads, plan, imageDir, runDir, initrd, capabilitiesImage, names, ranges,
+                helloTimeout, stepTimeout, shutdownTimeout, maxAttempts);
+    }
+
+    public RunRequest withTimeouts(Duration hello, Duration step, Duration shutdown) {
+        return new RunRequest(config, loads, plan, imageDir, runDir, initrd, capabilitiesImage, resolve, allowRanges,
+                hello, step, shutdown, maxAttempts);
+    }
+
+    public RunRequest withMaxAttempts(int attempts) {
+        return new RunRequest(config, loads, plan, imageDir, runDir, initrd, capabilitiesImage, resolve, allowRanges,
+                helloTimeout, stepTimeout, shutdownTimeout, attempts);
+    }
+
+    public RunRequest withLoads(List<Path> files) {
+        return new RunRequest(config, files, plan, imageDir, runDir, initrd, capabilitiesImage, resolve, allowRanges,
+                helloTimeout, stepTimeout, shutdownTimeout, maxAttempts);
+    }
+}

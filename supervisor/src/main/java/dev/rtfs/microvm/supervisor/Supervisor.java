@@ -1,0 +1,237 @@
+package dev.rtfs.microvm.supervisor;
+
+import dev.rtfs.microvm.config.ConfigCheckResult;
+import dev.rtfs.microvm.config.ConfigLoader;
+import dev.rtfs.microvm.config.diag.Diagnostic;
+import dev.rtfs.microvm.config.model.AgentConfig;
+import dev.rtfs.microvm.control.chain.ChainEntry;
+import dev.rtfs.microvm.control.chain.ChainOptions;
+import dev.rtfs.microvm.control.chain.ChainStore;
+import dev.rtfs.microvm.control.chain.ChainVerifier;
+import dev.rtfs.microvm.control.chain.VerifyReport;
+import dev.rtfs.microvm.control.server.AdmissionCache;
+import dev.rtfs.microvm.control.server.AgentChannel;
+import dev.rtfs.microvm.control.server.ControlServer;
+import dev.rtfs.microvm.control.server.ControlServerOptions;
+import dev.rtfs.microvm.control.transport.ListeningTransport;
+import dev.rtfs.microvm.egress.EgressProxy;
+import dev.rtfs.microvm.egress.control.ControlApi;
+import dev.rtfs.microvm.egress.net.StaticOverrideResolver;
+import dev.rtfs.microvm.egress.net.SystemResolver;
+import dev.rtfs.microvm.egress.server.ProxyConfig;
+import dev.rtfs.microvm.lang.SourceFile;
+import dev.rtfs.microvm.orchestrator.admission.Admission;
+import dev.rtfs.microvm.orchestrator.admission.AdmissionResult;
+import dev.rtfs.microvm.orchestrator.admission.AgentPolicy;
+import dev.rtfs.microvm.orchestrator.plan.PlanReader;
+import dev.rtfs.microvm.vmm.RunDirLayout;
+import dev.rtfs.microvm.vmm.SynthOptions;
+import dev.rtfs.microvm.vmm.SynthResult;
+import dev.rtfs.microvm.vmm.VmSynthesizer;
+import dev.rtfs.microvm.vmm.qemu.QemuSpec;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * {@code run} (DESIGN §10): validate the config → admit the plan → open the agent's proxy listener (deny-all
+ * until a step runs) and the control socket → synthesize the QEMU spec in deploy mode, which resolves and
+ * verifies the rootfs attestation → boot → wait for the guest's hello → run the steps → shutdown → wait for the
+ * exit → verify the chain. A VM that dies is booted again from the same read-only images and the run continues at
+ * the first step that did not complete. Everything lands in the causal chain under {@code <run>/chain}: the run,
+ * each boot and exit, each step, every guest event and every egress decision.
+ */
+public final class Supervisor {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Supervisor.class);
+    private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
+
+    private final VmSynthesizer synthesizer;
+    private final VmLauncher launcher;
+
+    public Supervisor(VmSynthesizer synthesizer, VmLauncher launcher) {
+        this.synthesizer = synthesizer;
+        this.launcher = launcher;
+    }
+
+    public RunReport run(RunRequest req) throws IOException {
+        Path runDir = req.runDir().toAbsolutePath();
+        ConfigCheckResult checked = ConfigLoader.load(sources(req.loads()), source(req.config()));
+        if (!checked.valid() || checked.config().isEmpty()) {
+            return refused("-", checked.diagnostics(), runDir);
+        }
+        AgentConfig config = checked.config().get();
+        AgentPolicy policy = AgentPolicy.from(config);
+        String agentId = policy.agentId();
+        SourceFile planSource = source(req.plan());
+        AdmissionResult admission = Admission.admit(PlanReader.read(planSource), policy);
+        if (!admission.admitted()) {
+            return refused(agentId, admission.diagnostics(), runDir);
+        }
+        String planId = "plan-" + sha256(planSource.text()).substring(0, 16);
+
+        Files.createDirectories(runDir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        RunDirLayout layout = new RunDirLayout(runDir);
+        Files.deleteIfExists(layout.qemuControlSocket());
+        Files.deleteIfExists(layout.qemuQmpSocket());
+        Path chainDir = runDir.resolve("chain");
+        Attempts attempts;
+        QemuSpec spec;
+        // The chain closes after the proxy (whose decision sink writes into it), then it is verified.
+        try (ChainStore chain = ChainStore.open(chainDir, ChainOptions.defaults());
+                EgressProxy proxy = new EgressProxy(proxyConfig(req, chain, agentId, planId))) {
+            append(chain, "run.started", agentId, planId, null, JSON.objectNode()
+                    .put("config", req.config().toString()).put("plan", req.plan().toString()));
+            proxy.start();
+            int proxyPort = proxy.putAgent(AgentEgressAcl.of(policy, req.allowRanges())).getPort();
+            proxy.clearStep(agentId); // deny-all until the first step
+
+            SynthOptions options = SynthOptions.defaults(runDir).withBaseDir(req.imageDir()).withDeploy(true)
+                    .withProxyPort(proxyPort);
+            options = req.initrd().map(options::withInitrd).orElse(options);
+            options = req.capabilitiesImage().map(options::withCapabilitiesImage).orElse(options);
+            SynthResult<QemuSpec> synth = synthesizer.qemu(config, options);
+            if (synth instanceof SynthResult.Refused<QemuSpec> r) {
+                ObjectNode data = JSON.objectNode();
+                r.diagnostics().forEach(d -> data.withArray("diagnostics").addObject()
+                        .put("code", d.code()).put("path", d.path()).put("message", d.message()));
+                append(chain, "deploy.refused", agentId, planId, null, data);
+                return new RunReport(agentId, r.diagnostics(), List.of(), 0, "-", Optional.empty(), runDir,
+                        Optional.empty());
+            }
+            spec = ((SynthResult.Synthesized<QemuSpec>) synth).spec();
+            try (ControlServer control = new ControlServer(ListeningTransport.virtioSerial(layout.qemuControlSocket()),
+                    chain, new AdmissionCache(256, 16L << 20), ControlServerOptions.defaults().forAgent(agentId))) {
+                control.start();
+                AgentChannel channel = control.agent(agentId);
+                channel.planId(planId);
+                attempts = attempts(req, spec, layout, chain, channel, proxy, agentId, planId, admission);
+            }
+            append(chain, "run.finished", agentId, planId, null, JSON.objectNode()
+                    .put("attempts", attempts.count).put("completed", attempts.completed()));
+        }
+        VerifyReport verified = ChainVerifier.verify(chainDir, null);
+        return new RunReport(agentId, List.of(), attempts.steps, attempts.count, spec.accelerator().name(),
+                Optional.of(verified), runDir, attempts.problem);
+    }
+
+    /** The boots of one run and what the last one left. */
+    private static final class Attempts {
+        int count;
+        List<StepOutcome> steps = List.of();
+        Optional<String> problem = Optional.empty();
+
+        boolean completed() {
+            return !steps.isEmpty() && steps.stream().allMatch(s -> s.status() == StepStatus.COMPLETED
+                    || s.status() == StepStatus.ALREADY_DONE);
+        }
+    }
+
+    private Attempts attempts(RunRequest req, QemuSpec spec, RunDirLayout layout, ChainStore chain,
+            AgentChannel channel, EgressProxy proxy, String agentId, String planId, AdmissionResult admission)
+            throws IOException {
+        Attempts a = new Attempts();
+        ChainJournal journal = new ChainJournal(chain, agentId, planId);
+        while (a.count < req.maxAttempts()) {
+            a.count++;
+            append(chain, "vm.started", agentId, planId, null, JSON.objectNode().put("attempt", a.count)
+                    .put("accelerator", spec.accelerator().name()));
+            VmLauncher.RunningVm vm = launcher.start(spec.argv(), layout.serialLog());
+            try {
+                try {
+                    channel.awaitHello().get(req.helloTimeout().toMillis(), TimeUnit.MILLISECONDS);
+                } catch (TimeoutException | ExecutionException e) {
+                    a.problem = Optional.of("no hello from the guest within " + req.helloTimeout().toSeconds()
+                            + " s (console: " + layout.serialLog() + ")");
+                    continue;
+                }
+                a.problem = Optional.empty();
+                GuestCalls calls = new VmAwareCalls(new ControlChannelCalls(channel), vm.exit());
+                a.steps = new PlanExecutor(calls, new ProxyEgressSteps(proxy), journal, req.stepTimeout())
+                        .run(agentId, admission.plan().orElseThrow(), admission.profiles());
+                if (a.completed() || !vm.exit().isDone()) {
+                    // Done, or a step failed in a live guest: a new boot would fail the same way.
+                    shutdown(channel, vm, req);
+                    return a;
+                }
+                a.problem = Optional.of("the VM exited during the run (attempt " + a.count + ")");
+                LOG.warn("{}; booting again from the read-only images", a.problem.get());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                a.problem = Optional.of("interrupted");
+                return a;
+            } finally {
+                vm.kill();
+                int code = vm.exit().handle((c, e) -> c == null ? -1 : c).join();
+                append(chain, "vm.exited", agentId, planId, null, JSON.objectNode().put("attempt", a.count).put("code", code));
+            }
+        }
+        return a;
+    }
+
+    /** Asks the guest to flush and power off; the VM is killed if it has not exited in time. */
+    private static void shutdown(AgentChannel channel, VmLauncher.RunningVm vm, RunRequest req) throws InterruptedException {
+        try {
+            channel.shutdown("plan finished");
+            vm.exit().get(req.shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (IOException | ExecutionException | TimeoutException e) {
+            LOG.warn("the guest did not power off cleanly ({}); stopping the VM", e.toString());
+        }
+    }
+
+    private static ProxyConfig proxyConfig(RunRequest req, ChainStore chain, String agentId, String planId) {
+        ProxyConfig c = ProxyConfig.defaults().withIoThreads(1).withSink(d -> {
+            ObjectNode data = ControlApi.toJson(d);
+            chain.append(new ChainEntry("egress.decision", agentId, planId, d.step().orElse(null), data, null))
+                    .exceptionally(e -> {
+                        LOG.error("egress decision not recorded in the chain: {}", e.toString());
+                        return null;
+                    });
+        });
+        return req.resolve().isEmpty() ? c : c.withResolver(new StaticOverrideResolver(req.resolve(), new SystemResolver()));
+    }
+
+    private static void append(ChainStore chain, String kind, String agentId, String planId, String step, ObjectNode data) {
+        chain.append(new ChainEntry(kind, agentId, planId, step, data, null)).join();
+    }
+
+    private static RunReport refused(String agentId, List<Diagnostic> diagnostics, Path runDir) {
+        return new RunReport(agentId, diagnostics.stream().filter(Diagnostic::isError).toList(), List.of(), 0, "-",
+                Optional.empty(), runDir, Optional.empty());
+    }
+
+    private static SourceFile source(Path p) throws IOException {
+        return new SourceFile(p.toString(), Files.readString(p, StandardCharsets.UTF_8));
+    }
+
+    private static List<SourceFile> sources(List<Path> paths) throws IOException {
+        List<SourceFile> out = new ArrayList<>();
+        for (Path p : paths) {
+            out.add(source(p));
+        }
+        return out;
+    }
+
+    private static String sha256(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

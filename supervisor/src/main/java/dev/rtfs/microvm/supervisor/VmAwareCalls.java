@@ -1,0 +1,26 @@
+package dev.rtfs.microvm.supervisor;
+
+import java.util.concurrent.CompletableFuture;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Calls that fail as soon as the VM exits, rather than at the step's time limit: a guest that died answers
+ * nothing, and the run should restart it without waiting.
+ */
+final class VmAwareCalls implements GuestCalls {
+
+    private final GuestCalls calls;
+    private final CompletableFuture<Integer> vmExit;
+
+    VmAwareCalls(GuestCalls calls, CompletableFuture<Integer> vmExit) {
+        this.calls = calls;
+        this.vmExit = vmExit;
+    }
+
+    @Override
+    public CompletableFuture<CallResult> call(String step, String capability, JsonNode args) {
+        CompletableFuture<CallResult> result = calls.call(step, capability, args);
+        CompletableFuture<CallResult> died = vmExit.thenApply(code -> CallResult.failed("the VM exited (code " + code + ")"));
+        return result.applyToEither(died, r -> r).whenComplete((r, e) -> result.cancel(false));
+    }
+}
