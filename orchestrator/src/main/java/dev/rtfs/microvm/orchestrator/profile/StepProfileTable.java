@@ -1,6 +1,6 @@
 package dev.rtfs.microvm.orchestrator.profile;
 
-import dev.rtfs.microvm.lang.PrintableText;
+import dev.rtfs.microvm.lang.TextTable;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -16,7 +16,7 @@ public final class StepProfileTable {
         List<List<String>> rows = new ArrayList<>();
         rows.add(HEADER);
         for (StepProfile p : profiles) {
-            rows.add(printable(List.of(
+            rows.add(List.of(
                     Integer.toString(p.index()),
                     p.step(),
                     p.networkAcl().deniesAll() ? "deny-all" : String.join(",", p.networkAcl().allowDomains()),
@@ -27,24 +27,9 @@ public final class StepProfileTable {
                     p.determinism().random() + p.determinism().seed().map(s -> " (seed " + s + ")").orElse(""),
                     p.featureGates().llm() ? "on" : "off",
                     p.featureGates().gpu() ? "on" : "off",
-                    p.limits().maxTimeMs().isPresent() ? Long.toString(p.limits().maxTimeMs().getAsLong()) : "-")));
+                    p.limits().maxTimeMs().isPresent() ? Long.toString(p.limits().maxTimeMs().getAsLong()) : "-"));
         }
-        int[] widths = new int[HEADER.size()];
-        for (List<String> r : rows) for (int i = 0; i < r.size(); i++) widths[i] = Math.max(widths[i], r.get(i).length());
-        StringBuilder sb = new StringBuilder();
-        for (List<String> r : rows) {
-            StringBuilder line = new StringBuilder();
-            for (int i = 0; i < r.size(); i++) {
-                line.append(r.get(i));
-                if (i < r.size() - 1) line.append(" ".repeat(widths[i] - r.get(i).length() + 2));
-            }
-            sb.append(line.toString().stripTrailing()).append('\n');
-        }
-        return sb.toString();
-    }
-
-    /** Plan text (step names, paths, seeds) goes to a terminal: control and format characters as \\uXXXX. */
-    private static List<String> printable(List<String> cells) {
-        return cells.stream().map(PrintableText::of).toList();
+        // Plan text (step names, paths, seeds) goes to a terminal: TextTable escapes control and format characters.
+        return TextTable.render(rows);
     }
 }
