@@ -1,0 +1,56 @@
+package dev.rtfs.microvm.guest;
+
+import dev.rtfs.microvm.vmm.image.GuestInitramfs;
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * What {@code image build} reads and where it writes.
+ *
+ * @param out          the output directory (gets {@code kernels/} and {@code images/}, see {@link ImageLayout})
+ * @param kernel       the guest kernel; empty: the newest {@code /boot/vmlinuz-*-cloud-amd64}
+ * @param capabilities the capability store's tree; empty: the built-in default descriptors
+ * @param release      the version line written to the rootfs's /etc/rtfs-release
+ * @param busybox      the static busybox packed into the initramfs
+ * @param bootDir      where the default kernel is looked for
+ * @param libModules   where the kernel's modules live ({@code <libModules>/<kernel version>/})
+ */
+public record ImageBuildOptions(Path out, Optional<Path> kernel, Optional<Path> capabilities, String release,
+        Path busybox, Path bootDir, Path libModules) {
+
+    public static final String DEFAULT_RELEASE = "rtfs-microvm guest image 1";
+
+    public ImageBuildOptions {
+        Objects.requireNonNull(out);
+        Objects.requireNonNull(kernel);
+        Objects.requireNonNull(capabilities);
+        Objects.requireNonNull(release);
+        Objects.requireNonNull(busybox);
+        Objects.requireNonNull(bootDir);
+        Objects.requireNonNull(libModules);
+        if (release.isBlank() || release.contains("\n")) throw new IllegalArgumentException("release must be one line");
+    }
+
+    /** The Debian host: the cloud kernel from /boot, its modules, /bin/busybox, the default capability store. */
+    public static ImageBuildOptions defaults(Path out) {
+        return new ImageBuildOptions(out, Optional.empty(), Optional.empty(), DEFAULT_RELEASE,
+                GuestInitramfs.DEBIAN_BUSYBOX, Path.of("/boot"), Path.of("/lib/modules"));
+    }
+
+    public ImageBuildOptions withKernel(Path k) {
+        return new ImageBuildOptions(out, Optional.of(k), capabilities, release, busybox, bootDir, libModules);
+    }
+
+    public ImageBuildOptions withCapabilities(Path dir) {
+        return new ImageBuildOptions(out, kernel, Optional.of(dir), release, busybox, bootDir, libModules);
+    }
+
+    public ImageBuildOptions withRelease(String r) {
+        return new ImageBuildOptions(out, kernel, capabilities, r, busybox, bootDir, libModules);
+    }
+
+    public ImageBuildOptions withBusybox(Path b) {
+        return new ImageBuildOptions(out, kernel, capabilities, release, b, bootDir, libModules);
+    }
+}

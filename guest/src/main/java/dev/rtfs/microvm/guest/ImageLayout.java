@@ -1,0 +1,46 @@
+package dev.rtfs.microvm.guest;
+
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * Where {@code image build} puts its artifacts under the output directory. Matches the example config
+ * (docs/examples/agent.config.microvm.rtfs: {@code kernels/vmlinuz-min}, {@code images/agent-rootfs.img}) and the
+ * deploy-time attestation, which reads {@code image.lock} from the rootfs image's directory.
+ */
+public record ImageLayout(Path root) {
+
+    public static final String KERNEL = "kernels/vmlinuz-min";
+    public static final String IMAGES = "images";
+    public static final String INITRAMFS = "initramfs.cpio";
+    public static final String ROOTFS = "agent-rootfs.img";
+    public static final String CAPABILITIES = "capabilities.img";
+
+    public ImageLayout {
+        Objects.requireNonNull(root);
+    }
+
+    public Path kernel() {
+        return root.resolve(KERNEL);
+    }
+
+    public Path images() {
+        return root.resolve(IMAGES);
+    }
+
+    public Path initramfs() {
+        return images().resolve(INITRAMFS);
+    }
+
+    public Path rootfs() {
+        return images().resolve(ROOTFS);
+    }
+
+    public Path capabilities() {
+        return images().resolve(CAPABILITIES);
+    }
+
+    public Path lock() {
+        return images().resolve(dev.rtfs.microvm.vmm.attest.ImageLock.FILE_NAME);
+    }
+}
