@@ -30,6 +30,7 @@ public final class Main {
             CheckCommand.class,
             CompletionCommand.class,
             ExpandCommand.class,
+            ImageCommand.class,
             ProfileCommand.class,
             ProxyCommand.class,
             SynthCommand.class);
