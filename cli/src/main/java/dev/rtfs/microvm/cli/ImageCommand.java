@@ -47,7 +47,8 @@ final class ImageCommand implements Callable<Integer> {
         String out;
 
         @Option(names = "--kernel", paramLabel = "PATH",
-                description = "Guest kernel vmlinuz-<version> (default: the newest /boot/vmlinuz-*-cloud-amd64).")
+                description = "Guest kernel vmlinuz-<version>, its modules in /lib/modules/<version> "
+                        + "(default: the newest /boot/vmlinuz-*-cloud-amd64).")
         String kernel;
 
         @Option(names = "--capabilities", paramLabel = "DIR",
