@@ -5,6 +5,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * The reference guest agent: {@code agent.sh} (a resource next to this class), run by busybox sh as the last
@@ -15,7 +17,30 @@ public final class ReferenceAgent {
     /** Where the script lives inside the initramfs. */
     public static final String PATH_IN_IMAGE = "agent/agent.sh";
 
+    /** Kernel command-line parameter the agent takes its agent_id from; without it the id is {@link #DEFAULT_AGENT_ID}. */
+    public static final String AGENT_ID_PARAM = "rtfs.agent_id";
+
+    public static final String DEFAULT_AGENT_ID = "agent";
+
+    /** What the agent accepts as an id from the kernel command line (anything else falls back to the default). */
+    private static final Pattern AGENT_ID = Pattern.compile("[A-Za-z0-9._:-]{1,256}");
+
+    /** The capabilities the script answers; any other gets {@code ok:false, error:"unknown capability"}. */
+    public static final List<String> CAPABILITIES = List.of("echo", "text.echo", "fs.read", "http.get");
+
+    /** Console line the agent prints last, just before /init powers the guest off. */
+    public static final String STOPPED_MARKER = "rtfs-agent: stopped";
+
     private ReferenceAgent() {}
+
+    /** The kernel command-line argument that names the agent, e.g. {@code rtfs.agent_id=agent.demo}. */
+    public static String kernelArg(String agentId) {
+        if (agentId == null || !AGENT_ID.matcher(agentId).matches()) {
+            throw new IllegalArgumentException("agent id for the kernel command line must match " + AGENT_ID
+                    + ": " + agentId);
+        }
+        return AGENT_ID_PARAM + "=" + agentId;
+    }
 
     /** The script's bytes, exactly as packed into the image. */
     public static byte[] script() {

@@ -1,3 +1,384 @@
 #!/bin/busybox sh
-# rtfs-microvm reference guest agent (placeholder until the protocol implementation lands).
-echo "rtfs-agent: not implemented yet"
+# rtfs-microvm reference guest agent (busybox sh). Speaks control-plane/PROTOCOL.md over the virtio-serial
+# control port: hello/welcome, calls -> events + result, cumulative acks, shutdown. See guest/AGENT.md.
+# Started by /init after the preamble; when it exits, /init powers the guest off.
+
+W=${RTFS_AGENT_WORK:-/tmp/agent}                    # scratch: outbox/<seq> holds every event until an ack covers it
+PROXY=http://10.0.2.100:3128       # QemuSynthesizer's guestfwd to the host's egress proxy
+MAX_FRAME=65536                    # the host's frame limit (bytes before the newline)
+MAX_FILE=49152                     # fs.read refuses larger files: the result must fit in one frame
+SHUTDOWN_WAIT=10                   # seconds to wait for the last ack before powering off
+
+log() { echo "rtfs-agent: $*" >&2; }
+
+# ---- JSON helpers (busybox awk; byte-oriented, so UTF-8 passes through untouched) --------------------------
+
+# stdin: bytes followed by one sentinel "x" (so a missing final newline survives); stdout: a JSON string literal.
+# Escapes backslash, quote and every control character (\b \f \n \r \t, others \u00XX); exit 3 if not UTF-8.
+JSON_ENCODE='
+BEGIN { for (i = 1; i < 256; i++) { c = sprintf("%c", i); ord[c] = i; esc[c] = c }
+        for (i = 1; i < 32; i++) esc[sprintf("%c", i)] = sprintf("\\u%04x", i)
+        esc["\b"] = "\\b"; esc["\f"] = "\\f"; esc["\n"] = "\\n"; esc["\r"] = "\\r"; esc["\t"] = "\\t"
+        esc["\""] = "\\\""; esc["\\"] = "\\\\"; out = "\""; need = 0; bad = 0 }
+function enc(s,   i, n, c, o, r) {
+    r = ""; n = length(s)
+    for (i = 1; i <= n; i++) {
+        c = substr(s, i, 1); o = ord[c]
+        if (need > 0) {                       # inside a multi-byte sequence
+            if (o < lo || o > hi) bad = 1
+            need--; lo = 128; hi = 191; r = r c; continue
+        }
+        if (o < 128) { r = r esc[c]; continue }
+        lo = 128; hi = 191
+        if (o >= 194 && o <= 223) need = 1
+        else if (o == 224) { need = 2; lo = 160 }
+        else if (o == 237) { need = 2; hi = 159 }          # no UTF-16 surrogates
+        else if (o >= 225 && o <= 239) need = 2
+        else if (o == 240) { need = 3; lo = 144 }
+        else if (o >= 241 && o <= 243) need = 3
+        else if (o == 244) { need = 3; hi = 143 }          # nothing above U+10FFFF
+        else bad = 1
+        r = r c
+    }
+    return r
+}
+{ if (need > 0) bad = 1                       # a sequence cut by a newline
+  if (NR > 1) out = out "\\n"
+  s = $0
+  if (s ~ /[\001-\037"\\\200-\377]/) s = enc(s)
+  out = out s }
+END { if (need > 0 || bad) exit 3
+      sub(/x$/, "", out); printf "%s\"", out }'
+
+# stdin: the inside of a JSON string literal (no quotes); stdout: the bytes it stands for.
+# Handles \" \\ \/ \b \f \n \r \t and \uXXXX (surrogate pairs too); exit 3 on bad escapes and on \u0000.
+JSON_DECODE='
+BEGIN { hex = "0123456789abcdef" }
+function hv(h,   i, v, d) {
+    if (length(h) < 4) { bad = 1; return 0 }
+    v = 0; h = tolower(h)
+    for (i = 1; i <= 4; i++) { d = index(hex, substr(h, i, 1)); if (!d) { bad = 1; return 0 }; v = v * 16 + d - 1 }
+    return v
+}
+function utf8(cp) {
+    if (cp < 128) return sprintf("%c", cp)
+    if (cp < 2048) return sprintf("%c%c", 192 + int(cp / 64), 128 + cp % 64)
+    if (cp < 65536) return sprintf("%c%c%c", 224 + int(cp / 4096), 128 + int(cp / 64) % 64, 128 + cp % 64)
+    return sprintf("%c%c%c%c", 240 + int(cp / 262144), 128 + int(cp / 4096) % 64, 128 + int(cp / 64) % 64, 128 + cp % 64)
+}
+{ s = $0; out = ""
+  while ((i = index(s, "\\")) > 0) {
+      out = out substr(s, 1, i - 1); c = substr(s, i + 1, 1); s = substr(s, i + 2)
+      if (c == "\"" || c == "\\" || c == "/") out = out c
+      else if (c == "n") out = out "\n"
+      else if (c == "t") out = out "\t"
+      else if (c == "r") out = out "\r"
+      else if (c == "b") out = out "\b"
+      else if (c == "f") out = out "\f"
+      else if (c == "u") {
+          cp = hv(substr(s, 1, 4)); s = substr(s, 5)
+          if (cp >= 55296 && cp < 56320 && substr(s, 1, 2) == "\\u") {
+              low = hv(substr(s, 3, 4))
+              if (low >= 56320 && low < 57344) { cp = 65536 + (cp - 55296) * 1024 + (low - 56320); s = substr(s, 7) }
+              else bad = 1
+          } else if (cp >= 55296 && cp < 57344) bad = 1
+          if (cp == 0) bad = 1                              # a NUL cannot live in a shell string or a path
+          if (!bad) out = out utf8(cp)
+      } else bad = 1
+  }
+  if (bad) exit 3
+  printf "%s", out s }'
+
+# stdin: one compact JSON object (as Jackson writes it: no whitespace between tokens); stdout: for each
+# top-level member its key (raw, as written) on one line and its raw JSON value on the next. Values of compact
+# JSON hold no raw newline, so two lines per member are unambiguous. Exit 1 if the line is not such an object.
+JSON_MEMBERS='
+function strend(s, i,   c) {                     # s[i] is an opening quote: index of the closing one, or 0
+    for (i++; i <= n; i++) { c = substr(s, i, 1); if (c == "\\") i++; else if (c == "\"") return i }
+    return 0
+}
+function valend(s, i,   d, c) {                  # index of the last character of the value starting at i, or 0
+    d = 0
+    for (; i <= n; i++) {
+        c = substr(s, i, 1)
+        if (c == "\"") { i = strend(s, i); if (!i) return 0; if (d == 0) return i; continue }
+        if (c == "{" || c == "[") d++
+        else if (c == "}" || c == "]") { if (d == 0) return i - 1; d--; if (d == 0) return i }
+        else if (c == "," && d == 0) return i - 1
+    }
+    return 0
+}
+{ s = $0; n = length(s)
+  if (substr(s, 1, 1) != "{" || substr(s, n, 1) != "}") exit 1
+  i = 2
+  while (i < n) {
+      if (substr(s, i, 1) != "\"") exit 1
+      e = strend(s, i); if (!e || substr(s, e + 1, 1) != ":") exit 1
+      ve = valend(s, e + 2); if (!ve || ve < e + 2) exit 1
+      print substr(s, i + 1, e - i - 1); print substr(s, e + 2, ve - e - 1)
+      i = ve + 1
+      if (substr(s, i, 1) == ",") i++; else if (i != n) exit 1
+  }
+  exit 0 }'
+
+# json_str_file FILE: prints FILE's bytes as a JSON string literal; fails (3) if they are not UTF-8 text.
+json_str_file() { { cat "$1"; printf x; } | awk "$JSON_ENCODE"; }
+# json_str TEXT: TEXT as a JSON string literal.
+json_str() { printf '%sx' "$1" | awk "$JSON_ENCODE"; }
+# json_decode RAW: RAW is a JSON string literal (with its quotes); prints the text, fails on bad input.
+json_decode() {
+    case $1 in \"*\") ;; *) return 2 ;; esac
+    local inner=${1#\"}
+    printf '%s\n' "${inner%\"}" | awk "$JSON_DECODE"
+}
+# members RAWOBJECT PREFIX KEY...: sets PREFIX_KEY to the raw value of each named top-level key ("" if absent).
+members() {
+    local obj=$1 prefix=$2 k v
+    shift 2
+    for k in "$@"; do eval "${prefix}_$k="; done
+    printf '%s\n' "$obj" | awk "$JSON_MEMBERS" > "$W/members" || return 1
+    while IFS= read -r k && IFS= read -r v; do
+        for want in "$@"; do
+            [ "\"$want\"" = "\"$k\"" ] && eval "${prefix}_$k=\$v"
+        done
+    done < "$W/members"
+    return 0
+}
+
+# ---- the control port ---------------------------------------------------------------------------------------
+
+find_port() {
+    local i d
+    for i in $(seq 50); do
+        for d in /sys/class/virtio-ports/*; do
+            [ -r "$d/name" ] && [ "$(cat "$d/name")" = ctl0 ] && [ -c "/dev/${d##*/}" ] && { echo "/dev/${d##*/}"; return 0; }
+        done
+        for d in /dev/vport*p1; do [ -c "$d" ] && { echo "$d"; return 0; }; done
+        sleep 0.1
+    done
+    return 1
+}
+
+# Writes block while the host end is disconnected (virtio-serial); QEMU reconnects on its own.
+send() { printf '%s\n' "$1" >&3 || log "write to the control port failed"; }
+
+# One frame from the host into LINE; returns 1 on end of stream (the host end is disconnected).
+recv() {
+    LINE=
+    IFS= read -r ${1:+-t "$1"} LINE <&3 && return 0
+    [ -n "$LINE" ] && { log "dropped a partial frame"; LINE=; }
+    return 1
+}
+
+SEQ=0        # last event seq emitted
+ACKED=0      # highest seq the host has acknowledged (durable)
+LAST_RESULT= # resent after a reconnect: a result blocked in a write while the host was away may be lost
+
+hello() {
+    send "{\"type\":\"hello\",\"v\":1,\"agent_id\":\"$AGENT_ID\",\"boot_id\":\"$BOOT_ID\",\"last_acked_seq\":$ACKED}"
+}
+
+acked() { # N: everything <= N is durable; forget it
+    local n=$1 s
+    case $n in ''|*[!0-9]*) return ;; esac
+    [ "$n" -le "$ACKED" ] && return
+    [ "$n" -gt "$SEQ" ] && { log "host acknowledged seq $n beyond the last emitted $SEQ"; n=$SEQ; }
+    s=$((ACKED + 1))
+    while [ "$s" -le "$n" ]; do rm -f "$W/outbox/$s"; s=$((s + 1)); done
+    ACKED=$n
+}
+
+# (Re)connects: hello, wait for welcome, drop what it covers, resend the rest in order.
+connect() {
+    local attempt=0 s
+    while :; do
+        [ "$attempt" -gt 0 ] && sleep 1
+        attempt=$((attempt + 1))
+        hello
+        while recv; do
+            members "$LINE" F type v last_durable_seq || continue
+            [ "$F_type" = '"welcome"' ] && [ "$F_v" = 1 ] || continue
+            acked "$F_last_durable_seq"
+            s=$((ACKED + 1))
+            while [ "$s" -le "$SEQ" ]; do send "$(cat "$W/outbox/$s")"; s=$((s + 1)); done
+            [ "$s" -gt $((ACKED + 1)) ] && log "resent events $((ACKED + 1))..$SEQ"
+            [ "$CONNECTED" = 1 ] && [ -n "$LAST_RESULT" ] && send "$LAST_RESULT"
+            CONNECTED=1
+            return 0
+        done
+        log "control port closed while waiting for welcome; retrying"
+    done
+}
+
+event() { # KIND STEP_RAW DATA_RAW
+    SEQ=$((SEQ + 1))
+    local f="{\"type\":\"event\",\"v\":1,\"seq\":$SEQ,\"kind\":\"$1\",\"step\":$2,\"data\":$3}"
+    printf '%s' "$f" > "$W/outbox/$SEQ"
+    send "$f"
+}
+
+result_ok() { # CALL_ID_RAW VALUE_RAW
+    RESULT="{\"type\":\"result\",\"v\":1,\"call_id\":$1,\"ok\":true,\"value\":$2}"
+    [ "${#RESULT}" -le "$MAX_FRAME" ] || result_err "$1" "result too large for one frame"
+}
+result_err() { # CALL_ID_RAW MESSAGE
+    RESULT="{\"type\":\"result\",\"v\":1,\"call_id\":$1,\"ok\":false,\"error\":$(json_str "$2")}"
+}
+
+# ---- capabilities: each sets RESULT via result_ok/result_err ------------------------------------------------
+
+cap_echo() { result_ok "$1" "$2"; }
+
+# text.echo: decodes args.text to bytes and encodes them again; value {text, bytes}. Exercises both helpers.
+cap_text_echo() {
+    members "$2" A text || { result_err "$1" "args must be an object"; return; }
+    json_decode "$A_text" > "$W/text" 2>/dev/null || { result_err "$1" "args.text must be a string without NUL"; return; }
+    local enc
+    enc=$(json_str_file "$W/text") || { result_err "$1" "args.text is not UTF-8"; return; }
+    result_ok "$1" "{\"text\":$enc,\"bytes\":$(wc -c < "$W/text")}"
+}
+
+cap_fs_read() {
+    local path real size enc
+    members "$2" A path || { result_err "$1" "args must be an object"; return; }
+    path=$(json_decode "$A_path" 2>/dev/null) || { result_err "$1" "args.path must be a string"; return; }
+    case $path in
+        /agent/capabilities/*|/mnt/root/*) ;;
+        *) result_err "$1" "fs.read: only files under /agent/capabilities or /mnt/root may be read"; return ;;
+    esac
+    case "/$path/" in */../*|*/./*) result_err "$1" "fs.read: path must not contain . or .. components"; return ;; esac
+    [ -e "$path" ] || { result_err "$1" "fs.read: no such file"; return; }
+    real=$(realpath "$path" 2>/dev/null) || { result_err "$1" "fs.read: cannot resolve the path"; return; }
+    case $real in
+        /agent/capabilities/*|/mnt/root/*) ;;
+        *) result_err "$1" "fs.read: the path leaves the readable roots"; return ;;
+    esac
+    [ -f "$real" ] || { result_err "$1" "fs.read: not a regular file"; return; }
+    [ -r "$real" ] || { result_err "$1" "fs.read: not readable"; return; }
+    size=$(wc -c < "$real")
+    [ "$size" -le "$MAX_FILE" ] || { result_err "$1" "fs.read: file of $size bytes exceeds $MAX_FILE"; return; }
+    [ "$(tr -d '\000' < "$real" | wc -c)" = "$size" ] || { result_err "$1" "fs.read: binary file (NUL bytes)"; return; }
+    enc=$(json_str_file "$real") || { result_err "$1" "fs.read: file is not UTF-8 text"; return; }
+    result_ok "$1" "$enc"
+}
+
+cap_http_get() {
+    local url status body
+    members "$2" A url || { result_err "$1" "args must be an object"; return; }
+    url=$(json_decode "$A_url" 2>/dev/null) || { result_err "$1" "args.url must be a string"; return; }
+    case $url in
+        http://*) ;;
+        *) result_err "$1" "http.get: only http:// URLs (the egress proxy terminates TLS)"; return ;;
+    esac
+    case $url in *[[:space:][:cntrl:]]*) result_err "$1" "http.get: URL contains spaces or control characters"; return ;; esac
+    rm -f "$W/body" "$W/headers"
+    # bounded by timeout(1): busybox 1.35's own wget -T crashes (SIGSEGV) in Debian's static build
+    http_proxy=$PROXY timeout 20 wget -S -O "$W/body" "$url" 2> "$W/headers"
+    status=$(grep -o 'HTTP/[0-9.]* [0-9][0-9][0-9]' "$W/headers" | tail -n 1)
+    status=${status##* }
+    [ -n "$status" ] || { result_err "$1" "http.get failed: $(tail -n 1 "$W/headers")"; return; }
+    [ -f "$W/body" ] || : > "$W/body"
+    [ "$(wc -c < "$W/body")" -le "$MAX_FILE" ] || { result_err "$1" "http.get: body exceeds $MAX_FILE bytes"; return; }
+    body=$(json_str_file "$W/body") || { result_err "$1" "http.get: body is not UTF-8 text"; return; }
+    result_ok "$1" "{\"status\":$status,\"body\":$body}"
+}
+
+handle_call() { # the frame's members are in F_*
+    local id=$F_call_id step=$F_step cap=$F_capability args=$F_args ok
+    [ -n "$id" ] && [ -n "$step" ] && [ -n "$cap" ] && [ -n "$args" ] || { log "call frame without its fields ignored"; return; }
+    log "call $id $cap"
+    event call.started "$step" "{\"capability\":$cap}"
+    case $cap in
+        '"echo"') cap_echo "$id" "$args" ;;
+        '"text.echo"') cap_text_echo "$id" "$args" ;;
+        '"fs.read"') cap_fs_read "$id" "$args" ;;
+        '"http.get"') cap_http_get "$id" "$args" ;;
+        *) result_err "$id" "unknown capability" ;;
+    esac
+    case $RESULT in *'"ok":true,"value":'*) ok=true ;; *) ok=false ;; esac
+    event call.finished "$step" "{\"ok\":$ok}"
+    LAST_RESULT=$RESULT
+    send "$RESULT"
+}
+
+# Centiseconds since boot, without a fork.
+now_cs() {
+    local up rest
+    read -r up rest < /proc/uptime
+    up=${up%.*}${up#*.}
+    while :; do case $up in 0?*) up=${up#0} ;; *) break ;; esac; done # no octal surprises
+    echo "$up"
+}
+
+# Waits (bounded) until every emitted event is acknowledged. busybox read -t answers 1 both on timeout and at
+# end of stream, so a read that fails well before its timeout is taken as the host end being away.
+drain() {
+    local deadline=$(($(now_cs) + SHUTDOWN_WAIT * 100)) t0
+    while [ "$ACKED" -lt "$SEQ" ]; do
+        t0=$(now_cs)
+        [ "$t0" -lt "$deadline" ] || { log "shutdown: events $((ACKED + 1))..$SEQ not acknowledged within ${SHUTDOWN_WAIT}s"; return 1; }
+        if recv 1; then
+            members "$LINE" F type v seq last_durable_seq || continue
+            case $F_type in
+                '"ack"') acked "$F_seq" ;;
+                '"welcome"') acked "$F_last_durable_seq" ;;
+            esac
+        elif [ $(($(now_cs) - t0)) -lt 50 ]; then
+            sleep 1 # end of stream: the host is away; hello blocks until QEMU has reconnected
+            connect
+        fi
+    done
+}
+
+# ---- main ---------------------------------------------------------------------------------------------------
+
+main() {
+
+    mkdir -p "$W/outbox"
+    AGENT_ID=agent
+    for arg in $(cat /proc/cmdline); do
+        case $arg in rtfs.agent_id=*) AGENT_ID=${arg#rtfs.agent_id=} ;; esac
+    done
+    case $AGENT_ID in ''|*[!A-Za-z0-9._:-]*) log "ignoring malformed rtfs.agent_id; using 'agent'"; AGENT_ID=agent ;; esac
+    BOOT_ID=$(cat /proc/sys/kernel/random/boot_id)
+
+    # The NIC only reaches the egress proxy (QEMU user networking, restrict=on).
+    if [ -e /sys/class/net/eth0 ]; then
+        ip link set lo up
+        ip link set eth0 up && ip addr add 10.0.2.15/24 dev eth0 || log "eth0 setup failed"
+    fi
+
+    PORT=$(find_port) || { log "no virtio-serial control port (/dev/vport*p1)"; exit 1; }
+    exec 3<>"$PORT"
+    log "agent $AGENT_ID boot $BOOT_ID on $PORT"
+    CONNECTED=0
+    connect
+    log "connected"
+
+    while :; do
+        if ! recv; then
+            log "control port closed; waiting for the host to reconnect"
+            sleep 1
+            connect
+            continue
+        fi
+        members "$LINE" F type v seq call_id step capability args reason code message || { log "ignored a malformed frame"; continue; }
+        [ "$F_v" = 1 ] || { log "ignored a frame with version ${F_v:-none}"; continue; }
+        case $F_type in
+            '"call"') handle_call ;;
+            '"ack"') acked "$F_seq" ;;
+            '"shutdown"')
+                log "shutdown requested: $F_reason"
+                drain && log "all $SEQ events acknowledged"
+                log "stopped"
+                exit 0 ;;
+            '"error"')
+                log "host error $F_code: $F_message"
+                case $F_message in *'before hello'*) connect ;; esac ;; # the host reconnected behind a blocked write
+            *) ;; # health_status, metrics_report, cache_*, future types: not ours to act on
+        esac
+    done
+}
+
+# RTFS_AGENT_NO_MAIN=1 sources the helpers only (the host-side helper tests do).
+[ "${RTFS_AGENT_NO_MAIN:-}" = 1 ] || main "$@"

@@ -1,0 +1,250 @@
+package dev.rtfs.microvm.guest;
+
+import static dev.rtfs.microvm.guest.AgentPrerequisites.requireThat;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.rtfs.microvm.config.ConfigCheckResult;
+import dev.rtfs.microvm.config.ConfigLoader;
+import dev.rtfs.microvm.control.chain.ChainOptions;
+import dev.rtfs.microvm.control.chain.ChainRecord;
+import dev.rtfs.microvm.control.chain.ChainStore;
+import dev.rtfs.microvm.control.chain.ChainVerifier;
+import dev.rtfs.microvm.control.chain.VerifyReport;
+import dev.rtfs.microvm.control.protocol.Hello;
+import dev.rtfs.microvm.control.protocol.Result;
+import dev.rtfs.microvm.control.server.AdmissionCache;
+import dev.rtfs.microvm.control.server.AgentChannel;
+import dev.rtfs.microvm.control.server.ControlServer;
+import dev.rtfs.microvm.control.server.ControlServerOptions;
+import dev.rtfs.microvm.control.transport.ListeningTransport;
+import dev.rtfs.microvm.lang.SourceFile;
+import dev.rtfs.microvm.vmm.SynthOptions;
+import dev.rtfs.microvm.vmm.SynthResult;
+import dev.rtfs.microvm.vmm.VmSynthesizer;
+import dev.rtfs.microvm.vmm.image.GuestInitramfs;
+import dev.rtfs.microvm.vmm.image.KernelModules;
+import dev.rtfs.microvm.vmm.qemu.Accelerator;
+import dev.rtfs.microvm.vmm.qemu.QemuSpec;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The reference agent end to end, in ONE real QEMU boot (TCG, the Debian cloud kernel, busybox-static): the real
+ * {@link ControlServer} listens on the virtio-serial socket, the agent says hello, answers calls (echo and text.echo
+ * with tricky strings, fs.read on the read-only rootfs and capability store, refusals, an unknown capability,
+ * http.get through a loopback stand-in for the egress proxy), survives the host going away and coming back, and on
+ * shutdown waits for its last ack and powers off; every event is then durable, contiguous and the chain verifies.
+ */
+class AgentBootTest {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AgentBootTest.class);
+    private static final String AGENT_ID = "agent.boot-test";
+    private static final long CALL_SECONDS = 60;
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    /** Quotes, backslashes, every kind of control character, non-ASCII and astral code points, JSON look-alikes. */
+    static final String TRICKY = "quote \" backslash \\ slash / tab \t cr \r nl \n bell \u0007 esc \u001b del \u007f"
+            + " é ü ✓ 😀 {\"a\":[1,\"}\"]} \\u0041 %s $HOME `x` 'single'\n\nend";
+    static final String TRICKY_FILE = "we\"ird \\ naïve ✓.txt";
+    static final String FILE_TEXT = "line one\n\ttabbed \"quoted\" back\\slash\n\u0001ctl ✓ 😀\r\nno final newline";
+    static final String PROXY_BODY = "proxied \"body\" ✓\nsecond line\n";
+
+    @TempDir Path dir;
+
+    @Test
+    void agentServesCallsThroughTheRealControlPlaneAndPowersOffWithADurableChain() throws Exception {
+        AgentPrerequisites.Found found = AgentPrerequisites.check();
+        requireThat(found != null, "prerequisites missing");
+
+        Path images = Files.createDirectories(dir.resolve("images"));
+        Path rootfsTree = Files.createDirectories(dir.resolve("rootfs-tree"));
+        String marker = "RTFS-AGENT-MARKER " + System.nanoTime();
+        Files.writeString(rootfsTree.resolve("marker.txt"), marker + "\n");
+        Files.writeString(rootfsTree.resolve(TRICKY_FILE), FILE_TEXT);
+        Files.write(rootfsTree.resolve("binary.bin"), new byte[] {1, 0, 2});
+        Files.write(rootfsTree.resolve("latin1.txt"), new byte[] {'c', 'a', 'f', (byte) 0xe9});
+        Files.createSymbolicLink(rootfsTree.resolve("escape"), Path.of("/init"));
+        Path capsTree = Files.createDirectories(dir.resolve("caps-tree"));
+        Files.writeString(capsTree.resolve("cap.txt"), "capability store ✓\n");
+        Path rootfs = AgentPrerequisites.ext4(rootfsTree, images.resolve("agent-rootfs.img"));
+        AgentPrerequisites.ext4(capsTree, images.resolve("capabilities.img")); // the default next to the rootfs
+
+        GuestInitramfs guest = new GuestInitramfs(GuestInitramfs.DEBIAN_BUSYBOX, found.modules(), KernelModules.MICROVM_VIRTIO);
+        Path initrd = dir.resolve("agent.cpio");
+        try (OutputStream o = Files.newOutputStream(initrd)) {
+            guest.write(ReferenceAgent.init(guest), Map.of(ReferenceAgent.PATH_IN_IMAGE, ReferenceAgent.script()), o);
+        }
+
+        try (AgentProxyStandIn proxy = AgentProxyStandIn.start(PROXY_BODY)) {
+            Path run = Files.createDirectories(dir.resolve("run"));
+            SynthOptions options = SynthOptions.defaults(run).withInitrd(initrd).withProxyPort(proxy.port());
+            QemuSpec spec = synthesize(found.kernel(), rootfs, options);
+            Path chainDir = dir.resolve("chain");
+            List<String> steps = new ArrayList<>();
+            int exit;
+            String console;
+            long durable;
+            try (ChainStore chain = ChainStore.open(chainDir, ChainOptions.defaults())) {
+                ControlServer first = server(spec, chain);
+                AgentChannel agent = first.agent(AGENT_ID);
+                CompletableFuture<Hello> hello = agent.awaitHello();
+                long start = System.nanoTime();
+                try (AgentGuestProcess vm = AgentGuestProcess.start(spec.argv())) {
+                    try {
+                        Hello h = hello.get(180, TimeUnit.SECONDS);
+                        long bootToHelloMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+                        LOG.info("boot-to-hello: {} ms (accelerator {})", bootToHelloMs, spec.accelerator());
+                        assertThat(h.agentId()).isEqualTo(AGENT_ID);
+                        assertThat(h.bootId()).matches("[0-9a-f-]{36}");
+                        assertThat(h.lastAckedSeq()).isZero();
+                        exerciseCapabilities(agent, steps, marker, proxy);
+
+                        // The host goes away and comes back on the same socket: QEMU reconnects, the agent says
+                        // hello again with what it saw acknowledged.
+                        long emitted = 2L * steps.size();
+                        first.close();
+                        ControlServer second = server(spec, chain);
+                        AgentChannel again = second.agent(AGENT_ID);
+                        Hello h2 = again.awaitHello().get(60, TimeUnit.SECONDS);
+                        assertThat(h2.bootId()).isEqualTo(h.bootId());
+                        assertThat(h2.lastAckedSeq()).isBetween(0L, emitted);
+                        Result after = call(again, steps, "s-after-reconnect", "echo", JSON.createObjectNode().put("x", 1));
+                        assertThat(after.ok()).isTrue();
+
+                        again.shutdown("test finished");
+                        exit = vm.awaitExit(Duration.ofSeconds(60));
+                        console = vm.console();
+                        durable = chain.lastDurableOriginSeq(AGENT_ID + "/" + h.bootId());
+                        second.close();
+                    } catch (Throwable t) {
+                        throw new AssertionError(t + "\nguest console:\n" + vm.console(), t);
+                    }
+                }
+            }
+            LOG.info("guest console:\n{}", console);
+            assertThat(exit).as("QEMU exit code; console:%n%s", console).isZero();
+            assertThat(console).contains(ReferenceAgent.STOPPED_MARKER)
+                    .contains("rtfs-agent: all " + 2 * steps.size() + " events acknowledged");
+
+            // Every event is durable, in order, contiguous from 1, two per call with the call's step.
+            List<ChainRecord> records = new ArrayList<>();
+            VerifyReport report = ChainVerifier.verify(chainDir, null, records::add);
+            assertThat(report).isInstanceOf(VerifyReport.Valid.class);
+            assertThat(durable).isEqualTo(2L * steps.size());
+            assertThat(records).hasSize(2 * steps.size());
+            for (int i = 0; i < records.size(); i++) {
+                ChainRecord r = records.get(i);
+                assertThat(r.agentId()).isEqualTo(AGENT_ID);
+                assertThat(r.origin().seq()).isEqualTo(i + 1L);
+                assertThat(r.step()).isEqualTo(steps.get(i / 2));
+                assertThat(r.kind()).isEqualTo(i % 2 == 0 ? "call.started" : "call.finished");
+            }
+            assertThat(records.get(records.size() - 1).data().get("ok").booleanValue()).isTrue();
+        }
+    }
+
+    private static void exerciseCapabilities(AgentChannel agent, List<String> steps, String marker,
+                                             AgentProxyStandIn proxy) throws Exception {
+        // echo: the args object comes back exactly, whatever it holds.
+        ObjectNode args = JSON.createObjectNode().put("text", TRICKY).put("nul", "a\u0000b").put("n", 12.5);
+        args.putArray("list").add(1).add(true).addNull().addObject().put("k", "}\"]");
+        Result echo = call(agent, steps, "s-echo", "echo", args);
+        assertThat(echo.ok()).isTrue();
+        assertThat(echo.value()).isEqualTo(args);
+
+        // text.echo: decoded to bytes in the guest and encoded again by the agent's own JSON helpers.
+        Result text = call(agent, steps, "s-text \"quoted\" ✓", "text.echo", JSON.createObjectNode().put("text", TRICKY));
+        assertThat(text.ok()).as("text.echo %s", text).isTrue();
+        assertThat(text.value().get("text").stringValue()).isEqualTo(TRICKY);
+        assertThat(text.value().get("bytes").longValue()).isEqualTo(TRICKY.getBytes(StandardCharsets.UTF_8).length);
+
+        assertThat(read(agent, steps, "/mnt/root/marker.txt").value().stringValue()).isEqualTo(marker + "\n");
+        Result tricky = read(agent, steps, "/mnt/root/" + TRICKY_FILE);
+        assertThat(tricky.ok()).as("fs.read tricky %s", tricky).isTrue();
+        assertThat(tricky.value().stringValue()).isEqualTo(FILE_TEXT);
+        assertThat(read(agent, steps, "/agent/capabilities/cap.txt").value().stringValue())
+                .isEqualTo("capability store ✓\n");
+        assertRefused(read(agent, steps, "/etc/passwd"), "only files under");
+        assertRefused(read(agent, steps, "/mnt/root/../init"), ". or ..");
+        assertRefused(read(agent, steps, "/mnt/root/escape"), "leaves the readable roots");
+        assertRefused(read(agent, steps, "/mnt/root/missing.txt"), "no such file");
+        assertRefused(read(agent, steps, "/mnt/root/binary.bin"), "NUL");
+        assertRefused(read(agent, steps, "/mnt/root/latin1.txt"), "not UTF-8");
+
+        Result unknown = call(agent, steps, "s-unknown", "rm.rf", JSON.createObjectNode());
+        assertThat(unknown.ok()).isFalse();
+        assertThat(unknown.error()).isEqualTo("unknown capability");
+
+        Result get = call(agent, steps, "s-http", "http.get",
+                JSON.createObjectNode().put("url", "http://origin.example.test/path?q=1"));
+        assertThat(get.ok()).as("http.get %s", get).isTrue();
+        assertThat(get.value().get("status").intValue()).isEqualTo(200);
+        assertThat(get.value().get("body").stringValue()).isEqualTo(PROXY_BODY);
+        assertThat(proxy.requestLine()).isEqualTo("GET http://origin.example.test/path?q=1 HTTP/1.1");
+        assertRefused(call(agent, steps, "s-https", "http.get",
+                JSON.createObjectNode().put("url", "https://origin.example.test/")), "only http://");
+    }
+
+    private static QemuSpec synthesize(Path kernel, Path rootfs, SynthOptions options) {
+        String config = """
+                (agent.config
+                  :version "0.1.0"
+                  :agent-id "%s"
+                  :orchestrator {:isolation {:mode :microvm
+                                             :fs {:ephemeral true :mounts {:capabilities {:mode :ro}}}}
+                                 :dlp {:enabled true :policy :strict}}
+                  :network {:enabled true
+                            :egress {:via :proxy :allow-domains ["origin.example.test"]}}
+                  :microvm {:kernel {:image "%s" :cmdline "console=ttyS0 %s"}
+                            :rootfs {:image "%s" :ro true}
+                            :resources {:vcpus 1 :mem_mb 256}
+                            :devices {:nic {:enabled true :proxy_ns "egress-proxy-ns"}
+                                      :vsock {:enabled true :cid 3}}
+                            :attestation {:enabled true :expect_rootfs_hash "sha256:..."}})
+                """.formatted(AGENT_ID, kernel, ReferenceAgent.kernelArg(AGENT_ID), rootfs);
+        ConfigCheckResult checked = ConfigLoader.load(List.of(), new SourceFile("agent-boot-test.rtfs", config));
+        assertThat(checked.valid()).as("config: %s", checked.diagnostics()).isTrue();
+        SynthResult<QemuSpec> result = new VmSynthesizer(p -> "unused", () -> Accelerator.TCG)
+                .qemu(checked.config().orElseThrow(), options);
+        assertThat(result).as("synth %s", result).isInstanceOf(SynthResult.Synthesized.class);
+        QemuSpec spec = ((SynthResult.Synthesized<QemuSpec>) result).spec();
+        assertThat(String.join(" ", spec.argv())).contains(ReferenceAgent.kernelArg(AGENT_ID));
+        return spec;
+    }
+
+    private static ControlServer server(QemuSpec spec, ChainStore chain) throws IOException {
+        return new ControlServer(ListeningTransport.virtioSerial(Path.of(spec.controlSocket())), chain,
+                new AdmissionCache(16, 1 << 20), ControlServerOptions.defaults().forAgent(AGENT_ID)).start();
+    }
+
+    private static Result call(AgentChannel agent, List<String> steps, String step, String capability, JsonNode args)
+            throws Exception {
+        steps.add(step);
+        return agent.call(step, capability, args).get(CALL_SECONDS, TimeUnit.SECONDS);
+    }
+
+    private static Result read(AgentChannel agent, List<String> steps, String path) throws Exception {
+        return call(agent, steps, "s-read " + path, "fs.read", JSON.createObjectNode().put("path", path));
+    }
+
+    private static void assertRefused(Result r, String errorPart) {
+        assertThat(r.ok()).as("%s", r).isFalse();
+        assertThat(r.error()).contains(errorPart);
+    }
+}
