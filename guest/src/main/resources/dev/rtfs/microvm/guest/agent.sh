@@ -7,7 +7,9 @@ W=${RTFS_AGENT_WORK:-/tmp/agent}                    # scratch: outbox/<seq> hold
 PROXY=http://10.0.2.100:3128       # QemuSynthesizer's guestfwd to the host's egress proxy
 MAX_FRAME=65536                    # the host's frame limit (bytes before the newline)
 MAX_FILE=49152                     # fs.read refuses larger files: the result must fit in one frame
-SHUTDOWN_WAIT=10                   # seconds to wait for the last ack before powering off
+SHUTDOWN_WAIT=${RTFS_AGENT_SHUTDOWN_WAIT:-10} # seconds to wait for the last ack before powering off
+# Test hooks (never set in a guest): RTFS_AGENT_WORK (scratch dir), RTFS_AGENT_PORT=stdio (frames on stdin and
+# stdout instead of the virtio-serial port; no network setup), RTFS_AGENT_NO_MAIN=1 (define the helpers only).
 
 log() { echo "rtfs-agent: $*" >&2; }
 
@@ -117,7 +119,7 @@ function valend(s, i,   d, c) {                  # index of the last character o
       ve = valend(s, e + 2); if (!ve || ve < e + 2) exit 1
       print substr(s, i + 1, e - i - 1); print substr(s, e + 2, ve - e - 1)
       i = ve + 1
-      if (substr(s, i, 1) == ",") i++; else if (i != n) exit 1
+      if (substr(s, i, 1) == ",") { i++; if (i >= n) exit 1 } else if (i != n) exit 1
   }
   exit 0 }'
 
@@ -160,7 +162,7 @@ find_port() {
 }
 
 # Writes block while the host end is disconnected (virtio-serial); QEMU reconnects on its own.
-send() { printf '%s\n' "$1" >&3 || log "write to the control port failed"; }
+send() { printf '%s\n' "$1" >&4 || log "write to the control port failed"; }
 
 # One frame from the host into LINE; returns 1 on end of stream (the host end is disconnected).
 recv() {
@@ -342,14 +344,18 @@ main() {
     case $AGENT_ID in ''|*[!A-Za-z0-9._:-]*) log "ignoring malformed rtfs.agent_id; using 'agent'"; AGENT_ID=agent ;; esac
     BOOT_ID=$(cat /proc/sys/kernel/random/boot_id)
 
-    # The NIC only reaches the egress proxy (QEMU user networking, restrict=on).
-    if [ -e /sys/class/net/eth0 ]; then
-        ip link set lo up
-        ip link set eth0 up && ip addr add 10.0.2.15/24 dev eth0 || log "eth0 setup failed"
+    if [ "${RTFS_AGENT_PORT:-}" = stdio ]; then
+        PORT=stdio
+        exec 3<&0 4>&1
+    else
+        # The NIC only reaches the egress proxy (QEMU user networking, restrict=on).
+        if [ -e /sys/class/net/eth0 ]; then
+            ip link set lo up
+            ip link set eth0 up && ip addr add 10.0.2.15/24 dev eth0 || log "eth0 setup failed"
+        fi
+        PORT=$(find_port) || { log "no virtio-serial control port (/dev/vport*p1)"; exit 1; }
+        exec 3<>"$PORT" 4>&3
     fi
-
-    PORT=$(find_port) || { log "no virtio-serial control port (/dev/vport*p1)"; exit 1; }
-    exec 3<>"$PORT"
     log "agent $AGENT_ID boot $BOOT_ID on $PORT"
     CONNECTED=0
     connect

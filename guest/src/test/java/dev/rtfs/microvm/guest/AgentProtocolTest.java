@@ -1,0 +1,193 @@
+package dev.rtfs.microvm.guest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.rtfs.microvm.control.protocol.Ack;
+import dev.rtfs.microvm.control.protocol.Call;
+import dev.rtfs.microvm.control.protocol.Decoded;
+import dev.rtfs.microvm.control.protocol.ErrorReply;
+import dev.rtfs.microvm.control.protocol.Event;
+import dev.rtfs.microvm.control.protocol.GuestMessage;
+import dev.rtfs.microvm.control.protocol.Hello;
+import dev.rtfs.microvm.control.protocol.HostMessage;
+import dev.rtfs.microvm.control.protocol.MessageCodec;
+import dev.rtfs.microvm.control.protocol.Result;
+import dev.rtfs.microvm.control.protocol.Shutdown;
+import dev.rtfs.microvm.control.protocol.Welcome;
+import dev.rtfs.microvm.vmm.image.GuestInitramfs;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The agent's protocol edge cases, played by the test as the host over the agent's stdin/stdout (the script's
+ * {@code RTFS_AGENT_PORT=stdio} hook, host busybox): every frame it writes passes the host's strict codec; it
+ * ignores garbage, unknown types and other versions; after the host asks for a hello again it resends exactly the
+ * events the welcome does not cover, in order; on shutdown it waits for the last ack, and gives up after the bound.
+ * The real host and the real guest are exercised together in {@link AgentBootTest}.
+ */
+class AgentProtocolTest {
+
+    private static final MessageCodec CODEC = new MessageCodec();
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    @TempDir Path dir;
+    private Process agent;
+    private final BlockingQueue<String> frames = new LinkedBlockingQueue<>();
+    private final StringBuilder stderr = new StringBuilder();
+    private OutputStream toAgent;
+
+    @BeforeEach
+    void startAgent() throws IOException {
+        AgentPrerequisites.requireThat(Files.isExecutable(GuestInitramfs.DEBIAN_BUSYBOX), "busybox-static is not installed");
+        Path script = dir.resolve("agent.sh");
+        Files.write(script, ReferenceAgent.script());
+        ProcessBuilder pb = new ProcessBuilder("/bin/busybox", "sh", script.toString());
+        pb.environment().put("RTFS_AGENT_PORT", "stdio");
+        pb.environment().put("RTFS_AGENT_WORK", Files.createDirectories(dir.resolve("work")).toString());
+        pb.environment().put("RTFS_AGENT_SHUTDOWN_WAIT", "2");
+        agent = pb.start();
+        toAgent = agent.getOutputStream();
+        Thread.ofVirtual().start(() -> pump(agent.getInputStream(), frames, null));
+        Thread.ofVirtual().start(() -> pump(agent.getErrorStream(), null, stderr));
+    }
+
+    private static void pump(java.io.InputStream in, BlockingQueue<String> lines, StringBuilder text) {
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+            for (String line; (line = r.readLine()) != null; ) {
+                if (lines != null) lines.add(line);
+                if (text != null) synchronized (text) { text.append(line).append('\n'); }
+            }
+        } catch (IOException e) {
+            // the agent ended
+        }
+    }
+
+    @AfterEach
+    void stopAgent() throws InterruptedException {
+        if (agent != null && agent.isAlive()) {
+            agent.destroyForcibly();
+            agent.waitFor(5, TimeUnit.SECONDS);
+        }
+    }
+
+    private void send(HostMessage m) throws IOException {
+        toAgent.write(CODEC.encode(m));
+        toAgent.flush();
+    }
+
+    private void sendRaw(String line) throws IOException {
+        toAgent.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+        toAgent.flush();
+    }
+
+    /** The next frame from the agent, which must pass the host's strict decoder and be a {@code type}. */
+    private <T extends GuestMessage> T next(Class<T> type) throws Exception {
+        String line = frames.poll(20, TimeUnit.SECONDS);
+        assertThat(line).as("a frame from the agent; its log:%n%s", log()).isNotNull();
+        Decoded<GuestMessage> d = CODEC.decodeGuest(line.getBytes(StandardCharsets.UTF_8));
+        assertThat(d).as("strictly valid frame: %s", line).isInstanceOf(Decoded.Accepted.class);
+        GuestMessage m = ((Decoded.Accepted<GuestMessage>) d).message();
+        assertThat(m).as("frame %s", line).isInstanceOf(type);
+        return type.cast(m);
+    }
+
+    private String log() {
+        synchronized (stderr) {
+            return stderr.toString();
+        }
+    }
+
+    private Hello connect(long lastDurable) throws Exception {
+        Hello h = next(Hello.class);
+        send(new Welcome(lastDurable));
+        return h;
+    }
+
+    private Result call(String id, String step, String capability, ObjectNode args, long firstSeq) throws Exception {
+        send(new Call(id, step, capability, args));
+        Event started = next(Event.class);
+        assertThat(started.seq()).isEqualTo(firstSeq);
+        assertThat(started.kind()).isEqualTo("call.started");
+        assertThat(started.step()).isEqualTo(step);
+        assertThat(started.data().get("capability").stringValue()).isEqualTo(capability);
+        Event finished = next(Event.class);
+        assertThat(finished.seq()).isEqualTo(firstSeq + 1);
+        assertThat(finished.kind()).isEqualTo("call.finished");
+        Result r = next(Result.class);
+        assertThat(r.callId()).isEqualTo(id);
+        assertThat(finished.data().get("ok").booleanValue()).isEqualTo(r.ok());
+        return r;
+    }
+
+    @Test
+    void ignoresWhatItDoesNotKnowResendsUnackedEventsAfterANewWelcomeAndWaitsForTheLastAck() throws Exception {
+        Hello hello = connect(0);
+        assertThat(hello.agentId()).isEqualTo(ReferenceAgent.DEFAULT_AGENT_ID); // no rtfs.agent_id on this kernel
+        assertThat(hello.bootId()).isEqualTo(Files.readString(Path.of("/proc/sys/kernel/random/boot_id")).strip());
+        assertThat(hello.lastAckedSeq()).isZero();
+
+        for (String garbage : new String[] {"", "not json", "{\"type\":\"call\"", "[1,2]",
+                "{\"type\":\"mystery\",\"v\":1,\"x\":{}}", "{\"type\":\"ack\",\"v\":2,\"seq\":99}",
+                "{\"type\":\"health_status\",\"v\":1,\"status\":\"ok\",\"last_durable_seq\":0}"}) {
+            sendRaw(garbage);
+        }
+        ObjectNode args = JSON.createObjectNode().put("s", AgentBootTest.TRICKY);
+        Result echo = call("c1", "step \"one\"", "echo", args, 1);
+        assertThat(echo.ok()).isTrue();
+        assertThat(echo.value()).isEqualTo(args);
+        send(new Ack(1));
+        Result refused = call("c2", "two", "fs.read", JSON.createObjectNode().put("path", "/etc/passwd"), 3);
+        assertThat(refused.ok()).isFalse();
+        Result unknown = call("c3", "three", "no.such", JSON.createObjectNode(), 5);
+        assertThat(unknown.error()).isEqualTo("unknown capability");
+        assertThat(call("c4", "four", "fs.read", JSON.createObjectNode(), 7).error()).contains("args.path");
+
+        // A reconnected host rejects a frame that arrived before hello; the agent says hello again and, after a
+        // welcome that covers seq 4, resends 5..8 in order, then the last result (it may have been lost).
+        send(new ErrorReply("out_of_order", "event before hello"));
+        Hello again = connect(4);
+        assertThat(again.bootId()).isEqualTo(hello.bootId());
+        assertThat(again.lastAckedSeq()).isEqualTo(1);
+        for (long seq = 5; seq <= 8; seq++) assertThat(next(Event.class).seq()).isEqualTo(seq);
+        assertThat(next(Result.class).callId()).isEqualTo("c4");
+
+        send(new Shutdown("done"));
+        send(new Ack(6));
+        assertThat(agent.waitFor(500, TimeUnit.MILLISECONDS)).as("still waiting for acks 7..8").isFalse();
+        send(new Ack(8));
+        assertThat(agent.waitFor(10, TimeUnit.SECONDS)).as("exits once all is acknowledged; log:%n%s", log()).isTrue();
+        assertThat(agent.exitValue()).isZero();
+        Thread.sleep(100); // let the stderr pump catch up
+        assertThat(log()).contains("all 8 events acknowledged", ReferenceAgent.STOPPED_MARKER);
+        assertThat(frames).isEmpty();
+    }
+
+    @Test
+    void givesUpWaitingForAcksAfterTheBoundAndStillStops() throws Exception {
+        connect(0);
+        call("c1", "s", "echo", JSON.createObjectNode(), 1);
+        long start = System.nanoTime();
+        send(new Shutdown("now"));
+        assertThat(agent.waitFor(15, TimeUnit.SECONDS)).as("log:%n%s", log()).isTrue();
+        Duration waited = Duration.ofNanos(System.nanoTime() - start);
+        assertThat(waited).isBetween(Duration.ofMillis(1500), Duration.ofSeconds(10));
+        assertThat(agent.exitValue()).isZero();
+        Thread.sleep(100);
+        assertThat(log()).contains("events 1..2 not acknowledged within 2s", ReferenceAgent.STOPPED_MARKER);
+    }
+}
