@@ -198,7 +198,8 @@ connect() {
         attempt=$((attempt + 1))
         hello
         while recv; do
-            members "$LINE" F type v last_durable_seq || continue
+            members "$LINE" F type v last_durable_seq code message || continue
+            [ "$F_type" = '"error"' ] && log "host error while waiting for welcome: $F_code $F_message"
             [ "$F_type" = '"welcome"' ] && [ "$F_v" = 1 ] || continue
             acked "$F_last_durable_seq"
             s=$((ACKED + 1))
@@ -221,10 +222,17 @@ event() { # KIND STEP_RAW DATA_RAW
 
 result_ok() { # CALL_ID_RAW VALUE_RAW
     RESULT="{\"type\":\"result\",\"v\":1,\"call_id\":$1,\"ok\":true,\"value\":$2}"
-    [ "${#RESULT}" -le "$MAX_FRAME" ] || result_err "$1" "result too large for one frame"
+    RESULT_OK=true
+    # ${#} may count characters; bytes are what the host limits (only worth a fork when it could matter)
+    if [ "${#RESULT}" -gt $((MAX_FRAME / 4)) ] && [ "$(printf '%s' "$RESULT" | wc -c)" -gt "$MAX_FRAME" ]; then
+        result_err "$1" "result too large for one frame"
+    fi
 }
 result_err() { # CALL_ID_RAW MESSAGE
-    RESULT="{\"type\":\"result\",\"v\":1,\"call_id\":$1,\"ok\":false,\"error\":$(json_str "$2")}"
+    local m
+    m=$(json_str "$2") || m='"(error message was not UTF-8 text)"'
+    RESULT="{\"type\":\"result\",\"v\":1,\"call_id\":$1,\"ok\":false,\"error\":$m}"
+    RESULT_OK=false
 }
 
 # ---- capabilities: each sets RESULT via result_ok/result_err ------------------------------------------------
@@ -286,7 +294,7 @@ cap_http_get() {
 }
 
 handle_call() { # the frame's members are in F_*
-    local id=$F_call_id step=$F_step cap=$F_capability args=$F_args ok
+    local id=$F_call_id step=$F_step cap=$F_capability args=$F_args
     [ -n "$id" ] && [ -n "$step" ] && [ -n "$cap" ] && [ -n "$args" ] || { log "call frame without its fields ignored"; return; }
     log "call $id $cap"
     event call.started "$step" "{\"capability\":$cap}"
@@ -297,8 +305,7 @@ handle_call() { # the frame's members are in F_*
         '"http.get"') cap_http_get "$id" "$args" ;;
         *) result_err "$id" "unknown capability" ;;
     esac
-    case $RESULT in *'"ok":true,"value":'*) ok=true ;; *) ok=false ;; esac
-    event call.finished "$step" "{\"ok\":$ok}"
+    event call.finished "$step" "{\"ok\":$RESULT_OK}"
     LAST_RESULT=$RESULT
     send "$RESULT"
 }
@@ -320,10 +327,11 @@ drain() {
         t0=$(now_cs)
         [ "$t0" -lt "$deadline" ] || { log "shutdown: events $((ACKED + 1))..$SEQ not acknowledged within ${SHUTDOWN_WAIT}s"; return 1; }
         if recv 1; then
-            members "$LINE" F type v seq last_durable_seq || continue
+            members "$LINE" F type v seq last_durable_seq call_id || continue
+            [ "$F_v" = 1 ] || continue
             case $F_type in
                 '"ack"') acked "$F_seq" ;;
-                '"welcome"') acked "$F_last_durable_seq" ;;
+                '"call"') [ -n "$F_call_id" ] && result_err "$F_call_id" "agent is shutting down" && send "$RESULT" ;;
             esac
         elif [ $(($(now_cs) - t0)) -lt 50 ]; then
             sleep 1 # end of stream: the host is away; hello blocks until QEMU has reconnected

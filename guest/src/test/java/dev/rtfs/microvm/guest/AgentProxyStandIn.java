@@ -8,17 +8,19 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Stands in for the egress proxy on a loopback port: QEMU's guestfwd connects to it once at startup and carries
- * the guest's TCP stream to 10.0.2.100:3128 over that connection. It answers one proxied GET with a fixed body
- * (Content-Length framed, so the guest's wget is done without waiting for a close) and remembers the request line.
+ * every guest TCP connection to 10.0.2.100:3128 over that one connection. It answers proxied GETs in turn with a
+ * fixed body, or 404 for paths containing {@code /missing} (Content-Length framed, so the guest's wget is done
+ * without waiting for a close), and remembers each request line.
  */
 final class AgentProxyStandIn implements AutoCloseable {
     private final ServerSocket server;
-    private final CompletableFuture<String> requestLine = new CompletableFuture<>();
+    private final BlockingQueue<String> requests = new LinkedBlockingQueue<>();
     private volatile Socket connection;
 
     private AgentProxyStandIn(ServerSocket server) {
@@ -35,9 +37,9 @@ final class AgentProxyStandIn implements AutoCloseable {
         return server.getLocalPort();
     }
 
-    /** The first line of the request the guest sent, e.g. {@code GET http://host/path HTTP/1.1}. */
+    /** The first line of the next request the guest sent, e.g. {@code GET http://host/path HTTP/1.1}. */
     String requestLine() throws Exception {
-        return requestLine.get(10, TimeUnit.SECONDS);
+        return requests.poll(10, TimeUnit.SECONDS);
     }
 
     private void serve(byte[] body) {
@@ -45,15 +47,21 @@ final class AgentProxyStandIn implements AutoCloseable {
             Socket s = server.accept();
             connection = s;
             InputStream in = s.getInputStream();
-            String head = readHead(in);
-            requestLine.complete(head.lines().findFirst().orElse(""));
             OutputStream out = s.getOutputStream();
-            out.write(("HTTP/1.1 200 OK\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: " + body.length
-                    + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-            out.write(body);
-            out.flush();
+            // guestfwd carries every guest connection over this one stream: serve requests one after another.
+            for (String head; !(head = readHead(in)).isEmpty(); ) {
+                String line = head.lines().findFirst().orElse("");
+                requests.add(line);
+                boolean found = line.startsWith("GET ") && !line.contains("/missing");
+                byte[] b = found ? body : new byte[0];
+                out.write(((found ? "HTTP/1.1 200 OK" : "HTTP/1.1 404 Not Found")
+                        + "\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: " + b.length
+                        + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                out.write(b);
+                out.flush();
+            }
         } catch (IOException e) {
-            requestLine.completeExceptionally(e);
+            // closed by the test
         }
     }
 
