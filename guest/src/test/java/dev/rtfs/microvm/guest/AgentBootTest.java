@@ -103,8 +103,10 @@ class AgentBootTest {
             int exit;
             String console;
             long durable;
+            Path hostSocket = run.resolve("ctl-host.sock");
             try (ChainStore chain = ChainStore.open(chainDir, ChainOptions.defaults());
-                 ControlServer first = server(spec, chain);
+                 ControlServer first = server(hostSocket, chain);
+                 AgentSocketRelay relay = AgentSocketRelay.start(Path.of(spec.controlSocket()), hostSocket);
                  AgentGuestProcess vm = bootUntilHello(spec, first.agent(AGENT_ID))) {
                 try {
                     Hello h = first.agent(AGENT_ID).awaitHello().join();
@@ -113,11 +115,28 @@ class AgentBootTest {
                     assertThat(h.lastAckedSeq()).isZero();
                     exerciseCapabilities(first.agent(AGENT_ID), steps, marker, proxy);
 
+                    // QEMU's connection breaks while the agent is busy in a slow http.get (same server): its next
+                    // write blocks until QEMU has reconnected, reaches the new connection before any hello and is
+                    // refused; the agent says hello again, resends what is not durable and its last result, and
+                    // the pending call completes.
+                    String stream = AGENT_ID + "/" + h.bootId();
+                    long started = 2L * steps.size() + 1;
+                    steps.add("s-http-slow");
+                    CompletableFuture<Result> slow = first.agent(AGENT_ID).call("s-http-slow", "http.get",
+                            JSON.createObjectNode().put("url", "http://origin.example.test/slow"));
+                    awaitDurable(chain, stream, started); // call.started is in: the agent is inside wget now
+                    relay.breakFor(AgentProxyStandIn.SLOW.plusSeconds(2));
+                    Result slowResult = slow.get(CALL_SECONDS, TimeUnit.SECONDS);
+                    assertThat(slowResult.ok()).as("slow http.get %s", slowResult).isTrue();
+                    assertThat(slowResult.value().get("body").stringValue()).isEqualTo(PROXY_BODY);
+                    assertThat(proxy.requestLine()).isEqualTo("GET http://origin.example.test/slow HTTP/1.1");
+                    assertThat(first.agent(AGENT_ID).awaitHello().get(10, TimeUnit.SECONDS).bootId()).isEqualTo(h.bootId());
+
                     // The host goes away and comes back on the same socket: QEMU reconnects, the agent says hello
                     // again with what it saw acknowledged, and goes on serving calls.
                     long emitted = 2L * steps.size();
                     first.close();
-                    try (ControlServer second = server(spec, chain)) {
+                    try (ControlServer second = server(hostSocket, chain)) {
                         AgentChannel again = second.agent(AGENT_ID);
                         Hello h2 = again.awaitHello().get(60, TimeUnit.SECONDS);
                         assertThat(h2.bootId()).isEqualTo(h.bootId());
@@ -137,6 +156,8 @@ class AgentBootTest {
             LOG.info("guest console:\n{}", console);
             assertThat(exit).as("QEMU exit code; console:%n%s", console).isZero();
             assertThat(console).contains(ReferenceAgent.STOPPED_MARKER)
+                    .contains("before hello") // the write that blocked through the broken connection
+                    .contains("control port closed; waiting for the host to reconnect") // the restarted server
                     .contains("rtfs-agent: all " + 2 * steps.size() + " events acknowledged");
 
             // Every event is durable, in order, contiguous from 1, two per call with the call's step.
@@ -258,9 +279,18 @@ class AgentBootTest {
         return spec;
     }
 
-    private static ControlServer server(QemuSpec spec, ChainStore chain) throws IOException {
-        return new ControlServer(ListeningTransport.virtioSerial(Path.of(spec.controlSocket())), chain,
+    private static ControlServer server(Path socket, ChainStore chain) throws IOException {
+        return new ControlServer(ListeningTransport.virtioSerial(socket), chain,
                 new AdmissionCache(16, 1 << 20), ControlServerOptions.defaults().forAgent(AGENT_ID)).start();
+    }
+
+    /** Waits (bounded) until the chain holds the agent's events up to {@code seq}. */
+    private static void awaitDurable(ChainStore chain, String stream, long seq) throws InterruptedException {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(CALL_SECONDS);
+        while (chain.lastDurableOriginSeq(stream) < seq) {
+            assertThat(System.nanoTime()).as("event %d of %s durable in time", seq, stream).isLessThan(end);
+            Thread.sleep(20);
+        }
     }
 
     private static Result call(AgentChannel agent, List<String> steps, String step, String capability, JsonNode args)

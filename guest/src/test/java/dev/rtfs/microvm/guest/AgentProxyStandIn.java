@@ -15,10 +15,13 @@ import java.util.concurrent.TimeUnit;
 /**
  * Stands in for the egress proxy on a loopback port: QEMU's guestfwd connects to it once at startup and carries
  * every guest TCP connection to 10.0.2.100:3128 over that one connection. It answers proxied GETs in turn with a
- * fixed body, or 404 for paths containing {@code /missing} (Content-Length framed, so the guest's wget is done
+ * fixed body (after {@link #SLOW} for paths containing {@code /slow}), or 404 for paths containing {@code /missing} (Content-Length framed, so the guest's wget is done
  * without waiting for a close), and remembers each request line.
  */
 final class AgentProxyStandIn implements AutoCloseable {
+    /** How long a request for a path containing {@code /slow} waits before its answer. */
+    static final java.time.Duration SLOW = java.time.Duration.ofSeconds(3);
+
     private final ServerSocket server;
     private final BlockingQueue<String> requests = new LinkedBlockingQueue<>();
     private volatile Socket connection;
@@ -53,6 +56,7 @@ final class AgentProxyStandIn implements AutoCloseable {
                 String line = head.lines().findFirst().orElse("");
                 requests.add(line);
                 boolean found = line.startsWith("GET ") && !line.contains("/missing");
+                if (line.contains("/slow")) sleep(SLOW);
                 byte[] b = found ? body : new byte[0];
                 out.write(((found ? "HTTP/1.1 200 OK" : "HTTP/1.1 404 Not Found")
                         + "\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: " + b.length
@@ -62,6 +66,14 @@ final class AgentProxyStandIn implements AutoCloseable {
             }
         } catch (IOException e) {
             // closed by the test
+        }
+    }
+
+    private static void sleep(java.time.Duration d) {
+        try {
+            Thread.sleep(d);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
