@@ -8,8 +8,10 @@ PROXY=http://10.0.2.100:3128       # QemuSynthesizer's guestfwd to the host's eg
 MAX_FRAME=65536                    # the host's frame limit (bytes before the newline)
 MAX_FILE=49152                     # fs.read refuses larger files: the result must fit in one frame
 SHUTDOWN_WAIT=${RTFS_AGENT_SHUTDOWN_WAIT:-10} # seconds to wait for the last ack before powering off
+MAX_UNACKED=${RTFS_AGENT_MAX_UNACKED:-1000}  # outbox bound: calls are refused (without events) beyond it
 # Test hooks (never set in a guest): RTFS_AGENT_WORK (scratch dir), RTFS_AGENT_PORT=stdio (frames on stdin and
-# stdout instead of the virtio-serial port; no network setup), RTFS_AGENT_NO_MAIN=1 (define the helpers only).
+# stdout instead of the virtio-serial port; no network setup), RTFS_AGENT_NO_MAIN=1 (define the helpers only),
+# RTFS_AGENT_SHUTDOWN_WAIT and RTFS_AGENT_MAX_UNACKED (smaller bounds).
 
 log() { echo "rtfs-agent: $*" >&2; }
 
@@ -297,6 +299,11 @@ handle_call() { # the frame's members are in F_*
     local id=$F_call_id step=$F_step cap=$F_capability args=$F_args
     [ -n "$id" ] && [ -n "$step" ] && [ -n "$cap" ] && [ -n "$args" ] || { log "call frame without its fields ignored"; return; }
     log "call $id $cap"
+    if [ $((SEQ - ACKED + 2)) -gt "$MAX_UNACKED" ]; then
+        result_err "$id" "outbox full: $((SEQ - ACKED)) events not yet acknowledged"
+        send "$RESULT"
+        return
+    fi
     event call.started "$step" "{\"capability\":$cap}"
     case $cap in
         '"echo"') cap_echo "$id" "$args" ;;
@@ -349,6 +356,7 @@ main() {
     for arg in $(cat /proc/cmdline); do
         case $arg in rtfs.agent_id=*) AGENT_ID=${arg#rtfs.agent_id=} ;; esac
     done
+    [ "${#AGENT_ID}" -le 256 ] || AGENT_ID=
     case $AGENT_ID in ''|*[!A-Za-z0-9._:-]*) log "ignoring malformed rtfs.agent_id; using 'agent'"; AGENT_ID=agent ;; esac
     BOOT_ID=$(cat /proc/sys/kernel/random/boot_id)
 

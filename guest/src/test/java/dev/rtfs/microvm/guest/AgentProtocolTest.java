@@ -60,6 +60,7 @@ class AgentProtocolTest {
         pb.environment().put("RTFS_AGENT_PORT", "stdio");
         pb.environment().put("RTFS_AGENT_WORK", Files.createDirectories(dir.resolve("work")).toString());
         pb.environment().put("RTFS_AGENT_SHUTDOWN_WAIT", "2");
+        pb.environment().put("RTFS_AGENT_MAX_UNACKED", "8");
         agent = pb.start();
         toAgent = agent.getOutputStream();
         Thread.ofVirtual().start(() -> pump(agent.getInputStream(), frames, null));
@@ -189,5 +190,17 @@ class AgentProtocolTest {
         assertThat(agent.exitValue()).isZero();
         Thread.sleep(100);
         assertThat(log()).contains("events 1..2 not acknowledged within 2s", ReferenceAgent.STOPPED_MARKER);
+    }
+
+    @Test
+    void refusesCallsWithoutEventsWhileItsOutboxIsFull() throws Exception {
+        connect(0);
+        for (int i = 1; i <= 4; i++) call("c" + i, "s" + i, "echo", JSON.createObjectNode(), 2L * i - 1);
+        send(new Call("c5", "s5", "echo", JSON.createObjectNode())); // seqs 1..8 unacknowledged: the bound is 8
+        Result refused = next(Result.class); // no events for a refused call
+        assertThat(refused.callId()).isEqualTo("c5");
+        assertThat(refused.error()).isEqualTo("outbox full: 8 events not yet acknowledged");
+        send(new Ack(8));
+        assertThat(call("c6", "s6", "echo", JSON.createObjectNode(), 9).ok()).isTrue();
     }
 }
