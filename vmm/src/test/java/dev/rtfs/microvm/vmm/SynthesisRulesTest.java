@@ -126,7 +126,7 @@ class SynthesisRulesTest {
         assertThat(q.accelerator()).isEqualTo(Accelerator.TCG);
         assertThat(q.argv()).containsSubsequence("-accel", "tcg").contains("-no-reboot", "-nodefaults");
         assertThat(argv).contains("tsc_early_khz=2000000")
-                .contains("restrict=on,guestfwd=tcp:10.0.2.100:3128-tcp:127.0.0.1:18001")
+                .contains("restrict=on,guestfwd=tcp:10.0.2.100:3128-cmd:/bin/busybox nc 127.0.0.1 18001")
                 .contains("file=images/agent-rootfs.img,format=raw,if=none,readonly=on")
                 .contains("-chardev socket,id=ctl,path=" + RUN + "/control.sock,reconnect=1")
                 .contains("-qmp unix:" + RUN + "/qmp.sock,server=on,wait=off")

@@ -11,9 +11,16 @@ import java.util.List;
 /** Pure: a {@link VmBlueprint}, host options and the probed accelerator to the QEMU microvm argv of DESIGN §7. */
 public final class QemuSynthesizer {
 
-    /** Where the guest reaches its egress proxy; user networking forwards it to 127.0.0.1:proxyPort. */
+    /** Where the guest reaches its egress proxy; user networking forwards each connection to 127.0.0.1:proxyPort. */
     public static final String GUEST_PROXY_ADDRESS = "10.0.2.100";
     public static final int GUEST_PROXY_PORT = 3128;
+    /**
+     * How a guest connection to the proxy address reaches the host proxy: a relay process per connection (QEMU's
+     * {@code guestfwd=...-cmd:}), from busybox-static. {@code guestfwd=...-tcp:} would be one host connection
+     * opened at QEMU's start and shared by every guest connection in turn: once the proxy closes it (it does
+     * after a {@code Connection: close} request, which is every busybox wget) the guest has no way out left.
+     */
+    public static final String GUESTFWD_RELAY = "/bin/busybox nc 127.0.0.1 ";
     /** Name of the virtio-serial port; the guest sees it as /dev/vport*p1 and /sys/class/virtio-ports/.../name. */
     public static final String CONTROL_PORT_NAME = "ctl0";
 
@@ -64,7 +71,7 @@ public final class QemuSynthesizer {
         if (vm.nic().isPresent()) {
             a.addAll(List.of(
                     "-netdev", "user,id=n0,restrict=on,guestfwd=tcp:" + GUEST_PROXY_ADDRESS + ":" + GUEST_PROXY_PORT
-                            + "-tcp:127.0.0.1:" + options.proxyPort(),
+                            + "-cmd:" + GUESTFWD_RELAY + options.proxyPort(),
                     "-device", "virtio-net-device,netdev=n0"));
         }
         String control = run.qemuControlSocket().toString();

@@ -140,6 +140,53 @@ class QemuBootTest {
         }
     }
 
+    /**
+     * Every guest connection to the proxy address reaches the host proxy as its own connection: three GETs in a
+     * row to a server that closes after each answer (as the egress proxy does for busybox wget's
+     * {@code Connection: close}) all arrive. With {@code guestfwd=...-tcp:} QEMU holds one host connection for the
+     * VM's life and the second GET would find it closed.
+     */
+    @Test
+    void eachGuestConnectionToTheProxyAddressIsItsOwnHostConnection() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger served = new java.util.concurrent.atomic.AtomicInteger();
+        try (java.net.ServerSocket proxy = new java.net.ServerSocket(0, 8, java.net.InetAddress.getLoopbackAddress())) {
+            Thread.ofVirtual().start(() -> {
+                try {
+                    while (true) {
+                        try (java.net.Socket s = proxy.accept()) {
+                            BufferedReader r = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII));
+                            String line;
+                            while ((line = r.readLine()) != null && !line.isEmpty()) {
+                                // the request head
+                            }
+                            int n = served.incrementAndGet();
+                            s.getOutputStream().write(("HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 9\r\n\r\nANSWER-" + n + "\n")
+                                    .getBytes(StandardCharsets.US_ASCII));
+                        }
+                    }
+                } catch (IOException e) {
+                    // closed by the test
+                }
+            });
+            Path initrd = initramfs("fwd.cpio", """
+                    ip link set lo up; ip link set eth0 up && ip addr add 10.0.2.15/24 dev eth0
+                    for i in 1 2 3; do timeout 20 wget -q -O - http://10.0.2.100:3128/get-$i; done
+                    echo FWD-DONE
+                    poweroff -f
+                    """);
+            Path run = Files.createDirectories(dir.resolve("run-fwd"));
+            SynthOptions options = SynthOptions.defaults(run).withInitrd(initrd).withProxyPort(proxy.getLocalPort());
+            var config = VmmTestAccess.config(kernel.toString(), rootfs("fwd").toString(), "console=ttyS0");
+            QemuSpec spec = ((SynthResult.Synthesized<QemuSpec>) VmSynthesizer.standard().qemu(config, options)).spec();
+            try (ServerSocketChannel control = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+                control.bind(UnixDomainSocketAddress.of(spec.controlSocket()));
+                BootOutcome outcome = new BootWatchdog(BOOT_DEADLINE, 2).boot(spec.argv(), "FWD-DONE");
+                assertThat(outcome.succeeded()).as("boot (console:%n%s)", outcome.console()).isTrue();
+                assertThat(outcome.console()).contains("ANSWER-1", "ANSWER-2", "ANSWER-3");
+            }
+        }
+    }
+
     @Test
     void probeAnswersTcgWhenKvmIsNotUsable() {
         AcceleratorProbe probe = new KvmBootProbe("qemu-system-x86_64", dir.resolve("no-such-kvm"), kernel,
