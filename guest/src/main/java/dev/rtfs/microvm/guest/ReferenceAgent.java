@@ -17,8 +17,11 @@ public final class ReferenceAgent {
     /** Where the script lives inside the initramfs. */
     public static final String PATH_IN_IMAGE = "agent/agent.sh";
 
-    /** Kernel command-line parameter the agent takes its agent_id from; without it the id is {@link #DEFAULT_AGENT_ID}. */
-    public static final String AGENT_ID_PARAM = "rtfs.agent_id";
+    /**
+     * Kernel command-line parameter the agent takes its agent_id from (the synthesizers always set it from the
+     * config's :agent-id); without it the id is {@link #DEFAULT_AGENT_ID}.
+     */
+    public static final String AGENT_ID_PARAM = dev.rtfs.microvm.vmm.KernelCmdline.AGENT_ID_PARAM;
 
     public static final String DEFAULT_AGENT_ID = "agent";
 

@@ -13,9 +13,9 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Stands in for the egress proxy on a loopback port: QEMU's guestfwd connects to it once at startup and carries
- * every guest TCP connection to 10.0.2.100:3128 over that one connection. It answers proxied GETs in turn with a
- * fixed body (after {@link #SLOW} for paths containing {@code /slow}), or 404 for paths containing {@code /missing} (Content-Length framed, so the guest's wget is done
+ * Stands in for the egress proxy on a loopback port: QEMU's guestfwd relays each guest TCP connection to
+ * 10.0.2.100:3128 as its own connection here (QemuSynthesizer.GUESTFWD_RELAY). Like the real proxy it answers each
+ * proxied GET and closes, as the guest's wget asks ({@code Connection: close}): with a fixed body (after {@link #SLOW} for paths containing {@code /slow}), or 404 for paths containing {@code /missing} (Content-Length framed, so the guest's wget is done
  * without waiting for a close), and remembers each request line.
  */
 final class AgentProxyStandIn implements AutoCloseable {
@@ -47,25 +47,36 @@ final class AgentProxyStandIn implements AutoCloseable {
 
     private void serve(byte[] body) {
         try {
-            Socket s = server.accept();
-            connection = s;
-            InputStream in = s.getInputStream();
-            OutputStream out = s.getOutputStream();
-            // guestfwd carries every guest connection over this one stream: serve requests one after another.
-            for (String head; !(head = readHead(in)).isEmpty(); ) {
-                String line = head.lines().findFirst().orElse("");
-                requests.add(line);
-                boolean found = line.startsWith("GET ") && !line.contains("/missing");
-                if (line.contains("/slow")) sleep(SLOW);
-                byte[] b = found ? body : new byte[0];
-                out.write(((found ? "HTTP/1.1 200 OK" : "HTTP/1.1 404 Not Found")
-                        + "\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: " + b.length
-                        + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-                out.write(b);
-                out.flush();
+            while (true) {
+                Socket s = server.accept();
+                connection = s;
+                Thread.ofVirtual().name("proxy-stand-in-conn").start(() -> answer(s, body));
             }
         } catch (IOException e) {
             // closed by the test
+        }
+    }
+
+    private void answer(Socket s, byte[] body) {
+        try (s) {
+            InputStream in = s.getInputStream();
+            OutputStream out = s.getOutputStream();
+            String head = readHead(in);
+            if (head.isEmpty()) {
+                return;
+            }
+            String line = head.lines().findFirst().orElse("");
+            requests.add(line);
+            boolean found = line.startsWith("GET ") && !line.contains("/missing");
+            if (line.contains("/slow")) sleep(SLOW);
+            byte[] b = found ? body : new byte[0];
+            out.write(((found ? "HTTP/1.1 200 OK" : "HTTP/1.1 404 Not Found")
+                    + "\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: " + b.length
+                    + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(b);
+            out.flush();
+        } catch (IOException e) {
+            // the guest went away
         }
     }
 

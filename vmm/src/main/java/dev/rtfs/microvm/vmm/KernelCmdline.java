@@ -8,6 +8,14 @@ import java.util.Objects;
 /** A kernel command line as whitespace-separated parameters, in order. */
 public record KernelCmdline(List<String> params) {
 
+    /**
+     * The parameter that tells the guest agent who it is ({@code rtfs.agent_id=<agent-id>}): set by the synthesizer
+     * from the config's {@code :agent-id}, replacing any value in the config's cmdline, because the host's control
+     * plane accepts only that agent's hello.
+     */
+    public static final String AGENT_ID_PARAM = "rtfs.agent_id";
+
+
     public KernelCmdline {
         params = List.copyOf(params);
         params.forEach(Objects::requireNonNull);

@@ -45,6 +45,12 @@ public record VmBlueprint(
         Objects.requireNonNull(attestation);
     }
 
+    /** The same VM with another kernel command line. */
+    public VmBlueprint withKernelCmdline(String cmdline) {
+        return new VmBlueprint(agentId, kernelImage, cmdline, cmdlineSpan, rootfsImage, capabilitiesMount, vcpus, memMib,
+                nic, vsockCid, attestation);
+    }
+
     /** @param proxyNs the network namespace of the egress proxy, where the VM's tap must live ("" when absent) */
     public record Nic(String proxyNs) {
         public Nic {

@@ -127,6 +127,9 @@ public final class VmSynthesizer {
         if (options.deploy()) {
             out.addAll(attestation.verify(vm, options).diagnostics());
         }
-        return SynthResult.of(out, () -> build.apply(vm));
+        VmBlueprint named = vm.withKernelCmdline(KernelCmdline.parse(vm.kernelCmdline())
+                .without(KernelCmdline.AGENT_ID_PARAM)
+                .withDefaults(KernelCmdline.AGENT_ID_PARAM + "=" + vm.agentId()).toString());
+        return SynthResult.of(out, () -> build.apply(named));
     }
 }

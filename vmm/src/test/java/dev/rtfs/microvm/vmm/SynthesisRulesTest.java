@@ -47,6 +47,19 @@ class SynthesisRulesTest {
     }
 
     @Test
+    void everyTargetTellsTheGuestItsAgentIdAndTheConfigCannotClaimAnother() {
+        TestConfigs c = TestConfigs.example();
+        c.cmdline = "console=ttyS0 rtfs.agent_id=someone.else";
+        dev.rtfs.microvm.config.model.AgentConfig config = c.build();
+        String id = "rtfs.agent_id=" + config.agentId().orElseThrow().value();
+        SynthOptions o = SynthOptions.defaults(RUN);
+        assertThat(spec(synth.firecracker(config, o)).config().bootSource().bootArgs()).contains(id).doesNotContain("someone.else");
+        assertThat(spec(synth.cloudHypervisor(config, o)).vmConfig().payload().cmdline()).contains(id).doesNotContain("someone.else");
+        String append = spec(synth.qemu(config, o)).argv().get(spec(synth.qemu(config, o)).argv().indexOf("-append") + 1);
+        assertThat(append).contains(id).doesNotContain("someone.else");
+    }
+
+    @Test
     void drivesAreReadOnlyWithOneRootAndTheCapabilityStoreOnlyWhenMounted() {
         List<Drive> drives = firecracker(TestConfigs.example()).config().drives();
         assertThat(drives).extracting(Drive::driveId).containsExactly("rootfs", "capabilities");
