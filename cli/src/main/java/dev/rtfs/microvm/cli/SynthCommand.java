@@ -11,7 +11,6 @@ import dev.rtfs.microvm.vmm.SynthOptions;
 import dev.rtfs.microvm.vmm.SynthResult;
 import dev.rtfs.microvm.vmm.Target;
 import dev.rtfs.microvm.vmm.VmSynthesizer;
-import dev.rtfs.microvm.vmm.attest.ImageLock;
 import dev.rtfs.microvm.vmm.attest.Sha256ImageMeasurer;
 import dev.rtfs.microvm.vmm.qemu.Accelerator;
 import dev.rtfs.microvm.vmm.qemu.AcceleratorProbe;
@@ -139,12 +138,8 @@ final class SynthCommand implements Callable<Integer> {
             options = SynthOptions.defaults(run).withBaseDir(configDir).withProxyPort(proxyPort).withDeploy(deploy);
             if (initrd != null) options = options.withInitrd(Path.of(initrd).toAbsolutePath().normalize());
             if (expectRootfsHash != null) options = options.withExpectRootfsHash(expectRootfsHash);
-            if (deploy && agent.rootfsImage().isPresent()) {
-                Path rootfs = Path.of(options.resolve(agent.rootfsImage().get()));
-                Optional<ImageLock> lock = ImageLock.besides(rootfs);
-                if (lock.isPresent() && lock.get().hashOf(rootfs).isPresent()) {
-                    options = options.withLockedRootfsHash(lock.get().hashOf(rootfs).get());
-                }
+            if (deploy) {
+                options = options.withImageLockOf(agent);
             }
         } catch (InvalidPathException e) {
             err.println("error: invalid path: " + e.getInput());

@@ -101,8 +101,8 @@ public final class Supervisor {
             int proxyPort = proxy.putAgent(AgentEgressAcl.of(policy, req.allowRanges())).getPort();
             proxy.clearStep(agentId); // deny-all until the first step
 
-            SynthOptions options = SynthOptions.defaults(runDir).withBaseDir(req.imageDir()).withDeploy(true)
-                    .withProxyPort(proxyPort);
+            SynthOptions options = SynthOptions.defaults(runDir).withBaseDir(req.imageDir().toAbsolutePath())
+                    .withDeploy(true).withProxyPort(proxyPort).withImageLockOf(config);
             options = req.initrd().map(options::withInitrd).orElse(options);
             options = req.capabilitiesImage().map(options::withCapabilitiesImage).orElse(options);
             SynthResult<QemuSpec> synth = synthesizer.qemu(config, options);

@@ -1,5 +1,8 @@
 package dev.rtfs.microvm.vmm;
 
+import dev.rtfs.microvm.config.model.AgentConfig;
+import dev.rtfs.microvm.vmm.attest.ImageLock;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.Optional;
@@ -82,6 +85,19 @@ public record SynthOptions(
     public SynthOptions withLockedRootfsHash(String hash) {
         return new SynthOptions(runDir, baseDir, binaries, jailer, proxyPort, deploy,
                 expectRootfsHash, Optional.of(hash), initrd, capabilitiesImage);
+    }
+
+    /**
+     * The rootfs hash the {@code image.lock} next to the config's rootfs image records, if there is one (what a
+     * deploy attests against when the config has no hash). A malformed lock is an error, never ignored.
+     */
+    public SynthOptions withImageLockOf(AgentConfig config) throws IOException {
+        if (config.rootfsImage().isEmpty()) {
+            return this;
+        }
+        Path rootfs = Path.of(resolve(config.rootfsImage().get()));
+        Optional<String> locked = ImageLock.besides(rootfs).flatMap(lock -> lock.hashOf(rootfs));
+        return locked.map(this::withLockedRootfsHash).orElse(this);
     }
 
     public SynthOptions withInitrd(Path path) {
