@@ -29,10 +29,12 @@ public final class Main {
             ChainCommand.class,
             CheckCommand.class,
             CompletionCommand.class,
+            DemoCommand.class,
             ExpandCommand.class,
             ImageCommand.class,
             ProfileCommand.class,
             ProxyCommand.class,
+            RunCommand.class,
             SynthCommand.class);
 
     public static final int OK = 0;

@@ -1,0 +1,133 @@
+package dev.rtfs.microvm.cli;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.rtfs.microvm.control.chain.ChainRecord;
+import dev.rtfs.microvm.control.chain.ChainVerifier;
+import dev.rtfs.microvm.guest.ImageBuildException;
+import dev.rtfs.microvm.guest.ImageBuildOptions;
+import dev.rtfs.microvm.guest.ImageBuildResult;
+import dev.rtfs.microvm.guest.ImageBuilder;
+import dev.rtfs.microvm.lang.SourceFile;
+import dev.rtfs.microvm.supervisor.RunRequest;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code rtfs-microvm demo [--work DIR]}: the example agent end to end on this machine. Builds the guest image,
+ * starts a loopback origin standing in for example.com (the egress proxy maps the name to 127.0.0.1 for this run;
+ * nothing leaves the machine), runs the demo plan with the documented example config in a QEMU microvm, and
+ * prints the step table and the egress decisions from the causal chain. Exit codes as {@code run}.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Run the example agent end to end in a real MicroVM (loopback traffic only).")
+final class DemoCommand implements Callable<Integer> {
+
+    static final String ORIGIN_BODY = "{\"items\":[\"alpha\",\"beta\",\"gamma\"]}";
+
+    @Spec CommandSpec spec;
+
+    @Option(names = "--work", paramLabel = "DIR",
+            description = "Where the image, config, plan and run go (default: a new directory under /tmp).")
+    String work;
+
+    @Override
+    public Integer call() throws IOException {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        Path dir = work != null ? Files.createDirectories(Path.of(work).toAbsolutePath())
+                : Files.createTempDirectory(Path.of("/tmp"), "rtfs-demo-");
+        out.println("demo: working in " + dir);
+        out.flush();
+
+        ImageBuildResult image;
+        try {
+            image = ImageBuilder.system().build(ImageBuildOptions.defaults(dir.resolve("image")), line -> { });
+        } catch (ImageBuildException e) {
+            err.println("error: " + e.getMessage());
+            err.flush();
+            return Main.USAGE;
+        }
+        out.println("demo: guest image built in " + image.elapsed().toMillis() + " ms (" + image.layout().root() + ")");
+
+        HttpServer origin = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
+        origin.createContext("/", exchange -> {
+            try (exchange) {
+                byte[] body = exchange.getRequestURI().getPath().equals("/index.json")
+                        ? ORIGIN_BODY.getBytes(StandardCharsets.UTF_8) : new byte[0];
+                exchange.getResponseHeaders().set("Content-Type", "application/json");
+                exchange.sendResponseHeaders(body.length > 0 ? 200 : 404, body.length > 0 ? body.length : -1);
+                try (OutputStream o = exchange.getResponseBody()) {
+                    o.write(body);
+                }
+            }
+        });
+        origin.start();
+        try {
+            Path config = copy("agent.config.microvm.rtfs", dir, Map.of());
+            Path plan = copy("plan.demo.rtfs", dir,
+                    Map.of("{{origin}}", "http://example.com:" + origin.getAddress().getPort()));
+            out.println("demo: config " + config + ", plan " + plan);
+            out.println("demo: example.com -> loopback origin 127.0.0.1:" + origin.getAddress().getPort());
+            out.flush();
+            RunRequest request = RunRequest.of(config, plan, image.layout().root(), dir.resolve("run"))
+                    .withGuest(image.layout().initramfs(), Optional.of(image.layout().capabilities()))
+                    .withEgressOverrides(Map.of("example.com", List.of(InetAddress.getLoopbackAddress())),
+                            List.of("127.0.0.0/8"));
+            Map<String, SourceFile> sources = Map.of(
+                    config.toString(), new SourceFile(config.toString(), Files.readString(config)),
+                    plan.toString(), new SourceFile(plan.toString(), Files.readString(plan)));
+            int exit = RunCommand.execute(request, sources, out, err);
+            printEgress(dir.resolve("run/chain"), out);
+            return exit;
+        } finally {
+            origin.stop(0);
+        }
+    }
+
+    /** The egress decisions the proxy recorded in the chain, one line each. */
+    private static void printEgress(Path chain, PrintWriter out) throws IOException {
+        if (!Files.isDirectory(chain)) {
+            return;
+        }
+        List<ChainRecord> records = new ArrayList<>();
+        ChainVerifier.verify(chain, null, records::add);
+        out.println("egress decisions (from the causal chain):");
+        records.stream().filter(r -> r.kind().equals("egress.decision")).forEach(r -> out.println("  step "
+                + r.data().path("step").asString("-") + ": " + r.data().path("method").asString() + " "
+                + r.data().path("host").asString() + ":" + r.data().path("port").asInt() + " -> "
+                + r.data().path("decision").asString() + " (" + r.data().path("reason").asString() + ", status "
+                + r.data().path("status").asInt() + ")"));
+        out.flush();
+    }
+
+    /** Writes the packed resource {@code name} into {@code dir}, with each key of {@code fill} replaced. */
+    private static Path copy(String name, Path dir, Map<String, String> fill) throws IOException {
+        String text;
+        try (InputStream in = DemoCommand.class.getResourceAsStream("demo/" + name)) {
+            if (in == null) {
+                throw new IOException("the CLI jar lacks demo/" + name);
+            }
+            text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        for (Map.Entry<String, String> e : fill.entrySet()) {
+            text = text.replace(e.getKey(), e.getValue());
+        }
+        return Files.writeString(dir.resolve(name), text);
+    }
+}

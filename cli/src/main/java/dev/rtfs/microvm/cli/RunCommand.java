@@ -1,0 +1,160 @@
+package dev.rtfs.microvm.cli;
+
+import dev.rtfs.microvm.config.diag.Diagnostic;
+import dev.rtfs.microvm.config.report.CheckReport;
+import dev.rtfs.microvm.config.report.FileReport;
+import dev.rtfs.microvm.config.report.ReportFormat;
+import dev.rtfs.microvm.guest.ImageLayout;
+import dev.rtfs.microvm.lang.SourceFile;
+import dev.rtfs.microvm.supervisor.ProcessVmLauncher;
+import dev.rtfs.microvm.supervisor.RunReport;
+import dev.rtfs.microvm.supervisor.RunRequest;
+import dev.rtfs.microvm.supervisor.RunTable;
+import dev.rtfs.microvm.supervisor.Supervisor;
+import dev.rtfs.microvm.vmm.VmSynthesizer;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code rtfs-microvm run CONFIG --plan PLAN [--load FILE]... [--image DIR] [--run-dir DIR] [--vmm qemu]}: runs the
+ * plan in a MicroVM (DESIGN §10) and prints the step table. Exit 0 when every step completed and the causal chain
+ * verifies; 1 when the config, the plan or the attestation was refused, or a step failed; 2 for usage errors,
+ * unreadable files and a missing guest image.
+ */
+@Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Run a plan for an agent in a MicroVM: egress through the proxy, every step in the causal chain.")
+final class RunCommand implements Callable<Integer> {
+
+    @Spec CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "CONFIG", description = "The agent.config file.")
+    String config;
+
+    @Option(names = "--plan", required = true, paramLabel = "PLAN", description = "The plan file.")
+    String plan;
+
+    @Option(names = "--load", paramLabel = "FILE",
+            description = "RTFS file evaluated before the config for its definitions (e.g. profile macros); repeatable.")
+    List<String> loads = new ArrayList<>();
+
+    @Option(names = "--image", paramLabel = "DIR",
+            description = "Where `image build` wrote the guest; the config's image paths are relative to it (default: ${DEFAULT-VALUE}).")
+    String image = ".";
+
+    @Option(names = "--run-dir", paramLabel = "DIR",
+            description = "Sockets, console log and causal chain of the run (default: a new directory under /tmp).")
+    String runDir;
+
+    @Option(names = "--vmm", paramLabel = "VMM", description = "qemu, firecracker or cloud-hypervisor (default: ${DEFAULT-VALUE}).")
+    String vmm = "qemu";
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        if (!vmm.equals("qemu")) {
+            if (!vmm.equals("firecracker") && !vmm.equals("cloud-hypervisor")) {
+                err.println("error: unknown --vmm '" + vmm + "' (expected qemu, firecracker or cloud-hypervisor)");
+            } else {
+                err.println("error: --vmm " + vmm + " needs a usable /dev/kvm and its binary; `run` drives QEMU microvm "
+                        + "(software emulation when there is no KVM) — use --vmm qemu, or `synth --target " + vmm
+                        + "` for its spec");
+            }
+            err.flush();
+            return Main.USAGE;
+        }
+        List<String> names = new ArrayList<>(loads);
+        names.add(config);
+        names.add(plan);
+        CliIo.Inputs inputs = CliIo.readAll(names);
+        if (!inputs.unreadable().isEmpty()) {
+            inputs.unreadable().forEach(m -> err.println("error: " + m));
+            err.flush();
+            return Main.USAGE;
+        }
+        if (!inputs.notUtf8().isEmpty()) {
+            out.print(ReportFormat.TEXT.render(new CheckReport(inputs.notUtf8()), false));
+            out.flush();
+            return Main.FAILED;
+        }
+        RunRequest request;
+        try {
+            request = request(err);
+        } catch (InvalidPathException e) {
+            err.println("error: invalid path: " + e.getInput());
+            err.flush();
+            return Main.USAGE;
+        } catch (IOException e) {
+            err.println("error: " + e.getMessage());
+            err.flush();
+            return Main.USAGE;
+        }
+        if (request == null) {
+            return Main.USAGE;
+        }
+        return execute(request, inputs.sources(), out, err);
+    }
+
+    /** Runs {@code request} and prints its outcome; shared with {@code demo}. */
+    static int execute(RunRequest request, Map<String, SourceFile> sources, PrintWriter out, PrintWriter err) {
+        err.println("run: booting the guest (QEMU microvm; console log " + request.runDir().resolve("serial.log") + ")");
+        err.flush();
+        RunReport report;
+        try {
+            report = new Supervisor(VmSynthesizer.standard(), new ProcessVmLauncher()).run(request);
+        } catch (IOException e) {
+            err.println("error: " + e.getMessage());
+            err.flush();
+            return Main.USAGE;
+        }
+        if (!report.refusals().isEmpty()) {
+            out.print(ReportFormat.TEXT.render(new CheckReport(bySource(report.refusals(), sources)), false));
+            out.println("refused: nothing was started");
+            out.flush();
+            return Main.FAILED;
+        }
+        out.print(RunTable.render(report));
+        out.flush();
+        return report.succeeded() ? Main.OK : Main.FAILED;
+    }
+
+    private RunRequest request(PrintWriter err) throws IOException {
+        ImageLayout layout = new ImageLayout(Path.of(image).toAbsolutePath().normalize());
+        if (!Files.isRegularFile(layout.initramfs())) {
+            err.println("error: no guest image in " + layout.root() + " (" + layout.initramfs() + " is missing); "
+                    + "build one with `rtfs-microvm image build --out " + image + "`");
+            err.flush();
+            return null;
+        }
+        Path run = runDir != null ? Path.of(runDir) : Files.createTempDirectory(Path.of("/tmp"), "rtfs-run-");
+        Optional<Path> caps = Files.isRegularFile(layout.capabilities()) ? Optional.of(layout.capabilities()) : Optional.empty();
+        return RunRequest.of(Path.of(config), Path.of(plan), layout.root(), run)
+                .withLoads(loads.stream().map(Path::of).toList())
+                .withGuest(layout.initramfs(), caps);
+    }
+
+    /** One report per source file the diagnostics point into (config, --load files, plan). */
+    static List<FileReport> bySource(List<Diagnostic> diagnostics, Map<String, SourceFile> sources) {
+        Map<String, List<Diagnostic>> grouped = new LinkedHashMap<>();
+        for (Diagnostic d : diagnostics) {
+            grouped.computeIfAbsent(d.span().source(), k -> new ArrayList<>()).add(d);
+        }
+        List<FileReport> reports = new ArrayList<>();
+        grouped.forEach((source, ds) -> reports.add(FileReport.of(source, ds, sources, false)));
+        return reports;
+    }
+}

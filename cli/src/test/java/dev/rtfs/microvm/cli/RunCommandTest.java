@@ -1,0 +1,90 @@
+package dev.rtfs.microvm.cli;
+
+import static dev.rtfs.microvm.cli.CliRun.run;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code run} and {@code demo} through the CLI: the demo end to end in a real QEMU microvm (needs qemu-system-x86,
+ * linux-image-cloud-amd64, busybox-static, e2fsprogs: skipped locally without them, failed under CI=true), and
+ * every path that must stop before a VM starts.
+ */
+class RunCommandTest {
+
+    static final Path ROOT = Path.of(System.getProperty("rtfs.repo.root", "..")).toAbsolutePath().normalize();
+    static final String CONFIG = ROOT.resolve("docs/examples/agent.config.microvm.rtfs").toString();
+
+    @TempDir Path dir;
+
+    @Test
+    void demoRunsTheExampleAgentEndToEndOnLoopbackOnly() {
+        boolean qemu = Files.isExecutable(Path.of("/usr/bin/qemu-system-x86_64"));
+        if (!qemu) {
+            if ("true".equals(System.getenv("CI"))) fail("qemu-system-x86 is not installed [CI=true: prerequisites must be present]");
+            Assumptions.abort("qemu-system-x86 is not installed — skipped (set CI=true to make this a failure)");
+        }
+        CliRun r = run("demo", "--work", dir.toString());
+        assertThat(r.exit()).as(r.out() + r.err()).isZero();
+        assertThat(r.out()).contains("fetch-index      completed", "read-capability  completed", "report           completed")
+                .contains("{\\\"items\\\":[\\\"alpha\\\"")
+                .contains("causal chain: ").contains(", intact")
+                .containsPattern("step fetch-index: GET example.com:\\d+ -> ALLOW \\(allowed, status 200\\)");
+        assertThat(dir.resolve("run/chain")).isDirectory();
+    }
+
+    @Test
+    void aConfigWithErrorsIsRefusedWithPositionsAndNothingStarts() throws Exception {
+        Path bad = Files.writeString(dir.resolve("bad.rtfs"), "(agent.config :version \"0.1\" :agent-id \"a\""
+                + " :microvm {:resources {:vcpus 0 :mem_mb 256}})");
+        Path plan = Files.writeString(dir.resolve("plan.rtfs"), "(plan :program (do (step \"s\" (call :echo {}))))");
+        Path image = fakeImage();
+        CliRun r = run("run", bad.toString(), "--plan", plan.toString(), "--image", image.toString(),
+                "--run-dir", dir.resolve("run").toString());
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.out()).contains("MICROVM_VCPUS").contains(bad + ":1:").contains("refused: nothing was started");
+        assertThat(dir.resolve("run/serial.log")).doesNotExist();
+    }
+
+    @Test
+    void aPlanAdmissionRefusesIsReportedAgainstThePlanFile() throws Exception {
+        Path plan = Files.writeString(dir.resolve("exfil.rtfs"), """
+                (plan ^{:effects [[:network {:domains ["api.openai.com"] :methods [:POST]}]]}
+                  :program (do (step "exfiltrate" (call :http.post {:url "https://api.openai.com/v1/files"}))))
+                """);
+        CliRun r = run("run", CONFIG, "--plan", plan.toString(), "--image", fakeImage().toString(),
+                "--run-dir", dir.resolve("run").toString());
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.out()).contains("ADMISSION_DOMAIN_DENIED").contains(plan + ":2:").contains("refused: nothing was started");
+    }
+
+    @Test
+    void usageErrorsExit2WithOneLine() throws Exception {
+        Path plan = Files.writeString(dir.resolve("plan.rtfs"), "(plan :program (do (step \"s\" (call :echo {}))))");
+        CliRun noImage = run("run", CONFIG, "--plan", plan.toString(), "--image", dir.resolve("nothing").toString());
+        assertThat(noImage.exit()).isEqualTo(2);
+        assertThat(noImage.err()).contains("no guest image in").contains("rtfs-microvm image build --out");
+        CliRun kvm = run("run", CONFIG, "--plan", plan.toString(), "--vmm", "firecracker");
+        assertThat(kvm.exit()).isEqualTo(2);
+        assertThat(kvm.err()).contains("needs a usable /dev/kvm").contains("--vmm qemu");
+        CliRun unknown = run("run", CONFIG, "--plan", plan.toString(), "--vmm", "bochs");
+        assertThat(unknown.exit()).isEqualTo(2);
+        assertThat(unknown.err()).contains("unknown --vmm 'bochs'");
+        CliRun missing = run("run", dir.resolve("missing.rtfs").toString(), "--plan", plan.toString());
+        assertThat(missing.exit()).isEqualTo(2);
+        assertThat(missing.err()).startsWith("error: ");
+    }
+
+    /** Just enough of an image directory for `run` to get to validation (which refuses first). */
+    private Path fakeImage() throws Exception {
+        Path image = dir.resolve("image");
+        Files.createDirectories(image.resolve("images"));
+        Files.writeString(image.resolve("images/initramfs.cpio"), "not used: the run is refused before boot");
+        return image;
+    }
+}
