@@ -43,7 +43,7 @@ final class DiagnosticOutput {
     }
 
     // JDK 22+ returns a Console even when redirected and says so with isTerminal(); on 21 a Console means a TTY.
-    private static boolean stdoutIsTerminal() {
+    static boolean stdoutIsTerminal() {
         Console console = System.console();
         if (console == null) return false;
         try {

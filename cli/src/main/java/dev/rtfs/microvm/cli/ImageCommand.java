@@ -5,9 +5,7 @@ import dev.rtfs.microvm.guest.ImageBuildException;
 import dev.rtfs.microvm.guest.ImageBuildOptions;
 import dev.rtfs.microvm.guest.ImageBuildResult;
 import dev.rtfs.microvm.guest.ImageBuilder;
-import java.io.Console;
 import java.io.PrintWriter;
-import java.lang.reflect.Method;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -69,7 +67,7 @@ final class ImageCommand implements Callable<Integer> {
                 err.flush();
                 return Main.USAGE;
             }
-            boolean tty = terminal();
+            boolean tty = DiagnosticOutput.stdoutIsTerminal(); // progress lines only on a terminal
             Consumer<String> progress = tty ? line -> {
                 err.println("image build: " + line);
                 err.flush();
@@ -98,19 +96,6 @@ final class ImageCommand implements Callable<Integer> {
         private static String release() {
             String v = Main.class.getPackage().getImplementationVersion();
             return "rtfs-microvm " + (v == null ? "0.1.0-SNAPSHOT" : v);
-        }
-
-        // Progress lines only on a terminal. JDK 22+ returns a Console even when redirected and says so with
-        // isTerminal(); on 21 a Console means a TTY.
-        private static boolean terminal() {
-            Console console = System.console();
-            if (console == null) return false;
-            try {
-                Method isTerminal = Console.class.getMethod("isTerminal");
-                return (Boolean) isTerminal.invoke(console);
-            } catch (ReflectiveOperationException e) {
-                return true;
-            }
         }
     }
 }
