@@ -54,8 +54,13 @@ final class ProxyCommand implements Callable<Integer> {
     @Option(names = "--metrics-port", paramLabel = "N", description = "Serve Prometheus metrics on 127.0.0.1:N.")
     Integer metricsPort;
 
+    static final String DECISION_LOG_LEVEL = "org.slf4j.simpleLogger.log.dev.rtfs.microvm.egress.decision";
+
     @Override
     public Integer call() {
+        // The decision lines are this command's access log (as squid's access.log): on unless configured, while
+        // other loggers stay at the CLI's warn level. Set before the first logger exists.
+        System.getProperties().putIfAbsent(DECISION_LOG_LEVEL, "info");
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         byte[] bytes;

@@ -31,7 +31,9 @@ class RunCommandTest {
         }
         CliRun r = run("demo", "--work", dir.toString());
         assertThat(r.exit()).as(r.out() + r.err()).isZero();
-        assertThat(r.out()).contains("fetch-index      completed", "read-capability  completed", "report           completed")
+        assertThat(r.out()).contains("fetch-index      completed", "store-index      completed",
+                        "read-capability  completed", "sample           completed", "report           completed")
+                .contains("{\"path\":\"/tmp/agent/steps/1/index.json\",\"bytes\":11}")
                 .contains("{\\\"items\\\":[\\\"alpha\\\"")
                 .contains("causal chain: ").contains(", intact")
                 .containsPattern("step fetch-index: GET example.com:\\d+ -> ALLOW \\(allowed, status 200\\)");

@@ -3,7 +3,8 @@
 # control port: hello/welcome, calls -> events + result, cumulative acks, shutdown. See guest/AGENT.md.
 # Started by /init after the preamble; when it exits, /init powers the guest off.
 
-W=${RTFS_AGENT_WORK:-/tmp/agent}                    # scratch: outbox/<seq> holds every event until an ack covers it
+W=${RTFS_AGENT_WORK:-/run/rtfs-agent}               # scratch: outbox/<seq> holds every event until an ack covers it
+STEPS_ROOT=${RTFS_AGENT_STEPS:-/tmp/agent}          # the plan's writable tree (step workdirs /tmp/agent/steps/<n>); fs.write stays in it
 PROXY=http://10.0.2.100:3128       # QemuSynthesizer's guestfwd to the host's egress proxy
 MAX_FRAME=65536                    # the host's frame limit (bytes before the newline)
 MAX_FILE=49152                     # fs.read refuses larger files: the result must fit in one frame
@@ -274,6 +275,42 @@ cap_fs_read() {
     result_ok "$1" "$enc"
 }
 
+# fs.write: args {path, content}; only inside the plan's writable tree (admission narrows it to the step's
+# workdir); value {path, bytes}. The tree lives in the initramfs' RAM filesystem: gone at power-off.
+cap_fs_write() {
+    local path size
+    members "$2" A path content || { result_err "$1" "args must be an object"; return; }
+    path=$(json_decode "$A_path" 2>/dev/null) || { result_err "$1" "args.path must be a string"; return; }
+    case $path in
+        "$STEPS_ROOT"/?*) ;;
+        *) result_err "$1" "fs.write: only files under $STEPS_ROOT may be written"; return ;;
+    esac
+    case "$path/" in */../*|*/./*) result_err "$1" "fs.write: path must not contain . or .. components"; return ;; esac
+    json_decode "$A_content" > "$W/content" 2>/dev/null || { result_err "$1" "args.content must be a string without NUL"; return; }
+    size=$(wc -c < "$W/content")
+    [ "$size" -le "$MAX_FILE" ] || { result_err "$1" "fs.write: content of $size bytes exceeds $MAX_FILE"; return; }
+    mkdir -p "${path%/*}" 2>/dev/null && [ ! -L "$path" ] && cp "$W/content" "$path" 2>/dev/null \
+        || { result_err "$1" "fs.write: cannot write the file"; return; }
+    result_ok "$1" "{\"path\":$A_path,\"bytes\":$size}"
+}
+
+# random.int: args {max} (1..2147483647); value an integer in [0, max) from the guest kernel's CSPRNG.
+cap_random_int() {
+    local max r
+    members "$2" A max || { result_err "$1" "args must be an object"; return; }
+    max=$A_max
+    case $max in ''|0*|*[!0-9]*) result_err "$1" "random.int: args.max must be an integer from 1 to 2147483647"; return ;; esac
+    [ "${#max}" -le 10 ] && [ "$max" -le 2147483647 ] \
+        || { result_err "$1" "random.int: args.max must be an integer from 1 to 2147483647"; return; }
+    r=$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')
+    result_ok "$1" "$((r % max))"
+}
+
+# clock.now: value {epoch_ms} from the guest clock.
+cap_clock_now() {
+    result_ok "$1" "{\"epoch_ms\":$(($(date +%s) * 1000))}"
+}
+
 cap_http_get() {
     local url status body
     members "$2" A url || { result_err "$1" "args must be an object"; return; }
@@ -310,6 +347,9 @@ handle_call() { # the frame's members are in F_*
         '"text.echo"') cap_text_echo "$id" "$args" ;;
         '"fs.read"') cap_fs_read "$id" "$args" ;;
         '"http.get"') cap_http_get "$id" "$args" ;;
+        '"fs.write"') cap_fs_write "$id" "$args" ;;
+        '"random.int"') cap_random_int "$id" "$args" ;;
+        '"clock.now"') cap_clock_now "$id" "$args" ;;
         *) result_err "$id" "unknown capability" ;;
     esac
     event call.finished "$step" "{\"ok\":$RESULT_OK}"

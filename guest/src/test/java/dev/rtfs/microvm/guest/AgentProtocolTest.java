@@ -61,6 +61,7 @@ class AgentProtocolTest {
         pb.environment().put("RTFS_AGENT_WORK", Files.createDirectories(dir.resolve("work")).toString());
         pb.environment().put("RTFS_AGENT_SHUTDOWN_WAIT", "2");
         pb.environment().put("RTFS_AGENT_MAX_UNACKED", "8");
+        pb.environment().put("RTFS_AGENT_STEPS", Files.createDirectories(dir.resolve("steps")).toString());
         agent = pb.start();
         toAgent = agent.getOutputStream();
         Thread.ofVirtual().start(() -> pump(agent.getInputStream(), frames, null));
@@ -133,6 +134,42 @@ class AgentProtocolTest {
         assertThat(r.callId()).isEqualTo(id);
         assertThat(finished.data().get("ok").booleanValue()).isEqualTo(r.ok());
         return r;
+    }
+
+    @Test
+    void writesOnlyInsideThePlansTreeDrawsBoundedRandomsAndTellsTheTime() throws Exception {
+        connect(0);
+        String steps = dir.resolve("steps").toString();
+        Result wrote = call("w1", "store", "fs.write", JSON.createObjectNode()
+                .put("path", steps + "/steps/1/index.json").put("content", AgentBootTest.TRICKY), 1);
+        assertThat(wrote.ok()).as(wrote.error()).isTrue();
+        send(new Ack(2)); // the outbox holds 8 here: acknowledge as the host does
+        byte[] expected = AgentBootTest.TRICKY.getBytes(StandardCharsets.UTF_8);
+        assertThat(Files.readAllBytes(dir.resolve("steps/steps/1/index.json"))).isEqualTo(expected);
+        assertThat(wrote.value().get("bytes").asLong()).isEqualTo(expected.length);
+        long seq = 3;
+        for (String bad : new String[] {"/etc/passwd", steps, steps + "/../escape", steps + "/a/./b", "relative/x"}) {
+            Result r = call("w-" + seq, "store", "fs.write", JSON.createObjectNode().put("path", bad).put("content", "x"), seq);
+            assertThat(r.ok()).as(bad).isFalse();
+            send(new Ack(seq + 1));
+            seq += 2;
+        }
+        assertThat(dir.resolve("escape")).doesNotExist();
+        for (int i = 0; i < 5; i++) {
+            Result r = call("r" + i, "sample", "random.int", JSON.createObjectNode().put("max", 7), seq);
+            assertThat(r.value().asInt()).isBetween(0, 6);
+            send(new Ack(seq + 1));
+            seq += 2;
+        }
+        for (String max : new String[] {"0", "-1", "2147483648", "1.5", "\"7\""}) {
+            Result r = call("rb" + seq, "sample", "random.int", (ObjectNode) JSON.readTree("{\"max\":" + max + "}"), seq);
+            assertThat(r.ok()).as(max).isFalse();
+            send(new Ack(seq + 1));
+            seq += 2;
+        }
+        long before = System.currentTimeMillis() / 1000 * 1000;
+        Result now = call("t", "time", "clock.now", JSON.createObjectNode(), seq);
+        assertThat(now.value().get("epoch_ms").asLong()).isBetween(before - 1000, System.currentTimeMillis() + 1000);
     }
 
     @Test
