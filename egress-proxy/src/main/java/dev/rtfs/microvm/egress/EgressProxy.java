@@ -71,6 +71,7 @@ public final class EgressProxy implements AutoCloseable {
     private final BodyBudget bodyBudget;
 
     private EventLoopGroup group;
+    private DecisionLog decisionLog;
     private ExecutorService resolverExecutor;
     private ProxyContext context;
 
@@ -103,9 +104,10 @@ public final class EgressProxy implements AutoCloseable {
         sinks.add(recent);
         sinks.add(metrics);
         sinks.addAll(config.sinks());
+        decisionLog = new DecisionLog(sinks);
         context = new ProxyContext(config, store, mode,
                 config.connector().orElseGet(() -> new NettyConnector(transports, config.connectTimeout())),
-                resolverExecutor, new DecisionLog(sinks), metrics, bodyBudget);
+                resolverExecutor, decisionLog, metrics, bodyBudget);
         LOG.info("egress proxy started ({} transport, mode {})", transports.epoll() ? "epoll" : "nio",
                 mode.get().jsonName());
     }
@@ -240,6 +242,7 @@ public final class EgressProxy implements AutoCloseable {
         listeners.clear();
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         resolverExecutor.shutdownNow();
+        decisionLog.close();
         group = null;
         LOG.info("egress proxy stopped");
     }

@@ -10,6 +10,7 @@ import dev.rtfs.microvm.control.chain.ChainStore;
 import dev.rtfs.microvm.control.chain.ChainVerifier;
 import dev.rtfs.microvm.control.chain.VerifyReport;
 import dev.rtfs.microvm.control.server.AdmissionCache;
+import dev.rtfs.microvm.control.protocol.Hello;
 import dev.rtfs.microvm.control.server.AgentChannel;
 import dev.rtfs.microvm.control.server.ControlServer;
 import dev.rtfs.microvm.control.server.ControlServerOptions;
@@ -36,6 +37,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -147,6 +149,7 @@ public final class Supervisor {
             throws IOException {
         Attempts a = new Attempts();
         ChainJournal journal = new ChainJournal(chain, agentId, planId);
+        String bootId = null;
         while (a.count < req.maxAttempts()) {
             a.count++;
             append(chain, "vm.started", agentId, planId, null, JSON.objectNode().put("attempt", a.count)
@@ -154,7 +157,7 @@ public final class Supervisor {
             VmLauncher.RunningVm vm = launcher.start(spec.argv(), layout.serialLog());
             try {
                 try {
-                    channel.awaitHello().get(req.helloTimeout().toMillis(), TimeUnit.MILLISECONDS);
+                    bootId = helloOfThisBoot(channel, bootId, req.helloTimeout());
                 } catch (TimeoutException | ExecutionException e) {
                     a.problem = Optional.of("no hello from the guest within " + req.helloTimeout().toSeconds()
                             + " s (console: " + layout.serialLog() + ")");
@@ -182,6 +185,26 @@ public final class Supervisor {
             }
         }
         return a;
+    }
+
+    /**
+     * Waits for the hello of the VM just started: a hello from the boot before (its connection not yet seen
+     * closed) does not count, so calls never go to a guest that is gone. Returns the new boot id.
+     */
+    private static String helloOfThisBoot(AgentChannel channel, String previousBootId, Duration timeout)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                throw new TimeoutException();
+            }
+            Hello hello = channel.awaitHello().get(left, TimeUnit.NANOSECONDS);
+            if (!hello.bootId().equals(previousBootId)) {
+                return hello.bootId();
+            }
+            Thread.sleep(20);
+        }
     }
 
     /** Asks the guest to flush and power off; the VM is killed if it has not exited in time. */
