@@ -141,7 +141,9 @@ wrk.headers["Host"] = "${HOST[$t]}:$HTTP_PORT"
 LUA
     URL=http://${PROXY[$t]}/; SCRIPT=(-s "$W/$t.lua")
   fi
-  wrk -t2 -c64 -d4s "${SCRIPT[@]}" "$URL" > /dev/null
+  # warm-up as long as one measured run: a JVM proxy is still compiling its HTTP path after 4 s (the first of three
+  # runs came out 1.5-2x slower in p99 than the third)
+  wrk -t2 -c64 -d"${SECS}"s "${SCRIPT[@]}" "$URL" > /dev/null
   : > "$W/wrk-$t.txt"
   for run in 1 2 3; do
     out=$(wrk -t2 -c64 -d"${SECS}"s --latency "${SCRIPT[@]}" "$URL")
