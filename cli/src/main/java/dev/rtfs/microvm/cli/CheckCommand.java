@@ -76,8 +76,7 @@ final class CheckCommand implements Callable<Integer> {
 
         // Read everything first: an unreadable file is a usage problem and stops the run before any report.
         CliIo.Inputs inputs = CliIo.readAll(Stream.concat(loads.stream(), files.stream()).toList());
-        if (!inputs.unreadable().isEmpty()) {
-            inputs.unreadable().forEach(m -> err.println("error: " + m));
+        if (inputs.reportUnreadable(err)) {
             return Main.USAGE;
         }
 

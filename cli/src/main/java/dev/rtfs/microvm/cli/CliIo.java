@@ -61,7 +61,14 @@ final class CliIo {
      * The files of one command run, each read once: their sources (also those that are not UTF-8, with
      * replacements), the one-line errors of unreadable ones, and an RTFS_SYNTAX report per file that is not UTF-8.
      */
-    record Inputs(Map<String, SourceFile> sources, List<String> unreadable, List<FileReport> notUtf8) { }
+    record Inputs(Map<String, SourceFile> sources, List<String> unreadable, List<FileReport> notUtf8) {
+        /** One {@code error:} line per unreadable file; true when there was any (the command then exits 2). */
+        boolean reportUnreadable(PrintWriter err) {
+            unreadable.forEach(m -> err.println("error: " + m));
+            err.flush();
+            return !unreadable.isEmpty();
+        }
+    }
 
     static Inputs readAll(List<String> names) {
         Map<String, SourceFile> sources = new LinkedHashMap<>();

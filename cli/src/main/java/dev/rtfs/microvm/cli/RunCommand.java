@@ -81,9 +81,7 @@ final class RunCommand implements Callable<Integer> {
         names.add(config);
         names.add(plan);
         CliIo.Inputs inputs = CliIo.readAll(names);
-        if (!inputs.unreadable().isEmpty()) {
-            inputs.unreadable().forEach(m -> err.println("error: " + m));
-            err.flush();
+        if (inputs.reportUnreadable(err)) {
             return Main.USAGE;
         }
         if (!inputs.notUtf8().isEmpty()) {

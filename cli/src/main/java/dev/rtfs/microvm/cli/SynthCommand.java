@@ -113,8 +113,7 @@ final class SynthCommand implements Callable<Integer> {
         List<String> names = new ArrayList<>(loads);
         names.add(config);
         CliIo.Inputs inputs = CliIo.readAll(names);
-        if (!inputs.unreadable().isEmpty()) {
-            inputs.unreadable().forEach(m -> err.println("error: " + m));
+        if (inputs.reportUnreadable(err)) {
             return Main.USAGE;
         }
         if (!inputs.notUtf8().isEmpty()) {
