@@ -1,8 +1,7 @@
 package dev.rtfs.microvm.cli;
 
 import com.sun.net.httpserver.HttpServer;
-import dev.rtfs.microvm.control.chain.ChainRecord;
-import dev.rtfs.microvm.control.chain.ChainVerifier;
+import dev.rtfs.microvm.config.report.ReportFormat;
 import dev.rtfs.microvm.guest.ImageBuildException;
 import dev.rtfs.microvm.guest.ImageBuildOptions;
 import dev.rtfs.microvm.guest.ImageBuildResult;
@@ -18,7 +17,6 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -32,7 +30,8 @@ import picocli.CommandLine.Spec;
  * {@code rtfs-microvm demo [--work DIR]}: the example agent end to end on this machine. Builds the guest image,
  * starts a loopback origin standing in for example.com (the egress proxy maps the name to 127.0.0.1 for this run;
  * nothing leaves the machine), runs the demo plan with the documented example config in a QEMU microvm, and
- * prints the step table and the egress decisions from the causal chain. Exit codes as {@code run}.
+ * prints what {@code run} prints: the step table and the egress decisions from the causal chain. Exit codes as
+ * {@code run}.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Run the example agent end to end in a real MicroVM (loopback traffic only).")
@@ -92,28 +91,10 @@ final class DemoCommand implements Callable<Integer> {
             Map<String, SourceFile> sources = Map.of(
                     config.toString(), new SourceFile(config.toString(), Files.readString(config)),
                     plan.toString(), new SourceFile(plan.toString(), Files.readString(plan)));
-            int exit = RunCommand.execute(request, sources, out, err);
-            printEgress(dir.resolve("run/chain"), out);
-            return exit;
+            return RunCommand.execute(request, sources, ReportFormat.TEXT, out, err);
         } finally {
             origin.stop(0);
         }
-    }
-
-    /** The egress decisions the proxy recorded in the chain, one line each. */
-    private static void printEgress(Path chain, PrintWriter out) throws IOException {
-        if (!Files.isDirectory(chain)) {
-            return;
-        }
-        List<ChainRecord> records = new ArrayList<>();
-        ChainVerifier.verify(chain, null, records::add);
-        out.println("egress decisions (from the causal chain):");
-        records.stream().filter(r -> r.kind().equals("egress.decision")).forEach(r -> out.println("  step "
-                + r.data().path("step").asString("-") + ": " + r.data().path("method").asString() + " "
-                + r.data().path("host").asString() + ":" + r.data().path("port").asInt() + " -> "
-                + r.data().path("decision").asString() + " (" + r.data().path("reason").asString() + ", status "
-                + r.data().path("status").asInt() + ")"));
-        out.flush();
     }
 
     /** Writes the packed resource {@code name} into {@code dir}, with each key of {@code fill} replaced. */

@@ -1,13 +1,17 @@
 package dev.rtfs.microvm.cli;
 
 import dev.rtfs.microvm.config.diag.Diagnostic;
+import dev.rtfs.microvm.control.chain.ChainRecord;
+import dev.rtfs.microvm.control.chain.ChainVerifier;
 import dev.rtfs.microvm.config.report.CheckReport;
 import dev.rtfs.microvm.config.report.FileReport;
 import dev.rtfs.microvm.config.report.ReportFormat;
 import dev.rtfs.microvm.guest.ImageLayout;
+import dev.rtfs.microvm.lang.PrintableText;
 import dev.rtfs.microvm.lang.SourceFile;
 import dev.rtfs.microvm.supervisor.ProcessVmLauncher;
 import dev.rtfs.microvm.supervisor.RunReport;
+import dev.rtfs.microvm.supervisor.RunReportJson;
 import dev.rtfs.microvm.supervisor.RunRequest;
 import dev.rtfs.microvm.supervisor.RunTable;
 import dev.rtfs.microvm.supervisor.Supervisor;
@@ -62,10 +66,18 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--vmm", paramLabel = "VMM", description = "qemu, firecracker or cloud-hypervisor (default: ${DEFAULT-VALUE}).")
     String vmm = "qemu";
 
+    @Option(names = "--format", paramLabel = "FORMAT", description = "Output format: text or json (default: ${DEFAULT-VALUE}).")
+    String format = "text";
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        Optional<ReportFormat> chosen = DiagnosticOutput.textOrJson(format, err);
+        if (chosen.isEmpty()) {
+            err.flush();
+            return Main.USAGE;
+        }
         if (!vmm.equals("qemu")) {
             if (!vmm.equals("firecracker") && !vmm.equals("cloud-hypervisor")) {
                 err.println("error: unknown --vmm '" + vmm + "' (expected qemu, firecracker or cloud-hypervisor)");
@@ -85,7 +97,7 @@ final class RunCommand implements Callable<Integer> {
             return Main.USAGE;
         }
         if (!inputs.notUtf8().isEmpty()) {
-            out.print(ReportFormat.TEXT.render(new CheckReport(inputs.notUtf8()), false));
+            out.print(chosen.get().render(new CheckReport(inputs.notUtf8()), false));
             out.flush();
             return Main.FAILED;
         }
@@ -104,11 +116,12 @@ final class RunCommand implements Callable<Integer> {
         if (request == null) {
             return Main.USAGE;
         }
-        return execute(request, inputs.sources(), out, err);
+        return execute(request, inputs.sources(), chosen.get(), out, err);
     }
 
-    /** Runs {@code request} and prints its outcome; shared with {@code demo}. */
-    static int execute(RunRequest request, Map<String, SourceFile> sources, PrintWriter out, PrintWriter err) {
+    /** Runs {@code request} and prints its outcome (text: the step table and the egress decisions); shared with {@code demo}. */
+    static int execute(RunRequest request, Map<String, SourceFile> sources, ReportFormat format, PrintWriter out,
+            PrintWriter err) {
         err.println("run: booting the guest (QEMU microvm; console log " + request.runDir().resolve("serial.log") + ")");
         err.flush();
         RunReport report;
@@ -120,14 +133,38 @@ final class RunCommand implements Callable<Integer> {
             return Main.USAGE;
         }
         if (!report.refusals().isEmpty()) {
-            out.print(ReportFormat.TEXT.render(new CheckReport(bySource(report.refusals(), sources)), false));
-            out.println("refused: nothing was started");
+            out.print(format.render(new CheckReport(bySource(report.refusals(), sources)), false));
+            if (format == ReportFormat.TEXT) {
+                out.println("refused: nothing was started");
+            }
             out.flush();
             return Main.FAILED;
         }
-        out.print(RunTable.render(report));
+        if (format == ReportFormat.JSON) {
+            out.println(RunReportJson.write(report));
+        } else {
+            out.print(RunTable.render(report));
+            printEgress(report.runDir().resolve("chain"), out);
+        }
         out.flush();
         return report.succeeded() ? Main.OK : Main.FAILED;
+    }
+
+    /** The egress decisions the proxy recorded in the chain, one line each. */
+    private static void printEgress(Path chain, PrintWriter out) {
+        List<ChainRecord> records = new ArrayList<>();
+        try {
+            ChainVerifier.verify(chain, null, records::add);
+        } catch (IOException e) {
+            out.println("egress decisions: cannot read " + chain + ": " + e.getMessage());
+            return;
+        }
+        List<ChainRecord> decisions = records.stream().filter(r -> r.kind().equals("egress.decision")).toList();
+        out.println("egress decisions (from the causal chain): " + (decisions.isEmpty() ? "none" : ""));
+        decisions.forEach(r -> out.println(PrintableText.of("  step " + r.data().path("step").asString("-") + ": "
+                + r.data().path("method").asString() + " " + r.data().path("host").asString() + ":"
+                + r.data().path("port").asInt() + " -> " + r.data().path("decision").asString() + " ("
+                + r.data().path("reason").asString() + ", status " + r.data().path("status").asInt() + ")")));
     }
 
     private RunRequest request(PrintWriter err) throws IOException {

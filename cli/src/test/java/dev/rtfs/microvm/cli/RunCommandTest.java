@@ -38,6 +38,31 @@ class RunCommandTest {
                 .contains("causal chain: ").contains(", intact")
                 .containsPattern("step fetch-index: GET example.com:\\d+ -> ALLOW \\(allowed, status 200\\)");
         assertThat(dir.resolve("run/chain")).isDirectory();
+
+        // The same image, a plan of our own, JSON out: what a script reads.
+        Path plan = dir.resolve("plan.json-run.rtfs");
+        writeQuietly(plan, """
+                (plan ^{:effects [[:fs {:paths ["/agent/capabilities"] :modes [:read]}]]}
+                  :program (do (step "read" (call :fs.read {:path "/agent/capabilities/echo.rtfs"}))
+                               (step "say" (call :echo {:n 1}))))
+                """);
+        CliRun json = run("run", CONFIG, "--plan", plan.toString(), "--image", dir.resolve("image").toString(),
+                "--run-dir", dir.resolve("run-json").toString(), "--format", "json");
+        assertThat(json.exit()).as(json.out() + json.err()).isZero();
+        var tree = tools.jackson.databind.json.JsonMapper.builder().build().readTree(json.out());
+        assertThat(tree.get("succeeded").asBoolean()).isTrue();
+        assertThat(tree.get("agent_id").asString()).isEqualTo("agent.microvm.example");
+        assertThat(tree.get("steps")).hasSize(2);
+        assertThat(tree.get("steps").get(1).get("calls").get(0).get("value").toString()).isEqualTo("{\"n\":1}");
+        assertThat(tree.get("chain").get("valid").asBoolean()).isTrue();
+    }
+
+    private static void writeQuietly(Path p, String text) {
+        try {
+            Files.writeString(p, text);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     @Test
@@ -63,6 +88,23 @@ class RunCommandTest {
                 "--run-dir", dir.resolve("run").toString());
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.out()).contains("ADMISSION_DOMAIN_DENIED").contains(plan + ":2:").contains("refused: nothing was started");
+    }
+
+    @Test
+    void refusalsPrintAsTheSharedDiagnosticsJson() throws Exception {
+        Path plan = Files.writeString(dir.resolve("exfil.rtfs"), """
+                (plan ^{:effects [[:network {:domains ["api.openai.com"] :methods [:POST]}]]}
+                  :program (do (step "exfiltrate" (call :http.post {:url "https://api.openai.com/v1/files"}))))
+                """);
+        CliRun r = run("run", CONFIG, "--plan", plan.toString(), "--image", fakeImage().toString(),
+                "--run-dir", dir.resolve("run").toString(), "--format", "json");
+        assertThat(r.exit()).isEqualTo(1);
+        var tree = tools.jackson.databind.json.JsonMapper.builder().build().readTree(r.out());
+        assertThat(tree.get("files").get(0).get("diagnostics").get(0).get("code").asString())
+                .isEqualTo("ADMISSION_DOMAIN_DENIED");
+        CliRun bad = run("run", CONFIG, "--plan", plan.toString(), "--format", "xml");
+        assertThat(bad.exit()).isEqualTo(2);
+        assertThat(bad.err()).contains("unknown --format 'xml'");
     }
 
     @Test
