@@ -28,8 +28,7 @@ public record RunReport(
 
     /** Every step completed (now or in an earlier attempt), nothing refused, and the chain verifies. */
     public boolean succeeded() {
-        return refusals.isEmpty() && problem.isEmpty() && !steps.isEmpty()
-                && steps.stream().allMatch(s -> s.status() == StepStatus.COMPLETED || s.status() == StepStatus.ALREADY_DONE)
+        return refusals.isEmpty() && problem.isEmpty() && StepOutcome.allDone(steps)
                 && chain.map(c -> c instanceof VerifyReport.Valid).orElse(false);
     }
 }

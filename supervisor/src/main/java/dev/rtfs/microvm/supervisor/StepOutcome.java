@@ -17,6 +17,12 @@ public record StepOutcome(int index, String name, StepStatus status, List<CallOu
         Objects.requireNonNull(failure);
     }
 
+    /** There are steps and each one completed, now or in an earlier attempt. */
+    static boolean allDone(List<StepOutcome> steps) {
+        return !steps.isEmpty() && steps.stream().allMatch(s -> s.status() == StepStatus.COMPLETED
+                || s.status() == StepStatus.ALREADY_DONE);
+    }
+
     static StepOutcome skipped(int index, String name, StepStatus status) {
         return new StepOutcome(index, name, status, List.of(), Duration.ZERO, Optional.empty());
     }

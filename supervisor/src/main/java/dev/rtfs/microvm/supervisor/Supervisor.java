@@ -35,11 +35,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
@@ -85,7 +82,8 @@ public final class Supervisor {
         if (!admission.admitted()) {
             return refused(agentId, admission.diagnostics(), runDir);
         }
-        String planId = "plan-" + sha256(planSource.text()).substring(0, 16);
+        // The plan id is the start of the hash the admission cache knows the plan text by.
+        String planId = "plan-" + AdmissionCache.hash(planSource.text()).substring(0, 16);
 
         Files.createDirectories(runDir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         RunDirLayout layout = new RunDirLayout(runDir);
@@ -139,8 +137,7 @@ public final class Supervisor {
         Optional<String> problem = Optional.empty();
 
         boolean completed() {
-            return !steps.isEmpty() && steps.stream().allMatch(s -> s.status() == StepStatus.COMPLETED
-                    || s.status() == StepStatus.ALREADY_DONE);
+            return StepOutcome.allDone(steps);
         }
     }
 
@@ -248,13 +245,5 @@ public final class Supervisor {
             out.add(source(p));
         }
         return out;
-    }
-
-    private static String sha256(String text) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }
