@@ -38,6 +38,11 @@ import picocli.CommandLine.Spec;
 final class DemoCommand implements Callable<Integer> {
 
     static final String ORIGIN_BODY = "{\"items\":[\"alpha\",\"beta\",\"gamma\"]}";
+    /**
+     * Where the origin's {@code /moved} redirects: a name outside every allowlist. The proxy denies it by name, so
+     * it is never resolved or dialed.
+     */
+    static final String REDIRECT_TARGET = "http://exfil.invalid/collect";
 
     @Spec CommandSpec spec;
 
@@ -45,10 +50,14 @@ final class DemoCommand implements Callable<Integer> {
             description = "Where the image, config, plan and run go (default: a new directory under /tmp).")
     String work;
 
+    @Option(names = {"-q", "--quiet"}, description = "No progress lines on stderr (errors are still printed).")
+    boolean quiet;
+
     @Override
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        Progress progress = Progress.of("demo", quiet, err);
         Path dir = work != null ? Files.createDirectories(Path.of(work).toAbsolutePath())
                 : Files.createTempDirectory(Path.of("/tmp"), "rtfs-demo-");
         out.println("demo: working in " + dir);
@@ -56,17 +65,25 @@ final class DemoCommand implements Callable<Integer> {
 
         ImageBuildResult image;
         try {
-            image = ImageBuilder.system().build(ImageBuildOptions.defaults(dir.resolve("image")), line -> { });
+            // Not boot-checked here: the run boots it right away and says why, should it not boot.
+            image = ImageBuilder.system().build(ImageBuildOptions.defaults(dir.resolve("image")),
+                    line -> progress.line("image build: " + line));
         } catch (ImageBuildException e) {
             err.println("error: " + e.getMessage());
             err.flush();
-            return Main.USAGE;
+            return Main.FAILED;
         }
         out.println("demo: guest image built in " + image.elapsed().toMillis() + " ms (" + image.layout().root() + ")");
 
         HttpServer origin = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
         origin.createContext("/", exchange -> {
             try (exchange) {
+                if (exchange.getRequestURI().getPath().equals("/moved")) {
+                    // An open redirect to a domain the step may not reach: the egress proxy must deny the hop.
+                    exchange.getResponseHeaders().set("Location", REDIRECT_TARGET);
+                    exchange.sendResponseHeaders(302, -1);
+                    return;
+                }
                 byte[] body = exchange.getRequestURI().getPath().equals("/index.json")
                         ? ORIGIN_BODY.getBytes(StandardCharsets.UTF_8) : new byte[0];
                 exchange.getResponseHeaders().set("Content-Type", "application/json");
@@ -91,7 +108,7 @@ final class DemoCommand implements Callable<Integer> {
             Map<String, SourceFile> sources = Map.of(
                     config.toString(), new SourceFile(config.toString(), Files.readString(config)),
                     plan.toString(), new SourceFile(plan.toString(), Files.readString(plan)));
-            return RunCommand.execute(request, sources, ReportFormat.TEXT, out, err);
+            return RunCommand.execute(request, sources, ReportFormat.TEXT, out, err, progress);
         } finally {
             origin.stop(0);
         }

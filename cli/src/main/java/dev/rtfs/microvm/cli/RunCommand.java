@@ -1,13 +1,10 @@
 package dev.rtfs.microvm.cli;
 
 import dev.rtfs.microvm.config.diag.Diagnostic;
-import dev.rtfs.microvm.control.chain.ChainRecord;
-import dev.rtfs.microvm.control.chain.ChainVerifier;
 import dev.rtfs.microvm.config.report.CheckReport;
 import dev.rtfs.microvm.config.report.FileReport;
 import dev.rtfs.microvm.config.report.ReportFormat;
 import dev.rtfs.microvm.guest.ImageLayout;
-import dev.rtfs.microvm.lang.PrintableText;
 import dev.rtfs.microvm.lang.SourceFile;
 import dev.rtfs.microvm.supervisor.ProcessVmLauncher;
 import dev.rtfs.microvm.supervisor.RunReport;
@@ -69,6 +66,9 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--format", paramLabel = "FORMAT", description = "Output format: text or json (default: ${DEFAULT-VALUE}).")
     String format = "text";
 
+    @Option(names = {"-q", "--quiet"}, description = "No progress lines on stderr (errors are still printed).")
+    boolean quiet;
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
@@ -114,19 +114,21 @@ final class RunCommand implements Callable<Integer> {
             return Main.USAGE;
         }
         if (request == null) {
-            return Main.USAGE;
+            return Main.FAILED;
         }
-        return execute(request, inputs.sources(), chosen.get(), out, err);
+        return execute(request, inputs.sources(), chosen.get(), out, err, Progress.of("run", quiet, err));
     }
 
-    /** Runs {@code request} and prints its outcome (text: the step table and the egress decisions); shared with {@code demo}. */
+    /**
+     * Runs {@code request} and prints its outcome (text: the step table and the egress decisions); shared with
+     * {@code demo}. Each phase goes to {@code progress} as it happens.
+     */
     static int execute(RunRequest request, Map<String, SourceFile> sources, ReportFormat format, PrintWriter out,
-            PrintWriter err) {
-        err.println("run: booting the guest (QEMU microvm; console log " + request.runDir().resolve("serial.log") + ")");
-        err.flush();
+            PrintWriter err, Progress progress) {
         RunReport report;
         try {
-            report = new Supervisor(VmSynthesizer.standard(), new ProcessVmLauncher()).run(request);
+            report = new Supervisor(VmSynthesizer.standard(), new ProcessVmLauncher()).run(request,
+                    e -> progress.line(e.message()));
         } catch (IOException e) {
             err.println("error: " + e.getMessage());
             err.flush();
@@ -144,27 +146,10 @@ final class RunCommand implements Callable<Integer> {
             out.println(RunReportJson.write(report));
         } else {
             out.print(RunTable.render(report));
-            printEgress(report.runDir().resolve("chain"), out);
+            out.print(RunTable.renderEgress(report));
         }
         out.flush();
         return report.succeeded() ? Main.OK : Main.FAILED;
-    }
-
-    /** The egress decisions the proxy recorded in the chain, one line each. */
-    private static void printEgress(Path chain, PrintWriter out) {
-        List<ChainRecord> records = new ArrayList<>();
-        try {
-            ChainVerifier.verify(chain, null, records::add);
-        } catch (IOException e) {
-            out.println("egress decisions: cannot read " + chain + ": " + e.getMessage());
-            return;
-        }
-        List<ChainRecord> decisions = records.stream().filter(r -> r.kind().equals("egress.decision")).toList();
-        out.println("egress decisions (from the causal chain): " + (decisions.isEmpty() ? "none" : ""));
-        decisions.forEach(r -> out.println(PrintableText.of("  step " + r.data().path("step").asString("-") + ": "
-                + r.data().path("method").asString() + " " + r.data().path("host").asString() + ":"
-                + r.data().path("port").asInt() + " -> " + r.data().path("decision").asString() + " ("
-                + r.data().path("reason").asString() + ", status " + r.data().path("status").asInt() + ")")));
     }
 
     private RunRequest request(PrintWriter err) throws IOException {

@@ -10,11 +10,13 @@ import java.util.Optional;
 /**
  * How a run ended. {@code refusals} are the diagnostics that stopped it before any VM started (invalid config,
  * plan not admitted, attestation failed); otherwise {@code steps} says what ran, {@code attempts} how many VM boots
- * it took, {@code accelerator} what QEMU used, and {@code chain} the verification of the causal chain it wrote.
+ * it took, {@code accelerator} what QEMU used, {@code chain} the verification of the causal chain it wrote,
+ * {@code problem} why the run could not finish (e.g. a guest that never booted, with the end of its log) and
+ * {@code egress} the egress proxy's decisions as the chain recorded them.
  */
 public record RunReport(
         String agentId, List<Diagnostic> refusals, List<StepOutcome> steps, int attempts, String accelerator,
-        Optional<VerifyReport> chain, Path runDir, Optional<String> problem) {
+        Optional<VerifyReport> chain, Path runDir, Optional<String> problem, List<EgressDecision> egress) {
 
     public RunReport {
         Objects.requireNonNull(agentId);
@@ -24,6 +26,12 @@ public record RunReport(
         Objects.requireNonNull(chain);
         Objects.requireNonNull(runDir);
         Objects.requireNonNull(problem);
+        egress = List.copyOf(egress);
+    }
+
+    /** The egress decisions made while step {@code name} ran. */
+    public List<EgressDecision> egressOf(String name) {
+        return egress.stream().filter(d -> d.step().filter(name::equals).isPresent()).toList();
     }
 
     /** Every step completed (now or in an earlier attempt), nothing refused, and the chain verifies. */

@@ -9,7 +9,7 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * {@code run --format json}: {"agent_id","succeeded","attempts","accelerator","run_dir","problem"?,
  * "steps":[{"index","name","status","elapsed_ms","failure"?,"calls":[{"capability","args","ok","value"|"error",
- * "elapsed_ms"}]}],"chain":{"valid":true,"records","head_seq","head_hash"} | {"valid":false,"seq","reason"}}.
+ * "elapsed_ms"}]}],"egress":[{"step","method","host","port","decision","reason","status"}],"chain":{"valid":true,"records","head_seq","head_hash"} | {"valid":false,"seq","reason"}}.
  * Refusals are not here: they print as the diagnostics JSON every command shares.
  */
 public final class RunReportJson {
@@ -38,6 +38,11 @@ public final class RunReportJson {
                 c.result().error().ifPresent(e -> call.put("error", e));
                 call.put("elapsed_ms", c.elapsed().toMillis());
             }
+        }
+        ArrayNode egress = o.putArray("egress");
+        for (EgressDecision d : r.egress()) {
+            egress.addObject().put("step", d.step().orElse(null)).put("method", d.method()).put("host", d.host())
+                    .put("port", d.port()).put("decision", d.decision()).put("reason", d.reason()).put("status", d.status());
         }
         r.chain().ifPresent(c -> o.set("chain", switch (c) {
             case VerifyReport.Valid v -> JSON.objectNode().put("valid", true).put("records", v.records())

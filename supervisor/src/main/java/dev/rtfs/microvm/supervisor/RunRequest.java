@@ -11,7 +11,7 @@ import java.util.Optional;
 /**
  * One {@code run}: the agent config (with its {@code --load} files) and the plan, where relative image paths of
  * the config resolve ({@code imageDir}), the run directory (sockets, console log, causal chain), the guest's
- * initramfs and capability store, and the bounds. {@code resolve} and {@code allowRanges} are the egress proxy's
+ * initramfs and capability store, and the bounds (boots, timeouts, the guest log's size). {@code resolve} and {@code allowRanges} are the egress proxy's
  * static name overrides and the ranges allowed names may resolve into (the demo maps its domains to loopback
  * origins); empty in production.
  */
@@ -28,7 +28,8 @@ public record RunRequest(
         Duration helloTimeout,
         Duration stepTimeout,
         Duration shutdownTimeout,
-        int maxAttempts) {
+        int maxAttempts,
+        long guestLogMaxBytes) {
 
     public RunRequest {
         Objects.requireNonNull(config);
@@ -40,6 +41,9 @@ public record RunRequest(
         Objects.requireNonNull(capabilitiesImage);
         resolve = Map.copyOf(resolve);
         allowRanges = List.copyOf(allowRanges);
+        if (guestLogMaxBytes < 1024) {
+            throw new IllegalArgumentException("the guest log needs at least 1 KiB");
+        }
         if (maxAttempts < 1) {
             throw new IllegalArgumentException("at least one attempt");
         }
@@ -48,31 +52,37 @@ public record RunRequest(
     /** Production bounds: 120 s to the guest's hello (software emulation boots in seconds, a busy host in more). */
     public static RunRequest of(Path config, Path plan, Path imageDir, Path runDir) {
         return new RunRequest(config, List.of(), plan, imageDir, runDir, Optional.empty(), Optional.empty(), Map.of(),
-                List.of(), Duration.ofSeconds(120), Duration.ofSeconds(60), Duration.ofSeconds(30), 2);
+                List.of(), Duration.ofSeconds(120), Duration.ofSeconds(60), Duration.ofSeconds(30), 2, GuestLog.DEFAULT_MAX_BYTES);
     }
 
     public RunRequest withGuest(Path initrd, Optional<Path> capabilitiesImage) {
         return new RunRequest(config, loads, plan, imageDir, runDir, Optional.of(initrd), capabilitiesImage, resolve,
-                allowRanges, helloTimeout, stepTimeout, shutdownTimeout, maxAttempts);
+                allowRanges, helloTimeout, stepTimeout, shutdownTimeout, maxAttempts, guestLogMaxBytes);
     }
 
     public RunRequest withEgressOverrides(Map<String, List<InetAddress>> names, List<String> ranges) {
         return new RunRequest(config, loads, plan, imageDir, runDir, initrd, capabilitiesImage, names, ranges,
-                helloTimeout, stepTimeout, shutdownTimeout, maxAttempts);
+                helloTimeout, stepTimeout, shutdownTimeout, maxAttempts, guestLogMaxBytes);
     }
 
     public RunRequest withTimeouts(Duration hello, Duration step, Duration shutdown) {
         return new RunRequest(config, loads, plan, imageDir, runDir, initrd, capabilitiesImage, resolve, allowRanges,
-                hello, step, shutdown, maxAttempts);
+                hello, step, shutdown, maxAttempts, guestLogMaxBytes);
     }
 
     public RunRequest withMaxAttempts(int attempts) {
         return new RunRequest(config, loads, plan, imageDir, runDir, initrd, capabilitiesImage, resolve, allowRanges,
-                helloTimeout, stepTimeout, shutdownTimeout, attempts);
+                helloTimeout, stepTimeout, shutdownTimeout, attempts, guestLogMaxBytes);
+    }
+
+    /** Bound of one guest log file (it rotates once past it; see {@link GuestLog}). */
+    public RunRequest withGuestLogMaxBytes(long bytes) {
+        return new RunRequest(config, loads, plan, imageDir, runDir, initrd, capabilitiesImage, resolve, allowRanges,
+                helloTimeout, stepTimeout, shutdownTimeout, maxAttempts, bytes);
     }
 
     public RunRequest withLoads(List<Path> files) {
         return new RunRequest(config, files, plan, imageDir, runDir, initrd, capabilitiesImage, resolve, allowRanges,
-                helloTimeout, stepTimeout, shutdownTimeout, maxAttempts);
+                helloTimeout, stepTimeout, shutdownTimeout, maxAttempts, guestLogMaxBytes);
     }
 }

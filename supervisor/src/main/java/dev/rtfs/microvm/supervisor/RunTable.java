@@ -8,7 +8,7 @@ import java.util.List;
 /** The step table {@code run} prints: one row per step, then the boots and the chain's verification. */
 public final class RunTable {
 
-    private static final List<String> HEADER = List.of("#", "STEP", "STATUS", "CALLS", "TIME_MS", "RESULT");
+    private static final List<String> HEADER = List.of("#", "STEP", "STATUS", "CALLS", "TIME_MS", "EGRESS", "RESULT");
     private static final int RESULT_WIDTH = 60;
 
     private RunTable() {}
@@ -20,7 +20,8 @@ public final class RunTable {
             String result = s.failure().orElseGet(() -> s.calls().isEmpty() ? "-"
                     : s.calls().getLast().result().value().map(Object::toString).orElse("-"));
             rows.add(List.of(Integer.toString(s.index()), s.name(), s.status().name().toLowerCase().replace('_', ' '),
-                    Integer.toString(s.calls().size()), Long.toString(s.elapsed().toMillis()), shorten(result)));
+                    Integer.toString(s.calls().size()), Long.toString(s.elapsed().toMillis()), egress(r.egressOf(s.name())),
+                    shorten(result)));
         }
         StringBuilder out = new StringBuilder(TextTable.render(rows));
         out.append("agent ").append(r.agentId()).append(": ").append(r.attempts())
@@ -31,6 +32,29 @@ public final class RunTable {
                     + v.headHash().substring(0, 16) + "…)";
             case VerifyReport.Invalid i -> "causal chain: BROKEN at seq " + i.seq() + ": " + i.reason();
         }).append(" — ").append(r.runDir().resolve("chain")).append('\n'));
+        return out.toString();
+    }
+
+    /** "-", "1 allowed", "1 denied (403)", "2 allowed, 1 denied (403)". */
+    static String egress(List<EgressDecision> decisions) {
+        long denied = decisions.stream().filter(EgressDecision::denied).count();
+        long allowed = decisions.size() - denied;
+        List<String> parts = new ArrayList<>();
+        if (allowed > 0) {
+            parts.add(allowed + " allowed");
+        }
+        if (denied > 0) {
+            parts.add(denied + " denied (" + decisions.stream().filter(EgressDecision::denied)
+                    .map(d -> Integer.toString(d.status())).distinct().collect(java.util.stream.Collectors.joining(", ")) + ")");
+        }
+        return parts.isEmpty() ? "-" : String.join(", ", parts);
+    }
+
+    /** The egress decisions from the causal chain, one line each (the table's EGRESS column in full). */
+    public static String renderEgress(RunReport r) {
+        StringBuilder out = new StringBuilder("egress decisions (from the causal chain): ")
+                .append(r.egress().isEmpty() ? "none" : "").append('\n');
+        r.egress().forEach(d -> out.append("  ").append(d.line()).append('\n'));
         return out.toString();
     }
 

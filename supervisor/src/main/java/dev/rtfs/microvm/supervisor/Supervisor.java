@@ -10,7 +10,6 @@ import dev.rtfs.microvm.control.chain.ChainStore;
 import dev.rtfs.microvm.control.chain.ChainVerifier;
 import dev.rtfs.microvm.control.chain.VerifyReport;
 import dev.rtfs.microvm.control.server.AdmissionCache;
-import dev.rtfs.microvm.control.protocol.Hello;
 import dev.rtfs.microvm.control.server.AgentChannel;
 import dev.rtfs.microvm.control.server.ControlServer;
 import dev.rtfs.microvm.control.server.ControlServerOptions;
@@ -69,6 +68,12 @@ public final class Supervisor {
     }
 
     public RunReport run(RunRequest req) throws IOException {
+        return run(req, RunListener.NONE);
+    }
+
+    /** Runs {@code req}; {@code listener} hears each phase as it happens. */
+    public RunReport run(RunRequest req, RunListener listener) throws IOException {
+        Progress progress = new Progress(listener);
         Path runDir = req.runDir().toAbsolutePath();
         ConfigCheckResult checked = ConfigLoader.load(sources(req.loads()), source(req.config()));
         if (!checked.valid() || checked.config().isEmpty()) {
@@ -81,6 +86,13 @@ public final class Supervisor {
         AdmissionResult admission = Admission.admit(PlanReader.read(planSource), policy);
         if (!admission.admitted()) {
             return refused(agentId, admission.diagnostics(), runDir);
+        }
+        progress.say(RunEvent.Phase.VALIDATED, "config valid, plan admitted: " + admission.profiles().size()
+                + " steps for agent " + agentId);
+        Optional<String> unbootable = GuestFiles.problem(config, req);
+        if (unbootable.isPresent()) {
+            return new RunReport(agentId, List.of(), List.of(), 0, "-", Optional.empty(), runDir, unbootable,
+                    List.of());
         }
         // The plan id is the start of the hash the admission cache knows the plan text by.
         String planId = "plan-" + AdmissionCache.hash(planSource.text()).substring(0, 16);
@@ -100,6 +112,7 @@ public final class Supervisor {
             proxy.start();
             int proxyPort = proxy.putAgent(AgentEgressAcl.of(policy, req.allowRanges())).getPort();
             proxy.clearStep(agentId); // deny-all until the first step
+            progress.say(RunEvent.Phase.PROXY, "egress proxy on 127.0.0.1:" + proxyPort + " (deny-all until a step runs)");
 
             SynthOptions options = SynthOptions.defaults(runDir).withBaseDir(req.imageDir().toAbsolutePath())
                     .withDeploy(true).withProxyPort(proxyPort).withImageLockOf(config);
@@ -112,22 +125,35 @@ public final class Supervisor {
                         .put("code", d.code()).put("path", d.path()).put("message", d.message()));
                 append(chain, "deploy.refused", agentId, planId, null, data);
                 return new RunReport(agentId, r.diagnostics(), List.of(), 0, "-", Optional.empty(), runDir,
-                        Optional.empty());
+                        Optional.empty(), List.of());
             }
             spec = ((SynthResult.Synthesized<QemuSpec>) synth).spec();
+            progress.say(RunEvent.Phase.ATTESTED, "deploy checks passed (attestation against image.lock); QEMU microvm spec ready ("
+                    + spec.accelerator().name() + ")");
             try (ControlServer control = new ControlServer(ListeningTransport.virtioSerial(layout.qemuControlSocket()),
-                    chain, new AdmissionCache(256, 16L << 20), ControlServerOptions.defaults().forAgent(agentId))) {
+                    chain, new AdmissionCache(256, 16L << 20), ControlServerOptions.defaults().forAgent(agentId));
+                    GuestLog log = GuestLog.open(layout.guestLog(), req.guestLogMaxBytes())) {
                 control.start();
+                progress.say(RunEvent.Phase.CONTROL, "control socket " + layout.qemuControlSocket());
                 AgentChannel channel = control.agent(agentId);
                 channel.planId(planId);
-                attempts = attempts(req, spec, layout, chain, channel, proxy, agentId, planId, admission);
+                attempts = attempts(req, spec, log, chain, channel, proxy, agentId, planId, admission, progress);
             }
             append(chain, "run.finished", agentId, planId, null, JSON.objectNode()
                     .put("attempts", attempts.count).put("completed", attempts.completed()));
         }
-        VerifyReport verified = ChainVerifier.verify(chainDir, null);
+        List<EgressDecision> egress = new ArrayList<>();
+        VerifyReport verified = ChainVerifier.verify(chainDir, null, r -> {
+            if (r.kind().equals("egress.decision")) {
+                egress.add(EgressDecision.fromChain(r.data()));
+            }
+        });
+        progress.say(RunEvent.Phase.CHAIN, switch (verified) {
+            case VerifyReport.Valid v -> "causal chain verified: " + v.records() + " records";
+            case VerifyReport.Invalid i -> "causal chain BROKEN at seq " + i.seq();
+        });
         return new RunReport(agentId, List.of(), attempts.steps, attempts.count, spec.accelerator().name(),
-                Optional.of(verified), runDir, attempts.problem);
+                Optional.of(verified), runDir, attempts.problem, egress);
     }
 
     /** The boots of one run and what the last one left. */
@@ -141,35 +167,69 @@ public final class Supervisor {
         }
     }
 
-    private Attempts attempts(RunRequest req, QemuSpec spec, RunDirLayout layout, ChainStore chain,
-            AgentChannel channel, EgressProxy proxy, String agentId, String planId, AdmissionResult admission)
+    /** Run events with the time since the run started. */
+    private static final class Progress {
+        private final RunListener listener;
+        private final long start = System.nanoTime();
+
+        Progress(RunListener listener) {
+            this.listener = listener;
+        }
+
+        void say(RunEvent.Phase phase, String message) {
+            listener.on(new RunEvent(phase, message, Duration.ofNanos(System.nanoTime() - start)));
+        }
+    }
+
+    /**
+     * Boots until the plan is done, a step fails in a live guest, or the boot budget is spent. A boot that never
+     * says hello counts against the budget; one whose VM exits before hello ends the run at once (the same
+     * read-only image would fail the same way), one that hangs silently is tried again (TCG can hang early).
+     */
+    private Attempts attempts(RunRequest req, QemuSpec spec, GuestLog log, ChainStore chain, AgentChannel channel,
+            EgressProxy proxy, String agentId, String planId, AdmissionResult admission, Progress progress)
             throws IOException {
         Attempts a = new Attempts();
-        ChainJournal journal = new ChainJournal(chain, agentId, planId);
+        StepJournal journal = new ProgressJournal(new ChainJournal(chain, agentId, planId), progress::say);
         String bootId = null;
         while (a.count < req.maxAttempts()) {
             a.count++;
             append(chain, "vm.started", agentId, planId, null, JSON.objectNode().put("attempt", a.count)
                     .put("accelerator", spec.accelerator().name()));
-            VmLauncher.RunningVm vm = launcher.start(spec.argv(), layout.serialLog());
+            log.mark("boot " + a.count);
+            long started = System.nanoTime();
+            VmLauncher.RunningVm vm = launcher.start(spec.argv(), log);
+            progress.say(RunEvent.Phase.VM_STARTED, "boot " + a.count + ": QEMU microvm started ("
+                    + spec.accelerator().name() + "; guest log " + log.file() + ")");
+            ObjectNode exitData = JSON.objectNode();
             try {
-                try {
-                    bootId = helloOfThisBoot(channel, bootId, req.helloTimeout());
-                } catch (TimeoutException | ExecutionException e) {
-                    a.problem = Optional.of("no hello from the guest within " + req.helloTimeout().toSeconds()
-                            + " s (console: " + layout.serialLog() + ")");
+                BootWait.Outcome boot = BootWait.await(channel, bootId, vm, req.helloTimeout());
+                if (!(boot instanceof BootWait.Greeted greeted)) {
+                    vm.kill();
+                    vm.exit().handle((c, e) -> c).join(); // the rest of its output, for the message
+                    a.problem = Optional.of(BootWait.describe(boot, a.count, log));
+                    exitData.put("before_hello", true).put("reason", boot instanceof BootWait.Exited
+                            ? "exited before hello" : "no hello within " + req.helloTimeout().toSeconds() + " s");
+                    progress.say(RunEvent.Phase.BOOT_FAILED, a.problem.get().lines().findFirst().orElse(""));
+                    if (boot instanceof BootWait.Exited) {
+                        return a;
+                    }
                     continue;
                 }
+                bootId = greeted.bootId();
+                exitData.put("boot_ms", greeted.bootTime().toMillis());
+                progress.say(RunEvent.Phase.HELLO, "hello from the guest after " + BootWait.seconds(greeted.bootTime()));
                 a.problem = Optional.empty();
                 GuestCalls calls = new VmAwareCalls(new ControlChannelCalls(channel), vm.exit());
                 a.steps = new PlanExecutor(calls, new ProxyEgressSteps(proxy), journal, req.stepTimeout())
                         .run(agentId, admission.plan().orElseThrow(), admission.profiles());
                 if (a.completed() || !vm.exit().isDone()) {
                     // Done, or a step failed in a live guest: a new boot would fail the same way.
+                    progress.say(RunEvent.Phase.SHUTDOWN, "asking the guest to power off");
                     shutdown(channel, vm, req);
                     return a;
                 }
-                a.problem = Optional.of("the VM exited during the run (attempt " + a.count + ")");
+                a.problem = Optional.of("the VM exited during the run (boot " + a.count + ")");
                 LOG.warn("{}; booting again from the read-only images", a.problem.get());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -178,30 +238,14 @@ public final class Supervisor {
             } finally {
                 vm.kill();
                 int code = vm.exit().handle((c, e) -> c == null ? -1 : c).join();
-                append(chain, "vm.exited", agentId, planId, null, JSON.objectNode().put("attempt", a.count).put("code", code));
+                Duration ran = Duration.ofNanos(System.nanoTime() - started);
+                append(chain, "vm.exited", agentId, planId, null, exitData.put("attempt", a.count).put("code", code)
+                        .put("elapsed_ms", ran.toMillis()));
+                progress.say(RunEvent.Phase.VM_EXITED, "boot " + a.count + ": VM exited (code " + code + ") after "
+                        + BootWait.seconds(ran));
             }
         }
         return a;
-    }
-
-    /**
-     * Waits for the hello of the VM just started: a hello from the boot before (its connection not yet seen
-     * closed) does not count, so calls never go to a guest that is gone. Returns the new boot id.
-     */
-    private static String helloOfThisBoot(AgentChannel channel, String previousBootId, Duration timeout)
-            throws InterruptedException, ExecutionException, TimeoutException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                throw new TimeoutException();
-            }
-            Hello hello = channel.awaitHello().get(left, TimeUnit.NANOSECONDS);
-            if (!hello.bootId().equals(previousBootId)) {
-                return hello.bootId();
-            }
-            Thread.sleep(20);
-        }
     }
 
     /** Asks the guest to flush and power off; the VM is killed if it has not exited in time. */
@@ -232,7 +276,7 @@ public final class Supervisor {
 
     private static RunReport refused(String agentId, List<Diagnostic> diagnostics, Path runDir) {
         return new RunReport(agentId, diagnostics.stream().filter(Diagnostic::isError).toList(), List.of(), 0, "-",
-                Optional.empty(), runDir, Optional.empty());
+                Optional.empty(), runDir, Optional.empty(), List.of());
     }
 
     private static SourceFile source(Path p) throws IOException {

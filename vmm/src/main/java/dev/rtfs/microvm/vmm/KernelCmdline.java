@@ -16,6 +16,13 @@ public record KernelCmdline(List<String> params) {
     public static final String AGENT_ID_PARAM = "rtfs.agent_id";
 
 
+    /**
+     * The serial console every synthesized VM writes its guest log to (kernel messages, /init, the agent's
+     * stderr): QEMU's {@code -serial stdio}, Firecracker's serial on its stdout and Cloud Hypervisor's
+     * {@code --serial tty} all reach the supervisor's bounded, private {@code guest.log}.
+     */
+    public static final String GUEST_LOG_CONSOLE = "console=ttyS0";
+
     public KernelCmdline {
         params = List.copyOf(params);
         params.forEach(Objects::requireNonNull);
@@ -54,6 +61,19 @@ public record KernelCmdline(List<String> params) {
         List<String> keys = Arrays.stream(required).map(KernelCmdline::key).toList();
         List<String> out = new ArrayList<>(Arrays.asList(required));
         params.stream().filter(p -> !keys.contains(key(p))).forEach(out::add);
+        return new KernelCmdline(out);
+    }
+
+    /**
+     * The guest log is always on: {@code console=none} (the config's way to say "no interactive console") is
+     * dropped, other consoles the config names are kept, and {@link #GUEST_LOG_CONSOLE} is appended last so that
+     * it becomes /dev/console, where /init and the agent's stderr go.
+     */
+    public KernelCmdline withGuestLog() {
+        List<String> out = new ArrayList<>(params.stream()
+                .filter(p -> !(key(p).equals("console") && (p.equals("console=none") || p.equals(GUEST_LOG_CONSOLE))))
+                .toList());
+        out.add(GUEST_LOG_CONSOLE);
         return new KernelCmdline(out);
     }
 

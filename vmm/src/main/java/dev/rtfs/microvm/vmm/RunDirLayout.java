@@ -35,7 +35,8 @@ public record RunDirLayout(Path runDir) {
     public Path firecrackerConfigFile() { return runDir.resolve("firecracker.json"); }
     public Path qemuControlSocket() { return runDir.resolve("control.sock"); }
     public Path qemuQmpSocket() { return runDir.resolve("qmp.sock"); }
-    public Path serialLog() { return runDir.resolve("serial.log"); }
+    /** The guest log: everything the VMM and the guest print (kernel, /init, agent stderr); 0600, size-bounded. */
+    public Path guestLog() { return runDir.resolve("guest.log"); }
 
     private static int bytes(String s) {
         return s.getBytes(StandardCharsets.UTF_8).length;

@@ -41,9 +41,29 @@ class SynthesisRulesTest {
         c.cmdline = "console=ttyS0 root=/dev/sda rw quiet";
         SynthResult<FirecrackerSpec> r = synth.firecracker(c.build(), SynthOptions.defaults(RUN));
         String bootArgs = spec(r).config().bootSource().bootArgs();
-        assertThat(bootArgs).doesNotContain("root=").startsWith("console=ttyS0").contains("reboot=k", "panic=1", "pci=off");
+        assertThat(bootArgs).doesNotContain("root=").startsWith("rw quiet").contains("reboot=k", "panic=1", "pci=off");
         assertThat(r.diagnostics()).extracting(Diagnostic::code).containsExactly(SynthCodes.SYNTH_CMDLINE_ROOT);
         assertThat(r.diagnostics().getFirst().span().line()).isEqualTo(12);
+    }
+
+    @Test
+    void everyTargetWritesTheGuestLogConsoleLastWhateverTheConfigSaysAndConsoleNoneOnlyMeansNoInteractiveConsole() {
+        TestConfigs c = TestConfigs.example();
+        for (String configured : List.of("console=none", "", "console=hvc0 quiet", "console=ttyS0 console=none")) {
+            c.cmdline = configured;
+            List<String> cmdlines = List.of(
+                    spec(synth.firecracker(c.build(), SynthOptions.defaults(RUN))).config().bootSource().bootArgs(),
+                    spec(synth.cloudHypervisor(c.build(), SynthOptions.defaults(RUN))).vmConfig().payload().cmdline(),
+                    argAfter(spec(synth.qemu(c.build(), SynthOptions.defaults(RUN))).argv(), "-append"));
+            for (String cmdline : cmdlines) {
+                List<String> params = List.of(cmdline.split(" "));
+                assertThat(params).as("%s -> %s", configured, cmdline).endsWith("console=ttyS0")
+                        .doesNotContain("console=none").containsOnlyOnce("console=ttyS0");
+                if (configured.contains("hvc0")) {
+                    assertThat(params).as("a console the config names is kept").contains("console=hvc0");
+                }
+            }
+        }
     }
 
     @Test
@@ -246,5 +266,9 @@ class SynthesisRulesTest {
         assertThat(vcpus.span().line()).isEqualTo(17);
         Diagnostic caps = r.diagnostics().stream().filter(d -> d.code().equals("MICROVM_CAPS_MOUNT_RO")).findFirst().orElseThrow();
         assertThat(caps.span().line()).isEqualTo(6);
+    }
+
+    private static String argAfter(List<String> argv, String option) {
+        return argv.get(argv.indexOf(option) + 1);
     }
 }

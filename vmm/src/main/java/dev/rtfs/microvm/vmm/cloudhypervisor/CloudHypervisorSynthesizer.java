@@ -20,12 +20,14 @@ public final class CloudHypervisorSynthesizer {
 
     /**
      * Cloud Hypervisor passes the cmdline through untouched, so the profile writes the read-only root itself
-     * ({@code root=/dev/vda ro} first, replacing any {@code root=}/{@code ro}/{@code rw} in the config).
+     * ({@code root=/dev/vda ro} first, replacing any {@code root=}/{@code ro}/{@code rw} in the config), and the
+     * guest-log console ({@link KernelCmdline#withGuestLog}; {@code --serial tty} puts it on the VMM's stdout).
      */
     public static String cmdline(VmBlueprint vm) {
         return KernelCmdline.parse(vm.kernelCmdline()).without("rw")
                 .withRequiredFirst("root=/dev/vda", "ro")
                 .withDefaults("panic=1")
+                .withGuestLog()
                 .toString();
     }
 

@@ -25,11 +25,12 @@ public final class FirecrackerSynthesizer {
     /**
      * Boot args: the config's cmdline without {@code root=} (Firecracker appends {@code root=/dev/vda ro} from
      * the root drive itself), plus what the profile needs when not set: {@code reboot=k} so a guest reboot ends
-     * the VM, {@code panic=1}, {@code pci=off} (Firecracker has no PCI bus).
+     * the VM, {@code panic=1}, {@code pci=off} (Firecracker has no PCI bus), and the guest-log console
+     * ({@link KernelCmdline#withGuestLog}: Firecracker writes the guest's serial port to its stdout).
      */
     public static String bootArgs(VmBlueprint vm) {
         return KernelCmdline.parse(vm.kernelCmdline()).without("root")
-                .withDefaults("reboot=k", "panic=1", "pci=off").toString();
+                .withDefaults("reboot=k", "panic=1", "pci=off").withGuestLog().toString();
     }
 
     public static FirecrackerSpec synthesize(VmBlueprint vm, SynthOptions options) {

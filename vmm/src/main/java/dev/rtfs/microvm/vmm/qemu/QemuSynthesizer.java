@@ -27,13 +27,13 @@ public final class QemuSynthesizer {
     private QemuSynthesizer() {}
 
     /**
-     * The config's cmdline plus serial console, {@code panic=-1 reboot=t} (a panic or reboot ends QEMU because of
+     * The config's cmdline plus the guest-log console ({@link KernelCmdline#withGuestLog}), {@code panic=-1 reboot=t} (a panic or reboot ends QEMU because of
      * {@code -no-reboot}), and under TCG {@code tsc_early_khz=2000000}: without it the guest hangs in TSC
      * calibration when the host is busy. Without an initramfs the root is mounted by the kernel: RO /dev/vda.
      */
     public static String cmdline(VmBlueprint vm, Accelerator accel, boolean initramfs) {
         KernelCmdline c = KernelCmdline.parse(vm.kernelCmdline()).without("root")
-                .withDefaults("console=ttyS0", "quiet", "panic=-1", "reboot=t");
+                .withDefaults("quiet", "panic=-1", "reboot=t").withGuestLog();
         if (accel == Accelerator.TCG) c = c.withRequiredFirst("tsc_early_khz=2000000");
         if (!initramfs) c = c.withRequiredFirst("root=/dev/vda", "ro");
         return c.toString();

@@ -1,0 +1,182 @@
+package dev.rtfs.microvm.supervisor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.rtfs.microvm.control.chain.ChainRecord;
+import dev.rtfs.microvm.control.chain.ChainVerifier;
+import dev.rtfs.microvm.control.chain.VerifyReport;
+import dev.rtfs.microvm.vmm.VmSynthesizer;
+import dev.rtfs.microvm.vmm.attest.Sha256ImageMeasurer;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * How {@code run} ends when the guest never says hello, without processes: a {@link VmLauncher} stand-in prints
+ * what a guest would and exits (or hangs). The real QEMU case is in {@link SupervisorBootTest}.
+ */
+class SupervisorBootFailureTest {
+
+    static final Path ROOT = Path.of(System.getProperty("rtfs.repo.root", "..")).toAbsolutePath().normalize();
+    static final String PANIC = "Kernel panic - not syncing: No working init found.  Try passing init= option to kernel.";
+
+    @TempDir
+    Path dir;
+    Path image;
+    Path plan;
+
+    /** An image directory that passes the deploy checks (the rootfs hash in image.lock), with files nobody boots. */
+    @BeforeEach
+    void image() throws IOException {
+        image = dir.resolve("image");
+        Files.createDirectories(image.resolve("kernels"));
+        Files.createDirectories(image.resolve("images"));
+        Files.write(image.resolve("kernels/vmlinuz-min"), new byte[] {1, 2, 3});
+        Files.write(image.resolve("images/initramfs.cpio"), new byte[] {4, 5, 6});
+        Path rootfs = Files.write(image.resolve("images/agent-rootfs.img"), new byte[4096]);
+        Files.write(image.resolve("images/capabilities.img"), new byte[4096]);
+        Files.writeString(image.resolve("images/image.lock"), "{\"version\":1,\"artifacts\":{\"agent-rootfs.img\":\""
+                + new Sha256ImageMeasurer().measure(rootfs) + "\"}}");
+        plan = Files.writeString(dir.resolve("plan.rtfs"), "(plan :program (do (step \"hi\" (call :echo {:x 1}))))");
+    }
+
+    RunRequest request() {
+        return RunRequest.of(ROOT.resolve("docs/examples/agent.config.microvm.rtfs"), plan, image, dir.resolve("run"))
+                .withGuest(image.resolve("images/initramfs.cpio"), Optional.of(image.resolve("images/capabilities.img")));
+    }
+
+    /** Prints {@code output} into the guest log, then exits with {@code code}; or never exits when {@code code} is null. */
+    static final class ScriptedLauncher implements VmLauncher {
+        final String output;
+        final Integer code;
+        final List<CompletableFuture<Integer>> exits = new CopyOnWriteArrayList<>();
+
+        ScriptedLauncher(String output, Integer code) {
+            this.output = output;
+            this.code = code;
+        }
+
+        @Override
+        public RunningVm start(List<String> argv, GuestLog log) {
+            InputStream in = new ByteArrayInputStream(output.getBytes(StandardCharsets.UTF_8));
+            CompletableFuture<Integer> exit = new CompletableFuture<>();
+            CompletableFuture<Void> drained = log.pump(in);
+            if (code != null) {
+                drained.thenRun(() -> exit.complete(code));
+            }
+            exits.add(exit);
+            return new RunningVm() {
+                @Override
+                public CompletableFuture<Integer> exit() {
+                    return exit;
+                }
+
+                @Override
+                public void kill() {
+                    exit.complete(137);
+                }
+            };
+        }
+    }
+
+    List<ChainRecord> chain(RunReport report) throws IOException {
+        List<ChainRecord> records = new ArrayList<>();
+        assertThat(ChainVerifier.verify(report.runDir().resolve("chain"), null, records::add))
+                .isInstanceOf(VerifyReport.Valid.class);
+        return records;
+    }
+
+    @Test
+    void aGuestThatExitsBeforeHelloEndsTheRunAtOnceWithItsPanicLineAndOneBootInTheChain() throws Exception {
+        ScriptedLauncher launcher = new ScriptedLauncher("[    0.9] Run /init as init process\n" + PANIC + "\n", 0);
+        List<RunEvent> events = new CopyOnWriteArrayList<>();
+        long start = System.nanoTime();
+
+        RunReport report = new Supervisor(VmSynthesizer.standard(), launcher)
+                .run(request().withTimeouts(Duration.ofSeconds(60), Duration.ofSeconds(5), Duration.ofSeconds(5)), events::add);
+
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).as("not the 60 s hello timeout").isLessThan(Duration.ofSeconds(20));
+        assertThat(report.succeeded()).isFalse();
+        assertThat(report.attempts()).as("an image that exits before hello is not booted again").isEqualTo(1);
+        assertThat(report.problem()).hasValueSatisfying(p -> assertThat(p)
+                .contains("exited before it said hello", "VMM exit code 0", "cause: " + PANIC, "guest.log"));
+        List<ChainRecord> records = chain(report);
+        ChainRecord exited = records.stream().filter(r -> r.kind().equals("vm.exited")).findFirst().orElseThrow();
+        assertThat(exited.data().get("code").asInt()).isZero();
+        assertThat(exited.data().get("before_hello").asBoolean()).isTrue();
+        assertThat(exited.data().has("elapsed_ms")).isTrue();
+        assertThat(records).extracting(ChainRecord::kind).containsSubsequence("vm.started", "vm.exited", "run.finished")
+                .containsOnlyOnce("vm.started");
+        assertThat(events).extracting(RunEvent::phase).containsSubsequence(RunEvent.Phase.VALIDATED,
+                RunEvent.Phase.PROXY, RunEvent.Phase.VM_STARTED, RunEvent.Phase.BOOT_FAILED, RunEvent.Phase.VM_EXITED,
+                RunEvent.Phase.CHAIN);
+        Path log = report.runDir().resolve("guest.log");
+        assertThat(Files.readString(log)).contains(PANIC);
+        assertThat(Files.getPosixFilePermissions(log)).extracting(Object::toString)
+                .containsExactlyInAnyOrder("OWNER_READ", "OWNER_WRITE");
+    }
+
+    @Test
+    void aSilentGuestIsBoundedByTheHelloTimeoutSaysSoAndIsTriedWithinTheBootBudget() throws Exception {
+        ScriptedLauncher launcher = new ScriptedLauncher("", null);
+
+        RunReport report = new Supervisor(VmSynthesizer.standard(), launcher)
+                .run(request().withTimeouts(Duration.ofMillis(700), Duration.ofSeconds(5), Duration.ofSeconds(5))
+                        .withMaxAttempts(2));
+
+        assertThat(report.attempts()).isEqualTo(2);
+        assertThat(launcher.exits).hasSize(2).allMatch(CompletableFuture::isDone); // both killed
+        assertThat(report.problem()).hasValueSatisfying(p -> assertThat(p)
+                .contains("no hello from the guest within", "boot 2", "printed nothing"));
+        assertThat(chain(report)).filteredOn(r -> r.kind().equals("vm.exited"))
+                .allMatch(r -> r.data().get("before_hello").asBoolean() && r.data().get("code").asInt() == 137);
+    }
+
+    @Test
+    void aGuestThatFloodsItsLogKeepsTheLogBoundedAndTheLastLinesReadable() throws Exception {
+        StringBuilder flood = new StringBuilder();
+        for (int i = 0; i < 20_000; i++) {
+            flood.append("spam ").append(i).append(" \u001b[31mred\u001b[0m ").append("x".repeat(50)).append('\n');
+        }
+        flood.append(PANIC).append('\n');
+        ScriptedLauncher launcher = new ScriptedLauncher(flood.toString(), 0);
+
+        RunReport report = new Supervisor(VmSynthesizer.standard(), launcher)
+                .run(request().withGuestLogMaxBytes(64 * 1024));
+
+        Path log = report.runDir().resolve("guest.log");
+        assertThat(Files.size(log)).isLessThanOrEqualTo(64 * 1024);
+        assertThat(Files.size(log.resolveSibling("guest.log.1"))).isLessThanOrEqualTo(64 * 1024);
+        assertThat(Files.readString(log)).contains(PANIC);
+        assertThat(report.problem()).hasValueSatisfying(p -> assertThat(p).contains("cause: " + PANIC)
+                .doesNotContain("\u001b").contains("\\u001b[31mred"));
+    }
+
+    @Test
+    void aMissingOrEmptyKernelOrInitramfsIsNamedBeforeAnythingStarts() throws Exception {
+        ScriptedLauncher launcher = new ScriptedLauncher("", 0);
+        Files.write(image.resolve("images/initramfs.cpio"), new byte[0]);
+        RunReport empty = new Supervisor(VmSynthesizer.standard(), launcher).run(request());
+        assertThat(empty.problem()).hasValueSatisfying(p -> assertThat(p)
+                .contains("initramfs " + image.resolve("images/initramfs.cpio"), "empty"));
+
+        Files.delete(image.resolve("kernels/vmlinuz-min"));
+        RunReport missing = new Supervisor(VmSynthesizer.standard(), launcher).run(request());
+        assertThat(missing.problem()).hasValueSatisfying(p -> assertThat(p)
+                .contains("kernel " + image.resolve("kernels/vmlinuz-min"), "no such file"));
+        assertThat(launcher.exits).as("no VM was started").isEmpty();
+        assertThat(missing.succeeded()).isFalse();
+    }
+}
