@@ -31,13 +31,20 @@ class RunCommandTest {
         }
         CliRun r = run("demo", "--work", dir.toString());
         assertThat(r.exit()).as(r.out() + r.err()).isZero();
-        assertThat(r.out()).contains("fetch-index      completed", "store-index      completed",
+        assertThat(r.out()).contains("fetch-index      completed", "follow-redirect  completed", "store-index      completed",
                         "read-capability  completed", "sample           completed", "report           completed")
+                .containsPattern("fetch-index +completed +1 +\\d+ +1 allowed ")
+                .as("the step's ACL denies the redirect's hop: shown in the table and the decisions")
+                .containsPattern("follow-redirect +completed +1 +\\d+ +1 allowed, 1 denied \\(403\\) ")
+                .contains("step follow-redirect: GET exfil.invalid:80 -> DENY (domain-not-allowed, status 403)")
                 .contains("{\"path\":\"/tmp/agent/steps/1/index.json\",\"bytes\":11}")
                 .contains("{\\\"items\\\":[\\\"alpha\\\"")
                 .contains("causal chain: ").contains(", intact")
                 .containsPattern("step fetch-index: GET example.com:\\d+ -> ALLOW \\(allowed, status 200\\)");
         assertThat(dir.resolve("run/chain")).isDirectory();
+        assertThat(r.err()).as("progress on stderr, phase by phase").contains("demo: [", "image build: kernel",
+                "egress proxy on 127.0.0.1:", "hello from the guest after", "step 1 follow-redirect: completed in",
+                "asking the guest to power off", "causal chain verified");
 
         // The same image, a plan of our own, JSON out: what a script reads.
         Path plan = dir.resolve("plan.json-run.rtfs");
@@ -49,12 +56,37 @@ class RunCommandTest {
         CliRun json = run("run", CONFIG, "--plan", plan.toString(), "--image", dir.resolve("image").toString(),
                 "--run-dir", dir.resolve("run-json").toString(), "--format", "json");
         assertThat(json.exit()).as(json.out() + json.err()).isZero();
+        assertThat(json.err()).contains("run: [").contains("hello from the guest after");
         var tree = tools.jackson.databind.json.JsonMapper.builder().build().readTree(json.out());
         assertThat(tree.get("succeeded").asBoolean()).isTrue();
         assertThat(tree.get("agent_id").asString()).isEqualTo("agent.microvm.example");
         assertThat(tree.get("steps")).hasSize(2);
         assertThat(tree.get("steps").get(1).get("calls").get(0).get("value").toString()).isEqualTo("{\"n\":1}");
         assertThat(tree.get("chain").get("valid").asBoolean()).isTrue();
+
+        // An image that cannot boot (its config names an init that does not exist): fails fast, says why.
+        Path unbootable = dir.resolve("unbootable.rtfs");
+        writeQuietly(unbootable, readQuietly(Path.of(CONFIG)).replace(":cmdline \"console=none\"",
+                ":cmdline \"console=none rdinit=/no/such/init\""));
+        long start = System.nanoTime();
+        CliRun panic = run("run", unbootable.toString(), "--plan", plan.toString(), "--image",
+                dir.resolve("image").toString(), "--run-dir", dir.resolve("run-panic").toString(), "--quiet");
+        long seconds = (System.nanoTime() - start) / 1_000_000_000L;
+        assertThat(panic.exit()).as(panic.out() + panic.err()).isEqualTo(1);
+        assertThat(seconds).as("well under the 120 s hello timeout").isLessThan(60);
+        assertThat(panic.out()).contains("problem: the guest exited before it said hello (boot 1")
+                .contains("cause: ").contains("Kernel panic - not syncing").contains("1 boot,");
+        assertThat(panic.err()).as("--quiet, and no stack trace").doesNotContain("run: [").doesNotContain("\tat ");
+        CliRun chain = run("chain", "show", dir.resolve("run-panic/chain").toString());
+        assertThat(chain.out()).contains("vm.exited").contains("before_hello");
+    }
+
+    private static String readQuietly(Path p) {
+        try {
+            return Files.readString(p);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private static void writeQuietly(Path p, String text) {
@@ -75,7 +107,7 @@ class RunCommandTest {
                 "--run-dir", dir.resolve("run").toString());
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.out()).contains("MICROVM_VCPUS").contains(bad + ":1:").contains("refused: nothing was started");
-        assertThat(dir.resolve("run/serial.log")).doesNotExist();
+        assertThat(dir.resolve("run/guest.log")).doesNotExist();
     }
 
     @Test
@@ -108,10 +140,10 @@ class RunCommandTest {
     }
 
     @Test
-    void usageErrorsExit2WithOneLine() throws Exception {
+    void usageErrorsExit2AndAMissingImageExit1WithOneLine() throws Exception {
         Path plan = Files.writeString(dir.resolve("plan.rtfs"), "(plan :program (do (step \"s\" (call :echo {}))))");
         CliRun noImage = run("run", CONFIG, "--plan", plan.toString(), "--image", dir.resolve("nothing").toString());
-        assertThat(noImage.exit()).isEqualTo(2);
+        assertThat(noImage.exit()).as("no guest to boot: refused, like a missing kernel").isEqualTo(1);
         assertThat(noImage.err()).contains("no guest image in").contains("rtfs-microvm image build --out");
         CliRun kvm = run("run", CONFIG, "--plan", plan.toString(), "--vmm", "firecracker");
         assertThat(kvm.exit()).isEqualTo(2);
