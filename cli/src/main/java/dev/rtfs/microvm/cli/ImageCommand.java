@@ -5,12 +5,13 @@ import dev.rtfs.microvm.guest.ImageBuildException;
 import dev.rtfs.microvm.guest.ImageBuildOptions;
 import dev.rtfs.microvm.guest.ImageBuildResult;
 import dev.rtfs.microvm.guest.ImageBuilder;
+import dev.rtfs.microvm.guest.ImageVerifier;
+import dev.rtfs.microvm.supervisor.BootCheck;
 import java.io.PrintWriter;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.function.Consumer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -18,8 +19,10 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code rtfs-microvm image build}: the reproducible guest of DESIGN §10 (kernel, initramfs, read-only ext4 rootfs
- * and capability store, image.lock) in the layout the example config names. Exit 0 built; 2 for a missing tool,
- * package or input and an unwritable output (nothing half-built is left behind).
+ * and capability store, image.lock) in the layout the example config names, booted once to the agent's hello
+ * before it is put in place (unless {@code --no-verify}). Exit 0 built; 1 when it cannot be built (a missing tool,
+ * package, kernel or module, an unwritable output) or does not boot: nothing half-built is left behind; 2 for usage
+ * errors.
  */
 @Command(name = "image", mixinStandardHelpOptions = true,
         description = "Build the guest images.",
@@ -45,9 +48,16 @@ final class ImageCommand implements Callable<Integer> {
         String out;
 
         @Option(names = "--kernel", paramLabel = "PATH",
-                description = "Guest kernel vmlinuz-<version>, its modules in /lib/modules/<version> "
-                        + "(default: the newest /boot/vmlinuz-*-cloud-amd64).")
+                description = "Guest kernel (a bzImage, any file name), its modules in /lib/modules/<release> for the "
+                        + "release the image carries (default: the newest /boot/vmlinuz-*-cloud-amd64).")
         String kernel;
+
+        @Option(names = "--no-verify",
+                description = "Do not boot the new image once (to the agent's hello) before putting it in place.")
+        boolean noVerify;
+
+        @Option(names = {"-q", "--quiet"}, description = "No progress lines on stderr (errors are still printed).")
+        boolean quiet;
 
         @Option(names = "--capabilities", paramLabel = "DIR",
                 description = "Tree for the capability store (default: the built-in descriptors).")
@@ -67,22 +77,29 @@ final class ImageCommand implements Callable<Integer> {
                 err.flush();
                 return Main.USAGE;
             }
-            boolean tty = DiagnosticOutput.stdoutIsTerminal(); // progress lines only on a terminal
-            Consumer<String> progress = tty ? line -> {
-                err.println("image build: " + line);
-                err.flush();
-            } : line -> { };
+            Progress progress = Progress.of("image build", quiet, err);
+            ImageVerifier verifier = noVerify ? ImageVerifier.NONE
+                    : new BootingImageVerifier(BootCheck.standard(), progress::line);
             ImageBuildResult result;
             try {
-                result = ImageBuilder.system().build(options, progress);
+                result = ImageBuilder.system().build(options, progress::line, verifier);
             } catch (ImageBuildException e) {
                 err.println("error: " + e.getMessage());
                 err.flush();
-                return Main.USAGE;
+                return Main.FAILED;
             }
             Path root = result.layout().root();
             stdout.printf(Locale.ROOT, "built the guest image in %s (%.1f s; kernel %s)%n",
                     root.toAbsolutePath().normalize(), result.elapsed().toMillis() / 1000.0, result.kernelSource());
+            stdout.printf(Locale.ROOT, "  kernel release %s%n", result.kernelRelease());
+            stdout.printf(Locale.ROOT, "  %s%n", result.bootToHello()
+                    .map(t -> String.format(Locale.ROOT, "verified: booted to the agent's hello in %.1f s", t.toMillis() / 1000.0))
+                    .orElse("not verified (--no-verify): never booted"));
+            // The load order /init uses, from that kernel's modules.dep; built-in ones are in the kernel itself.
+            stdout.printf(Locale.ROOT, "  modules (load order): %s%n", String.join(" ", result.lock().loadedModules()));
+            if (!result.lock().builtIn().isEmpty()) {
+                stdout.printf(Locale.ROOT, "  built into the kernel: %s%n", String.join(" ", result.lock().builtIn()));
+            }
             for (ImageArtifact a : result.artifacts()) {
                 stdout.printf(Locale.ROOT, "  %-24s %10d bytes  %s%n", root.relativize(a.path()), a.size(), a.sha256());
             }

@@ -6,7 +6,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.rtfs.microvm.vmm.attest.ImageLock;
 import dev.rtfs.microvm.vmm.attest.Sha256ImageMeasurer;
-import java.io.IOException;
+import dev.rtfs.microvm.vmm.image.GuestKernel;
+import dev.rtfs.microvm.vmm.image.KernelInputException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -17,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code rtfs-microvm image build}: one real build (needs linux-image-cloud-amd64, busybox-static, e2fsprogs: skipped
- * locally without them, failed under CI=true) and the exit-2 paths.
+ * locally without them, failed under CI=true), booted once to prove it, and the failure paths.
  */
 class ImageCommandTest {
 
@@ -27,10 +28,11 @@ class ImageCommandTest {
         boolean e2fs = Stream.of("/usr/sbin", "/sbin").anyMatch(d -> Files.isExecutable(Path.of(d, "mkfs.ext4"))
                 && Files.isExecutable(Path.of(d, "debugfs")));
         boolean busybox = Files.isExecutable(Path.of("/bin/busybox"));
+        // The product's own lookup: the kernel image build will take, or none.
         boolean kernel;
-        try (Stream<Path> boot = Files.list(Path.of("/boot"))) {
-            kernel = boot.anyMatch(p -> p.getFileName().toString().matches("vmlinuz-.*-cloud-amd64") && Files.isReadable(p));
-        } catch (IOException e) {
+        try {
+            kernel = GuestKernel.newestIn(Path.of("/boot")).isPresent();
+        } catch (KernelInputException e) {
             kernel = false;
         }
         if (e2fs && busybox && kernel) return;
@@ -45,7 +47,10 @@ class ImageCommandTest {
         Path out = dir.resolve("guest");
         CliRun r = run("image", "build", "--out", out.toString());
         assertThat(r.exit()).as(r.err()).isZero();
-        assertThat(r.err()).as("no progress lines when stderr is not a terminal").isEmpty();
+        assertThat(r.err()).as("progress on stderr, phase by phase, with times").contains("image build: [")
+                .contains("kernel " + GuestKernel.newestIn(Path.of("/boot")).orElseThrow().image())
+                .contains("booting the new image once, to the agent's hello");
+        assertThat(r.out()).containsPattern("verified: booted to the agent's hello in \\d+\\.\\d s");
         ImageLock lock = ImageLock.besides(out.resolve("images/agent-rootfs.img")).orElseThrow();
         List<String> lines = r.out().lines().toList();
         assertThat(lines.getFirst()).startsWith("built the guest image in " + out.toAbsolutePath());
@@ -58,25 +63,32 @@ class ImageCommandTest {
                     .endsWith(hash));
         }
         assertThat(lines.getLast()).contains("images/image.lock").contains("the 4 hashes above");
+        GuestKernel kernel = GuestKernel.newestIn(Path.of("/boot")).orElseThrow();
+        assertThat(lines.getFirst()).contains("kernel " + kernel.image());
+        assertThat(lock.release()).contains(kernel.release());
+        assertThat(lines).contains("  kernel release " + kernel.release())
+                .contains("  modules (load order): " + String.join(" ", lock.loadedModules()))
+                .contains("  built into the kernel: " + String.join(" ", lock.builtIn()));
+        assertThat(lock.loadedModules()).contains("virtio_blk", "virtio_net", "virtio_console");
         assertThat(Files.readString(out.resolve("images/image.lock"))).contains("\"version\"");
     }
 
     @Test
-    void unwritableOutIsExitTwoWithOneLine() throws Exception {
+    void unwritableOutIsExitOneWithOneLine() throws Exception {
         requirePrerequisites();
         Path file = Files.writeString(dir.resolve("not-a-dir"), "x");
-        CliRun r = run("image", "build", "--out", file.toString());
-        assertThat(r.exit()).isEqualTo(2);
+        CliRun r = run("image", "build", "--out", file.toString(), "--quiet");
+        assertThat(r.exit()).isEqualTo(1);
         assertThat(r.err()).startsWith("error: cannot write to " + file).hasLineCount(1);
         assertThat(r.out()).isEmpty();
         assertThat(Files.readString(file)).isEqualTo("x");
     }
 
     @Test
-    void missingKernelIsExitTwoWithOneLine() {
+    void missingKernelIsExitOneWithOneLine() {
         Path kernel = dir.resolve("no/vmlinuz-6.1.0-1-cloud-amd64");
-        CliRun r = run("image", "build", "--out", dir.resolve("o").toString(), "--kernel", kernel.toString());
-        assertThat(r.exit()).isEqualTo(2);
+        CliRun r = run("image", "build", "--out", dir.resolve("o").toString(), "--kernel", kernel.toString(), "-q");
+        assertThat(r.exit()).isEqualTo(1);
         assertThat(r.err()).isEqualTo("error: kernel " + kernel + ": no such file\n");
         assertThat(dir.resolve("o")).doesNotExist();
     }

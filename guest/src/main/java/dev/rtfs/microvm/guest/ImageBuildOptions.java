@@ -9,12 +9,13 @@ import java.util.Optional;
  * What {@code image build} reads and where it writes.
  *
  * @param out          the output directory (gets {@code kernels/} and {@code images/}, see {@link ImageLayout})
- * @param kernel       the guest kernel; empty: the newest {@code /boot/vmlinuz-*-cloud-amd64}
+ * @param kernel       the guest kernel (any file name: its release is read from the image); empty: the newest
+ *                     {@code /boot/vmlinuz-*-cloud-amd64} by Debian version order
  * @param capabilities the capability store's tree; empty: the built-in default descriptors
  * @param release      the version line written to the rootfs's /etc/rtfs-release
  * @param busybox      the static busybox packed into the initramfs
  * @param bootDir      where the default kernel is looked for
- * @param libModules   where the kernel's modules live ({@code <libModules>/<kernel version>/})
+ * @param libModules   where the kernel's modules live ({@code <libModules>/<kernel release>/})
  */
 public record ImageBuildOptions(Path out, Optional<Path> kernel, Optional<Path> capabilities, String release,
         Path busybox, Path bootDir, Path libModules) {

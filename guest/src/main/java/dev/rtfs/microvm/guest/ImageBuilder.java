@@ -3,7 +3,10 @@ package dev.rtfs.microvm.guest;
 import dev.rtfs.microvm.vmm.attest.ImageLock;
 import dev.rtfs.microvm.vmm.attest.Sha256ImageMeasurer;
 import dev.rtfs.microvm.vmm.image.GuestInitramfs;
-import dev.rtfs.microvm.vmm.image.KernelModules;
+import dev.rtfs.microvm.vmm.image.GuestKernel;
+import dev.rtfs.microvm.vmm.image.GuestKernelNeeds;
+import dev.rtfs.microvm.vmm.image.GuestModules;
+import dev.rtfs.microvm.vmm.image.KernelInputException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -30,8 +33,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code image build} (DESIGN §10): the guest kernel, an initramfs with busybox-static, the kernel's virtio modules
- * and the reference agent, a read-only ext4 rootfs, a read-only ext4 capability store and {@code image.lock}.
+ * {@code image build} (DESIGN §10): the guest kernel, an initramfs with busybox-static, the modules the guest needs
+ * ({@link GuestKernelNeeds}, in the load order of that kernel's modules.dep) and the reference agent, a read-only
+ * ext4 rootfs, a read-only ext4 capability store and {@code image.lock} (which also records the kernel release and
+ * the module load order).
  *
  * <p>Reproducible: two builds from the same inputs give the same bytes (see {@link Ext4Image}; the initramfs is
  * deterministic by construction). Atomic enough: everything is built in a staging directory inside the output
@@ -65,12 +70,23 @@ public final class ImageBuilder {
     }
 
     /**
-     * Builds everything into {@code options.out()}. {@code progress} gets one short line per stage (the CLI shows
-     * them on a terminal only).
+     * Builds everything into {@code options.out()} without verification ({@link ImageVerifier#NONE}). {@code progress}
+     * gets one short line per stage (the CLI shows them on a terminal only).
      */
     public ImageBuildResult build(ImageBuildOptions options, Consumer<String> progress) throws ImageBuildException {
+        return build(options, progress, ImageVerifier.NONE);
+    }
+
+    /**
+     * Builds everything into {@code options.out()}; {@code verifier} sees the complete staged image (image.lock
+     * included) before anything is moved into place, and a verifier that throws leaves the previous artifacts as
+     * they were.
+     */
+    public ImageBuildResult build(ImageBuildOptions options, Consumer<String> progress, ImageVerifier verifier)
+            throws ImageBuildException {
+        Objects.requireNonNull(verifier);
         long start = System.nanoTime();
-        Path kernel = kernel(options);
+        GuestKernel kernel = kernel(options);
         Path modulesDir = modulesDir(kernel, options.libModules());
         checkBusybox(options.busybox());
         for (String tool : Ext4Image.requiredTools()) {
@@ -78,6 +94,12 @@ public final class ImageBuilder {
         }
         if (options.capabilities().isPresent() && !Files.isDirectory(options.capabilities().get())) {
             throw new ImageBuildException("capability store " + options.capabilities().get() + ": not a directory");
+        }
+        GuestModules modules;
+        try {
+            modules = GuestModules.forMicrovm(modulesDir, kernel.release());
+        } catch (KernelInputException e) {
+            throw new ImageBuildException(e.getMessage(), e);
         }
 
         ImageLayout layout = new ImageLayout(options.out());
@@ -87,13 +109,13 @@ public final class ImageBuilder {
             Files.createDirectories(staged.kernel().getParent());
             Files.createDirectories(staged.images());
 
-            progress.accept("kernel " + kernel);
-            Files.copy(kernel, staged.kernel());
+            progress.accept("kernel " + kernel.image() + " (" + kernel.release() + ", " + kernel.choice() + ")");
+            Files.copy(kernel.image(), staged.kernel());
 
-            progress.accept("initramfs: busybox, " + KernelModules.MICROVM_VIRTIO.size() + " virtio modules from "
-                    + modulesDir + ", reference agent");
-            GuestInitramfs initramfs = new GuestInitramfs(options.busybox(), new KernelModules(modulesDir),
-                    KernelModules.MICROVM_VIRTIO);
+            progress.accept("initramfs: busybox, " + modules.loaded().size() + " modules from " + modulesDir
+                    + " (closure of " + GuestKernelNeeds.roots().size() + " needs: " + modules.order().size()
+                    + " modules, built in: " + String.join(", ", modules.builtIn()) + "), reference agent");
+            GuestInitramfs initramfs = new GuestInitramfs(options.busybox(), modules);
             try (OutputStream out = Files.newOutputStream(staged.initramfs())) {
                 initramfs.write(ReferenceAgent.init(initramfs), Map.of(ReferenceAgent.PATH_IN_IMAGE, ReferenceAgent.script()),
                         out);
@@ -121,8 +143,12 @@ public final class ImageBuilder {
             Map<String, String> hashes = new LinkedHashMap<>();
             Sha256ImageMeasurer sha = new Sha256ImageMeasurer();
             for (Path f : stagedFiles) hashes.put(f.getFileName().toString(), sha.measure(f));
-            ImageLock lock = new ImageLock(ImageLock.VERSION, hashes);
+            ImageLock lock = ImageLock.of(hashes, kernel.release(), modules.loaded(), modules.builtIn());
             lock.write(staged.images());
+
+            // Before anything moves: an image that cannot boot never replaces the previous one.
+            Optional<Duration> bootToHello = verifier.verify(staged);
+            Objects.requireNonNull(bootToHello, "ImageVerifier returned null");
 
             progress.accept("moving into " + options.out());
             List<Path> finals = List.of(layout.kernel(), layout.initramfs(), layout.rootfs(), layout.capabilities());
@@ -140,7 +166,8 @@ public final class ImageBuilder {
             Files.move(staged.lock(), layout.lock(), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             Duration took = Duration.ofNanos(System.nanoTime() - start);
             LOG.debug("image build into {} took {} ms", options.out(), took.toMillis());
-            return new ImageBuildResult(layout, artifacts, lock, kernel, took);
+            return new ImageBuildResult(layout, artifacts, lock, kernel.image(), kernel.release(), modules.order(), took,
+                    bootToHello);
         } catch (IOException e) {
             throw new ImageBuildException("cannot build the image in " + options.out() + ": " + describe(e), e);
         } finally {
@@ -148,61 +175,23 @@ public final class ImageBuilder {
         }
     }
 
-    /** {@code --kernel}, or the newest {@code vmlinuz-*-cloud-amd64} in the boot directory. */
-    Path kernel(ImageBuildOptions options) throws ImageBuildException {
-        if (options.kernel().isPresent()) {
-            Path k = options.kernel().get();
-            if (!Files.isRegularFile(k)) throw new ImageBuildException("kernel " + k + ": no such file");
-            if (!Files.isReadable(k)) throw new ImageBuildException("kernel " + k + ": not readable");
-            return k;
-        }
-        List<Path> found = List.of();
-        if (Files.isDirectory(options.bootDir())) {
-            try (Stream<Path> boot = Files.list(options.bootDir())) {
-                found = boot.filter(p -> p.getFileName().toString().matches("vmlinuz-.*-cloud-amd64"))
-                        .sorted(Comparator.comparing(p -> p.getFileName().toString(), ImageBuilder::compareVersions)).toList();
-            } catch (IOException e) {
-                throw new ImageBuildException("cannot list " + options.bootDir() + ": " + describe(e), e);
-            }
-        }
-        if (found.isEmpty()) {
-            throw ImageBuildException.missing("no " + options.bootDir() + "/vmlinuz-*-cloud-amd64 guest kernel", KERNEL_PACKAGE);
-        }
-        Path newest = found.getLast();
-        if (!Files.isReadable(newest)) {
-            throw new ImageBuildException("kernel " + newest + " is not readable (Debian installs it 0600: run as root "
-                    + "or pass --kernel with a readable copy)");
-        }
-        return newest;
-    }
-
-    /** Version order: digit runs compare as numbers, so vmlinuz-6.1.0-10 is newer than vmlinuz-6.1.0-9. */
-    static int compareVersions(String a, String b) {
-        java.util.regex.Matcher ma = CHUNK.matcher(a);
-        java.util.regex.Matcher mb = CHUNK.matcher(b);
-        while (ma.find() && mb.find()) {
-            String x = ma.group();
-            String y = mb.group();
-            boolean nx = Character.isDigit(x.charAt(0));
-            boolean ny = Character.isDigit(y.charAt(0));
-            int c = nx && ny ? new java.math.BigInteger(x).compareTo(new java.math.BigInteger(y)) : x.compareTo(y);
-            if (c != 0) return c;
-        }
-        return a.compareTo(b);
-    }
-
-    private static final java.util.regex.Pattern CHUNK = java.util.regex.Pattern.compile("\\d+|\\D+");
-
-    private static Path modulesDir(Path kernel, Path libModules) throws ImageBuildException {
-        Path dir;
+    /** {@code --kernel}, or the newest {@code vmlinuz-*-cloud-amd64} in the boot directory (Debian version order). */
+    GuestKernel kernel(ImageBuildOptions options) throws ImageBuildException {
         try {
-            dir = KernelModules.forKernel(kernel, libModules);
-        } catch (IllegalArgumentException e) {
-            throw new ImageBuildException("kernel " + kernel + ": the file name must be vmlinuz-<version>, "
-                    + "so that its modules can be found under " + libModules + "/<version>");
+            if (options.kernel().isPresent()) return GuestKernel.given(options.kernel().get());
+            return GuestKernel.newestIn(options.bootDir()).orElseThrow(() -> ImageBuildException.missing(
+                    "no " + options.bootDir() + "/vmlinuz-*-cloud-amd64 guest kernel", KERNEL_PACKAGE));
+        } catch (KernelInputException e) {
+            throw new ImageBuildException(e.getMessage(), e);
         }
+    }
+
+    /** {@code <libModules>/<release>}, the release read from the kernel image (not its file name). */
+    private static Path modulesDir(GuestKernel kernel, Path libModules) throws ImageBuildException {
+        Path dir = kernel.modulesDir(libModules);
         if (!Files.isDirectory(dir)) {
-            throw ImageBuildException.missing("no kernel modules " + dir + " for " + kernel, KERNEL_PACKAGE);
+            throw ImageBuildException.missing("no kernel modules " + dir + " for " + kernel.image() + " (kernel "
+                    + kernel.release() + ")", KERNEL_PACKAGE);
         }
         return dir;
     }

@@ -22,7 +22,6 @@ import dev.rtfs.microvm.vmm.SynthOptions;
 import dev.rtfs.microvm.vmm.SynthResult;
 import dev.rtfs.microvm.vmm.VmSynthesizer;
 import dev.rtfs.microvm.vmm.image.GuestInitramfs;
-import dev.rtfs.microvm.vmm.image.KernelModules;
 import dev.rtfs.microvm.vmm.qemu.Accelerator;
 import dev.rtfs.microvm.vmm.qemu.QemuSpec;
 import java.io.IOException;
@@ -89,7 +88,7 @@ class AgentBootTest {
         Path rootfs = AgentPrerequisites.ext4(rootfsTree, images.resolve("agent-rootfs.img"));
         AgentPrerequisites.ext4(capsTree, images.resolve("capabilities.img")); // the default next to the rootfs
 
-        GuestInitramfs guest = new GuestInitramfs(GuestInitramfs.DEBIAN_BUSYBOX, found.modules(), KernelModules.MICROVM_VIRTIO);
+        GuestInitramfs guest = new GuestInitramfs(GuestInitramfs.DEBIAN_BUSYBOX, found.modules());
         Path initrd = dir.resolve("agent.cpio");
         try (OutputStream o = Files.newOutputStream(initrd)) {
             guest.write(ReferenceAgent.init(guest), Map.of(ReferenceAgent.PATH_IN_IMAGE, ReferenceAgent.script()), o);

@@ -4,11 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.rtfs.microvm.vmm.image.GuestInitramfs;
-import dev.rtfs.microvm.vmm.image.KernelModules;
+import dev.rtfs.microvm.vmm.image.GuestKernel;
+import dev.rtfs.microvm.vmm.image.GuestModules;
+import dev.rtfs.microvm.vmm.image.KernelInputException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 
@@ -18,7 +21,7 @@ import org.junit.jupiter.api.Assumptions;
  */
 final class AgentPrerequisites {
 
-    record Found(Path kernel, KernelModules modules) {}
+    record Found(Path kernel, GuestModules modules) {}
 
     private AgentPrerequisites() {}
 
@@ -26,18 +29,18 @@ final class AgentPrerequisites {
         requireThat(onPath("qemu-system-x86_64"), "qemu-system-x86_64 is not installed (apt-get install qemu-system-x86)");
         requireThat(Files.isExecutable(GuestInitramfs.DEBIAN_BUSYBOX), "busybox-static is not installed");
         requireThat(onPath("mkfs.ext4"), "mkfs.ext4 (e2fsprogs) is not installed");
-        Path kernel = null;
-        if (Files.isDirectory(Path.of("/boot"))) {
-            try (Stream<Path> boot = Files.list(Path.of("/boot"))) {
-                kernel = boot.filter(p -> p.getFileName().toString().matches("vmlinuz-.*-cloud-amd64"))
-                        .sorted().reduce((a, b) -> b).orElse(null);
-            }
+        Optional<GuestKernel> found;
+        try {
+            found = GuestKernel.newestIn(Path.of("/boot"));
+        } catch (KernelInputException e) {
+            found = Optional.empty();
+            requireThat(false, e.getMessage());
         }
-        requireThat(kernel != null && Files.isReadable(kernel),
-                "no readable /boot/vmlinuz-*-cloud-amd64 (apt-get install linux-image-cloud-amd64)");
-        Path moduleDir = KernelModules.forKernel(kernel, Path.of("/lib/modules"));
-        requireThat(Files.isDirectory(moduleDir), "no " + moduleDir + " for " + kernel + " (linux-image-cloud-amd64)");
-        return new Found(kernel, new KernelModules(moduleDir));
+        requireThat(found.isPresent(), "no /boot/vmlinuz-*-cloud-amd64 (apt-get install linux-image-cloud-amd64)");
+        GuestKernel kernel = found.get();
+        Path moduleDir = kernel.modulesDir(Path.of("/lib/modules"));
+        requireThat(Files.isDirectory(moduleDir), "no " + moduleDir + " for " + kernel.image() + " (linux-image-cloud-amd64)");
+        return new Found(kernel.image(), GuestModules.forMicrovm(moduleDir, kernel.release()));
     }
 
     /** Skip locally, fail under CI=true. */

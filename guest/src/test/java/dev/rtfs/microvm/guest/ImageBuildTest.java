@@ -15,6 +15,10 @@ import dev.rtfs.microvm.vmm.attest.AttestationVerifier;
 import dev.rtfs.microvm.vmm.attest.ImageLock;
 import dev.rtfs.microvm.vmm.attest.Sha256ImageMeasurer;
 import dev.rtfs.microvm.vmm.image.GuestInitramfs;
+import dev.rtfs.microvm.vmm.image.GuestKernel;
+import dev.rtfs.microvm.vmm.image.GuestKernelNeeds;
+import dev.rtfs.microvm.vmm.image.GuestModule;
+import dev.rtfs.microvm.vmm.image.KernelInputException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -43,6 +47,8 @@ class ImageBuildTest {
     @TempDir static Path dir;
     private static ImageBuildResult first;
     private static ImageBuildResult second;
+    private static GuestKernel expectedKernel;
+    private static List<String> progressLines;
 
     static void requireThat(boolean ok, String message) {
         if (ok) return;
@@ -56,13 +62,15 @@ class ImageBuildTest {
             requireThat(TOOLS.locate(tool).isPresent(), tool + " is not installed (apt-get install e2fsprogs)");
         }
         requireThat(Files.isExecutable(GuestInitramfs.DEBIAN_BUSYBOX), "busybox-static is not installed");
-        boolean kernel;
-        try (Stream<Path> boot = Files.list(Path.of("/boot"))) {
-            kernel = boot.anyMatch(p -> p.getFileName().toString().matches("vmlinuz-.*-cloud-amd64") && Files.isReadable(p));
-        } catch (IOException e) {
-            kernel = false;
+        java.util.Optional<GuestKernel> kernel;
+        try {
+            kernel = GuestKernel.newestIn(Path.of("/boot"));
+        } catch (KernelInputException e) {
+            kernel = java.util.Optional.empty();
+            requireThat(false, e.getMessage());
         }
-        requireThat(kernel, "no readable /boot/vmlinuz-*-cloud-amd64 (apt-get install linux-image-cloud-amd64)");
+        requireThat(kernel.isPresent(), "no /boot/vmlinuz-*-cloud-amd64 (apt-get install linux-image-cloud-amd64)");
+        expectedKernel = kernel.get();
 
         List<String> progress = new java.util.ArrayList<>();
         first = ImageBuilder.system().build(ImageBuildOptions.defaults(dir.resolve("a")), progress::add);
@@ -73,6 +81,7 @@ class ImageBuildTest {
         System.out.println("image build: " + first.elapsed().toMillis() + " ms, then " + second.elapsed().toMillis()
                 + " ms; " + first.artifacts().stream().map(a -> a.name() + "=" + a.size()).toList());
         assertThat(progress).isNotEmpty();
+        progressLines = progress;
     }
 
     @Test
@@ -188,6 +197,80 @@ class ImageBuildTest {
                 .hasMessageContaining("link");
         assertThat(Files.readString(first.layout().lock())).isEqualTo(lockBefore);
         try (Stream<Path> left = Files.list(dir.resolve("a"))) {
+            assertThat(left.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("kernels", "images");
+        }
+    }
+
+    @Test
+    void theBuildTakesTheNewestCloudKernelAndSaysWhichAndWhy() {
+        assertThat(first.kernelSource()).isEqualTo(expectedKernel.image());
+        assertThat(first.kernelRelease()).isEqualTo(expectedKernel.release());
+        assertThat(progressLines.getFirst()).isEqualTo("kernel " + expectedKernel.image() + " (" + expectedKernel.release()
+                + ", " + expectedKernel.choice() + ")").contains("newest of ");
+        assertThat(progressLines).anySatisfy(l -> assertThat(l).startsWith("initramfs: busybox, "
+                + first.modules().stream().filter(m -> !m.isBuiltIn()).count() + " modules"));
+    }
+
+    @Test
+    void initLoadsTheClosureInTheLockedOrderAndTheLockNamesTheKernel() throws Exception {
+        ImageLock lock = ImageLock.besides(first.layout().rootfs()).orElseThrow();
+        assertThat(lock.version()).isEqualTo(2);
+        assertThat(lock.release()).contains(first.kernelRelease());
+        List<String> loaded = first.modules().stream().filter(m -> !m.isBuiltIn()).map(GuestModule::name).toList();
+        assertThat(lock.loadedModules()).isEqualTo(loaded);
+        assertThat(lock.builtIn()).isEqualTo(first.modules().stream().filter(GuestModule::isBuiltIn).map(GuestModule::name)
+                .toList());
+        assertThat(first.modules()).extracting(GuestModule::name).containsAll(GuestKernelNeeds.roots());
+        String init;
+        try (InputStream in = Files.newInputStream(first.layout().initramfs());
+                CpioArchiveInputStream cpio = new CpioArchiveInputStream(in)) {
+            String found = null;
+            for (CpioArchiveEntry e; (e = cpio.getNextEntry()) != null; ) {
+                if (e.getName().equals("init")) found = new String(cpio.readAllBytes(), StandardCharsets.UTF_8);
+            }
+            init = found;
+        }
+        List<String> insmods = init.lines().filter(l -> l.startsWith("insmod "))
+                .map(l -> l.substring("insmod /lib/modules/".length(), l.length() - ".ko".length())).toList();
+        assertThat(insmods).isEqualTo(lock.loadedModules());
+        assertThat(first.bootToHello()).isEmpty();
+    }
+
+    @Test
+    void aVerifierSeesTheStagedImageWithItsLockAndItsTimeIsReported() throws Exception {
+        Path out = dir.resolve("verified");
+        List<Path> seen = new java.util.ArrayList<>();
+        ImageBuildResult r = ImageBuilder.system().build(ImageBuildOptions.defaults(out), s -> { }, staged -> {
+            assertThat(staged.lock()).exists();
+            assertThat(staged.initramfs()).exists();
+            assertThat(out.resolve(ImageLayout.IMAGES)).doesNotExist();
+            seen.add(staged.root());
+            return java.util.Optional.of(java.time.Duration.ofMillis(1234));
+        });
+        assertThat(seen).hasSize(1).allSatisfy(p -> assertThat(p).isNotEqualTo(out));
+        assertThat(r.bootToHello()).contains(java.time.Duration.ofMillis(1234));
+        assertThat(Files.readString(r.layout().lock())).isEqualTo(Files.readString(first.layout().lock()));
+    }
+
+    @Test
+    void aVerifierThatThrowsLeavesNoNewArtifactsAndThePreviousOnesIntact() throws Exception {
+        Path fresh = dir.resolve("refused");
+        assertThatThrownBy(() -> ImageBuilder.system().build(ImageBuildOptions.defaults(fresh), s -> { }, staged -> {
+            throw new ImageBuildException("the image did not boot");
+        })).isInstanceOf(ImageBuildException.class).hasMessage("the image did not boot");
+        try (Stream<Path> left = Files.list(fresh)) {
+            assertThat(left).as("nothing moved into place, no staging left").isEmpty();
+        }
+
+        String lockBefore = Files.readString(second.layout().lock());
+        byte[] initramfsBefore = Files.readAllBytes(second.layout().initramfs());
+        ImageBuildOptions rebuild = ImageBuildOptions.defaults(dir.resolve("b")).withRelease("another release");
+        assertThatThrownBy(() -> ImageBuilder.system().build(rebuild, s -> { }, staged -> {
+            throw new ImageBuildException("the image did not boot");
+        })).isInstanceOf(ImageBuildException.class);
+        assertThat(Files.readString(second.layout().lock())).isEqualTo(lockBefore);
+        assertThat(Files.readAllBytes(second.layout().initramfs())).isEqualTo(initramfsBefore);
+        try (Stream<Path> left = Files.list(dir.resolve("b"))) {
             assertThat(left.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("kernels", "images");
         }
     }

@@ -38,7 +38,7 @@ class ImageBuilderTest {
         Path boot = Files.createDirectories(dir.resolve("boot"));
         Path lib = Files.createDirectories(dir.resolve("lib/modules"));
         for (String k : kernels) {
-            Files.write(boot.resolve("vmlinuz-" + k), new byte[] {1});
+            Files.write(boot.resolve("vmlinuz-" + k), bzImage(k));
             Files.createDirectories(lib.resolve(k));
         }
         Path busybox = dir.resolve("busybox");
@@ -46,6 +46,28 @@ class ImageBuilderTest {
         busybox.toFile().setExecutable(true);
         return new ImageBuildOptions(dir.resolve("out"), Optional.empty(), Optional.empty(), "r 1", busybox, boot, lib);
     }
+
+    /** The part of an x86 bzImage the build reads: the setup header's "HdrS" and the kernel version string. */
+    static byte[] bzImage(String release) {
+        byte[] version = (release + " (test@example) #1 SMP\0").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        ByteBuffer b = ByteBuffer.allocate(0x300 + version.length).order(ByteOrder.LITTLE_ENDIAN);
+        b.put(0x202, "HdrS".getBytes(java.nio.charset.StandardCharsets.US_ASCII)).putShort(0x20E, (short) 0x100);
+        b.put(0x300, version);
+        return b.array();
+    }
+
+    /** Tools that are all "installed" but must never run: the build has to fail before it writes anything. */
+    private static final ImageTools ALL_TOOLS = new ImageTools() {
+        @Override
+        public Optional<Path> locate(String tool) {
+            return Optional.of(Path.of("/usr/sbin", tool));
+        }
+
+        @Override
+        public Result run(List<String> argv, Map<String, String> env) {
+            throw new AssertionError("nothing may run when the kernel's modules are unusable");
+        }
+    };
 
     /** A minimal ELF64 LE header with two program headers: PT_LOAD, then PT_INTERP or PT_NOTE. */
     static byte[] elf(boolean dynamic) {
@@ -64,10 +86,12 @@ class ImageBuilderTest {
     }
 
     @Test
-    void picksTheNewestCloudKernelByVersionNotByText() throws Exception {
+    void picksTheNewestCloudKernelByDebianVersionOrderNotByText() throws Exception {
         ImageBuildOptions o = host(false, "6.1.0-9-cloud-amd64", "6.1.0-10-cloud-amd64", "6.1.0-11-amd64");
-        assertThat(new ImageBuilder(NO_TOOLS).kernel(o).getFileName()).hasToString("vmlinuz-6.1.0-10-cloud-amd64");
-        assertThat(ImageBuilder.compareVersions("vmlinuz-6.10.0-1-cloud-amd64", "vmlinuz-6.9.0-1-cloud-amd64")).isPositive();
+        var k = new ImageBuilder(NO_TOOLS).kernel(o);
+        assertThat(k.image().getFileName()).hasToString("vmlinuz-6.1.0-10-cloud-amd64");
+        assertThat(k.release()).isEqualTo("6.1.0-10-cloud-amd64");
+        assertThat(k.choice()).isEqualTo("newest of 2 in " + dir.resolve("boot"));
     }
 
     @Test
@@ -83,15 +107,47 @@ class ImageBuilderTest {
     }
 
     @Test
-    void kernelWithoutModulesOrWithAnOddNameIsRefused() throws Exception {
+    void aKernelThatIsNotABzImageOrHasNoModulesIsRefusedNamingTheFile() throws Exception {
         ImageBuildOptions o = host(false, "6.1.0-50-cloud-amd64");
-        Path odd = Files.write(dir.resolve("bzImage"), new byte[] {1});
-        assertThatThrownBy(() -> new ImageBuilder(NO_TOOLS).build(o.withKernel(odd), s -> { }))
-                .hasMessageContaining("the file name must be vmlinuz-<version>");
-        Path other = Files.write(dir.resolve("vmlinuz-9.9"), new byte[] {1});
+        Path notBz = Files.write(dir.resolve("vmlinuz-6.1.0-50-cloud-amd64.bak"), new byte[] {1});
+        assertThatThrownBy(() -> new ImageBuilder(NO_TOOLS).build(o.withKernel(notBz), s -> { }))
+                .isInstanceOf(ImageBuildException.class)
+                .hasMessage("kernel " + notBz + ": not an x86 bzImage (no \"HdrS\" boot header at 0x202)");
+        Path empty = Files.write(dir.resolve("empty"), new byte[0]);
+        assertThatThrownBy(() -> new ImageBuilder(NO_TOOLS).build(o.withKernel(empty), s -> { }))
+                .hasMessage("kernel " + empty + ": empty file, not a bzImage");
+        Path other = Files.write(dir.resolve("vmlinuz-9.9"), bzImage("9.9"));
         assertThatThrownBy(() -> new ImageBuilder(NO_TOOLS).build(o.withKernel(other), s -> { }))
                 .hasMessageContaining("no kernel modules " + dir.resolve("lib/modules/9.9"))
                 .hasMessageEndingWith("(apt-get install linux-image-cloud-amd64)");
+        assertThat(dir.resolve("out")).doesNotExist();
+    }
+
+    @Test
+    void aCopiedKernelNamedAnythingFindsTheModulesOfTheReleaseItCarries() throws Exception {
+        ImageBuildOptions o = host(false, "6.1.0-50-cloud-amd64");
+        Path copy = Files.write(dir.resolve("bzImage"), bzImage("6.1.0-50-cloud-amd64"));
+        Path misnamed = Files.write(dir.resolve("vmlinuz-6.1.0-9-cloud-amd64"), bzImage("6.1.0-50-cloud-amd64"));
+        for (Path k : List.of(copy, misnamed)) {
+            var found = new ImageBuilder(NO_TOOLS).kernel(o.withKernel(k));
+            assertThat(found.release()).isEqualTo("6.1.0-50-cloud-amd64");
+            assertThat(found.choice()).isEqualTo("--kernel");
+            // Past the kernel and its modules directory: the next missing thing is e2fsprogs.
+            assertThatThrownBy(() -> new ImageBuilder(NO_TOOLS).build(o.withKernel(k), s -> { }))
+                    .hasMessage("mkfs.ext4 is not installed (apt-get install e2fsprogs)");
+        }
+    }
+
+    @Test
+    void aNeededModuleTheKernelLacksFailsBeforeAnythingIsWrittenNamingModuleAndKernel() throws Exception {
+        ImageBuildOptions o = host(false, "6.1.0-50-cloud-amd64");
+        Path modules = dir.resolve("lib/modules/6.1.0-50-cloud-amd64");
+        Files.writeString(modules.resolve("modules.builtin"), "kernel/fs/ext4/ext4.ko\n");
+        Files.writeString(modules.resolve("modules.dep"), "");
+        assertThatThrownBy(() -> new ImageBuilder(ALL_TOOLS).build(o, s -> { }))
+                .isInstanceOf(ImageBuildException.class)
+                .hasMessage("kernel 6.1.0-50-cloud-amd64 has no module virtio_mmio (neither in modules.dep nor built in)");
+        assertThat(dir.resolve("out")).doesNotExist();
     }
 
     @Test

@@ -1,12 +1,14 @@
 package dev.rtfs.microvm.supervisor;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.rtfs.microvm.control.chain.ChainRecord;
 import dev.rtfs.microvm.control.chain.ChainVerifier;
 import dev.rtfs.microvm.control.chain.VerifyReport;
 import dev.rtfs.microvm.vmm.VmSynthesizer;
 import dev.rtfs.microvm.vmm.attest.Sha256ImageMeasurer;
+import dev.rtfs.microvm.vmm.qemu.AcceleratorProbe;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -178,5 +180,22 @@ class SupervisorBootFailureTest {
                 .contains("kernel " + image.resolve("kernels/vmlinuz-min"), "no such file"));
         assertThat(launcher.exits).as("no VM was started").isEmpty();
         assertThat(missing.succeeded()).isFalse();
+    }
+
+    @Test
+    void aBootCheckOfAnImageThatPanicsFailsWithThePanicLineAndKeepsOnlyItsGuestLog() throws Exception {
+        BootCheck check = new BootCheck(new ScriptedLauncher(PANIC + "\n", 0), AcceleratorProbe.tcg(), Duration.ofSeconds(60));
+        BootCheck.Guest guest = new BootCheck.Guest(image.resolve("kernels/vmlinuz-min"),
+                image.resolve("images/initramfs.cpio"), image.resolve("images/agent-rootfs.img"), Optional.empty());
+
+        assertThatThrownBy(() -> check.boot(guest)).isInstanceOf(BootCheck.BootCheckFailed.class)
+                .hasMessageContaining("exited before it said hello").hasMessageContaining("cause: " + PANIC)
+                .satisfies(e -> {
+                    Path log = Path.of(e.getMessage().replaceAll("(?s).*guest log \\(([^)]*)\\).*", "$1"));
+                    assertThat(Files.readString(log)).contains(PANIC);
+                    try (var left = Files.list(log.getParent())) {
+                        assertThat(left).as("sockets and chain removed").containsExactly(log);
+                    }
+                });
     }
 }

@@ -1,11 +1,13 @@
 package dev.rtfs.microvm.vmm.attest;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.rtfs.microvm.vmm.VmmJson;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -13,15 +15,42 @@ import tools.jackson.core.JacksonException;
 
 /**
  * {@code image.lock}, written by {@code image build} next to the images it made: the sha256 of every artifact,
- * keyed by file name. {@code {"version":1,"artifacts":{"rootfs.img":"sha256:<hex>", ...}}}
+ * keyed by file name, and (since version 2) which kernel the image is for and which of its modules the initramfs
+ * loads:
+ * <pre>{@code
+ * {"version":2,
+ *  "artifacts":{"agent-rootfs.img":"sha256:<hex>", ...},
+ *  "kernelRelease":"6.1.0-57-cloud-amd64",
+ *  "modules":["virtio_ring","virtio","virtio_mmio", ...],
+ *  "builtinModules":["ext4"]}
+ * }</pre>
+ * {@code modules} is the load order of the initramfs (dependencies first, from the kernel's modules.dep);
+ * {@code builtinModules} are the needed modules that are part of the kernel image itself and so are not packed —
+ * listed separately so that {@code modules} is exactly what /init loads. Version-1 locks (artifacts only) are still
+ * read: their kernel release is empty and their module lists are empty.
  */
-public record ImageLock(@JsonProperty("version") int version, @JsonProperty("artifacts") Map<String, String> artifacts) {
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record ImageLock(@JsonProperty("version") int version, @JsonProperty("artifacts") Map<String, String> artifacts,
+        @JsonProperty("kernelRelease") String kernelRelease, @JsonProperty("modules") List<String> modules,
+        @JsonProperty("builtinModules") List<String> builtinModules) {
 
     public static final String FILE_NAME = "image.lock";
-    public static final int VERSION = 1;
+    public static final int VERSION = 2;
+    /** The oldest version still read (artifacts only). */
+    public static final int FIRST_VERSION = 1;
 
     public ImageLock {
         artifacts = Collections.unmodifiableMap(new TreeMap<>(artifacts));
+        // Absent in version-1 locks.
+        modules = modules == null ? (version == FIRST_VERSION ? null : List.of()) : List.copyOf(modules);
+        builtinModules = builtinModules == null ? (version == FIRST_VERSION ? null : List.of())
+                : List.copyOf(builtinModules);
+    }
+
+    /** A current-version lock. */
+    public static ImageLock of(Map<String, String> artifacts, String kernelRelease, List<String> modules,
+            List<String> builtinModules) {
+        return new ImageLock(VERSION, artifacts, kernelRelease, modules, builtinModules);
     }
 
     /** The lock next to {@code image}, if there is one. Malformed locks are an error, never silently ignored. */
@@ -31,7 +60,13 @@ public record ImageLock(@JsonProperty("version") int version, @JsonProperty("art
         if (!Files.exists(lock)) return Optional.empty();
         try {
             ImageLock read = VmmJson.read(Files.readString(lock), ImageLock.class);
-            if (read.version() != VERSION) throw new IOException(lock + ": unsupported version " + read.version());
+            if (read.version() < FIRST_VERSION || read.version() > VERSION) {
+                throw new IOException(lock + ": unsupported version " + read.version());
+            }
+            if (read.artifacts() == null) throw new IOException(lock + ": no artifacts");
+            if (read.version() >= 2 && (read.kernelRelease() == null || read.kernelRelease().isBlank())) {
+                throw new IOException(lock + ": version " + read.version() + " lock without a kernelRelease");
+            }
             return Optional.of(read);
         } catch (JacksonException e) {
             throw new IOException(lock + " is not a valid image lock: " + e.getOriginalMessage(), e);
@@ -41,6 +76,21 @@ public record ImageLock(@JsonProperty("version") int version, @JsonProperty("art
     /** The recorded hash of the artifact with {@code image}'s file name. */
     public Optional<String> hashOf(Path image) {
         return Optional.ofNullable(artifacts.get(image.getFileName().toString()));
+    }
+
+    /** The kernel release the image is for; empty for a version-1 lock. */
+    public Optional<String> release() {
+        return Optional.ofNullable(kernelRelease);
+    }
+
+    /** The modules the initramfs loads, in load order; empty for a version-1 lock. */
+    public List<String> loadedModules() {
+        return modules == null ? List.of() : modules;
+    }
+
+    /** The needed modules built into the kernel; empty for a version-1 lock. */
+    public List<String> builtIn() {
+        return builtinModules == null ? List.of() : builtinModules;
     }
 
     public void write(Path dir) throws IOException {

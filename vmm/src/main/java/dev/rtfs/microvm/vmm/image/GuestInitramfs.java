@@ -4,12 +4,11 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
 /**
- * The guest's initramfs: busybox-static, the virtio modules of the guest kernel and an {@code /init}.
+ * The guest's initramfs: busybox-static, the modules the guest needs from its kernel and an {@code /init}.
  * {@link #preamble()} is the standard start of every /init (mounts, module loading, RO root on /mnt/root); the
  * caller appends what the guest does next (the reference agent, or a test marker) and how it powers off.
  */
@@ -19,13 +18,16 @@ public final class GuestInitramfs {
     public static final Path DEBIAN_BUSYBOX = Path.of("/bin/busybox");
 
     private final Path busybox;
-    private final KernelModules modules;
-    private final List<String> moduleNames;
+    private final GuestModules modules;
 
-    public GuestInitramfs(Path busybox, KernelModules modules, List<String> moduleNames) {
+    /** {@code modules}: the resolved closure, loaded by /init in its order ({@link GuestModules#none()} for none). */
+    public GuestInitramfs(Path busybox, GuestModules modules) {
         this.busybox = Objects.requireNonNull(busybox);
         this.modules = Objects.requireNonNull(modules);
-        this.moduleNames = List.copyOf(moduleNames);
+    }
+
+    public GuestModules modules() {
+        return modules;
     }
 
     /**
@@ -41,7 +43,8 @@ public final class GuestInitramfs {
                 mount -t sysfs sys /sys
                 mount -t devtmpfs dev /dev
                 """);
-        for (String m : moduleNames) s.append("insmod /lib/modules/").append(m).append(".ko\n");
+        // Built-in modules (ext4 on Debian's cloud kernel) are in the kernel already: nothing to insmod.
+        for (String m : modules.loaded()) s.append("insmod /lib/modules/").append(m).append(".ko\n");
         s.append("""
                 mount -o ro /dev/vda /mnt/root
                 if [ -b /dev/vdb ]; then mount -o ro /dev/vdb /agent/capabilities; fi
@@ -58,7 +61,7 @@ public final class GuestInitramfs {
                 .directory("dev").directory("proc").directory("sys").directory("tmp")
                 .directory("mnt/root").directory("agent/capabilities")
                 .executable("init", init);
-        for (Map.Entry<String, byte[]> m : modules.load(moduleNames).entrySet()) {
+        for (Map.Entry<String, byte[]> m : modules.contents().entrySet()) {
             b.file("lib/modules/" + m.getKey() + ".ko", 0644, m.getValue());
         }
         for (Map.Entry<String, byte[]> f : extraFiles.entrySet()) b.file(f.getKey(), 0755, f.getValue());

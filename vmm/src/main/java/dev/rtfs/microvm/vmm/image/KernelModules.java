@@ -2,72 +2,64 @@ package dev.rtfs.microvm.vmm.image;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.stream.Stream;
+import java.util.Optional;
 import org.apache.commons.compress.compressors.xz.XZCompressorInputStream;
 
-/** Finds kernel modules by name under {@code /lib/modules/<version>/} and returns them uncompressed. */
+/**
+ * Reads module files of one kernel uncompressed ({@code .ko}, {@code .ko.xz}, {@code .ko.zst}) and checks that each
+ * was built for that kernel: the {@code vermagic=} of its {@code .modinfo} must start with the kernel's release.
+ * A module of another kernel would be refused by the guest's insmod, and the boot would fail far from the cause.
+ */
 public final class KernelModules {
 
-    /**
-     * The virtio modules the Debian cloud kernel needs for a microvm guest, in load order (dependencies first):
-     * block root, the NIC, and the virtio-serial control channel (DESIGN §7).
-     */
-    public static final List<String> MICROVM_VIRTIO = List.of(
-            "virtio", "virtio_ring", "virtio_mmio", "virtio_blk", "failover", "net_failover", "virtio_net",
-            "virtio_console");
+    private static final byte[] VERMAGIC = "vermagic=".getBytes(StandardCharsets.US_ASCII);
 
     private final Path modulesDir;
+    private final String kernelRelease;
 
-    public KernelModules(Path modulesDir) {
+    public KernelModules(Path modulesDir, String kernelRelease) {
         this.modulesDir = modulesDir;
+        this.kernelRelease = kernelRelease;
     }
 
-    /** {@code /lib/modules/<version>} for a kernel image named {@code vmlinuz-<version>}. */
-    public static Path forKernel(Path kernelImage, Path libModules) {
-        String name = kernelImage.getFileName().toString();
-        if (!name.startsWith("vmlinuz-")) {
-            throw new IllegalArgumentException("kernel image name is not vmlinuz-<version>: " + name);
+    /** The module's uncompressed bytes, after checking its vermagic against the kernel release. */
+    public byte[] load(GuestModule module) throws KernelInputException {
+        String file = module.file().orElseThrow(() -> new IllegalArgumentException(module.name() + " is built in"));
+        Path path = modulesDir.resolve(file);
+        byte[] bytes;
+        try {
+            bytes = read(path);
+        } catch (IOException e) {
+            throw new KernelInputException("cannot read kernel module " + path + ": " + e.getMessage(), e);
         }
-        return libModules.resolve(name.substring("vmlinuz-".length()));
+        Optional<String> vermagic = vermagic(bytes);
+        if (vermagic.isEmpty()) {
+            throw new KernelInputException("kernel module " + path + " has no vermagic: not a kernel module");
+        }
+        String builtFor = vermagic.get().strip().split("\\s+", 2)[0];
+        if (!builtFor.equals(kernelRelease)) {
+            throw new KernelInputException("kernel module " + path + " was built for kernel " + builtFor + ", not "
+                    + kernelRelease + " (modules directory of another kernel version)");
+        }
+        return bytes;
     }
 
-    /** Module name → uncompressed .ko bytes, in the order asked. */
-    public Map<String, byte[]> load(List<String> names) throws IOException {
-        if (names.isEmpty()) return Map.of();
-        Map<String, Path> found = index();
-        Map<String, byte[]> out = new LinkedHashMap<>();
-        for (String name : names) {
-            Path p = found.get(name);
-            if (p == null) {
-                throw new IOException("kernel module " + name + " not found under " + modulesDir
-                        + " (install the kernel package that matches the guest kernel)");
+    /** The first {@code vermagic=} value in a module's bytes (up to its NUL), if any. */
+    public static Optional<String> vermagic(byte[] ko) {
+        outer:
+        for (int i = 0; i + VERMAGIC.length <= ko.length; i++) {
+            for (int k = 0; k < VERMAGIC.length; k++) {
+                if (ko[i + k] != VERMAGIC[k]) continue outer;
             }
-            out.put(name, read(p));
+            int start = i + VERMAGIC.length;
+            int end = start;
+            while (end < ko.length && ko[end] != 0) end++;
+            return Optional.of(new String(ko, start, end - start, StandardCharsets.US_ASCII));
         }
-        return out;
-    }
-
-    private Map<String, Path> index() throws IOException {
-        if (!Files.isDirectory(modulesDir)) {
-            throw new IOException("no kernel modules directory " + modulesDir);
-        }
-        Map<String, Path> byName = new LinkedHashMap<>();
-        try (Stream<Path> files = Files.walk(modulesDir)) {
-            files.filter(Files::isRegularFile).sorted().forEach(p -> {
-                String n = p.getFileName().toString();
-                String base = n.endsWith(".ko") ? n.substring(0, n.length() - 3)
-                        : n.endsWith(".ko.xz") ? n.substring(0, n.length() - 6)
-                        : n.endsWith(".ko.zst") ? n.substring(0, n.length() - 7)
-                        : null;
-                if (base != null) byName.putIfAbsent(base, p);
-            });
-        }
-        return byName;
+        return Optional.empty();
     }
 
     private static byte[] read(Path module) throws IOException {

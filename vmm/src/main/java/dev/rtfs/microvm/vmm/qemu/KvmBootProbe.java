@@ -44,7 +44,7 @@ public final class KvmBootProbe implements AcceleratorProbe {
         Path initrd = workDir.resolve("kvm-probe.cpio");
         try (java.io.OutputStream out = Files.newOutputStream(initrd)) {
             new dev.rtfs.microvm.vmm.image.GuestInitramfs(dev.rtfs.microvm.vmm.image.GuestInitramfs.DEBIAN_BUSYBOX,
-                    new dev.rtfs.microvm.vmm.image.KernelModules(workDir), List.of())
+                    dev.rtfs.microvm.vmm.image.GuestModules.none())
                     .write("#!/bin/busybox sh\n/bin/busybox echo " + PROBE_MARKER + "\n/bin/busybox poweroff -f\n",
                             java.util.Map.of(), out);
         }

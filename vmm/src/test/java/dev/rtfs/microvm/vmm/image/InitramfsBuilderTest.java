@@ -7,17 +7,12 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.apache.commons.compress.archivers.cpio.CpioArchiveEntry;
 import org.apache.commons.compress.archivers.cpio.CpioArchiveInputStream;
 import org.apache.commons.compress.archivers.cpio.CpioConstants;
-import org.apache.commons.compress.compressors.xz.XZCompressorOutputStream;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 class InitramfsBuilderTest {
 
@@ -74,21 +69,5 @@ class InitramfsBuilderTest {
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new InitramfsBuilder().file("/", 0644, new byte[0]))
                 .isInstanceOf(IllegalArgumentException.class);
-    }
-
-    @Test
-    void modulesAreFoundByNameAndDecompressed(@TempDir Path dir) throws IOException {
-        Path kernelDir = Files.createDirectories(dir.resolve("6.1.0-test-cloud-amd64/kernel/drivers/virtio"));
-        Files.write(kernelDir.resolve("virtio.ko"), "plain".getBytes(StandardCharsets.UTF_8));
-        try (XZCompressorOutputStream xz = new XZCompressorOutputStream(Files.newOutputStream(kernelDir.resolve("virtio_ring.ko.xz")))) {
-            xz.write("compressed".getBytes(StandardCharsets.UTF_8));
-        }
-        Path modulesDir = KernelModules.forKernel(Path.of("/boot/vmlinuz-6.1.0-test-cloud-amd64"), dir);
-        Map<String, byte[]> loaded = new KernelModules(modulesDir).load(List.of("virtio_ring", "virtio"));
-        assertThat(loaded.keySet()).containsExactly("virtio_ring", "virtio");
-        assertThat(new String(loaded.get("virtio_ring"), StandardCharsets.UTF_8)).isEqualTo("compressed");
-        assertThat(new String(loaded.get("virtio"), StandardCharsets.UTF_8)).isEqualTo("plain");
-        assertThatThrownBy(() -> new KernelModules(modulesDir).load(List.of("virtio_net")))
-                .isInstanceOf(IOException.class).hasMessageContaining("virtio_net");
     }
 }

@@ -8,7 +8,9 @@ import dev.rtfs.microvm.vmm.SynthResult;
 import dev.rtfs.microvm.vmm.VmSynthesizer;
 import dev.rtfs.microvm.vmm.VmmTestAccess;
 import dev.rtfs.microvm.vmm.image.GuestInitramfs;
-import dev.rtfs.microvm.vmm.image.KernelModules;
+import dev.rtfs.microvm.vmm.image.GuestKernel;
+import dev.rtfs.microvm.vmm.image.GuestModules;
+import dev.rtfs.microvm.vmm.image.KernelInputException;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -44,7 +46,7 @@ class QemuBootTest {
 
     @TempDir static Path dir;
     static Path kernel;
-    static KernelModules modules;
+    static GuestModules modules;
 
     static boolean onPath(String tool) {
         return Stream.of(System.getenv("PATH").split(":"), new String[] {"/usr/sbin", "/sbin"}).flatMap(Stream::of)
@@ -56,22 +58,22 @@ class QemuBootTest {
         requireThat(onPath("qemu-system-x86_64"), "qemu-system-x86_64 is not installed (apt-get install qemu-system-x86)");
         requireThat(Files.isExecutable(GuestInitramfs.DEBIAN_BUSYBOX), "busybox-static is not installed");
         requireThat(onPath("mkfs.ext4"), "mkfs.ext4 (e2fsprogs) is not installed");
-        kernel = null;
-        if (Files.isDirectory(Path.of("/boot"))) {
-            try (Stream<Path> boot = Files.list(Path.of("/boot"))) {
-                kernel = boot.filter(p -> p.getFileName().toString().matches("vmlinuz-.*-cloud-amd64"))
-                        .sorted().reduce((a, b) -> b).orElse(null);
-            }
+        java.util.Optional<GuestKernel> found;
+        try {
+            found = GuestKernel.newestIn(Path.of("/boot"));
+        } catch (KernelInputException e) {
+            found = java.util.Optional.empty();
+            requireThat(false, e.getMessage());
         }
-        requireThat(kernel != null && Files.isReadable(kernel),
-                "no readable /boot/vmlinuz-*-cloud-amd64 (apt-get install linux-image-cloud-amd64)");
-        Path moduleDir = KernelModules.forKernel(kernel, Path.of("/lib/modules"));
+        requireThat(found.isPresent(), "no /boot/vmlinuz-*-cloud-amd64 (apt-get install linux-image-cloud-amd64)");
+        kernel = found.get().image();
+        Path moduleDir = found.get().modulesDir(Path.of("/lib/modules"));
         requireThat(Files.isDirectory(moduleDir), "no " + moduleDir + " for " + kernel + " (linux-image-cloud-amd64)");
-        modules = new KernelModules(moduleDir);
+        modules = GuestModules.forMicrovm(moduleDir, found.get().release());
     }
 
     private static Path initramfs(String name, String body) throws IOException {
-        GuestInitramfs guest = new GuestInitramfs(GuestInitramfs.DEBIAN_BUSYBOX, modules, KernelModules.MICROVM_VIRTIO);
+        GuestInitramfs guest = new GuestInitramfs(GuestInitramfs.DEBIAN_BUSYBOX, modules);
         Path out = dir.resolve(name);
         try (OutputStream o = Files.newOutputStream(out)) {
             guest.write(guest.preamble() + body, Map.of(), o);

@@ -1,0 +1,54 @@
+package dev.rtfs.microvm.vmm.attest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** image.lock version 2 records the kernel release and the module load order; version-1 locks are still read. */
+class ImageLockTest {
+
+    @TempDir Path dir;
+
+    @Test
+    void versionTwoRoundTripsKernelReleaseAndModuleOrder() throws Exception {
+        ImageLock lock = ImageLock.of(Map.of("agent-rootfs.img", "sha256:ab"), "6.1.0-57-cloud-amd64",
+                List.of("virtio_ring", "virtio", "virtio_mmio"), List.of("ext4"));
+        lock.write(dir);
+        String json = Files.readString(dir.resolve(ImageLock.FILE_NAME));
+        assertThat(json).contains("\"version\" : 2").contains("\"kernelRelease\" : \"6.1.0-57-cloud-amd64\"")
+                .contains("\"builtinModules\"").doesNotContain("loadedModules").doesNotContain("\"release\"");
+        ImageLock read = ImageLock.besides(dir.resolve("agent-rootfs.img")).orElseThrow();
+        assertThat(read).isEqualTo(lock);
+        assertThat(read.loadedModules()).containsExactly("virtio_ring", "virtio", "virtio_mmio");
+        assertThat(read.builtIn()).containsExactly("ext4");
+    }
+
+    @Test
+    void aVersionOneLockIsStillReadWithoutKernelOrModules() throws Exception {
+        Files.writeString(dir.resolve(ImageLock.FILE_NAME),
+                "{\"version\":1,\"artifacts\":{\"agent-rootfs.img\":\"sha256:ab\"}}");
+        ImageLock read = ImageLock.besides(dir.resolve("agent-rootfs.img")).orElseThrow();
+        assertThat(read.version()).isEqualTo(1);
+        assertThat(read.hashOf(Path.of("agent-rootfs.img"))).contains("sha256:ab");
+        assertThat(read.release()).isEmpty();
+        assertThat(read.loadedModules()).isEmpty();
+        assertThat(read.builtIn()).isEmpty();
+    }
+
+    @Test
+    void unknownVersionsAndAVersionTwoLockWithoutKernelAreRefused() throws Exception {
+        Files.writeString(dir.resolve(ImageLock.FILE_NAME), "{\"version\":3,\"artifacts\":{}}");
+        assertThatThrownBy(() -> ImageLock.besides(dir.resolve("x.img"))).isInstanceOf(IOException.class)
+                .hasMessageContaining("unsupported version 3");
+        Files.writeString(dir.resolve(ImageLock.FILE_NAME), "{\"version\":2,\"artifacts\":{}}");
+        assertThatThrownBy(() -> ImageLock.besides(dir.resolve("x.img"))).isInstanceOf(IOException.class)
+                .hasMessageContaining("without a kernelRelease");
+    }
+}
