@@ -8,6 +8,7 @@ import dev.rtfs.microvm.control.server.ControlServer;
 import dev.rtfs.microvm.control.server.ControlServerOptions;
 import dev.rtfs.microvm.control.transport.ListeningTransport;
 import dev.rtfs.microvm.lang.Span;
+import dev.rtfs.microvm.vmm.KernelCmdline;
 import dev.rtfs.microvm.vmm.RunDirLayout;
 import dev.rtfs.microvm.vmm.SynthOptions;
 import dev.rtfs.microvm.vmm.VmBlueprint;
@@ -90,7 +91,9 @@ public final class BootCheck {
 
     private Duration boot(Guest guest, Path dir) throws BootCheckFailed, IOException {
         RunDirLayout layout = new RunDirLayout(dir);
-        VmBlueprint vm = new VmBlueprint(AGENT_ID, guest.kernel().toAbsolutePath().toString(), "", Span.NONE,
+        // As VmSynthesizer does for a config: the guest learns its agent id from the command line.
+        VmBlueprint vm = new VmBlueprint(AGENT_ID, guest.kernel().toAbsolutePath().toString(),
+                KernelCmdline.AGENT_ID_PARAM + "=" + AGENT_ID, Span.NONE,
                 guest.rootfs().toAbsolutePath().toString(), guest.capabilities().isPresent(), 1, 256,
                 Optional.of(new VmBlueprint.Nic("")), OptionalLong.empty(), VmBlueprint.Attestation.NONE);
         SynthOptions options = SynthOptions.defaults(dir).withInitrd(guest.initramfs().toAbsolutePath());

@@ -67,6 +67,16 @@ class SynthesisRulesTest {
     }
 
     @Test
+    void aPanickedQemuGuestAlwaysEndsTheVmWhateverPanicTheConfigAsksFor() {
+        TestConfigs c = TestConfigs.example();
+        c.cmdline = "panic=0 console=none";
+        List<String> params = List.of(argAfter(spec(synth.qemu(c.build(), SynthOptions.defaults(RUN))).argv(), "-append")
+                .split(" "));
+        assertThat(params).contains("panic=-1").doesNotContain("panic=0");
+        assertThat(spec(synth.qemu(c.build(), SynthOptions.defaults(RUN))).argv()).contains("-no-reboot");
+    }
+
+    @Test
     void everyTargetTellsTheGuestItsAgentIdAndTheConfigCannotClaimAnother() {
         TestConfigs c = TestConfigs.example();
         c.cmdline = "console=ttyS0 rtfs.agent_id=someone.else";

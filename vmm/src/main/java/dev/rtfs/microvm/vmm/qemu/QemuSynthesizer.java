@@ -27,13 +27,16 @@ public final class QemuSynthesizer {
     private QemuSynthesizer() {}
 
     /**
-     * The config's cmdline plus the guest-log console ({@link KernelCmdline#withGuestLog}), {@code panic=-1 reboot=t} (a panic or reboot ends QEMU because of
+     * The config's cmdline plus the guest-log console ({@link KernelCmdline#withGuestLog}), {@code panic=-1} (always)
+     * and {@code reboot=t} (a panic or reboot ends QEMU because of
      * {@code -no-reboot}), and under TCG {@code tsc_early_khz=2000000}: without it the guest hangs in TSC
      * calibration when the host is busy. Without an initramfs the root is mounted by the kernel: RO /dev/vda.
      */
     public static String cmdline(VmBlueprint vm, Accelerator accel, boolean initramfs) {
-        KernelCmdline c = KernelCmdline.parse(vm.kernelCmdline()).without("root")
-                .withDefaults("quiet", "panic=-1", "reboot=t").withGuestLog();
+        // panic=-1 is not the config's to change: a panicked guest must end QEMU (-no-reboot), so the supervisor
+        // sees the exit at once instead of a VM that hangs until the hello timeout.
+        KernelCmdline c = KernelCmdline.parse(vm.kernelCmdline()).without("root").withRequiredFirst("panic=-1")
+                .withDefaults("quiet", "reboot=t").withGuestLog();
         if (accel == Accelerator.TCG) c = c.withRequiredFirst("tsc_early_khz=2000000");
         if (!initramfs) c = c.withRequiredFirst("root=/dev/vda", "ro");
         return c.toString();
