@@ -28,13 +28,15 @@ demo_ms=$(ms "$t0" "$(now)")
 image="$w/demo/image"
 config="$w/demo/agent.config.microvm.rtfs"
 
-# Raw QEMU: the synthesized argv, run from the image directory (the config's image paths are relative to it).
+# Raw QEMU: the synthesized argv (`synth` resolves the config's image paths against the config's directory, so
+# the config is copied next to the image first).
 raw_boot() { # $1 = config, $2 = marker or "" (then: until exit); prints ms
   local dir="$w/raw-$RANDOM" argv start pid
   mkdir -p "$dir"
-  argv="$(cd "$image" && "$rt" synth "$1" --target qemu --initrd images/initramfs.cpio --run-dir "$dir" 2> /dev/null)"
+  cp "$1" "$image/raw.config.rtfs"
+  argv="$("$rt" synth "$image/raw.config.rtfs" --target qemu --initrd "$image/images/initramfs.cpio" --run-dir "$dir" 2> /dev/null)"
   start=$(now)
-  (cd "$image" && eval "exec $argv" > "$dir/console.log" 2>&1 < /dev/null) &
+  (eval "exec $argv" > "$dir/console.log" 2>&1 < /dev/null) &
   pid=$!
   while kill -0 "$pid" 2> /dev/null; do
     if [ -n "$2" ] && grep -q -- "$2" "$dir/console.log"; then break; fi
