@@ -1,6 +1,6 @@
 /**
  * VM spec synthesis (DESIGN §7): an agent config to what Firecracker, Cloud Hypervisor or QEMU microvm accept
- * the first time, checked against the upstream schemas in ../shared/anchors.
+ * the first time, checked against the upstream schemas in the upstream schemas (vendored in vmm/src/test/resources/upstream).
  *
  * <h2>API</h2>
  * <ul>

@@ -7,8 +7,9 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * The upstream schemas in ../shared/anchors. Missing locally: the test is skipped with a message; missing under
- * CI=true: the test fails, so a broken checkout can never pass conformance silently.
+ * The upstream schemas, vendored in vmm/src/test/resources/upstream (see its README). Missing locally: the test is
+ * skipped with a message; missing under CI=true: the test fails, so a broken checkout can never pass conformance
+ * silently.
  */
 public final class Anchors {
 
@@ -16,12 +17,12 @@ public final class Anchors {
 
     public static Path dir() {
         String root = System.getProperty("rtfs.repo.root", ".");
-        return Path.of(root).toAbsolutePath().resolve("../shared/anchors").normalize();
+        return Path.of(root).toAbsolutePath().resolve("vmm/src/test/resources/upstream").normalize();
     }
 
     public static Path require(String file) {
         Path p = dir().resolve(file);
-        requireThat(Files.isReadable(p), "anchor " + p + " is missing (conformance needs ../shared/anchors)");
+        requireThat(Files.isReadable(p), "upstream schema " + p + " is missing");
         return p;
     }
 
