@@ -141,10 +141,17 @@ class SynthCommandTest {
         assertThat(unresolved.exit()).isEqualTo(1);
         assertThat(unresolved.out()).contains("ATTESTATION_UNRESOLVED", measured);
 
+        // image.lock records every boot artifact; the kernel and capability store are attested only against it.
+        Path kernel = Files.write(dir.resolve("kernels/vmlinuz-min"), new byte[] {1, 2, 3});
+        Path caps = Files.write(images.resolve("capabilities.img"), new byte[] {4, 5, 6});
+        Files.writeString(images.resolve("image.lock"), "{\"version\":1,\"artifacts\":{\"agent-rootfs.img\":\"" + measured
+                + "\",\"vmlinuz-min\":\"" + sha256(kernel) + "\",\"capabilities.img\":\"" + sha256(caps) + "\"}}");
         CliRun ok = run("synth", config.toString(), "--target", "firecracker", "--deploy", "--run-dir", run,
                 "--expect-rootfs-hash", measured);
         assertThat(ok.exit()).as(ok.out() + ok.err()).isZero();
         assertThat(ok.out()).contains(images.resolve("agent-rootfs.img").toString());
+        assertThat(run("synth", config.toString(), "--target", "cloud-hypervisor", "--deploy", "--run-dir", run).exit())
+                .isZero();
 
         String other = "sha256:" + "f".repeat(64);
         CliRun mismatch = run("synth", config.toString(), "--target", "qemu", "--deploy", "--run-dir", run,
@@ -152,11 +159,11 @@ class SynthCommandTest {
         assertThat(mismatch.exit()).isEqualTo(1);
         assertThat(mismatch.out()).contains("ATTESTATION_MISMATCH", measured, other);
 
-        // image.lock next to the rootfs resolves the hash too.
-        Files.writeString(images.resolve("image.lock"),
-                "{\"version\":1,\"artifacts\":{\"agent-rootfs.img\":\"" + measured + "\"}}");
-        assertThat(run("synth", config.toString(), "--target", "cloud-hypervisor", "--deploy", "--run-dir", run).exit())
-                .isZero();
+        Files.write(kernel, new byte[] {1, 2, 4}); // swapped after image build
+        CliRun swapped = run("synth", config.toString(), "--target", "qemu", "--deploy", "--run-dir", run);
+        assertThat(swapped.exit()).isEqualTo(1);
+        assertThat(swapped.out()).contains("ATTESTATION_KERNEL_MISMATCH", kernel.toString());
+
         Files.writeString(images.resolve("image.lock"), "{not json");
         CliRun badLock = run("synth", config.toString(), "--target", "cloud-hypervisor", "--deploy", "--run-dir", run);
         assertThat(badLock.exit()).isEqualTo(2);
@@ -171,5 +178,9 @@ class SynthCommandTest {
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.out()).contains("RTFS_SYNTAX").contains("invalid UTF-8").contains(bad + ":1:3")
                 .containsOnlyOnce("invalid UTF-8");
+    }
+
+    private static String sha256(Path file) throws Exception {
+        return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
     }
 }

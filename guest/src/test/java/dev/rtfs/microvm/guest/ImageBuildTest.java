@@ -12,6 +12,7 @@ import dev.rtfs.microvm.vmm.SynthOptions;
 import dev.rtfs.microvm.vmm.VmBlueprint;
 import dev.rtfs.microvm.vmm.attest.AttestationOutcome;
 import dev.rtfs.microvm.vmm.attest.AttestationVerifier;
+import dev.rtfs.microvm.vmm.attest.BootArtifact;
 import dev.rtfs.microvm.vmm.attest.ImageLock;
 import dev.rtfs.microvm.vmm.attest.Sha256ImageMeasurer;
 import dev.rtfs.microvm.vmm.image.GuestInitramfs;
@@ -162,27 +163,41 @@ class ImageBuildTest {
         VmBlueprint vm = BlueprintReader.read(config).blueprint().orElseThrow();
         assertThat(vm.rootfsImage()).isEqualTo("images/" + ImageLayout.ROOTFS);
 
-        // A copy of the second build's images: the builds themselves stay pristine for the other tests.
+        // A copy of the second build's artifacts: the builds themselves stay pristine for the other tests.
         Path root = dir.resolve("c");
-        Files.createDirectories(root.resolve(ImageLayout.IMAGES));
-        for (Path p : List.of(second.layout().rootfs(), second.layout().lock())) {
-            Files.copy(p, root.resolve(ImageLayout.IMAGES).resolve(p.getFileName()));
+        ImageLayout copy = new ImageLayout(root);
+        Files.createDirectories(copy.images());
+        Files.createDirectories(copy.kernel().getParent());
+        ImageLayout built = second.layout();
+        Files.copy(built.kernel(), copy.kernel());
+        for (Path p : List.of(built.initramfs(), built.rootfs(), built.capabilities(), built.lock())) {
+            Files.copy(p, copy.images().resolve(p.getFileName()));
         }
         SynthOptions options = SynthOptions.defaults(dir.resolve("run")).withBaseDir(root)
-                .withLockedRootfsHash(ImageLock.besides(root.resolve(vm.rootfsImage())).orElseThrow()
-                        .hashOf(Path.of(vm.rootfsImage())).orElseThrow());
+                .withInitrd(copy.initramfs()).withImageLock(ImageLock.besides(copy.rootfs()).orElseThrow());
         AttestationVerifier verifier = new AttestationVerifier(new Sha256ImageMeasurer());
         AttestationOutcome ok = verifier.verify(vm, options);
         assertThat(ok.diagnostics()).isEmpty();
         assertThat(ok.verified()).isTrue();
+        assertThat(ok.measured().keySet()).as("every boot artifact is measured").containsExactly(BootArtifact.KERNEL,
+                BootArtifact.INITRAMFS, BootArtifact.ROOTFS, BootArtifact.CAPABILITIES);
 
-        Path rootfs = root.resolve(vm.rootfsImage());
-        byte[] bytes = Files.readAllBytes(rootfs);
-        bytes[bytes.length / 2] ^= 1;
-        Files.write(rootfs, bytes);
-        AttestationOutcome tampered = verifier.verify(vm, options);
-        assertThat(tampered.verified()).isFalse();
-        assertThat(tampered.diagnostics()).isNotEmpty().allSatisfy(d -> assertThat(d.message()).contains("measures"));
+        // One flipped bit in any artifact refuses the deploy with that artifact's code.
+        for (BootArtifact artifact : BootArtifact.values()) {
+            Path file = AttestationVerifier.artifacts(vm, options).get(artifact);
+            byte[] original = Files.readAllBytes(file);
+            byte[] bytes = original.clone();
+            bytes[bytes.length / 2] ^= 1;
+            Files.write(file, bytes);
+            AttestationOutcome tampered = verifier.verify(vm, options);
+            assertThat(tampered.verified()).as(artifact.label()).isFalse();
+            // (the rootfs is pinned by the config and the lock: one mismatch per source)
+            assertThat(tampered.diagnostics()).as(artifact.label()).isNotEmpty().allSatisfy(d -> {
+                assertThat(d.code()).isEqualTo(artifact.mismatchCode());
+                assertThat(d.message()).contains(artifact.label() + " " + file, "measures");
+            });
+            Files.write(file, original);
+        }
     }
 
     @Test

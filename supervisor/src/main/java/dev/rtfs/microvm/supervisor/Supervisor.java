@@ -107,8 +107,6 @@ public final class Supervisor {
         // The chain closes after the proxy (whose decision sink writes into it), then it is verified.
         try (ChainStore chain = ChainStore.open(chainDir, ChainOptions.defaults());
                 EgressProxy proxy = new EgressProxy(proxyConfig(req, chain, agentId, planId))) {
-            append(chain, "run.started", agentId, planId, null, JSON.objectNode()
-                    .put("config", req.config().toString()).put("plan", req.plan().toString()));
             proxy.start();
             int proxyPort = proxy.putAgent(AgentEgressAcl.of(policy, req.allowRanges())).getPort();
             proxy.clearStep(agentId); // deny-all until the first step
@@ -119,6 +117,10 @@ public final class Supervisor {
             options = req.initrd().map(options::withInitrd).orElse(options);
             options = req.capabilitiesImage().map(options::withCapabilitiesImage).orElse(options);
             SynthResult<QemuSpec> synth = synthesizer.qemu(config, options);
+            // Every boot artifact's measurement, also when the deploy is refused: the chain says what was offered.
+            ObjectNode started = JSON.objectNode().put("config", req.config().toString()).put("plan", req.plan().toString());
+            synth.measured().forEach(started.putObject("artifacts")::put);
+            append(chain, "run.started", agentId, planId, null, started);
             if (synth instanceof SynthResult.Refused<QemuSpec> r) {
                 ObjectNode data = JSON.objectNode();
                 r.diagnostics().forEach(d -> data.withArray("diagnostics").addObject()
@@ -128,8 +130,8 @@ public final class Supervisor {
                         Optional.empty(), List.of());
             }
             spec = ((SynthResult.Synthesized<QemuSpec>) synth).spec();
-            progress.say(RunEvent.Phase.ATTESTED, "deploy checks passed (attestation against image.lock); QEMU microvm spec ready ("
-                    + spec.accelerator().name() + ")");
+            progress.say(RunEvent.Phase.ATTESTED, "attested " + String.join(", ", synth.measured().keySet())
+                    + " against image.lock; QEMU microvm spec ready (" + spec.accelerator().name() + ")");
             try (ControlServer control = new ControlServer(ListeningTransport.virtioSerial(layout.qemuControlSocket()),
                     chain, new AdmissionCache(256, 16L << 20), ControlServerOptions.defaults().forAgent(agentId));
                     GuestLog log = GuestLog.open(layout.guestLog(), req.guestLogMaxBytes())) {

@@ -47,11 +47,20 @@ class SupervisorBootFailureTest {
         Files.createDirectories(image.resolve("images"));
         Files.write(image.resolve("kernels/vmlinuz-min"), new byte[] {1, 2, 3});
         Files.write(image.resolve("images/initramfs.cpio"), new byte[] {4, 5, 6});
-        Path rootfs = Files.write(image.resolve("images/agent-rootfs.img"), new byte[4096]);
+        Files.write(image.resolve("images/agent-rootfs.img"), new byte[4096]);
         Files.write(image.resolve("images/capabilities.img"), new byte[4096]);
-        Files.writeString(image.resolve("images/image.lock"), "{\"version\":1,\"artifacts\":{\"agent-rootfs.img\":\""
-                + new Sha256ImageMeasurer().measure(rootfs) + "\"}}");
+        lock();
         plan = Files.writeString(dir.resolve("plan.rtfs"), "(plan :program (do (step \"hi\" (call :echo {:x 1}))))");
+    }
+
+    /** image.lock with the hashes of the four files as they are now. */
+    void lock() throws IOException {
+        Sha256ImageMeasurer sha = new Sha256ImageMeasurer();
+        Files.writeString(image.resolve("images/image.lock"), "{\"version\":1,\"artifacts\":{"
+                + "\"vmlinuz-min\":\"" + sha.measure(image.resolve("kernels/vmlinuz-min")) + "\","
+                + "\"initramfs.cpio\":\"" + sha.measure(image.resolve("images/initramfs.cpio")) + "\","
+                + "\"agent-rootfs.img\":\"" + sha.measure(image.resolve("images/agent-rootfs.img")) + "\","
+                + "\"capabilities.img\":\"" + sha.measure(image.resolve("images/capabilities.img")) + "\"}}");
     }
 
     RunRequest request() {
@@ -197,5 +206,24 @@ class SupervisorBootFailureTest {
                         assertThat(left).as("sockets and chain removed").containsExactly(log);
                     }
                 });
+    }
+
+    @Test
+    void aSwappedInitramfsIsRefusedBeforeBootAndTheChainRecordsEveryMeasuredArtifact() throws Exception {
+        ScriptedLauncher launcher = new ScriptedLauncher("", 0);
+        Files.write(image.resolve("images/initramfs.cpio"), new byte[] {4, 5, 7}); // /init replaced after the build
+
+        RunReport report = new Supervisor(VmSynthesizer.standard(), launcher).run(request());
+
+        assertThat(launcher.exits).as("nothing booted").isEmpty();
+        assertThat(report.refusals()).extracting(d -> d.code()).containsExactly("ATTESTATION_INITRAMFS_MISMATCH");
+        List<ChainRecord> records = new ArrayList<>();
+        ChainVerifier.verify(report.runDir().resolve("chain"), null, records::add);
+        ChainRecord started = records.stream().filter(r -> r.kind().equals("run.started")).findFirst().orElseThrow();
+        assertThat(started.data().get("artifacts").propertyNames()).containsExactly("kernel", "initramfs", "rootfs",
+                "capabilities");
+        assertThat(started.data().get("artifacts").get("initramfs").asString())
+                .isEqualTo(new Sha256ImageMeasurer().measure(image.resolve("images/initramfs.cpio")));
+        assertThat(records).extracting(ChainRecord::kind).containsSubsequence("run.started", "deploy.refused");
     }
 }

@@ -2,11 +2,20 @@ package dev.rtfs.microvm.vmm;
 
 /** Diagnostic codes raised by spec synthesis and deploy checks (stable: users script against them). */
 public final class SynthCodes {
-    /** Deploy: no rootfs hash from the config, {@code --expect-rootfs-hash} or image.lock (DESIGN §5). */
+    /**
+     * Deploy: no expected hash for a boot artifact: the rootfs has none from the config, {@code --expect-rootfs-hash}
+     * or image.lock; the kernel, initramfs or capability store is not in image.lock (or there is no image.lock).
+     */
     public static final String ATTESTATION_UNRESOLVED = "ATTESTATION_UNRESOLVED";
     /** Deploy: the expected rootfs hash differs from the measured sha256 of the image. */
     public static final String ATTESTATION_MISMATCH = "ATTESTATION_MISMATCH";
-    /** Deploy: the rootfs image cannot be read, so it cannot be measured. */
+    /** Deploy: the kernel's sha256 differs from the one image.lock records. */
+    public static final String ATTESTATION_KERNEL_MISMATCH = "ATTESTATION_KERNEL_MISMATCH";
+    /** Deploy: the initramfs's sha256 (it holds /init and the agent) differs from the one image.lock records. */
+    public static final String ATTESTATION_INITRAMFS_MISMATCH = "ATTESTATION_INITRAMFS_MISMATCH";
+    /** Deploy: the capability store's sha256 differs from the one image.lock records. */
+    public static final String ATTESTATION_CAPABILITIES_MISMATCH = "ATTESTATION_CAPABILITIES_MISMATCH";
+    /** Deploy: a boot artifact (kernel, initramfs, rootfs, capability store) cannot be read, so it cannot be measured. */
     public static final String ATTESTATION_IMAGE_UNREADABLE = "ATTESTATION_IMAGE_UNREADABLE";
     /** An override hash (--expect-rootfs-hash) is not {@code sha256:} + 64 lowercase hex. */
     public static final String ATTESTATION_HASH_FORMAT = "ATTESTATION_HASH_FORMAT";

@@ -18,7 +18,7 @@ import java.util.Optional;
  * @param proxyPort         the agent's egress proxy port on 127.0.0.1 (QEMU guestfwd target)
  * @param deploy            true for a real deploy: attestation must resolve and match (DESIGN §5)
  * @param expectRootfsHash  {@code --expect-rootfs-hash} override ({@code sha256:<hex>})
- * @param lockedRootfsHash  the rootfs hash recorded in image.lock by {@code image build}
+ * @param imageLock         the image.lock next to the rootfs ({@code image build}'s hashes of every boot artifact)
  * @param initrd            initramfs to boot with (required for QEMU, optional elsewhere)
  * @param capabilitiesImage the capability store image; default {@code capabilities.img} next to the rootfs
  */
@@ -30,7 +30,7 @@ public record SynthOptions(
         int proxyPort,
         boolean deploy,
         Optional<String> expectRootfsHash,
-        Optional<String> lockedRootfsHash,
+        Optional<ImageLock> imageLock,
         Optional<Path> initrd,
         Optional<Path> capabilitiesImage) {
 
@@ -43,7 +43,7 @@ public record SynthOptions(
         Objects.requireNonNull(binaries);
         Objects.requireNonNull(jailer);
         Objects.requireNonNull(expectRootfsHash);
-        Objects.requireNonNull(lockedRootfsHash);
+        Objects.requireNonNull(imageLock);
         Objects.requireNonNull(initrd);
         Objects.requireNonNull(capabilitiesImage);
         if (proxyPort < 1 || proxyPort > 65535) {
@@ -59,55 +59,53 @@ public record SynthOptions(
 
     public SynthOptions withBaseDir(Path dir) {
         return new SynthOptions(runDir, Optional.of(dir), binaries, jailer, proxyPort, deploy,
-                expectRootfsHash, lockedRootfsHash, initrd, capabilitiesImage);
+                expectRootfsHash, imageLock, initrd, capabilitiesImage);
     }
 
     public SynthOptions withBinaries(VmmBinaries b) {
         return new SynthOptions(runDir, baseDir, b, jailer, proxyPort, deploy,
-                expectRootfsHash, lockedRootfsHash, initrd, capabilitiesImage);
+                expectRootfsHash, imageLock, initrd, capabilitiesImage);
     }
 
     public SynthOptions withProxyPort(int port) {
         return new SynthOptions(runDir, baseDir, binaries, jailer, port, deploy,
-                expectRootfsHash, lockedRootfsHash, initrd, capabilitiesImage);
+                expectRootfsHash, imageLock, initrd, capabilitiesImage);
     }
 
     public SynthOptions withDeploy(boolean d) {
         return new SynthOptions(runDir, baseDir, binaries, jailer, proxyPort, d,
-                expectRootfsHash, lockedRootfsHash, initrd, capabilitiesImage);
+                expectRootfsHash, imageLock, initrd, capabilitiesImage);
     }
 
     public SynthOptions withExpectRootfsHash(String hash) {
         return new SynthOptions(runDir, baseDir, binaries, jailer, proxyPort, deploy,
-                Optional.of(hash), lockedRootfsHash, initrd, capabilitiesImage);
+                Optional.of(hash), imageLock, initrd, capabilitiesImage);
     }
 
-    public SynthOptions withLockedRootfsHash(String hash) {
+    public SynthOptions withImageLock(ImageLock lock) {
         return new SynthOptions(runDir, baseDir, binaries, jailer, proxyPort, deploy,
-                expectRootfsHash, Optional.of(hash), initrd, capabilitiesImage);
+                expectRootfsHash, Optional.of(lock), initrd, capabilitiesImage);
     }
 
     /**
-     * The rootfs hash the {@code image.lock} next to the config's rootfs image records, if there is one (what a
-     * deploy attests against when the config has no hash). A malformed lock is an error, never ignored.
+     * The {@code image.lock} next to the config's rootfs image, if there is one: what a deploy attests every boot
+     * artifact against. A malformed lock is an error, never ignored.
      */
     public SynthOptions withImageLockOf(AgentConfig config) throws IOException {
         if (config.rootfsImage().isEmpty()) {
             return this;
         }
-        Path rootfs = Path.of(resolve(config.rootfsImage().get()));
-        Optional<String> locked = ImageLock.besides(rootfs).flatMap(lock -> lock.hashOf(rootfs));
-        return locked.map(this::withLockedRootfsHash).orElse(this);
+        return ImageLock.besides(Path.of(resolve(config.rootfsImage().get()))).map(this::withImageLock).orElse(this);
     }
 
     public SynthOptions withInitrd(Path path) {
         return new SynthOptions(runDir, baseDir, binaries, jailer, proxyPort, deploy,
-                expectRootfsHash, lockedRootfsHash, Optional.of(path), capabilitiesImage);
+                expectRootfsHash, imageLock, Optional.of(path), capabilitiesImage);
     }
 
     public SynthOptions withCapabilitiesImage(Path path) {
         return new SynthOptions(runDir, baseDir, binaries, jailer, proxyPort, deploy,
-                expectRootfsHash, lockedRootfsHash, initrd, Optional.of(path));
+                expectRootfsHash, imageLock, initrd, Optional.of(path));
     }
 
     /** A config path resolved against {@link #baseDir}, as a string for the hypervisor. */

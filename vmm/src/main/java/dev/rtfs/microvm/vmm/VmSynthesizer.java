@@ -3,6 +3,7 @@ package dev.rtfs.microvm.vmm;
 import dev.rtfs.microvm.config.ConfigCheckResult;
 import dev.rtfs.microvm.config.diag.Diagnostic;
 import dev.rtfs.microvm.config.model.AgentConfig;
+import dev.rtfs.microvm.vmm.attest.AttestationOutcome;
 import dev.rtfs.microvm.vmm.attest.AttestationVerifier;
 import dev.rtfs.microvm.vmm.attest.ImageMeasurer;
 import dev.rtfs.microvm.vmm.attest.Sha256ImageMeasurer;
@@ -16,6 +17,7 @@ import dev.rtfs.microvm.vmm.qemu.QemuSynthesizer;
 import dev.rtfs.microvm.lang.Span;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
 
@@ -71,8 +73,8 @@ public final class VmSynthesizer {
         List<Diagnostic> all = new ArrayList<>(checked.diagnostics());
         all.addAll(result.diagnostics());
         return switch (result) {
-            case SynthResult.Synthesized<String> s -> new SynthResult.Synthesized<>(s.spec(), all);
-            case SynthResult.Refused<String> r -> new SynthResult.Refused<>(all);
+            case SynthResult.Synthesized<String> s -> new SynthResult.Synthesized<>(s.spec(), all, s.measured());
+            case SynthResult.Refused<String> r -> new SynthResult.Refused<>(all, r.measured());
         };
     }
 
@@ -124,12 +126,15 @@ public final class VmSynthesizer {
                             + "(Debian's cloud kernel has them as modules)",
                     "pass --initrd with the initramfs from `rtfs-microvm image build`", Span.NONE));
         }
+        Map<String, String> measured = Map.of();
         if (options.deploy()) {
-            out.addAll(attestation.verify(vm, options).diagnostics());
+            AttestationOutcome attested = attestation.verify(vm, options);
+            out.addAll(attested.diagnostics());
+            measured = attested.byLabel();
         }
         VmBlueprint named = vm.withKernelCmdline(KernelCmdline.parse(vm.kernelCmdline())
                 .without(KernelCmdline.AGENT_ID_PARAM)
                 .withDefaults(KernelCmdline.AGENT_ID_PARAM + "=" + vm.agentId()).toString());
-        return SynthResult.of(out, () -> build.apply(named));
+        return SynthResult.of(out, measured, () -> build.apply(named));
     }
 }

@@ -5,11 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.rtfs.microvm.config.diag.Diagnostic;
 import dev.rtfs.microvm.vmm.attest.AttestationOutcome;
 import dev.rtfs.microvm.vmm.attest.AttestationVerifier;
+import dev.rtfs.microvm.vmm.attest.ImageLock;
 import dev.rtfs.microvm.vmm.attest.Sha256ImageMeasurer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,13 +27,21 @@ class AttestationTest {
                 .firecracker(c.build(), o.withDeploy(true));
     }
 
+    /** An image.lock recording {@code hash} for the rootfs and {@code others} for the kernel and capability store. */
+    private static ImageLock lock(String rootfsHash, String others) {
+        return ImageLock.of(Map.of("agent-rootfs.img", rootfsHash, "vmlinuz-min", others, "capabilities.img", others,
+                "initramfs.cpio", others), "6.1.0-57-cloud-amd64", List.of(), List.of());
+    }
+
     @Test
     void templatesDoNotNeedAHashButDeploysDo() {
         TestConfigs placeholder = TestConfigs.example(); // "sha256:..." is a placeholder
         assertThat(VmSynthesizer.standard().firecracker(placeholder.build(), SynthOptions.defaults(RUN)))
                 .isInstanceOf(SynthResult.Synthesized.class);
-        SynthResult<?> r = deploy(placeholder, SynthOptions.defaults(RUN), GOOD);
+        ImageLock noRootfs = ImageLock.of(Map.of("vmlinuz-min", GOOD, "capabilities.img", GOOD), "r", List.of(), List.of());
+        SynthResult<?> r = deploy(placeholder, SynthOptions.defaults(RUN).withImageLock(noRootfs), GOOD);
         assertThat(r).isInstanceOf(SynthResult.Refused.class);
+        assertThat(r.diagnostics()).hasSize(1);
         Diagnostic d = r.diagnostics().getFirst();
         assertThat(d.code()).isEqualTo(SynthCodes.ATTESTATION_UNRESOLVED);
         assertThat(d.suggestion()).contains("--expect-rootfs-hash", "measured now: " + GOOD);
@@ -41,27 +52,50 @@ class AttestationTest {
     void anySourceOfTheHashResolvesIt() {
         TestConfigs inConfig = TestConfigs.example();
         inConfig.expectHash = GOOD;
-        assertThat(deploy(inConfig, SynthOptions.defaults(RUN), GOOD)).isInstanceOf(SynthResult.Synthesized.class);
-        assertThat(deploy(TestConfigs.example(), SynthOptions.defaults(RUN).withExpectRootfsHash(GOOD), GOOD))
+        // The lock below has no rootfs entry: only the config or the override can resolve the rootfs.
+        ImageLock kernelOnly = ImageLock.of(Map.of("vmlinuz-min", GOOD, "capabilities.img", GOOD), "r", List.of(),
+                List.of());
+        assertThat(deploy(inConfig, SynthOptions.defaults(RUN).withImageLock(kernelOnly), GOOD))
                 .isInstanceOf(SynthResult.Synthesized.class);
-        assertThat(deploy(TestConfigs.example(), SynthOptions.defaults(RUN).withLockedRootfsHash(GOOD), GOOD))
-                .isInstanceOf(SynthResult.Synthesized.class);
+        assertThat(deploy(TestConfigs.example(), SynthOptions.defaults(RUN).withImageLock(kernelOnly)
+                .withExpectRootfsHash(GOOD), GOOD)).isInstanceOf(SynthResult.Synthesized.class);
+        SynthResult<?> locked = deploy(TestConfigs.example(), SynthOptions.defaults(RUN).withImageLock(lock(GOOD, GOOD)), GOOD);
+        assertThat(locked).isInstanceOf(SynthResult.Synthesized.class);
+        assertThat(locked.measured()).as("what the chain records").containsOnlyKeys("kernel", "rootfs", "capabilities")
+                .containsValue(GOOD);
     }
 
     @Test
     void everySourceMustMatchTheMeasurement() {
         TestConfigs c = TestConfigs.example();
         c.expectHash = GOOD;
-        SynthResult<?> r = deploy(c, SynthOptions.defaults(RUN), OTHER);
+        SynthResult<?> r = deploy(c, SynthOptions.defaults(RUN).withImageLock(lock(OTHER, OTHER)), OTHER);
         assertThat(r.diagnostics()).extracting(Diagnostic::code).containsExactly(SynthCodes.ATTESTATION_MISMATCH);
         assertThat(r.diagnostics().getFirst().message()).contains(OTHER, GOOD, "the config");
 
-        SynthResult<?> disagree = deploy(c, SynthOptions.defaults(RUN).withLockedRootfsHash(OTHER), GOOD);
+        SynthResult<?> disagree = deploy(c, SynthOptions.defaults(RUN).withImageLock(lock(OTHER, GOOD)), GOOD);
         assertThat(disagree.diagnostics()).extracting(Diagnostic::code).containsExactly(SynthCodes.ATTESTATION_MISMATCH);
         assertThat(disagree.diagnostics().getFirst().message()).contains("image.lock");
 
-        assertThat(deploy(c, SynthOptions.defaults(RUN).withExpectRootfsHash("sha256:XYZ"), GOOD).diagnostics())
-                .extracting(Diagnostic::code).containsExactly(SynthCodes.ATTESTATION_HASH_FORMAT);
+        assertThat(deploy(c, SynthOptions.defaults(RUN).withImageLock(lock(GOOD, GOOD)).withExpectRootfsHash("sha256:XYZ"),
+                GOOD).diagnostics()).extracting(Diagnostic::code).containsExactly(SynthCodes.ATTESTATION_HASH_FORMAT);
+    }
+
+    @Test
+    void theKernelAndCapabilityStoreAreAttestedAgainstImageLockToo() {
+        TestConfigs c = TestConfigs.example();
+        c.expectHash = GOOD;
+        SynthResult<?> noLock = deploy(c, SynthOptions.defaults(RUN), GOOD);
+        assertThat(noLock.diagnostics()).extracting(Diagnostic::code)
+                .containsExactly(SynthCodes.ATTESTATION_UNRESOLVED, SynthCodes.ATTESTATION_UNRESOLVED);
+        assertThat(noLock.diagnostics()).extracting(Diagnostic::message).anySatisfy(m -> assertThat(m).contains("kernel"))
+                .anySatisfy(m -> assertThat(m).contains("capabilities"));
+        assertThat(noLock.measured()).as("measured even when refused").containsKeys("kernel", "rootfs", "capabilities");
+
+        ImageLock swappedKernel = ImageLock.of(Map.of("agent-rootfs.img", GOOD, "vmlinuz-min", OTHER,
+                "capabilities.img", GOOD), "r", List.of(), List.of());
+        assertThat(deploy(c, SynthOptions.defaults(RUN).withImageLock(swappedKernel), GOOD).diagnostics())
+                .extracting(Diagnostic::code).containsExactly(SynthCodes.ATTESTATION_KERNEL_MISMATCH);
     }
 
     @Test
@@ -70,8 +104,9 @@ class AttestationTest {
         c.expectHash = GOOD;
         SynthResult<?> r = new VmSynthesizer(p -> { throw new NoSuchFileException(p.toString()); },
                 () -> dev.rtfs.microvm.vmm.qemu.Accelerator.TCG)
-                .firecracker(c.build(), SynthOptions.defaults(RUN).withDeploy(true));
-        assertThat(r.diagnostics()).extracting(Diagnostic::code).containsExactly(SynthCodes.ATTESTATION_IMAGE_UNREADABLE);
+                .firecracker(c.build(), SynthOptions.defaults(RUN).withDeploy(true).withImageLock(lock(GOOD, GOOD)));
+        assertThat(r.diagnostics()).extracting(Diagnostic::code).containsOnly(SynthCodes.ATTESTATION_IMAGE_UNREADABLE)
+                .hasSize(3);
     }
 
     @Test
@@ -92,12 +127,17 @@ class AttestationTest {
         TestConfigs c = TestConfigs.example();
         c.rootfsImage = image.toString();
         VmBlueprint vm = BlueprintReader.read(c.build()).blueprint().orElseThrow();
-        AttestationOutcome ok = new AttestationVerifier(new Sha256ImageMeasurer())
-                .verify(vm, SynthOptions.defaults(RUN).withExpectRootfsHash(expected));
-        assertThat(ok.verified()).isTrue();
+        Path kernel = Files.write(dir.resolve("vmlinuz-min"), new byte[] {7});
+        Path caps = Files.write(dir.resolve("capabilities.img"), new byte[] {8});
+        c.kernelImage = kernel.toString();
+        vm = BlueprintReader.read(c.build()).blueprint().orElseThrow();
+        SynthOptions options = SynthOptions.defaults(RUN).withExpectRootfsHash(expected).withImageLock(ImageLock.of(Map.of(
+                "vmlinuz-min", new Sha256ImageMeasurer().measure(kernel),
+                "capabilities.img", new Sha256ImageMeasurer().measure(caps)), "r", List.of(), List.of()));
+        AttestationOutcome ok = new AttestationVerifier(new Sha256ImageMeasurer()).verify(vm, options);
+        assertThat(ok.verified()).as("%s", ok.diagnostics()).isTrue();
         Files.write(image, new byte[] {1}, java.nio.file.StandardOpenOption.APPEND);
-        AttestationOutcome tampered = new AttestationVerifier(new Sha256ImageMeasurer())
-                .verify(vm, SynthOptions.defaults(RUN).withExpectRootfsHash(expected));
+        AttestationOutcome tampered = new AttestationVerifier(new Sha256ImageMeasurer()).verify(vm, options);
         assertThat(tampered.verified()).isFalse();
         assertThat(tampered.diagnostics()).extracting(Diagnostic::code).containsExactly(SynthCodes.ATTESTATION_MISMATCH);
     }
