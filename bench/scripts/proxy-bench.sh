@@ -4,7 +4,9 @@
 # connections (wrk: req/s, p50, p99), (c) RSS with 5,000 idle CONNECT tunnels, and the ratios. For (a) it also runs
 # bench/native/splice-relay.c, a policy-free zero-copy C relay: the most any relay achieves on this machine.
 # Installs squid, tinyproxy and wrk with apt-get when missing (benchmark only; CI never runs this).
-# Usage: bench/scripts/proxy-bench.sh [BULK_BYTES] [TUNNELS] [WRK_SECONDS]
+# With BASELINE_JAR=<an older rtfs-microvm.jar> it also measures that build's proxy ("before") in the same run, e.g.
+# the jar from before a DLP change, so before/after ratios come from one run.
+# Usage: [BASELINE_JAR=JAR] bench/scripts/proxy-bench.sh [BULK_BYTES] [TUNNELS] [WRK_SECONDS]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
@@ -42,7 +44,7 @@ EGRESS_CP="$ROOT/egress-proxy/target/classes:$(cat "$W/cp.txt"):$SIMPLE"  # slf4
 ./rtfs-microvm --version > /dev/null  # build before anything is timed
 
 HTTP_PORT=19080; BULK_PORT=19081; HOLD_PORT=19082
-OURS=19001; SQUID=19128; TINY=19888; CEILING=19002
+OURS=19001; SQUID=19128; TINY=19888; CEILING=19002; BEFORE=19003
 
 cc -O2 -pthread -o "$W/splice-relay" bench/native/splice-relay.c
 "$W/splice-relay" $CEILING > "$W/splice-relay.out" 2>&1 &
@@ -63,6 +65,14 @@ JSON
 RTFS_JAVA_OPTS="-Xms64m -Xmx256m -Dorg.slf4j.simpleLogger.logFile=$W/ours.log" \
   ./rtfs-microvm proxy --acl "$W/acl.json" > "$W/ours.out" 2>&1 &
 OURS_PID=$!; PIDS+=($OURS_PID)
+TARGETS=(direct ours squid tinyproxy ceiling)
+if [ -n "${BASELINE_JAR:-}" ]; then
+  sed "s/127.0.0.1:$OURS/127.0.0.1:$BEFORE/" "$W/acl.json" > "$W/acl-before.json"
+  $JAVA -XX:+UseSerialGC -Xms64m -Xmx256m -Dorg.slf4j.simpleLogger.logFile="$W/before.log" -jar "$BASELINE_JAR" \
+    proxy --acl "$W/acl-before.json" > "$W/before.out" 2>&1 &
+  BEFORE_PID=$!; PIDS+=($BEFORE_PID)
+  TARGETS=(direct before ours squid tinyproxy ceiling)
+fi
 
 cat > "$W/squid.conf" <<CONF
 http_port 127.0.0.1:$SQUID
@@ -97,7 +107,7 @@ CONF
 TINY_PID=$!; PIDS+=($TINY_PID)
 
 wait_port() { for _ in $(seq 1 100); do (exec 3<>/dev/tcp/127.0.0.1/"$1") 2>/dev/null && return 0; sleep 0.1; done; echo "port $1 never opened" >&2; return 1; }
-for p in $HTTP_PORT $BULK_PORT $HOLD_PORT $OURS $SQUID $TINY $CEILING; do wait_port "$p"; done
+for p in $HTTP_PORT $BULK_PORT $HOLD_PORT $OURS $SQUID $TINY $CEILING ${BEFORE_PID:+$BEFORE}; do wait_port "$p"; done
 
 rss_kib() { # RSS of a process and its children, KiB
   local total=0
@@ -110,17 +120,18 @@ rss_kib() { # RSS of a process and its children, KiB
 declare -A HOST PROXY RATE P50 P99 MIBPS RSS0 RSS1 OPEN
 HOST[direct]=127.0.0.1; PROXY[direct]=direct
 HOST[ours]=origin.test; PROXY[ours]=127.0.0.1:$OURS
+HOST[before]=origin.test; PROXY[before]=127.0.0.1:$BEFORE
 HOST[squid]=127.0.0.1; PROXY[squid]=127.0.0.1:$SQUID
 HOST[tinyproxy]=127.0.0.1; PROXY[tinyproxy]=127.0.0.1:$TINY
 HOST[ceiling]=127.0.0.1; PROXY[ceiling]=127.0.0.1:$CEILING
-declare -A PIDOF=([ours]=$OURS_PID [squid]=$SQUID_PID [tinyproxy]=$TINY_PID)
+declare -A PIDOF=([ours]=$OURS_PID [squid]=$SQUID_PID [tinyproxy]=$TINY_PID [before]=${BEFORE_PID:-0})
 BENCH="$JAVA -cp $EGRESS_CP bench/src/main/java/dev/rtfs/microvm/bench/proxy/ProxyBench.java"
 
 to_ms() { # wrk latency (e.g. 1.23ms, 950.00us, 1.01s) -> ms
   awk -v v="$1" 'BEGIN { n=v+0; if (v ~ /us$/) n/=1000; else if (v ~ /ms$/) n=n; else if (v ~ /s$/) n*=1000; printf "%.3f", n }'
 }
 
-for t in direct ours squid tinyproxy ceiling; do
+for t in "${TARGETS[@]}"; do
   echo "== $t" >&2
   # warm-up, the same for every target: two full transfers (the JVM needs about 1 GiB before C2 has compiled the
   # relay path; measured, the first 1 GiB runs at ~0.55x of the steady rate), then (a) bulk
@@ -175,7 +186,7 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b+0 == 0) print "n/a"; else print
 echo
 echo "proxy benchmark, $(nproc) cores, bulk $((BULK >> 20)) MiB, wrk 64 connections ${SECS}s, $TUNNELS idle tunnels"
 printf "%-10s %12s %12s %10s %10s %14s %12s\n" target "tunnel MiB/s*" "GET req/s" "p50 ms" "p99 ms" "RSS idle MiB" "RSS tunnels"
-for t in direct ours squid tinyproxy ceiling; do
+for t in "${TARGETS[@]}"; do
   r0=${RSS0[$t]:-}; r1=${RSS1[$t]:-}
   printf "%-10s %12s %12s %10s %10s %14s %12s\n" "$t" "${MIBPS[$t]}" "${RATE[$t]:-}" "${P50[$t]:-}" "${P99[$t]:-}" \
     "${r0:+$((r0 / 1024))}" "${r1:+$((r1 / 1024)) MiB (${OPEN[$t]:-0} open)}"
@@ -190,4 +201,7 @@ echo "  tunnel throughput  ceiling/direct = $(ratio "${MIBPS[ceiling]}" "${MIBPS
 echo "  GET req/s          ours/squid  = $(ratio "${RATE[ours]}" "${RATE[squid]}"), ours/tinyproxy = $(ratio "${RATE[ours]}" "${RATE[tinyproxy]}"), ours/direct = $(ratio "${RATE[ours]}" "${RATE[direct]}")"
 echo "  GET p99            ours/squid  = $(ratio "${P99[ours]}" "${P99[squid]}")  (target <= 1.00)"
 echo "  RSS at $TUNNELS tunnels: ours $(( ${RSS1[ours]:-0} / 1024 )) MiB (target <= 300), squid $(( ${RSS1[squid]:-0} / 1024 )) MiB, tinyproxy $(( ${RSS1[tinyproxy]:-0} / 1024 )) MiB"
+if [ -n "${BASELINE_JAR:-}" ]; then
+  echo "  before -> after (BASELINE_JAR): tunnel ours/before = $(ratio "${MIBPS[ours]}" "${MIBPS[before]}"), GET req/s ours/before = $(ratio "${RATE[ours]}" "${RATE[before]}"), GET p99 ours/before = $(ratio "${P99[ours]}" "${P99[before]}")"
+fi
 echo "(logs and raw wrk output in $W)"

@@ -4,6 +4,10 @@ import dev.rtfs.microvm.config.report.ReportFormat;
 import dev.rtfs.microvm.control.chain.AnchorSigner;
 import dev.rtfs.microvm.control.chain.ChainRecord;
 import dev.rtfs.microvm.control.chain.ChainVerifier;
+import dev.rtfs.microvm.control.chain.HeadStatus;
+import dev.rtfs.microvm.control.chain.HeadTrust;
+import dev.rtfs.microvm.control.chain.HostKey;
+import dev.rtfs.microvm.control.chain.SignedHead;
 import dev.rtfs.microvm.control.chain.RecordFormat;
 import dev.rtfs.microvm.control.chain.VerifyReport;
 import dev.rtfs.microvm.control.protocol.GuestText;
@@ -25,13 +29,16 @@ import picocli.CommandLine.Spec;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * {@code rtfs-microvm chain verify|show FILE|DIR}: checks or prints a causal chain (DESIGN §9). A directory is a whole
- * chain (all segments from seq 1); a file is one segment. Exit 0 valid; 1 with the first bad seq and why; 2 for usage
- * errors and unreadable paths.
+ * {@code rtfs-microvm chain verify|show FILE|DIR} and {@code chain key}: checks or prints a causal chain (DESIGN §9),
+ * prints the host's chain key. A directory is a whole chain (all segments from seq 1) whose end is vouched for by
+ * its signed {@code HEAD}; a file is one segment (records only). Verify exits 0 valid and ending at a verified signed
+ * head; 1 invalid, naming the first bad seq or what the head says is missing; 3 intact but with records after the
+ * signed head (a crash between a commit and the head update, or records appended without the key); 2 for usage
+ * errors, unreadable paths and when there is no key to check the head with.
  */
 @Command(name = "chain", mixinStandardHelpOptions = true,
-        description = "Verify or print a causal chain (hash-chained event log).",
-        subcommands = {ChainCommand.Verify.class, ChainCommand.Show.class})
+        description = "Verify or print a causal chain (hash-chained event log); print the host's chain key.",
+        subcommands = {ChainCommand.Verify.class, ChainCommand.Show.class, ChainCommand.Key.class})
 final class ChainCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
@@ -52,7 +59,10 @@ final class ChainCommand implements Callable<Integer> {
                 description = "Ed25519 public key (PEM); anchor records must be signed by it.")
         String anchorKey;
 
-        /** Runs the verifier, printing a verdict through {@code verdict}; returns the exit code. */
+        /** How a chain directory's HEAD is checked; {@code null} after printing why it cannot be (exit 2). */
+        abstract HeadTrust trust(Path path, PrintWriter err);
+
+        /** Runs the verifier, printing a verdict through {@code verdict}; returns the exit code (before the head's). */
         int walk(Consumer<ChainRecord> sink, Consumer<VerifyReport> verdict) {
             PrintWriter err = spec.commandLine().getErr();
             Path path;
@@ -71,60 +81,154 @@ final class ChainCommand implements Callable<Integer> {
                 err.println("error: cannot read " + target + ": no such file or directory");
                 return Main.USAGE;
             }
+            HeadTrust trust = Files.isDirectory(path) ? trust(path, err) : new HeadTrust.RecordsOnly();
+            if (trust == null) return Main.USAGE;
             VerifyReport report;
             try {
-                report = ChainVerifier.verify(path, key, sink);
+                report = ChainVerifier.verify(path, trust, key, sink);
             } catch (IOException e) {
                 err.println("error: cannot read " + target + ": " + e.getMessage());
                 return Main.USAGE;
-            }
-            if (report instanceof VerifyReport.Valid v && v.segments() == 0) {
-                // An empty chain is valid, but a mistyped directory should not pass unnoticed.
-                err.println("note: " + target + " holds no segment files (<first seq, 20 digits>.seg): an empty chain");
             }
             verdict.accept(report);
             return report instanceof VerifyReport.Valid ? Main.OK : Main.FAILED;
         }
 
+        /** " at seq N: why (file byte offset)" for a record; ": why (HEAD)" for the head or the directory. */
         static String describe(VerifyReport.Invalid bad) {
+            if (Files.isDirectory(bad.file()) || bad.file().getFileName().toString().equals(SignedHead.FILE_NAME)) {
+                return ": " + bad.reason() + " (" + bad.file() + ")";
+            }
             String where = bad.file() + " byte " + bad.offset();
-            return (bad.seq() > 0 ? "seq " + bad.seq() : "first record") + ": " + bad.reason() + " (" + where + ")";
+            return " at " + (bad.seq() > 0 ? "seq " + bad.seq() : "first record") + ": " + bad.reason() + " (" + where + ")";
         }
     }
 
     @Command(name = "verify", mixinStandardHelpOptions = true,
-            description = "Check every record's hash, seq and link; name the first bad record.")
+            description = {"Check every record's hash, seq and link, and that a chain directory ends at its HEAD signed "
+                    + "by the host key; name the first bad record or what is missing.",
+                    "Exit 0 valid and signed; 1 invalid; 3 intact but records after the signed head are not signed "
+                    + "(a crash between a commit and the head update, or records appended without the key); 2 usage, "
+                    + "unreadable, or no key to check the head with."})
     static final class Verify extends ChainArgs implements Callable<Integer> {
+        /** Intact records, but the signed head does not cover the last ones. */
+        static final int UNSIGNED_TAIL = 3;
+
+        @Option(names = "--key", paramLabel = "PUB",
+                description = "Public key (PEM, from `chain key`) of the host that wrote the chain; default: the "
+                        + "local host key's public half (see --chain-key).")
+        String key;
+
+        @Option(names = "--chain-key", paramLabel = "PATH",
+                description = "The local host key whose public half (PATH.pub) checks HEAD when --key is not given "
+                        + "(default: $RTFS_MICROVM_HOME/chain-key, else ~/.local/state/rtfs-microvm/chain-key).")
+        String chainKey;
+
+        @Option(names = "--no-signature",
+                description = "Check the records only: HEAD's signature is not checked (a HEAD that is there is "
+                        + "still compared with the records). Says so; never reports the chain as signed.")
+        boolean noSignature;
+
+        private String keySource;
+
+        @Override
+        HeadTrust trust(Path path, PrintWriter err) {
+            if (noSignature) {
+                if (key != null) {
+                    err.println("error: --key and --no-signature contradict each other");
+                    return null;
+                }
+                return new HeadTrust.SignatureWaived();
+            }
+            try {
+                if (key != null) {
+                    keySource = key;
+                    return new HeadTrust.Key(HostKey.readPublicKeyFile(Path.of(key)));
+                }
+                Path local = chainKey != null ? Path.of(chainKey) : HostKey.defaultPath();
+                Optional<PublicKey> pub = HostKey.readPublic(local);
+                if (pub.isEmpty()) {
+                    err.println("error: cannot check the signed head of " + target + ": no --key given and no host "
+                            + "key at " + HostKey.publicKeyPath(local) + "; pass --key PUB (the public key of the "
+                            + "host that wrote the chain: `rtfs-microvm chain key` there prints it), or "
+                            + "--no-signature to check the records only");
+                    return null;
+                }
+                keySource = "host key " + HostKey.publicKeyPath(local);
+                return new HeadTrust.Key(pub.get());
+            } catch (InvalidPathException e) {
+                err.println("error: invalid path: " + e.getInput());
+                return null;
+            } catch (IOException e) {
+                err.println("error: cannot read the key: " + e.getMessage());
+                return null;
+            }
+        }
+
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
+            int[] headCode = {Main.OK};
             int code = walk(r -> { }, report -> {
                 switch (report) {
-                    case VerifyReport.Valid v -> {
-                        out.println("valid: " + v.records() + " record(s)"
-                                + (v.records() > 0 ? ", seq " + v.firstSeq() + ".." + v.headSeq() : "")
-                                + " in " + v.segments() + " segment(s)");
-                        out.println("head: seq " + v.headSeq() + " hash " + v.headHash());
-                        if (v.anchors() > 0 || anchorKey != null) {
-                            out.println("anchors: " + v.anchors() + (anchorKey != null
-                                    ? ", " + v.anchorsVerified() + " signature(s) verified" : ", signatures not checked (no --anchor-key)"));
-                        }
-                    }
-                    case VerifyReport.Invalid bad -> err.println("error: chain invalid at " + describe(bad)
+                    case VerifyReport.Valid v -> headCode[0] = printValid(v, out, err);
+                    case VerifyReport.Invalid bad -> err.println("error: chain invalid" + describe(bad)
                             + "; " + bad.validRecordsBefore() + " record(s) before it are valid");
                 }
             });
             out.flush();
             err.flush();
-            return code;
+            return code == Main.OK ? headCode[0] : code;
+        }
+
+        private int printValid(VerifyReport.Valid v, PrintWriter out, PrintWriter err) {
+            String range = v.records() + " record(s)" + (v.records() > 0 ? ", seq " + v.firstSeq() + ".." + v.headSeq() : "")
+                    + " in " + v.segments() + " segment(s)";
+            int exit = Main.OK;
+            switch (v.head()) {
+                case HeadStatus.Signed s when s.signatureChecked() -> out.println("valid: " + range);
+                case HeadStatus.Signed s -> out.println("records valid (signature NOT checked: --no-signature): " + range);
+                case HeadStatus.UnsignedTail t -> {
+                    out.println("intact, but not all signed: " + range);
+                    exit = UNSIGNED_TAIL;
+                }
+                case HeadStatus.NotChecked n when Files.isRegularFile(Path.of(target)) ->
+                        out.println("segment intact: " + range);
+                case HeadStatus.NotChecked n -> out.println("records valid (signature NOT checked: --no-signature): " + range);
+            }
+            out.println("head: seq " + v.headSeq() + " hash " + v.headHash());
+            switch (v.head()) {
+                case HeadStatus.Signed s -> out.println("signed head: seq " + s.head().seq() + ", key " + s.head().keyId()
+                        + (s.signatureChecked() ? ", signature verified with " + keySource : ", signature not checked"));
+                case HeadStatus.UnsignedTail t -> {
+                    out.println("signed head: seq " + t.head().seq() + ", key " + t.head().keyId()
+                            + (t.signatureChecked() ? ", signature verified with " + keySource : ", signature not checked"));
+                    err.println("warning: " + t.unsignedRecords() + " record(s) after the signed head (seq "
+                            + (t.head().seq() + 1) + ".." + v.headSeq() + ") are intact but not signed: a crash "
+                            + "between a commit and the head update leaves this, and so do records appended "
+                            + "without the key; nothing was removed");
+                }
+                case HeadStatus.NotChecked n -> out.println("signed head: not checked (" + n.why() + ")");
+            }
+            if (v.anchors() > 0 || anchorKey != null) {
+                out.println("anchors: " + v.anchors() + (anchorKey != null
+                        ? ", " + v.anchorsVerified() + " signature(s) verified" : ", signatures not checked (no --anchor-key)"));
+            }
+            return exit;
         }
     }
 
     @Command(name = "show", mixinStandardHelpOptions = true,
-            description = "Print the records (checked as they are read; stops at the first bad one).")
+            description = "Print the records (checked as they are read; stops at the first bad one). The signed head "
+                    + "is not checked here: use `chain verify`.")
     static final class Show extends ChainArgs implements Callable<Integer> {
         private static final JsonMapper JSON = JsonMapper.builder().build();
+
+        @Override
+        HeadTrust trust(Path path, PrintWriter err) {
+            return new HeadTrust.RecordsOnly();
+        }
 
         @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
                 description = "text or json (default: ${DEFAULT-VALUE}).")
@@ -151,7 +255,7 @@ final class ChainCommand implements Callable<Integer> {
             }, report -> {
                 if (json) out.println(first[0] ? "]" : "\n]");
                 if (report instanceof VerifyReport.Invalid bad) {
-                    err.println("error: chain invalid at " + describe(bad) + "; records above it are valid");
+                    err.println("error: chain invalid" + describe(bad) + "; records above it are valid");
                 }
             });
             out.flush();
@@ -161,6 +265,42 @@ final class ChainCommand implements Callable<Integer> {
 
         private static String dash(String s) {
             return s == null ? "-" : GuestText.printable(s);
+        }
+    }
+
+    @Command(name = "key", mixinStandardHelpOptions = true,
+            description = {"Print the public half of this host's chain key (PEM), creating the key on first use; "
+                    + "copy it to another machine for `chain verify --key PUB`.",
+                    "The key is PATH (mode 0600, both PEM blocks) and PATH.pub (the public block)."})
+    static final class Key implements Callable<Integer> {
+        @Spec CommandSpec spec;
+
+        @Option(names = "--chain-key", paramLabel = "PATH",
+                description = "The host key (default: $RTFS_MICROVM_HOME/chain-key, else "
+                        + "~/.local/state/rtfs-microvm/chain-key).")
+        String chainKey;
+
+        @Override
+        public Integer call() {
+            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter err = spec.commandLine().getErr();
+            try {
+                Path path = chainKey != null ? Path.of(chainKey) : HostKey.defaultPath();
+                AnchorSigner key = HostKey.loadOrCreate(path);
+                out.print(AnchorSigner.publicKeyPem(key.publicKey()));
+                err.println("chain key " + path.toAbsolutePath() + " (key id " + AnchorSigner.keyId(key.publicKey())
+                        + "); public key also in " + HostKey.publicKeyPath(path.toAbsolutePath()));
+                return Main.OK;
+            } catch (InvalidPathException e) {
+                err.println("error: invalid path: " + e.getInput());
+                return Main.USAGE;
+            } catch (IOException e) {
+                err.println("error: " + e.getMessage());
+                return Main.USAGE;
+            } finally {
+                out.flush();
+                err.flush();
+            }
         }
     }
 }

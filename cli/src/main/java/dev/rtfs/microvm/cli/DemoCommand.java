@@ -2,6 +2,7 @@ package dev.rtfs.microvm.cli;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.rtfs.microvm.config.report.ReportFormat;
+import dev.rtfs.microvm.control.chain.HostKey;
 import dev.rtfs.microvm.guest.ImageBuildException;
 import dev.rtfs.microvm.guest.ImageBuildOptions;
 import dev.rtfs.microvm.guest.ImageBuildResult;
@@ -49,6 +50,11 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--work", paramLabel = "DIR",
             description = "Where the image, config, plan and run go (default: a new directory under /tmp).")
     String work;
+
+    @Option(names = "--chain-key", paramLabel = "PATH",
+            description = "Host key that signs the causal chain's head, created on first use (mode 0600) "
+                    + "(default: $RTFS_MICROVM_HOME/chain-key, else ~/.local/state/rtfs-microvm/chain-key).")
+    String chainKey;
 
     @Option(names = {"-q", "--quiet"}, description = "No progress lines on stderr (errors are still printed).")
     boolean quiet;
@@ -104,7 +110,8 @@ final class DemoCommand implements Callable<Integer> {
             RunRequest request = RunRequest.of(config, plan, image.layout().root(), dir.resolve("run"))
                     .withGuest(image.layout().initramfs(), Optional.of(image.layout().capabilities()))
                     .withEgressOverrides(Map.of("example.com", List.of(InetAddress.getLoopbackAddress())),
-                            List.of("127.0.0.0/8"));
+                            List.of("127.0.0.0/8"))
+                    .withChainKey(chainKey != null ? Path.of(chainKey) : HostKey.defaultPath());
             Map<String, SourceFile> sources = Map.of(
                     config.toString(), new SourceFile(config.toString(), Files.readString(config)),
                     plan.toString(), new SourceFile(plan.toString(), Files.readString(plan)));

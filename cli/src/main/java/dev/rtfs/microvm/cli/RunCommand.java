@@ -4,6 +4,7 @@ import dev.rtfs.microvm.config.diag.Diagnostic;
 import dev.rtfs.microvm.config.report.CheckReport;
 import dev.rtfs.microvm.config.report.FileReport;
 import dev.rtfs.microvm.config.report.ReportFormat;
+import dev.rtfs.microvm.control.chain.HostKey;
 import dev.rtfs.microvm.guest.ImageLayout;
 import dev.rtfs.microvm.lang.SourceFile;
 import dev.rtfs.microvm.supervisor.ProcessVmLauncher;
@@ -59,6 +60,11 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--run-dir", paramLabel = "DIR",
             description = "Sockets, console log and causal chain of the run (default: a new directory under /tmp).")
     String runDir;
+
+    @Option(names = "--chain-key", paramLabel = "PATH",
+            description = "Host key that signs the causal chain's head, created on first use (mode 0600) "
+                    + "(default: $RTFS_MICROVM_HOME/chain-key, else ~/.local/state/rtfs-microvm/chain-key).")
+    String chainKey;
 
     @Option(names = "--vmm", paramLabel = "VMM", description = "qemu, firecracker or cloud-hypervisor (default: ${DEFAULT-VALUE}).")
     String vmm = "qemu";
@@ -164,7 +170,8 @@ final class RunCommand implements Callable<Integer> {
         Optional<Path> caps = Files.isRegularFile(layout.capabilities()) ? Optional.of(layout.capabilities()) : Optional.empty();
         return RunRequest.of(Path.of(config), Path.of(plan), layout.root(), run)
                 .withLoads(loads.stream().map(Path::of).toList())
-                .withGuest(layout.initramfs(), caps);
+                .withGuest(layout.initramfs(), caps)
+                .withChainKey(chainKey != null ? Path.of(chainKey) : HostKey.defaultPath());
     }
 
     /** One report per source file the diagnostics point into (config, --load files, plan). */

@@ -29,7 +29,8 @@ class RunCommandTest {
             if ("true".equals(System.getenv("CI"))) fail("qemu-system-x86 is not installed [CI=true: prerequisites must be present]");
             Assumptions.abort("qemu-system-x86 is not installed — skipped (set CI=true to make this a failure)");
         }
-        CliRun r = run("demo", "--work", dir.toString());
+        Path hostKey = dir.resolve("state/chain-key");
+        CliRun r = run("demo", "--work", dir.toString(), "--chain-key", hostKey.toString());
         assertThat(r.exit()).as(r.out() + r.err()).isZero();
         assertThat(r.out()).contains("fetch-index      completed", "follow-redirect  completed", "store-index      completed",
                         "read-capability  completed", "sample           completed", "report           completed")
@@ -39,9 +40,12 @@ class RunCommandTest {
                 .contains("step follow-redirect: GET exfil.invalid:80 -> DENY (domain-not-allowed, status 403)")
                 .contains("{\"path\":\"/tmp/agent/steps/1/index.json\",\"bytes\":11}")
                 .contains("{\\\"items\\\":[\\\"alpha\\\"")
-                .contains("causal chain: ").contains(", intact")
+                .contains("causal chain: ").contains(", intact").contains(", signed by key ")
                 .containsPattern("step fetch-index: GET example.com:\\d+ -> ALLOW \\(allowed, status 200\\)");
         assertThat(dir.resolve("run/chain")).isDirectory();
+        CliRun verified = run("chain", "verify", "--chain-key", hostKey.toString(), dir.resolve("run/chain").toString());
+        assertThat(verified.exit()).as(verified.err()).isZero();
+        assertThat(verified.out()).contains("valid: ").contains("signature verified with host key");
         assertThat(r.err()).as("progress on stderr, phase by phase").contains("demo: [", "image build: kernel",
                 "egress proxy on 127.0.0.1:", "hello from the guest after", "step 1 follow-redirect: completed in",
                 "asking the guest to power off", "causal chain verified");
@@ -54,7 +58,7 @@ class RunCommandTest {
                                (step "say" (call :echo {:n 1}))))
                 """);
         CliRun json = run("run", CONFIG, "--plan", plan.toString(), "--image", dir.resolve("image").toString(),
-                "--run-dir", dir.resolve("run-json").toString(), "--format", "json");
+                "--run-dir", dir.resolve("run-json").toString(), "--format", "json", "--chain-key", hostKey.toString());
         assertThat(json.exit()).as(json.out() + json.err()).isZero();
         assertThat(json.err()).contains("run: [").contains("hello from the guest after");
         var tree = tools.jackson.databind.json.JsonMapper.builder().build().readTree(json.out());
@@ -63,6 +67,7 @@ class RunCommandTest {
         assertThat(tree.get("steps")).hasSize(2);
         assertThat(tree.get("steps").get(1).get("calls").get(0).get("value").toString()).isEqualTo("{\"n\":1}");
         assertThat(tree.get("chain").get("valid").asBoolean()).isTrue();
+        assertThat(tree.get("chain").get("signed").asBoolean()).isTrue();
 
         // An image that cannot boot (its config names an init that does not exist): fails fast, says why.
         Path unbootable = dir.resolve("unbootable.rtfs");
@@ -70,7 +75,8 @@ class RunCommandTest {
                 ":cmdline \"console=none rdinit=/no/such/init\""));
         long start = System.nanoTime();
         CliRun panic = run("run", unbootable.toString(), "--plan", plan.toString(), "--image",
-                dir.resolve("image").toString(), "--run-dir", dir.resolve("run-panic").toString(), "--quiet");
+                dir.resolve("image").toString(), "--run-dir", dir.resolve("run-panic").toString(), "--quiet",
+                "--chain-key", hostKey.toString());
         long seconds = (System.nanoTime() - start) / 1_000_000_000L;
         assertThat(panic.exit()).as(panic.out() + panic.err()).isEqualTo(1);
         assertThat(seconds).as("well under the 120 s hello timeout").isLessThan(60);

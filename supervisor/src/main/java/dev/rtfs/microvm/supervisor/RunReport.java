@@ -34,9 +34,9 @@ public record RunReport(
         return egress.stream().filter(d -> d.step().filter(name::equals).isPresent()).toList();
     }
 
-    /** Every step completed (now or in an earlier attempt), nothing refused, and the chain verifies. */
+    /** Every step completed (now or in an earlier attempt), nothing refused, and the chain verifies up to its signed head. */
     public boolean succeeded() {
         return refusals.isEmpty() && problem.isEmpty() && StepOutcome.allDone(steps)
-                && chain.map(c -> c instanceof VerifyReport.Valid).orElse(false);
+                && chain.map(c -> c instanceof VerifyReport.Valid v && v.signed()).orElse(false);
     }
 }

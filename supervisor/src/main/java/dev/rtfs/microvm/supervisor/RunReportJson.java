@@ -9,7 +9,7 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * {@code run --format json}: {"agent_id","succeeded","attempts","accelerator","run_dir","problem"?,
  * "steps":[{"index","name","status","elapsed_ms","failure"?,"calls":[{"capability","args","ok","value"|"error",
- * "elapsed_ms"}]}],"egress":[{"step","method","host","port","decision","reason","status"}],"chain":{"valid":true,"records","head_seq","head_hash"} | {"valid":false,"seq","reason"}}.
+ * "elapsed_ms"}]}],"egress":[{"step","method","host","port","decision","reason","status"}],"chain":{"valid":true,"records","head_seq","head_hash","signed"} | {"valid":false,"seq","reason"}}.
  * Refusals are not here: they print as the diagnostics JSON every command shares.
  */
 public final class RunReportJson {
@@ -46,7 +46,7 @@ public final class RunReportJson {
         }
         r.chain().ifPresent(c -> o.set("chain", switch (c) {
             case VerifyReport.Valid v -> JSON.objectNode().put("valid", true).put("records", v.records())
-                    .put("head_seq", v.headSeq()).put("head_hash", v.headHash());
+                    .put("head_seq", v.headSeq()).put("head_hash", v.headHash()).put("signed", v.signed());
             case VerifyReport.Invalid i -> JSON.objectNode().put("valid", false).put("seq", i.seq())
                     .put("reason", i.reason());
         }));

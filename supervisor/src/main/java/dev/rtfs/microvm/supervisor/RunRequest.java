@@ -1,5 +1,6 @@
 package dev.rtfs.microvm.supervisor;
 
+import dev.rtfs.microvm.control.chain.HostKey;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,7 +14,8 @@ import java.util.Optional;
  * the config resolve ({@code imageDir}), the run directory (sockets, console log, causal chain), the guest's
  * initramfs and capability store, and the bounds (boots, timeouts, the guest log's size). {@code resolve} and {@code allowRanges} are the egress proxy's
  * static name overrides and the ranges allowed names may resolve into (the demo maps its domains to loopback
- * origins); empty in production.
+ * origins); empty in production. {@code chainKey} is the host key that signs the chain's head (default
+ * {@link HostKey#defaultPath()}).
  */
 public record RunRequest(
         Path config,
@@ -29,7 +31,8 @@ public record RunRequest(
         Duration stepTimeout,
         Duration shutdownTimeout,
         int maxAttempts,
-        long guestLogMaxBytes) {
+        long guestLogMaxBytes,
+        Path chainKey) {
 
     public RunRequest {
         Objects.requireNonNull(config);
@@ -41,6 +44,7 @@ public record RunRequest(
         Objects.requireNonNull(capabilitiesImage);
         resolve = Map.copyOf(resolve);
         allowRanges = List.copyOf(allowRanges);
+        Objects.requireNonNull(chainKey);
         if (guestLogMaxBytes < 1024) {
             throw new IllegalArgumentException("the guest log needs at least 1 KiB");
         }
@@ -52,37 +56,44 @@ public record RunRequest(
     /** Production bounds: 120 s to the guest's hello (software emulation boots in seconds, a busy host in more). */
     public static RunRequest of(Path config, Path plan, Path imageDir, Path runDir) {
         return new RunRequest(config, List.of(), plan, imageDir, runDir, Optional.empty(), Optional.empty(), Map.of(),
-                List.of(), Duration.ofSeconds(120), Duration.ofSeconds(60), Duration.ofSeconds(30), 2, GuestLog.DEFAULT_MAX_BYTES);
+                List.of(), Duration.ofSeconds(120), Duration.ofSeconds(60), Duration.ofSeconds(30), 2, GuestLog.DEFAULT_MAX_BYTES,
+                HostKey.defaultPath());
     }
 
     public RunRequest withGuest(Path initrd, Optional<Path> capabilitiesImage) {
         return new RunRequest(config, loads, plan, imageDir, runDir, Optional.of(initrd), capabilitiesImage, resolve,
-                allowRanges, helloTimeout, stepTimeout, shutdownTimeout, maxAttempts, guestLogMaxBytes);
+                allowRanges, helloTimeout, stepTimeout, shutdownTimeout, maxAttempts, guestLogMaxBytes, chainKey);
     }
 
     public RunRequest withEgressOverrides(Map<String, List<InetAddress>> names, List<String> ranges) {
         return new RunRequest(config, loads, plan, imageDir, runDir, initrd, capabilitiesImage, names, ranges,
-                helloTimeout, stepTimeout, shutdownTimeout, maxAttempts, guestLogMaxBytes);
+                helloTimeout, stepTimeout, shutdownTimeout, maxAttempts, guestLogMaxBytes, chainKey);
     }
 
     public RunRequest withTimeouts(Duration hello, Duration step, Duration shutdown) {
         return new RunRequest(config, loads, plan, imageDir, runDir, initrd, capabilitiesImage, resolve, allowRanges,
-                hello, step, shutdown, maxAttempts, guestLogMaxBytes);
+                hello, step, shutdown, maxAttempts, guestLogMaxBytes, chainKey);
     }
 
     public RunRequest withMaxAttempts(int attempts) {
         return new RunRequest(config, loads, plan, imageDir, runDir, initrd, capabilitiesImage, resolve, allowRanges,
-                helloTimeout, stepTimeout, shutdownTimeout, attempts, guestLogMaxBytes);
+                helloTimeout, stepTimeout, shutdownTimeout, attempts, guestLogMaxBytes, chainKey);
     }
 
     /** Bound of one guest log file (it rotates once past it; see {@link GuestLog}). */
     public RunRequest withGuestLogMaxBytes(long bytes) {
         return new RunRequest(config, loads, plan, imageDir, runDir, initrd, capabilitiesImage, resolve, allowRanges,
-                helloTimeout, stepTimeout, shutdownTimeout, maxAttempts, bytes);
+                helloTimeout, stepTimeout, shutdownTimeout, maxAttempts, bytes, chainKey);
+    }
+
+    /** The host key that signs the chain's head (see {@link HostKey}; created on first use). */
+    public RunRequest withChainKey(Path key) {
+        return new RunRequest(config, loads, plan, imageDir, runDir, initrd, capabilitiesImage, resolve, allowRanges,
+                helloTimeout, stepTimeout, shutdownTimeout, maxAttempts, guestLogMaxBytes, key);
     }
 
     public RunRequest withLoads(List<Path> files) {
         return new RunRequest(config, files, plan, imageDir, runDir, initrd, capabilitiesImage, resolve, allowRanges,
-                helloTimeout, stepTimeout, shutdownTimeout, maxAttempts, guestLogMaxBytes);
+                helloTimeout, stepTimeout, shutdownTimeout, maxAttempts, guestLogMaxBytes, chainKey);
     }
 }

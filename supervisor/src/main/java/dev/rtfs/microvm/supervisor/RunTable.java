@@ -1,5 +1,6 @@
 package dev.rtfs.microvm.supervisor;
 
+import dev.rtfs.microvm.control.chain.HeadStatus;
 import dev.rtfs.microvm.control.chain.VerifyReport;
 import dev.rtfs.microvm.lang.TextTable;
 import java.util.ArrayList;
@@ -29,7 +30,11 @@ public final class RunTable {
         r.problem().ifPresent(p -> out.append("problem: ").append(p).append('\n'));
         r.chain().ifPresent(c -> out.append(switch (c) {
             case VerifyReport.Valid v -> "causal chain: " + v.records() + " records, intact (head " + v.headSeq() + " "
-                    + v.headHash().substring(0, 16) + "…)";
+                    + v.headHash().substring(0, 16) + "…" + switch (v.head()) {
+                        case HeadStatus.Signed h when h.signatureChecked() -> ", signed by key " + h.head().keyId() + ")";
+                        case HeadStatus.UnsignedTail t -> "; signed only up to seq " + t.head().seq() + ")";
+                        default -> "; head NOT signed)";
+                    };
             case VerifyReport.Invalid i -> "causal chain: BROKEN at seq " + i.seq() + ": " + i.reason();
         }).append(" — ").append(r.runDir().resolve("chain")).append('\n'));
         return out.toString();

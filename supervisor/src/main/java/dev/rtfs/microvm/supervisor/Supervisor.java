@@ -4,10 +4,13 @@ import dev.rtfs.microvm.config.ConfigCheckResult;
 import dev.rtfs.microvm.config.ConfigLoader;
 import dev.rtfs.microvm.config.diag.Diagnostic;
 import dev.rtfs.microvm.config.model.AgentConfig;
+import dev.rtfs.microvm.control.chain.AnchorSigner;
 import dev.rtfs.microvm.control.chain.ChainEntry;
 import dev.rtfs.microvm.control.chain.ChainOptions;
 import dev.rtfs.microvm.control.chain.ChainStore;
 import dev.rtfs.microvm.control.chain.ChainVerifier;
+import dev.rtfs.microvm.control.chain.HeadTrust;
+import dev.rtfs.microvm.control.chain.HostKey;
 import dev.rtfs.microvm.control.chain.VerifyReport;
 import dev.rtfs.microvm.control.server.AdmissionCache;
 import dev.rtfs.microvm.control.server.AgentChannel;
@@ -104,8 +107,10 @@ public final class Supervisor {
         Path chainDir = runDir.resolve("chain");
         Attempts attempts;
         QemuSpec spec;
+        // The host key signs the chain's head after every commit; verification checks the chain ends at it.
+        AnchorSigner chainKey = HostKey.loadOrCreate(req.chainKey());
         // The chain closes after the proxy (whose decision sink writes into it), then it is verified.
-        try (ChainStore chain = ChainStore.open(chainDir, ChainOptions.defaults());
+        try (ChainStore chain = ChainStore.open(chainDir, ChainOptions.defaults().withHeadSigner(chainKey));
                 EgressProxy proxy = new EgressProxy(proxyConfig(req, chain, agentId, planId))) {
             proxy.start();
             int proxyPort = proxy.putAgent(AgentEgressAcl.of(policy, req.allowRanges())).getPort();
@@ -145,13 +150,14 @@ public final class Supervisor {
                     .put("attempts", attempts.count).put("completed", attempts.completed()));
         }
         List<EgressDecision> egress = new ArrayList<>();
-        VerifyReport verified = ChainVerifier.verify(chainDir, null, r -> {
+        VerifyReport verified = ChainVerifier.verify(chainDir, new HeadTrust.Key(chainKey.publicKey()), null, r -> {
             if (r.kind().equals("egress.decision")) {
                 egress.add(EgressDecision.fromChain(r.data()));
             }
         });
         progress.say(RunEvent.Phase.CHAIN, switch (verified) {
-            case VerifyReport.Valid v -> "causal chain verified: " + v.records() + " records";
+            case VerifyReport.Valid v -> "causal chain verified: " + v.records() + " records"
+                    + (v.signed() ? ", head signed by key " + AnchorSigner.keyId(chainKey.publicKey()) : "");
             case VerifyReport.Invalid i -> "causal chain BROKEN at seq " + i.seq();
         });
         return new RunReport(agentId, List.of(), attempts.steps, attempts.count, spec.accelerator().name(),

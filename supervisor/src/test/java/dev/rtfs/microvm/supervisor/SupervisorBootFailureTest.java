@@ -65,7 +65,8 @@ class SupervisorBootFailureTest {
 
     RunRequest request() {
         return RunRequest.of(ROOT.resolve("docs/examples/agent.config.microvm.rtfs"), plan, image, dir.resolve("run"))
-                .withGuest(image.resolve("images/initramfs.cpio"), Optional.of(image.resolve("images/capabilities.img")));
+                .withGuest(image.resolve("images/initramfs.cpio"), Optional.of(image.resolve("images/capabilities.img")))
+                .withChainKey(dir.resolve("state/chain-key"));
     }
 
     /** Prints {@code output} into the guest log, then exits with {@code code}; or never exits when {@code code} is null. */
@@ -220,7 +221,7 @@ class SupervisorBootFailureTest {
         List<ChainRecord> records = new ArrayList<>();
         ChainVerifier.verify(report.runDir().resolve("chain"), null, records::add);
         ChainRecord started = records.stream().filter(r -> r.kind().equals("run.started")).findFirst().orElseThrow();
-        assertThat(started.data().get("artifacts").propertyNames()).containsExactly("kernel", "initramfs", "rootfs",
+        assertThat(started.data().get("artifacts").propertyNames()).containsExactlyInAnyOrder("kernel", "initramfs", "rootfs",
                 "capabilities");
         assertThat(started.data().get("artifacts").get("initramfs").asString())
                 .isEqualTo(new Sha256ImageMeasurer().measure(image.resolve("images/initramfs.cpio")));

@@ -3,8 +3,11 @@ package dev.rtfs.microvm.supervisor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.rtfs.microvm.control.chain.AnchorSigner;
 import dev.rtfs.microvm.control.chain.ChainRecord;
 import dev.rtfs.microvm.control.chain.ChainVerifier;
+import dev.rtfs.microvm.control.chain.HeadTrust;
+import dev.rtfs.microvm.control.chain.HostKey;
 import dev.rtfs.microvm.control.chain.VerifyReport;
 import dev.rtfs.microvm.guest.ImageBuildException;
 import dev.rtfs.microvm.guest.ImageBuildOptions;
@@ -20,6 +23,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.PublicKey;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -149,7 +153,8 @@ class SupervisorBootTest {
                     .withGuest(image.layout().initramfs(), Optional.of(image.layout().capabilities()))
                     .withEgressOverrides(Map.of("example.com", List.of(InetAddress.getLoopbackAddress())),
                             List.of("127.0.0.0/8"))
-                    .withTimeouts(Duration.ofSeconds(90), Duration.ofSeconds(40), Duration.ofSeconds(30));
+                    .withTimeouts(Duration.ofSeconds(90), Duration.ofSeconds(40), Duration.ofSeconds(30))
+                    .withChainKey(dir.resolve("state/chain-key"));
 
             RunReport report = new Supervisor(VmSynthesizer.standard(), launcher).run(req);
 
@@ -163,8 +168,10 @@ class SupervisorBootTest {
                     .containsExactly("GET /index.json HTTP/1.1", "GET /crash HTTP/1.1", "GET /crash HTTP/1.1");
 
             List<ChainRecord> records = new ArrayList<>();
-            assertThat(ChainVerifier.verify(report.runDir().resolve("chain"), null, records::add))
-                    .isInstanceOf(VerifyReport.Valid.class);
+            PublicKey hostKey = HostKey.readPublic(dir.resolve("state/chain-key")).orElseThrow();
+            assertThat(ChainVerifier.verify(report.runDir().resolve("chain"), new HeadTrust.Key(hostKey), null, records::add))
+                    .as("the run signed its chain head with the host key")
+                    .isInstanceOfSatisfying(VerifyReport.Valid.class, v -> assertThat(v.signed()).isTrue());
             List<String> kinds = records.stream().map(ChainRecord::kind).toList();
             assertThat(kinds).startsWith("run.started").endsWith("run.finished")
                     .containsSubsequence("vm.started", "vm.exited", "vm.started", "vm.exited");
@@ -180,7 +187,8 @@ class SupervisorBootTest {
                     .isNotEmpty().allMatch(r -> r.planId().equals(records.getFirst().planId()))
                     .extracting(ChainRecord::kind).contains("call.started", "call.finished");
             String table = RunTable.render(report);
-            assertThat(table).contains("fetch", "already done", "completed", "2 boots", "intact");
+            assertThat(table).contains("fetch", "already done", "completed", "2 boots", "intact")
+                    .contains("signed by key " + AnchorSigner.keyId(hostKey));
             assertThat(Files.readString(report.runDir().resolve("guest.log")))
                     .as("the example config says console=none; the guest log still has the kernel and the agent")
                     .contains("--- rtfs-microvm: boot 1 ---", "--- rtfs-microvm: boot 2 ---", "rtfs-agent:");

@@ -76,6 +76,33 @@ public final class AnchorSigner {
         return ("rtfs-chain-anchor\n" + seq + "\n" + hash).getBytes(StandardCharsets.US_ASCII);
     }
 
+    /** Signs the chain head kept in {@code HEAD}; its own payload prefix, so an anchor signature is never a head's. */
+    public String signHead(long seq, String hash) {
+        try {
+            Signature s = Signature.getInstance(ALGORITHM);
+            s.initSign(privateKey);
+            s.update(headPayload(seq, hash));
+            return Base64.getEncoder().encodeToString(s.sign());
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("Ed25519 signing failed", e);
+        }
+    }
+
+    public static boolean verifyHead(PublicKey key, long seq, String hash, String signatureBase64) {
+        try {
+            Signature s = Signature.getInstance(ALGORITHM);
+            s.initVerify(key);
+            s.update(headPayload(seq, hash));
+            return s.verify(Base64.getDecoder().decode(signatureBase64));
+        } catch (GeneralSecurityException | IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    private static byte[] headPayload(long seq, String hash) {
+        return ("rtfs-chain-head\n" + seq + "\n" + hash).getBytes(StandardCharsets.US_ASCII);
+    }
+
     /** PEM "PUBLIC KEY" (X.509 SubjectPublicKeyInfo). */
     public static String publicKeyPem(PublicKey key) {
         return "-----BEGIN PUBLIC KEY-----\n" + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(key.getEncoded())
@@ -91,6 +118,12 @@ public final class AnchorSigner {
         }
     }
 
+    /** PEM "PRIVATE KEY" (PKCS#8). */
+    String privateKeyPem() {
+        return "-----BEGIN PRIVATE KEY-----\n" + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(privateKey.getEncoded())
+                + "\n-----END PRIVATE KEY-----\n";
+    }
+
     /** Loads a PEM "PRIVATE KEY" (PKCS#8) and its PEM public key. */
     public static AnchorSigner read(Path privatePem, Path publicPem) throws IOException {
         try {
@@ -99,6 +132,26 @@ public final class AnchorSigner {
             return new AnchorSigner(priv, readPublicKey(publicPem));
         } catch (GeneralSecurityException | IllegalArgumentException e) {
             throw new IOException(privatePem + ": not an Ed25519 PEM private key (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /** Both keys from PEM text (a "PRIVATE KEY" and a "PUBLIC KEY" block); {@code source} names it in errors. */
+    static AnchorSigner fromPem(String text, String source) throws IOException {
+        try {
+            PrivateKey priv = KeyFactory.getInstance(ALGORITHM).generatePrivate(
+                    new PKCS8EncodedKeySpec(pemBody(text, "PRIVATE KEY")));
+            PublicKey pub = publicKeyFromPem(text, source);
+            return new AnchorSigner(priv, pub);
+        } catch (GeneralSecurityException | IllegalArgumentException e) {
+            throw new IOException(source + ": not an Ed25519 PEM key pair (" + e.getMessage() + ")", e);
+        }
+    }
+
+    static PublicKey publicKeyFromPem(String text, String source) throws IOException {
+        try {
+            return KeyFactory.getInstance(ALGORITHM).generatePublic(new X509EncodedKeySpec(pemBody(text, "PUBLIC KEY")));
+        } catch (GeneralSecurityException | IllegalArgumentException e) {
+            throw new IOException(source + ": not an Ed25519 PEM public key (" + e.getMessage() + ")", e);
         }
     }
 

@@ -25,6 +25,11 @@ import tools.jackson.databind.node.ObjectNode;
  * assigns seq/prev/ts, hashes, writes the batch and calls {@code force} once (group commit). An append's future
  * completes only after the force that covers its record returned, so "acknowledged" always means "durable".
  *
+ * <p>With {@link ChainOptions#headSigner} the new head is signed into {@code HEAD} (atomically: temp file, force,
+ * rename, force the directory) after every group commit and before any of its appends completes, so the signed head
+ * always covers every acknowledged record. A crash between a commit and the head update leaves records after the
+ * signed head; they were never acknowledged, and the next commit signs them.
+ *
  * <p>{@link #open} walks the existing chain; a damaged record followed by nothing valid is a torn write that was
  * never acknowledged and is cut off (and logged); a damaged record with valid records after it is corruption and
  * opening fails with the seq, file and offset.
@@ -68,13 +73,73 @@ public final class ChainStore implements AutoCloseable {
         this.writer = Thread.ofPlatform().name("chain-writer-" + dir.getFileName()).daemon().unstarted(this::writeLoop);
     }
 
-    /** Opens (creating if needed) the chain in {@code dir}, recovering from a crash as described above. */
+    /**
+     * Opens (creating if needed) the chain in {@code dir}, recovering from a crash as described above. With a head
+     * signer, a new chain gets a signed {@code HEAD} at seq 0 before its first record, and an existing chain must
+     * carry a HEAD signed by the same key whose seq and hash are in the chain: appending to a chain that lost records
+     * would sign over the loss.
+     */
     public static ChainStore open(Path dir, ChainOptions options) throws IOException {
         java.nio.file.Files.createDirectories(dir);
-        Recovery r = Recovery.run(dir, options.hashing());
+        AnchorSigner headSigner = options.headSigner();
+        SignedHead signed = headSigner == null ? null : readOwnHead(dir, headSigner);
+        Recovery r = Recovery.run(dir, options.hashing(), signed == null ? -1 : signed.seq());
+        if (headSigner != null) {
+            try {
+                checkHead(dir, headSigner, signed, r);
+            } catch (IOException | RuntimeException e) {
+                if (r.lastSegment() != null) r.lastSegment().close();
+                throw e;
+            }
+        }
         ChainStore store = new ChainStore(dir, options, r);
         store.writer.start();
         return store;
+    }
+
+    /** HEAD, which must be signed by {@code key}; null for a new chain (no HEAD, no segments). */
+    private static SignedHead readOwnHead(Path dir, AnchorSigner key) throws IOException {
+        Path file = SignedHead.path(dir);
+        java.util.Optional<SignedHead> head;
+        try {
+            head = SignedHead.read(dir);
+        } catch (RecordDefect e) {
+            throw new ChainCorruptedException(0, file, 0, e.getMessage());
+        }
+        if (head.isEmpty()) {
+            if (!Segments.list(dir).isEmpty()) {
+                throw new ChainCorruptedException(0, file, 0, "the chain has records but no signed HEAD");
+            }
+            return null;
+        }
+        if (!head.get().verifiedBy(key.publicKey())) {
+            throw new ChainCorruptedException(head.get().seq(), file, 0, "HEAD is not signed by this host's chain key "
+                    + AnchorSigner.keyId(key.publicKey()) + " (key id in HEAD: " + head.get().keyId() + ")");
+        }
+        return head.get();
+    }
+
+    /** The recovered chain must contain the signed head; a new chain gets its seq-0 head now. */
+    private static void checkHead(Path dir, AnchorSigner key, SignedHead signed, Recovery r) throws IOException {
+        Path file = SignedHead.path(dir);
+        if (signed == null) {
+            SignedHead.sign(key, r.head()).write(dir);
+            return;
+        }
+        if (signed.seq() > r.head().seq()) {
+            throw new ChainCorruptedException(r.head().seq() + 1, file, 0, "head signed at " + signed.describe()
+                    + " but the chain ends at seq " + r.head().seq() + ": " + (signed.seq() - r.head().seq())
+                    + " record(s) removed");
+        }
+        if (!signed.hash().equals(r.pinnedHash())) {
+            throw new ChainCorruptedException(signed.seq(), file, 0, "head signed at " + signed.describe()
+                    + " but record " + signed.seq() + " has another hash: the chain was rewritten");
+        }
+        if (signed.seq() < r.head().seq()) {
+            LOG.warn("causal chain {}: {} record(s) after the signed head at seq {} were never signed (a crash between "
+                    + "a commit and the head update); the next commit signs them", dir, r.head().seq() - signed.seq(),
+                    signed.seq());
+        }
     }
 
     public Path directory() {
@@ -160,6 +225,10 @@ public final class ChainStore implements AutoCloseable {
                 String[] hashes = new String[batch.size()];
                 long[] seqs = writeBatch(batch, duplicate, hashes);
                 ChainHead head = new ChainHead(nextSeq - 1, prevHash);
+                // Acknowledged means durable and signed: the head covers every record of this commit.
+                if (options.headSigner() != null && head.seq() != durableHead.seq()) {
+                    SignedHead.sign(options.headSigner(), head).write(dir);
+                }
                 durableHead = head;
                 for (int i = 0; i < batch.size(); i++) {
                     Pending p = batch.get(i);
@@ -261,12 +330,15 @@ public final class ChainStore implements AutoCloseable {
     }
 
     /** Walks the existing chain once at open. */
-    private record Recovery(ChainHead head, Map<String, Long> origins, FileChannel lastSegment, long lastSegmentSize) {
+    private record Recovery(ChainHead head, Map<String, Long> origins, FileChannel lastSegment, long lastSegmentSize,
+                            String pinnedHash) {
 
-        static Recovery run(Path dir, boolean hashing) throws IOException {
+        /** @param pinnedSeq the seq whose hash to remember ({@code pinnedHash}; null when the chain has no such seq) */
+        static Recovery run(Path dir, boolean hashing, long pinnedSeq) throws IOException {
             List<Segments.Segment> segments = Segments.list(dir);
             ChainWalker walker = new ChainWalker(1, RecordFormat.GENESIS);
             Map<String, Long> origins = new HashMap<>();
+            String pinnedHash = pinnedSeq == 0 ? RecordFormat.GENESIS : null;
             long goodEnd = 0;
             for (int i = 0; i < segments.size(); i++) {
                 Segments.Segment seg = segments.get(i);
@@ -286,6 +358,7 @@ public final class ChainStore implements AutoCloseable {
                             try {
                                 ChainRecord r = walker.next(line.bytes());
                                 if (r.origin() != null) origins.merge(r.origin().stream(), r.origin().seq(), Math::max);
+                                if (r.seq() == pinnedSeq) pinnedHash = r.hash();
                             } catch (RecordDefect e) {
                                 defect = e.getMessage();
                             }
@@ -303,12 +376,12 @@ public final class ChainStore implements AutoCloseable {
                     }
                 }
             }
-            if (segments.isEmpty()) return new Recovery(new ChainHead(0, RecordFormat.GENESIS), origins, null, 0);
+            if (segments.isEmpty()) return new Recovery(new ChainHead(0, RecordFormat.GENESIS), origins, null, 0, pinnedHash);
             Path lastPath = segments.getLast().path();
             FileChannel ch = FileChannel.open(lastPath, StandardOpenOption.WRITE);
             ch.position(goodEnd);
             String prev = walker.expectedPrev() == null ? RecordFormat.GENESIS : walker.expectedPrev();
-            return new Recovery(new ChainHead(walker.expectedSeq() - 1, prev), origins, ch, goodEnd);
+            return new Recovery(new ChainHead(walker.expectedSeq() - 1, prev), origins, ch, goodEnd, pinnedHash);
         }
 
         /** True when no complete, self-consistent record follows the damaged line: the damage is a torn tail. */

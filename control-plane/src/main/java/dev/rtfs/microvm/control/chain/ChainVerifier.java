@@ -5,18 +5,21 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.PublicKey;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Consumer;
 import tools.jackson.databind.JsonNode;
 
 /**
  * Checks a chain directory (all segments from seq 1) or one segment file: every record valid on its own, seqs
  * contiguous, every {@code prev} equal to the previous hash, segment names matching their first record, anchors
- * consistent (and signed by {@code anchorKey} when one is given). Stops at, and names, the first bad record.
+ * consistent (and signed by {@code anchorKey} when one is given), and the directory's signed {@code HEAD} (see
+ * {@link SignedHead}) in the chain. Stops at, and names, the first bad record.
  */
 public final class ChainVerifier {
 
     private ChainVerifier() {}
 
+    /** Records only, HEAD ignored: see {@link #verify(Path, HeadTrust, PublicKey, Consumer)} for the whole check. */
     public static VerifyReport verify(Path fileOrDir, PublicKey anchorKey) throws IOException {
         return verify(fileOrDir, anchorKey, r -> { });
     }
@@ -24,25 +27,88 @@ public final class ChainVerifier {
     /** As {@link #verify(Path, PublicKey)}, handing each good record to {@code sink} in order. */
     public static VerifyReport verify(Path fileOrDir, PublicKey anchorKey, Consumer<ChainRecord> sink)
             throws IOException {
-        Walk walk = new Walk(anchorKey, sink);
-        if (Files.isDirectory(fileOrDir)) {
-            List<Segments.Segment> segments = Segments.list(fileOrDir);
-            walk.walker = new ChainWalker(1, RecordFormat.GENESIS);
-            for (Segments.Segment seg : segments) {
-                if (seg.firstSeq() != walk.walker.expectedSeq()) {
-                    return new VerifyReport.Invalid(walk.walker.expectedSeq(), seg.path(), 0,
-                            "segment " + seg.path().getFileName() + " starts at seq " + seg.firstSeq() + " but seq "
-                                    + walk.walker.expectedSeq() + " is next (segment missing or misnamed)", walk.records);
-                }
-                VerifyReport.Invalid bad = walk.file(seg.path());
-                if (bad != null) return bad;
+        return verify(fileOrDir, new HeadTrust.RecordsOnly(), anchorKey, sink);
+    }
+
+    /**
+     * Checks the records and, for a directory, how its end is vouched for ({@code trust}): with a key, the chain must
+     * have a {@code HEAD} signed by it whose seq and hash are a record of the chain, so records cut off the end, a
+     * removed last segment, an emptied directory or a chain re-hashed after a change are all invalid. Records after
+     * the signed head that link to it make a {@link HeadStatus.UnsignedTail}, not an error: a crash between a commit
+     * and the head update leaves exactly that.
+     */
+    public static VerifyReport verify(Path fileOrDir, HeadTrust trust, PublicKey anchorKey, Consumer<ChainRecord> sink)
+            throws IOException {
+        if (!Files.isDirectory(fileOrDir)) {
+            if (!Files.isRegularFile(fileOrDir)) {
+                throw new IOException(Files.exists(fileOrDir) ? "not a segment file or chain directory" : "no such file or directory");
             }
-            return walk.valid(segments.size());
+            return new Walk(anchorKey, sink).segment(fileOrDir, new SegmentLines(fileOrDir));
         }
-        if (!Files.isRegularFile(fileOrDir)) {
-            throw new IOException(Files.exists(fileOrDir) ? "not a segment file or chain directory" : "no such file or directory");
+        List<Segments.Segment> segments = Segments.list(fileOrDir);
+        Path headFile = SignedHead.path(fileOrDir);
+        Optional<SignedHead> head = Optional.empty();
+        if (!(trust instanceof HeadTrust.RecordsOnly)) {
+            try {
+                head = SignedHead.read(fileOrDir);
+            } catch (RecordDefect e) {
+                return new VerifyReport.Invalid(0, headFile, 0, e.getMessage(), 0);
+            }
+            if (segments.isEmpty() && head.isEmpty()) {
+                return new VerifyReport.Invalid(0, fileOrDir, 0, "no segment files and no signed HEAD: not a causal chain"
+                        + " (or every file of it was removed)", 0);
+            }
+            if (trust instanceof HeadTrust.Key(PublicKey key)) {
+                if (head.isEmpty()) {
+                    return new VerifyReport.Invalid(0, headFile, 0, "no signed HEAD: nothing vouches for the end of the"
+                            + " chain, so records cut off the end or re-hashed cannot be detected", 0);
+                }
+                SignedHead h = head.get();
+                if (!AnchorSigner.keyId(key).equals(h.keyId())) {
+                    return new VerifyReport.Invalid(h.seq(), headFile, 0, "HEAD is signed by key " + h.keyId()
+                            + ", not by the expected key " + AnchorSigner.keyId(key), 0);
+                }
+                if (!h.verifiedBy(key)) {
+                    return new VerifyReport.Invalid(h.seq(), headFile, 0, "HEAD signature does not verify for "
+                            + h.describe() + ": HEAD was forged or altered", 0);
+                }
+            }
         }
-        return walk.segment(fileOrDir, new SegmentLines(fileOrDir));
+        long pinned = head.map(SignedHead::seq).orElse(-1L);
+        String[] hashAtPinned = {pinned == 0 ? RecordFormat.GENESIS : null};
+        Walk walk = new Walk(anchorKey, r -> {
+            if (r.seq() == pinned) hashAtPinned[0] = r.hash();
+            sink.accept(r);
+        });
+        walk.walker = new ChainWalker(1, RecordFormat.GENESIS);
+        for (Segments.Segment seg : segments) {
+            if (seg.firstSeq() != walk.walker.expectedSeq()) {
+                return new VerifyReport.Invalid(walk.walker.expectedSeq(), seg.path(), 0,
+                        "segment " + seg.path().getFileName() + " starts at seq " + seg.firstSeq() + " but seq "
+                                + walk.walker.expectedSeq() + " is next (segment missing or misnamed)", walk.records);
+            }
+            VerifyReport.Invalid bad = walk.file(seg.path());
+            if (bad != null) return bad;
+        }
+        if (head.isEmpty()) {
+            return walk.valid(segments.size(), new HeadStatus.NotChecked(trust instanceof HeadTrust.RecordsOnly
+                    ? "records only" : "no HEAD (signature check waived)"));
+        }
+        SignedHead h = head.get();
+        boolean checked = trust instanceof HeadTrust.Key;
+        if (h.seq() > walk.headSeq) {
+            long removed = h.seq() - walk.headSeq;
+            return new VerifyReport.Invalid(walk.headSeq + 1, headFile, 0, "head signed at " + h.describe()
+                    + " but the chain ends at seq " + walk.headSeq + (walk.headSeq == 0 ? " (no records)" : "") + ": "
+                    + removed + " record(s) removed", walk.records);
+        }
+        if (!h.hash().equals(hashAtPinned[0])) {
+            return new VerifyReport.Invalid(h.seq(), headFile, 0, "head signed at " + h.describe() + " but record "
+                    + h.seq() + " has hash " + RecordFormat.abbrev(hashAtPinned[0]) + ": the chain was rewritten at or "
+                    + "before seq " + h.seq() + " (or HEAD belongs to another chain)", walk.records);
+        }
+        return walk.valid(segments.size(), walk.headSeq == h.seq() ? new HeadStatus.Signed(h, checked)
+                : new HeadStatus.UnsignedTail(h, checked, walk.headSeq - h.seq()));
     }
 
     /** One segment held in memory (as if it were a file named {@code name}); lets tests tamper without disk I/O. */
@@ -72,7 +138,8 @@ public final class ChainVerifier {
             long named = Segments.firstSeq(name);
             walker = named == 1 ? new ChainWalker(1, RecordFormat.GENESIS) : new ChainWalker(named, null);
             VerifyReport.Invalid bad = lines(name, lines);
-            return bad != null ? bad : valid(1);
+            return bad != null ? bad : valid(1, new HeadStatus.NotChecked(
+                    "a single segment; the signed HEAD vouches for the chain directory"));
         }
 
         VerifyReport.Invalid file(Path file) throws IOException {
@@ -137,9 +204,9 @@ public final class ChainVerifier {
             }
         }
 
-        VerifyReport.Valid valid(int segments) {
+        VerifyReport.Valid valid(int segments, HeadStatus head) {
             return new VerifyReport.Valid(records, Math.max(firstSeq, 0), headSeq, headHash, segments, anchors,
-                    anchorsVerified);
+                    anchorsVerified, head);
         }
     }
 }

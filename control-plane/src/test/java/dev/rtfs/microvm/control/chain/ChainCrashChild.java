@@ -9,7 +9,8 @@ import tools.jackson.databind.node.JsonNodeFactory;
 
 /**
  * Child JVM of {@link ChainCrashTest}: recovers the chain, then appends events of stream "crash/child" with a few in
- * flight and prints "ACK n" for each one only after its future completed (i.e. it is durable). Killed with SIGKILL.
+ * flight and prints "ACK n" for each one only after its future completed (i.e. it is durable and the signed HEAD
+ * covers it). Killed with SIGKILL. Arguments: chain directory, count, host key path.
  */
 public final class ChainCrashChild {
     public static final String STREAM = "crash/child";
@@ -18,7 +19,8 @@ public final class ChainCrashChild {
         PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), true);
         Path dir = Path.of(args[0]);
         int count = Integer.parseInt(args[1]);
-        ChainStore store = ChainStore.open(dir, ChainOptions.defaults().withSegmentBytes(16 * 1024));
+        ChainStore store = ChainStore.open(dir, ChainOptions.defaults().withSegmentBytes(16 * 1024)
+                .withHeadSigner(HostKey.loadOrCreate(Path.of(args[2]))));
         long next = store.lastDurableOriginSeq(STREAM) + 1;
         RecordFormat.prepare(entry(0)); // load Jackson before READY so the kill window covers appends, not class loading
         out.println("READY " + (next - 1));

@@ -20,7 +20,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A child JVM appends and prints every acknowledged seq; it is SIGKILLed at random moments 50 times (sometimes while
- * it is still recovering). After every restart each acknowledged event is in the chain exactly once and it verifies.
+ * it is still recovering). The signed HEAD always covers every acknowledged event; after every restart each one is in
+ * the chain exactly once and the chain verifies against the key (ending at its signed head, or with an unsigned tail
+ * when the kill fell between a commit and its head update).
  */
 class ChainCrashTest {
     private static final int KILLS = Integer.getInteger("rtfs.crash.kills", 50);
@@ -37,10 +39,14 @@ class ChainCrashTest {
         Set<Long> acked = ConcurrentHashMap.newKeySet();
         String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         int killedMidAppend = 0;
+        int unsignedTails = 0;
+        Path keyFile = scratch.resolve("key/chain-key");
+        AnchorSigner key = HostKey.loadOrCreate(keyFile);
         for (int run = 0; run < KILLS; run++) {
             Process child = new ProcessBuilder(javaBin, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto",
                     "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
-                    "-cp", System.getProperty("java.class.path"), ChainCrashChild.class.getName(), dir.toString(), "600")
+                    "-cp", System.getProperty("java.class.path"), ChainCrashChild.class.getName(), dir.toString(), "600",
+                    keyFile.toString())
                     .redirectError(scratch.resolve("child-stderr.txt").toFile()).start();
             CountDownLatch ready = new CountDownLatch(1);
             boolean[] done = new boolean[1];
@@ -67,14 +73,27 @@ class ChainCrashTest {
             reader.join();
             if (!done[0]) killedMidAppend++;
 
+            // Before any restart: whatever the kill interrupted, every acknowledged record is under the signed head.
+            long maxAcked = acked.stream().mapToLong(Long::longValue).max().orElse(0);
+            if (java.nio.file.Files.exists(SignedHead.path(dir))) {
+                assertThat(SignedHead.read(dir).orElseThrow().seq()).as("run %d: signed head covers the acks", run)
+                        .isGreaterThanOrEqualTo(maxAcked);
+            } else {
+                assertThat(maxAcked).as("run %d: no HEAD yet, so nothing acknowledged", run).isZero();
+            }
+
             // Restart: recovery cuts any torn tail; then everything acknowledged must be there exactly once.
-            try (ChainStore store = ChainStore.open(dir, ChainOptions.defaults().withSegmentBytes(16 * 1024))) {
+            try (ChainStore store = ChainStore.open(dir, ChainOptions.defaults().withSegmentBytes(16 * 1024)
+                    .withHeadSigner(key))) {
                 assertThat(store.lastDurableOriginSeq(ChainCrashChild.STREAM)).isGreaterThanOrEqualTo(
                         acked.stream().mapToLong(Long::longValue).max().orElse(0));
             }
             List<ChainRecord> records = new ArrayList<>();
-            VerifyReport report = ChainVerifier.verify(dir, null, records::add);
+            VerifyReport report = ChainVerifier.verify(dir, new HeadTrust.Key(key.publicKey()), null, records::add);
             assertThat(report).as("run %d: %s", run, report).isInstanceOf(VerifyReport.Valid.class);
+            HeadStatus head = ((VerifyReport.Valid) report).head();
+            assertThat(head).as("run %d", run).isInstanceOfAny(HeadStatus.Signed.class, HeadStatus.UnsignedTail.class);
+            if (head instanceof HeadStatus.UnsignedTail) unsignedTails++;
             Map<Long, Integer> seen = new HashMap<>();
             for (ChainRecord r : records) seen.merge(r.origin().seq(), 1, Integer::sum);
             assertThat(seen.values()).as("run %d: every origin seq once", run).allMatch(n -> n == 1);
@@ -84,7 +103,8 @@ class ChainCrashTest {
         }
         if (acked.isEmpty()) System.out.println(java.nio.file.Files.readString(scratch.resolve("child-stderr.txt")));
         System.out.println("ChainCrashTest: " + acked.size() + " acknowledged events, " + killedMidAppend
-                + " of " + KILLS + " kills before the child finished appending");
+                + " of " + KILLS + " kills before the child finished appending, " + unsignedTails
+                + " left records after the signed head (killed between a commit and its head update)");
         assertThat(killedMidAppend).isGreaterThan(KILLS / 3);
     }
 }
