@@ -7,6 +7,7 @@ import dev.rtfs.microvm.egress.acl.AclFormatException;
 import dev.rtfs.microvm.egress.acl.AgentAcl;
 import dev.rtfs.microvm.egress.acl.EnforcementMode;
 import dev.rtfs.microvm.egress.control.ControlServer;
+import dev.rtfs.microvm.egress.control.StaleSocket;
 import dev.rtfs.microvm.egress.observe.MetricsServer;
 import dev.rtfs.microvm.egress.server.ProxyConfig;
 import java.io.IOException;
@@ -30,7 +31,8 @@ import picocli.CommandLine.Spec;
 /**
  * {@code rtfs-microvm proxy --acl FILE}: the standalone egress proxy of DESIGN §8. Runs until SIGINT/SIGTERM (or,
  * in-process, until its thread is interrupted). Exit 1: the ACL file is invalid (with its JSON path); exit 2:
- * unreadable file, bad option, or a listener/socket that cannot be opened.
+ * unreadable file, bad option, or a listener/socket that cannot be opened (a port in use, a {@code --control-socket}
+ * path that is not a stale socket).
  */
 @Command(name = "proxy", mixinStandardHelpOptions = true,
         description = "Run the egress proxy: per-agent allowlists, DNS pinning, SSRF guards, SNI checks, DLP, limits.")
@@ -45,7 +47,10 @@ final class ProxyCommand implements Callable<Integer> {
             description = "Listener of the single agent in the file (overrides its \"listen\").")
     String listen;
 
-    @Option(names = "--control-socket", paramLabel = "PATH", description = "Unix socket for the host-only control API.")
+    @Option(names = "--control-socket", paramLabel = "PATH", description = {
+        "Unix socket for the host-only control API.",
+        "An existing PATH must be a stale socket (nothing listening): it is replaced. Any other file, or a socket "
+                + "in use, is refused (exit 2) and left alone."})
     String controlSocket;
 
     @Option(names = "--mode", paramLabel = "enforce|report", description = "Overrides the file's mode.")
@@ -112,6 +117,18 @@ final class ProxyCommand implements Callable<Integer> {
                 agents.put(only.agentId(), only.withListen(l));
             } catch (AclFormatException e) {
                 err.println("error: " + e.getMessage());
+                return Main.USAGE;
+            }
+        }
+        if (controlSocket != null) {
+            // Before anything listens: a path that is not a stale socket of ours is refused, never removed.
+            try {
+                StaleSocket.State at = StaleSocket.inspect(Path.of(controlSocket).toAbsolutePath());
+                if (!(at instanceof StaleSocket.Absent) && !(at instanceof StaleSocket.Stale)) {
+                    StaleSocket.clear(Path.of(controlSocket).toAbsolutePath()); // throws with the reason
+                }
+            } catch (IOException | InvalidPathException e) {
+                err.println("error: --control-socket " + e.getMessage());
                 return Main.USAGE;
             }
         }

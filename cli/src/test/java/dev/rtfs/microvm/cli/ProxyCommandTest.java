@@ -172,4 +172,46 @@ class ProxyCommandTest {
         assertThat(run("proxy", "--acl", one.toString(), "--listen", "0.0.0.0:80").err()).contains("loopback");
         assertThat(run("proxy", "--acl", one.toString(), "--mode", "audit").exit()).isEqualTo(2);
     }
+
+    @Test
+    void aControlSocketPathThatIsARegularFileIsExit2AndTheFileIsKept() throws Exception {
+        Path acl = dir.resolve("one.json");
+        Files.writeString(acl, "{\"agents\":{\"a\":{\"listen\":\"127.0.0.1:0\"}}}");
+        Path precious = dir.resolve("notes.txt");
+        Files.writeString(precious, "not a socket");
+        Result r = run("proxy", "--acl", acl.toString(), "--control-socket", precious.toString());
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains(precious.toString()).contains("regular file").doesNotContain("Exception");
+        assertThat(r.out()).as("refused before any listener opened").doesNotContain("listening on");
+        assertThat(Files.readString(precious)).isEqualTo("not a socket");
+    }
+
+    @Test
+    void aControlSocketSomethingListensOnIsExit2InUseAndStillListens() throws Exception {
+        Path acl = dir.resolve("one.json");
+        Files.writeString(acl, "{\"agents\":{\"a\":{\"listen\":\"127.0.0.1:0\"}}}");
+        Path sock = dir.resolve("live.sock");
+        try (java.nio.channels.ServerSocketChannel live = java.nio.channels.ServerSocketChannel.open(
+                java.net.StandardProtocolFamily.UNIX)) {
+            live.bind(java.net.UnixDomainSocketAddress.of(sock));
+            Result r = run("proxy", "--acl", acl.toString(), "--control-socket", sock.toString());
+            assertThat(r.exit()).isEqualTo(2);
+            assertThat(r.err()).contains(sock.toString()).contains("in use");
+            try (java.nio.channels.SocketChannel c = java.nio.channels.SocketChannel.open(
+                    java.net.UnixDomainSocketAddress.of(sock))) {
+                assertThat(c.isConnected()).isTrue();
+            }
+        }
+    }
+
+    @Test
+    void aListenPortInUseIsExit2WithTheAddress() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            Path acl = dir.resolve("one.json");
+            Files.writeString(acl, "{\"agents\":{\"a\":{\"listen\":\"127.0.0.1:" + taken.getLocalPort() + "\"}}}");
+            Result r = run("proxy", "--acl", acl.toString());
+            assertThat(r.exit()).isEqualTo(2);
+            assertThat(r.err()).contains("127.0.0.1:" + taken.getLocalPort()).contains("address already in use");
+        }
+    }
 }

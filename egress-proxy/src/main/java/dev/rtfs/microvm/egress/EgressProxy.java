@@ -10,7 +10,9 @@ import dev.rtfs.microvm.egress.observe.DecisionRecord;
 import dev.rtfs.microvm.egress.observe.DecisionSink;
 import dev.rtfs.microvm.egress.observe.ProxyMetrics;
 import dev.rtfs.microvm.egress.observe.RecentDecisions;
+import dev.rtfs.microvm.egress.server.AcceptBackoffHandler;
 import dev.rtfs.microvm.egress.server.AgentChannelInitializer;
+import dev.rtfs.microvm.egress.server.AgentConnections;
 import dev.rtfs.microvm.egress.server.BodyBudget;
 import dev.rtfs.microvm.egress.server.DecisionLog;
 import dev.rtfs.microvm.egress.server.NettyConnector;
@@ -21,12 +23,10 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
-import io.netty.channel.group.ChannelGroup;
-import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -75,7 +75,7 @@ public final class EgressProxy implements AutoCloseable {
     private ExecutorService resolverExecutor;
     private ProxyContext context;
 
-    private record Listener(InetSocketAddress requested, Channel server, ChannelGroup connections) {}
+    private record Listener(InetSocketAddress requested, Channel server, AgentConnections connections) {}
 
     public EgressProxy(ProxyConfig config) {
         this.config = config;
@@ -130,23 +130,26 @@ public final class EgressProxy implements AutoCloseable {
             store.putAgent(acl);
             return (InetSocketAddress) current.server().localAddress();
         }
-        ChannelGroup connections = current != null ? current.connections()
-                : new DefaultChannelGroup(acl.agentId(), GlobalEventExecutor.INSTANCE);
-        Channel server;
-        try {
-            server = new ServerBootstrap()
-                    .group(group)
-                    .channel(transports.serverChannel())
-                    .option(ChannelOption.SO_BACKLOG, 4096)
-                    .option(ChannelOption.SO_REUSEADDR, true)
-                    .childOption(ChannelOption.TCP_NODELAY, true)
-                    .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(256 * 1024, 1024 * 1024))
-                    .childOption(ChannelOption.RCVBUF_ALLOCATOR, new io.netty.channel.AdaptiveRecvByteBufAllocator(512, 16 * 1024, 256 * 1024))
-                    .childHandler(new AgentChannelInitializer(context, acl.agentId(), connections))
-                    .bind(wanted).syncUninterruptibly().channel();
-        } catch (RuntimeException e) {
-            throw new IllegalStateException("cannot listen on " + wanted + " for agent " + acl.agentId() + ": " + e.getMessage(), e);
+        AgentConnections connections = current != null ? current.connections()
+                : new AgentConnections(acl.agentId());
+        // The future is inspected rather than sync()ed: sync rethrows a bind failure as the checked BindException,
+        // which no RuntimeException handler catches (a control API request hung on it).
+        ChannelFuture bind = new ServerBootstrap()
+                .group(group)
+                .channel(transports.serverChannel())
+                .option(ChannelOption.SO_BACKLOG, 4096)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .handler(new AcceptBackoffHandler(acl.agentId()))
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(256 * 1024, 1024 * 1024))
+                .childOption(ChannelOption.RCVBUF_ALLOCATOR, new io.netty.channel.AdaptiveRecvByteBufAllocator(512, 16 * 1024, 256 * 1024))
+                .childHandler(new AgentChannelInitializer(context, acl.agentId(), connections))
+                .bind(wanted).awaitUninterruptibly();
+        if (!bind.isSuccess()) {
+            bind.channel().close();
+            throw new ListenerUnavailableException(acl.agentId(), wanted, bind.cause());
         }
+        Channel server = bind.channel();
         store.putAgent(acl);
         if (current != null) {
             current.server().close(); // the old address stops accepting; its open connections live on
@@ -163,7 +166,7 @@ public final class EgressProxy implements AutoCloseable {
         boolean had = store.removeAgent(agentId);
         if (l != null) {
             l.server().close();
-            l.connections().close();
+            l.connections().closeAll();
         }
         return had;
     }
@@ -237,7 +240,7 @@ public final class EgressProxy implements AutoCloseable {
         }
         for (Listener l : listeners.values()) {
             l.server().close().syncUninterruptibly();
-            l.connections().close().awaitUninterruptibly();
+            l.connections().closeAll().awaitUninterruptibly();
         }
         listeners.clear();
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();

@@ -19,6 +19,7 @@ import dev.rtfs.microvm.control.server.ControlServerOptions;
 import dev.rtfs.microvm.control.transport.ListeningTransport;
 import dev.rtfs.microvm.egress.EgressProxy;
 import dev.rtfs.microvm.egress.control.ControlApi;
+import dev.rtfs.microvm.egress.control.StaleSocket;
 import dev.rtfs.microvm.egress.net.StaticOverrideResolver;
 import dev.rtfs.microvm.egress.net.SystemResolver;
 import dev.rtfs.microvm.egress.server.ProxyConfig;
@@ -102,8 +103,9 @@ public final class Supervisor {
 
         Files.createDirectories(runDir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         RunDirLayout layout = new RunDirLayout(runDir);
-        Files.deleteIfExists(layout.qemuControlSocket());
-        Files.deleteIfExists(layout.qemuQmpSocket());
+        // A stale socket of an earlier run goes; anything else there (a file, a live socket) stops the run.
+        StaleSocket.clear(layout.qemuControlSocket());
+        StaleSocket.clear(layout.qemuQmpSocket());
         Path chainDir = runDir.resolve("chain");
         Attempts attempts;
         QemuSpec spec;

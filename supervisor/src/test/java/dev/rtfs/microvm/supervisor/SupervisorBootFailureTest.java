@@ -227,4 +227,17 @@ class SupervisorBootFailureTest {
                 .isEqualTo(new Sha256ImageMeasurer().measure(image.resolve("images/initramfs.cpio")));
         assertThat(records).extracting(ChainRecord::kind).containsSubsequence("run.started", "deploy.refused");
     }
+
+    @Test
+    void aFileThatIsNotOursAtASocketPathStopsTheRunAndIsKept() throws Exception {
+        Path run = Files.createDirectories(dir.resolve("run"));
+        Path notes = Files.writeString(run.resolve("qmp.sock"), "not a socket");
+        ScriptedLauncher launcher = new ScriptedLauncher("", 0);
+
+        assertThatThrownBy(() -> new Supervisor(VmSynthesizer.standard(), launcher).run(request()))
+                .isInstanceOf(IOException.class).hasMessageContaining(notes.toString())
+                .hasMessageContaining("not a socket");
+        assertThat(Files.readString(notes)).isEqualTo("not a socket");
+        assertThat(launcher.exits).isEmpty();
+    }
 }

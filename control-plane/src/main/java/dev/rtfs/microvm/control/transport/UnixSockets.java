@@ -25,16 +25,24 @@ public final class UnixSockets {
     }
 
     /**
-     * Binds and listens on {@code path}. A stale socket file (left by a dead process) is removed first; any other
-     * kind of file at that path is an error, never silently deleted.
+     * Binds and listens on {@code path}. A stale socket file (left by a dead process: connecting to it is refused) is
+     * removed first; a socket something listens on, and any other kind of file at that path, is an error, never
+     * deleted. (egress-proxy's StaleSocket applies the same rule; this module depends on nothing of ours.)
      */
     public static ServerSocketChannel listen(Path path) throws IOException {
         checkPathLength(path);
         if (Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            BasicFileAttributes attrs = Files.readAttributes(path, BasicFileAttributes.class,
-                    java.nio.file.LinkOption.NOFOLLOW_LINKS);
-            if (!attrs.isOther()) throw new IOException(path + " exists and is not a socket");
-            Files.delete(path);
+            int mode = (Integer) Files.getAttribute(path, "unix:mode", java.nio.file.LinkOption.NOFOLLOW_LINKS);
+            if ((mode & S_IFMT) != S_IFSOCK) {
+                throw new IOException(path + " exists and is not a socket; refusing to replace it");
+            }
+            try (SocketChannel probe = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+                probe.configureBlocking(false);
+                probe.connect(UnixDomainSocketAddress.of(path));
+                throw new IOException(path + ": in use (a process is listening on this socket)");
+            } catch (java.net.ConnectException refused) {
+                Files.delete(path); // nobody listens: a dead process's socket
+            }
         }
         ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         try {
@@ -45,6 +53,9 @@ public final class UnixSockets {
         }
         return server;
     }
+
+    private static final int S_IFMT = 0170000;
+    private static final int S_IFSOCK = 0140000;
 
     public static SocketChannel connect(Path path) throws IOException {
         checkPathLength(path);

@@ -4,6 +4,7 @@ import dev.rtfs.microvm.egress.net.Cidr;
 import dev.rtfs.microvm.egress.net.HostNormalizer;
 import dev.rtfs.microvm.egress.net.IpAddress;
 import dev.rtfs.microvm.egress.net.NormalizedHost;
+import dev.rtfs.microvm.egress.net.RangeLimit;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -39,7 +40,7 @@ public final class AclCodec {
 
     private static final Set<String> FILE_FIELDS = Set.of("mode", "agents", "resolve");
     private static final Set<String> RULE_FIELDS = Set.of("listen", "allow_domains", "allow_methods",
-            "connect_ports", "allow_ranges", "dlp", "rate", "max_request_bytes", "max_response_bytes");
+            "connect_ports", "allow_ranges", "dlp", "rate", "max_request_bytes", "max_response_bytes", "max_connections");
     private static final Set<String> AGENT_DOC_FIELDS;
     private static final Set<String> FILE_AGENT_FIELDS;
 
@@ -225,6 +226,10 @@ public final class AclCodec {
                 if (c.error() != null) {
                     throw new AclFormatException(p, "\"" + s + "\": " + c.error());
                 }
+                Optional<String> wide = RangeLimit.tooWide(c.cidr());
+                if (wide.isPresent()) {
+                    throw new AclFormatException(p, "\"" + s + "\": " + wide.get());
+                }
                 out.add(c.cidr().toString());
             });
             ranges = List.copyOf(out);
@@ -269,7 +274,17 @@ public final class AclCodec {
         if (present(n, path, "max_response_bytes")) {
             maxResp = integer(n.get("max_response_bytes"), path + ".max_response_bytes", 1, Long.MAX_VALUE);
         }
-        return new AgentAcl(agentId, step, listen, domains, methods, ports, ranges, dlp, rate, maxReq, maxResp);
+        int maxConnections = d.maxConnections();
+        if (present(n, path, "max_connections")) {
+            if (step.isPresent()) {
+                throw new AclFormatException(path + ".max_connections",
+                        "the connection cap is per agent (its listener), not per step; set it in the agent ACL");
+            }
+            maxConnections = (int) integer(n.get("max_connections"), path + ".max_connections", 1,
+                    AgentAcl.MAX_MAX_CONNECTIONS);
+        }
+        return new AgentAcl(agentId, step, listen, domains, methods, ports, ranges, dlp, rate, maxReq, maxResp,
+                maxConnections);
     }
 
     /** Validates and normalizes {@code example.com} or {@code *.example.com}. */
@@ -375,6 +390,9 @@ public final class AclCodec {
         });
         o.put("max_request_bytes", acl.maxRequestBytes());
         o.put("max_response_bytes", acl.maxResponseBytes());
+        if (acl.step().isEmpty()) { // a step has no connection cap of its own
+            o.put("max_connections", acl.maxConnections());
+        }
         return o;
     }
 

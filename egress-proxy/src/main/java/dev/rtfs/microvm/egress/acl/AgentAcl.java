@@ -9,8 +9,8 @@ import java.util.Optional;
  * the orchestrator renders per plan step. Immutable; lists are sorted/deduplicated by their producers.
  *
  * <p>JSON (snake_case): {@code {"agent_id","step","listen","allow_domains","allow_methods","connect_ports",
- * "allow_ranges","dlp","rate":{"per_second","burst"},"max_request_bytes","max_response_bytes"}}. Absent
- * fields take the strict defaults of {@link #strictDefaults(String)}.
+ * "allow_ranges","dlp","rate":{"per_second","burst"},"max_request_bytes","max_response_bytes","max_connections"}}.
+ * Absent fields take the strict defaults of {@link #strictDefaults(String)}.
  *
  * @param agentId   the agent the rules belong to
  * @param step      the plan step these rules are for, empty for the agent-wide ACL
@@ -21,6 +21,8 @@ import java.util.Optional;
  * @param allowRanges  CIDRs an allowed hostname may resolve into even though the class is denied by default
  * @param dlp          "strict", "lenient" or "off"
  * @param rate         token bucket, empty for unlimited
+ * @param maxConnections client connections the agent may hold open on its listener at once (agent ACLs only; a
+ *                       step cannot change it)
  */
 public record AgentAcl(
         String agentId,
@@ -33,10 +35,22 @@ public record AgentAcl(
         String dlp,
         Optional<Rate> rate,
         long maxRequestBytes,
-        long maxResponseBytes) {
+        long maxResponseBytes,
+        int maxConnections) {
 
     public static final long DEFAULT_MAX_REQUEST_BYTES = 1L << 20;
     public static final long DEFAULT_MAX_RESPONSE_BYTES = 64L << 20;
+    /** Enough for a browser-like client's parallelism many times over, far below a process's descriptor limit. */
+    public static final int DEFAULT_MAX_CONNECTIONS = 256;
+    public static final int MAX_MAX_CONNECTIONS = 65_536;
+
+    /** Rules with the default {@link #DEFAULT_MAX_CONNECTIONS}. */
+    public AgentAcl(String agentId, Optional<String> step, Optional<String> listen, List<String> allowDomains,
+            List<String> allowMethods, List<Integer> connectPorts, List<String> allowRanges, String dlp,
+            Optional<Rate> rate, long maxRequestBytes, long maxResponseBytes) {
+        this(agentId, step, listen, allowDomains, allowMethods, connectPorts, allowRanges, dlp, rate, maxRequestBytes,
+                maxResponseBytes, DEFAULT_MAX_CONNECTIONS);
+    }
 
     public AgentAcl {
         Objects.requireNonNull(agentId);
@@ -63,16 +77,16 @@ public record AgentAcl(
         return allowDomains.isEmpty();
     }
 
-    /** The same rules as the ACL of plan step {@code stepName}. */
+    /** The same rules as the ACL of plan step {@code stepName} (the connection cap stays with the agent ACL). */
     public AgentAcl withStep(String stepName) {
         return new AgentAcl(agentId, Optional.of(stepName), listen, allowDomains, allowMethods, connectPorts, allowRanges,
-                dlp, rate, maxRequestBytes, maxResponseBytes);
+                dlp, rate, maxRequestBytes, maxResponseBytes, DEFAULT_MAX_CONNECTIONS);
     }
 
     /** The same rules with listener {@code hostPort} ("127.0.0.1:18001"). */
     public AgentAcl withListen(String hostPort) {
         return new AgentAcl(agentId, step, Optional.of(hostPort), allowDomains, allowMethods, connectPorts, allowRanges,
-                dlp, rate, maxRequestBytes, maxResponseBytes);
+                dlp, rate, maxRequestBytes, maxResponseBytes, maxConnections);
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.rtfs.microvm.egress.control;
 
 import dev.rtfs.microvm.egress.EgressProxy;
+import dev.rtfs.microvm.egress.ListenerUnavailableException;
 import dev.rtfs.microvm.egress.acl.AclCodec;
 import dev.rtfs.microvm.egress.acl.AclFormatException;
 import dev.rtfs.microvm.egress.acl.AgentAcl;
@@ -30,7 +31,8 @@ import tools.jackson.databind.node.ObjectNode;
  *   <li>{@code GET /decisions?limit=N} — the last N decision records (default 100)</li>
  *   <li>{@code PUT /mode} body {@code {"mode":"enforce"|"report"}}</li>
  * </ul>
- * Errors answer {@code {"error": "..."}} with 400 (bad document), 404 (unknown agent or route) or 405.
+ * Errors answer {@code {"error": "..."}} with 400 (bad document), 404 (unknown agent or route), 405, or 409 (the
+ * listen address of a PUT is taken; the agent keeps its previous listener and rules).
  */
 public final class ControlApi {
 
@@ -116,6 +118,8 @@ public final class ControlApi {
             return Response.error(405, "use DELETE");
         } catch (AclFormatException e) {
             return Response.error(400, e.getMessage());
+        } catch (ListenerUnavailableException e) {
+            return Response.error(409, e.getMessage()); // the agent's previous listener and rules stay in force
         } catch (IllegalArgumentException | IllegalStateException e) {
             return Response.error(400, e.getMessage());
         }

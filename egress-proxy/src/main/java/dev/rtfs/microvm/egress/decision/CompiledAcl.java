@@ -4,6 +4,7 @@ import dev.rtfs.microvm.egress.acl.AgentAcl;
 import dev.rtfs.microvm.egress.acl.DlpMode;
 import dev.rtfs.microvm.egress.net.Cidr;
 import dev.rtfs.microvm.egress.net.IpAddress;
+import dev.rtfs.microvm.egress.net.RangeLimit;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -30,6 +31,10 @@ public final class CompiledAcl {
             if (parsed.cidr() == null) {
                 throw new IllegalArgumentException("allow_ranges: \"" + r + "\": " + parsed.error());
             }
+            // ACLs reach here through AclCodec, which refuses wide ranges with a JSON path; this is the backstop.
+            RangeLimit.tooWide(parsed.cidr()).ifPresent(why -> {
+                throw new IllegalArgumentException("allow_ranges: \"" + r + "\": " + why);
+            });
             return parsed.cidr();
         }).toList();
         this.dlp = DlpMode.fromJson(acl.dlp());

@@ -50,6 +50,11 @@ public record EffectiveRules(String agentId, CompiledAcl agent, Optional<Compile
         return Math.min(agent.acl().maxResponseBytes(), step.map(s -> s.acl().maxResponseBytes()).orElse(Long.MAX_VALUE));
     }
 
+    /** Client connections the agent may hold open: the agent ACL's cap (a listener belongs to the agent, not a step). */
+    public int maxConnections() {
+        return agent.acl().maxConnections();
+    }
+
     /** Takes a token from the agent's and the step's bucket; false when either is empty. */
     public boolean tryTakeToken() {
         boolean agentOk = agent.bucket().map(TokenBucket::tryTake).orElse(true);

@@ -59,6 +59,13 @@ public final class PolicyEngine {
                 && p.refuse(Reason.METHOD_NOT_ALLOWED, target.method() + " not in allow_methods", host)) {
             return p.denied;
         }
+        for (String override : target.methodOverrides()) {
+            if ((override.isEmpty() || !rules.allowsMethod(override)) && p.refuse(Reason.METHOD_OVERRIDE,
+                    "method-override header asks for " + (override.isEmpty() ? "an empty method" : override)
+                            + ", not in allow_methods", host)) {
+                return p.denied;
+            }
+        }
 
         List<InetAddress> answers;
         if (literal.isPresent()) {

@@ -15,6 +15,7 @@ public enum Reason {
     USERINFO("userinfo-in-target", 403, false),
     DOMAIN_NOT_ALLOWED("domain-not-allowed", 403, true),
     METHOD_NOT_ALLOWED("method-not-allowed", 403, true),
+    METHOD_OVERRIDE("method-override", 403, true),
     PORT_NOT_ALLOWED("port-not-allowed", 403, true),
     ADDRESS_DENIED("address-denied", 403, false),
     DNS_FAILURE("dns-failure", 502, false),
@@ -34,7 +35,8 @@ public enum Reason {
     CONNECT_FAILED("connect-failed", 502, false),
     UPSTREAM_ERROR("upstream-error", 502, false),
     UPSTREAM_TIMEOUT("upstream-timeout", 504, false),
-    PROXY_BUSY("proxy-busy", 503, false);
+    PROXY_BUSY("proxy-busy", 503, false),
+    TOO_MANY_CONNECTIONS("too-many-connections", 503, false);
 
     /** Failures of the path rather than policy refusals: answered with {@code X-Egress-Error}. */
     public boolean isUpstreamFault() {

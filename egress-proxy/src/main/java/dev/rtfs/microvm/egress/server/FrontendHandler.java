@@ -4,6 +4,7 @@ import dev.rtfs.microvm.egress.acl.DlpMode;
 import dev.rtfs.microvm.egress.acl.EnforcementMode;
 import dev.rtfs.microvm.egress.decision.Decision;
 import dev.rtfs.microvm.egress.decision.EffectiveRules;
+import dev.rtfs.microvm.egress.decision.MethodOverride;
 import dev.rtfs.microvm.egress.decision.Outcome;
 import dev.rtfs.microvm.egress.decision.PolicyEngine;
 import dev.rtfs.microvm.egress.decision.Reason;
@@ -323,7 +324,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         if (dlp != DlpMode.OFF && !applyDlp(dlp)) {
             return;
         }
-        decideThen(RequestTarget.http(method, target.rawHost(), target.port()), this::onHttpDecision);
+        decideThen(RequestTarget.http(method, target.rawHost(), target.port(),
+                MethodOverride.values(request.headers())), this::onHttpDecision); // overrides: see MethodOverride
     }
 
     /** Scans target, header values (not credentials headers) and body; false when the request was refused. */
@@ -668,10 +670,15 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         state = State.BUSY;
         switch (r) {
             case ClientHelloParser.Sni sni -> {
-                NormalizedHost n = HostNormalizer.normalize(sni.hostName());
-                boolean same = n instanceof NormalizedHost.Name name && name.ascii().equals(decision.host());
-                if (!same && refuseTls(Reason.SNI_MISMATCH, "SNI \"" + sni.hostName() + "\" != CONNECT host " + decision.host())) {
-                    return;
+                // Every listed name must be the CONNECT host: the origin may serve any of them.
+                for (String listed : sni.hostNames()) {
+                    NormalizedHost n = HostNormalizer.normalize(listed);
+                    boolean same = n instanceof NormalizedHost.Name name && name.ascii().equals(decision.host());
+                    if (!same && refuseTls(Reason.SNI_MISMATCH, "SNI \"" + listed + "\" != CONNECT host "
+                            + decision.host() + (sni.hostNames().size() > 1 ? " (one of " + sni.hostNames().size()
+                            + " server names)" : ""))) {
+                        return;
+                    }
                 }
             }
             case ClientHelloParser.NoSni none -> {

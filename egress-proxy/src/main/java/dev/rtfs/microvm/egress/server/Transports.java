@@ -25,6 +25,11 @@ public record Transports(
         if (Epoll.isAvailable()) {
             return new Transports(true, EpollIoHandler.newFactory(), EpollServerSocketChannel.class, EpollSocketChannel.class);
         }
+        return nio();
+    }
+
+    /** NIO (what runs when native epoll does not load). */
+    public static Transports nio() {
         return new Transports(false, NioIoHandler.newFactory(), NioServerSocketChannel.class, NioSocketChannel.class);
     }
 

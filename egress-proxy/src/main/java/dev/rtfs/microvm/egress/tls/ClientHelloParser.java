@@ -1,10 +1,14 @@
 package dev.rtfs.microvm.egress.tls;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * Reads the SNI host name from the first TLS handshake message a client sends. Pure and bounded: the
- * ClientHello may span several records, but no more than {@link #MAX_HELLO} bytes are ever needed.
+ * Reads the SNI host names from the first TLS handshake message a client sends. Pure and bounded: the
+ * ClientHello may span several records, but no more than {@link #MAX_HELLO} bytes are ever needed. Every
+ * host_name entry is returned (RFC 6066 allows one, but a server may pick any of several), and a second
+ * server_name extension is malformed TLS.
  */
 public final class ClientHelloParser {
 
@@ -22,7 +26,24 @@ public final class ClientHelloParser {
     /** A ClientHello without a server_name extension (or with an empty host_name). */
     public record NoSni() implements Result {}
 
-    public record Sni(String hostName) implements Result {}
+    /** The host_name entries of the server_name extension, in order; never empty. */
+    public record Sni(List<String> hostNames) implements Result {
+        public Sni {
+            hostNames = List.copyOf(hostNames);
+            if (hostNames.isEmpty()) {
+                throw new IllegalArgumentException("an Sni has at least one name");
+            }
+        }
+
+        public Sni(String hostName) {
+            this(List.of(hostName));
+        }
+
+        /** The first name (what most servers use). */
+        public String hostName() {
+            return hostNames.get(0);
+        }
+    }
 
     private ClientHelloParser() {}
 
@@ -90,6 +111,7 @@ public final class ClientHelloParser {
                 return new NotTls("extensions overrun the ClientHello");
             }
             p += 2;
+            Result sni = null;
             while (p + 4 <= extEnd) {
                 int type = u16(b, p, extEnd);
                 int len = u16(b, p + 2, extEnd);
@@ -98,11 +120,15 @@ public final class ClientHelloParser {
                     return new NotTls("extension overruns the ClientHello");
                 }
                 if (type == 0) {
-                    return serverName(b, body, body + len);
+                    // A server may read either copy; the proxy would check only one.
+                    if (sni != null) {
+                        return new NotTls("two server_name extensions");
+                    }
+                    sni = serverName(b, body, body + len);
                 }
                 p = body + len;
             }
-            return new NoSni();
+            return sni != null ? sni : new NoSni();
         } catch (IndexOutOfBoundsException e) {
             return new NotTls("truncated ClientHello");
         }
@@ -114,6 +140,7 @@ public final class ClientHelloParser {
             return new NotTls("server_name list overruns its extension");
         }
         p += 2;
+        List<String> names = new ArrayList<>();
         while (p + 3 <= listEnd) {
             int nameType = b[p] & 0xff;
             int len = u16(b, p + 1, listEnd);
@@ -122,14 +149,15 @@ public final class ClientHelloParser {
                 return new NotTls("server name overruns its list");
             }
             if (nameType == 0) {
-                if (len == 0) {
-                    return new NoSni();
-                }
-                return new Sni(new String(b, body, len, StandardCharsets.ISO_8859_1));
+                // An empty entry is kept: beside other names it must not count as "no SNI".
+                names.add(new String(b, body, len, StandardCharsets.ISO_8859_1));
             }
             p = body + len;
         }
-        return new NoSni();
+        if (names.isEmpty() || (names.size() == 1 && names.get(0).isEmpty())) {
+            return new NoSni();
+        }
+        return new Sni(names);
     }
 
     private static int skipVector(byte[] b, int p, int lenBytes, int end) {

@@ -154,4 +154,74 @@ class AclCodecTest {
         assertThatThrownBy(() -> AclCodec.parseAgent(""))
                 .isInstanceOf(AclFormatException.class);
     }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            0.0.0.0/0         | wider than /8
+            10.0.0.0/7        | wider than /8
+            128.0.0.0/1       | wider than /8
+            ::/0              | wider than /32
+            2000::/3          | wider than /32
+            fc00::/7          | wider than /32
+            2001:db8::/31     | wider than /32
+            ::ffff:0:0/96     | IPv4-mapped
+            ::ffff:0:0/103    | IPv4-mapped
+            ::/96             | IPv4-compatible
+            ::/64             | IPv4-
+            64:ff9b::/96      | NAT64
+            64:ff9b:1::/48    | NAT64 local-use
+            2002::/16         | wider than /32
+            2001::/32         | Teredo
+            2001::/64         | Teredo
+            64:ff9b:1::/52    | NAT64 local-use
+            """)
+    void allowRangesWiderThanASlash8OfIpv4OrASlash32OfIpv6AreRefused(String range, String why) {
+        assertThatThrownBy(() -> AclCodec.parseAgent("{\"allow_ranges\":[\"127.0.0.0/8\",\"" + range + "\"]}", "a"))
+                .isInstanceOf(AclFormatException.class)
+                .hasMessageContaining("$.allow_ranges[1]").hasMessageContaining(range).hasMessageContaining(why);
+        assertThatThrownBy(() -> AclCodec.parseFile("{\"agents\":{\"a\":{\"allow_ranges\":[\"" + range + "\"]}}}"))
+                .isInstanceOf(AclFormatException.class).hasMessageContaining("$.agents.a.allow_ranges[0]");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(textBlock = """
+            127.0.0.0/8
+            10.0.0.0/8
+            192.168.1.0/24
+            203.0.113.7
+            fd00::/32
+            ::1/128
+            ::ffff:7f00:0/104
+            64:ff9b::a00:0/104
+            2002:7f00::/32
+            64:ff9b:1:7f00::/56
+            """)
+    void allowRangesUpToASlash8OrASlash32AreAccepted(String range) {
+        assertThat(AclCodec.parseAgent("{\"allow_ranges\":[\"" + range + "\"]}", "a").allowRanges()).hasSize(1);
+    }
+
+    @Test
+    void anAclBuiltInCodeWithAWideRangeIsRefusedLikeADocument() {
+        AgentAcl wide = new AgentAcl("a", Optional.empty(), Optional.empty(), List.of("a.test"), List.of("GET"),
+                List.of(443), List.of("0.0.0.0/0"), "strict", Optional.empty(), 10, 10);
+        assertThatThrownBy(() -> AclCodec.normalize(wide)).isInstanceOf(AclFormatException.class)
+                .hasMessageContaining("$.allow_ranges[0]").hasMessageContaining("wider than /8");
+        AgentAcl demo = new AgentAcl("a", Optional.empty(), Optional.empty(), List.of("a.test"), List.of("GET"),
+                List.of(443), List.of("127.0.0.0/8"), "strict", Optional.empty(), 10, 10);
+        assertThat(AclCodec.normalize(demo).allowRanges()).containsExactly("127.0.0.0/8");
+    }
+
+    @Test
+    void maxConnectionsIsAnAgentRuleWithADefaultAndNoStepMayChangeIt() {
+        assertThat(AclCodec.parseAgent("{}", "a").maxConnections()).isEqualTo(AgentAcl.DEFAULT_MAX_CONNECTIONS);
+        AgentAcl a = AclCodec.parseAgent("{\"max_connections\":8}", "a");
+        assertThat(a.maxConnections()).isEqualTo(8);
+        assertThat(AclCodec.parseAgent(AclCodec.toJson(a))).isEqualTo(a);
+        assertThatThrownBy(() -> AclCodec.parseAgent("{\"max_connections\":0}", "a"))
+                .hasMessageContaining("$.max_connections").hasMessageContaining("out of range");
+        assertThatThrownBy(() -> AclCodec.parseAgent("{\"step\":\"S\",\"max_connections\":8}", "a"))
+                .hasMessageContaining("$.max_connections").hasMessageContaining("per agent");
+        assertThat(AclCodec.parseAgent(AclCodec.toJson(a.withStep("S"))).maxConnections())
+                .isEqualTo(AgentAcl.DEFAULT_MAX_CONNECTIONS);
+    }
 }

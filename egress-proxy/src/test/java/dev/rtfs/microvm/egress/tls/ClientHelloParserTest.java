@@ -46,6 +46,26 @@ class ClientHelloParserTest {
     }
 
     @Test
+    void everyServerNameOfAListIsReturnedNotOnlyTheFirst() throws Exception {
+        byte[] hello = TlsHello.withServerNames(false, "allowed.test", "evil.test");
+        assertThat(ClientHelloParser.parse(hello, hello.length))
+                .isEqualTo(new ClientHelloParser.Sni(java.util.List.of("allowed.test", "evil.test")));
+    }
+
+    @Test
+    void aSecondServerNameExtensionIsNotTls() throws Exception {
+        byte[] hello = TlsHello.withServerNames(true, "allowed.test", "evil.test");
+        assertThat(ClientHelloParser.parse(hello, hello.length)).isInstanceOf(ClientHelloParser.NotTls.class);
+    }
+
+    @Test
+    void anEmptyNameBesideARealOneIsKept() throws Exception {
+        byte[] hello = TlsHello.withServerNames(false, "allowed.test", "");
+        assertThat(ClientHelloParser.parse(hello, hello.length))
+                .isEqualTo(new ClientHelloParser.Sni(java.util.List.of("allowed.test", "")));
+    }
+
+    @Test
     void plainHttpIsNotTls() {
         byte[] http = "GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes();
         assertThat(ClientHelloParser.parse(http, http.length)).isInstanceOf(ClientHelloParser.NotTls.class);
