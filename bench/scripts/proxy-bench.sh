@@ -57,6 +57,7 @@ cat > "$W/acl.json" <<JSON
 {"mode":"enforce",
  "agents":{"bench":{"listen":"127.0.0.1:$OURS","allow_domains":["origin.test"],"allow_methods":["GET"],
                     "connect_ports":[$BULK_PORT,$HOLD_PORT],"allow_ranges":["127.0.0.0/8"],"dlp":"strict",
+                    "max_connections":$((TUNNELS + 256)),
                     "max_response_bytes":$((BULK + 1))}},
  "resolve":{"origin.test":["127.0.0.1"]}}
 JSON
@@ -67,7 +68,8 @@ RTFS_JAVA_OPTS="-Xms64m -Xmx256m -Dorg.slf4j.simpleLogger.logFile=$W/ours.log" \
 OURS_PID=$!; PIDS+=($OURS_PID)
 TARGETS=(direct ours squid tinyproxy ceiling)
 if [ -n "${BASELINE_JAR:-}" ]; then
-  sed "s/127.0.0.1:$OURS/127.0.0.1:$BEFORE/" "$W/acl.json" > "$W/acl-before.json"
+  # (builds before the per-agent connection cap do not know max_connections)
+  sed -e "s/127.0.0.1:$OURS/127.0.0.1:$BEFORE/" -e '/"max_connections"/d' "$W/acl.json" > "$W/acl-before.json"
   $JAVA -XX:+UseSerialGC -Xms64m -Xmx256m -Dorg.slf4j.simpleLogger.logFile="$W/before.log" -jar "$BASELINE_JAR" \
     proxy --acl "$W/acl-before.json" > "$W/before.out" 2>&1 &
   BEFORE_PID=$!; PIDS+=($BEFORE_PID)
