@@ -32,13 +32,19 @@ public record DecisionRecord(
                 + durationMillis + (detail.isEmpty() ? "" : " detail=\"" + escaped(detail) + "\"");
     }
 
-    /** The detail quotes guest-chosen text (an SNI, a parser message): no line break or quote may forge a record. */
-    private static String escaped(String text) {
+    /**
+     * The detail quotes guest-chosen text (an SNI, a parser message): no line break or quote may forge a record, and
+     * no C1 control, bidi override or line separator may reorder or hide what a terminal shows.
+     */
+    static String escaped(String text) {
         StringBuilder sb = new StringBuilder(text.length());
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
             if (c < 0x20 || c == 0x7f || c == '\\') {
                 sb.append(String.format("\\x%02x", (int) c));
+            } else if ((c >= 0x80 && c <= 0x9f) || c == 0x061c || c == 0x200e || c == 0x200f
+                    || (c >= 0x2028 && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069) || c == 0xfeff) {
+                sb.append(String.format("\\u%04x", (int) c));
             } else {
                 sb.append(c == '"' ? '\'' : c);
             }
