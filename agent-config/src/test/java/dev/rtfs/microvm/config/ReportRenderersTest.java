@@ -10,8 +10,12 @@ import com.networknt.schema.SpecificationVersion;
 import dev.rtfs.microvm.config.report.CheckReport;
 import dev.rtfs.microvm.config.report.FileReport;
 import dev.rtfs.microvm.config.report.ReportFormat;
+import dev.rtfs.microvm.config.diag.Diagnostic;
+import dev.rtfs.microvm.lang.SourceFile;
+import dev.rtfs.microvm.lang.Span;
 import java.io.InputStream;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -34,6 +38,35 @@ class ReportRenderersTest {
             assertThat(in).as("schema resource").isNotNull();
             return SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12).getSchema(in);
         }
+    }
+
+    /**
+     * User text in a diagnostic (message, path, help, file name, source line) cannot drive the terminal or reorder
+     * the line: the text format shows control, C1 and bidi characters escaped; JSON keeps them as data (escaped
+     * by JSON where JSON requires it).
+     */
+    @Test
+    void textShowsControlC1AndBidiCharactersEscapedAndJsonKeepsThemAsData() throws Exception {
+        String text = "{:k \"v\u202e\u2066\" :x 1}\n";
+        SourceFile f = new SourceFile("c\u0085.rtfs", text);
+        Diagnostic d = Diagnostic.error("X_CODE", "k\u202e.x", "bad \u001b[31m\u009b31m\u202evalue", "use \u2066 not \u2028",
+                new Span("c\u0085.rtfs", text.indexOf(":x"), 1, 13, text.indexOf(":x") + 2));
+        CheckReport r = new CheckReport(List.of(FileReport.of(f.name(), List.of(d), Map.of(f.name(), f), false)));
+        String out = ReportFormat.TEXT.render(r, false);
+        assertThat(out).doesNotContain("\u001b", "\u009b", "\u202e", "\u2066", "\u2028", "\u0085").isEqualTo("""
+                error[X_CODE]: bad \\u001b[31m\\u009b31m\\u202evalue
+                 --> c\\u0085.rtfs:1:13
+                  |
+                1 | {:k "v\\u202e\\u2066" :x 1}
+                  |                       ^^
+                  = path: k\\u202e.x
+                  = help: use \\u2066 not \\u2028
+
+                invalid: c\\u0085.rtfs (1 error, 0 warnings)
+                """);
+        JsonNode json = JSON.readTree(ReportFormat.JSON.render(r, false));
+        assertThat(json.get("files").get(0).get("diagnostics").get(0).get("message").asString())
+                .isEqualTo("bad \u001b[31m\u009b31m\u202evalue");
     }
 
     @Test

@@ -28,7 +28,9 @@ import picocli.CommandLine.Spec;
  * unreadable files (one line each, nothing else printed).
  */
 @Command(name = "check", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Validate agent.config files against the schema and the MicroVM profile.")
+        description = "Validate agent.config files against the schema and the MicroVM profile.",
+        footer = {"", "Each file is read up to 4 MiB; a larger one is refused (RTFS_INPUT_LIMIT, exit 1) without reading",
+                "the rest. Raise it with -Drtfs.maxInputBytes=BYTES (launcher: RTFS_JAVA_OPTS)."})
 final class CheckCommand implements Callable<Integer> {
 
     @Spec CommandSpec spec;
@@ -80,19 +82,19 @@ final class CheckCommand implements Callable<Integer> {
             return Main.USAGE;
         }
 
-        // A file that is not UTF-8 is reported alone; a --load file that is not UTF-8 spoils every checked file.
-        Map<String, Diagnostic> notUtf8 = new LinkedHashMap<>();
-        inputs.notUtf8().forEach(r -> notUtf8.put(r.file(), r.diagnostics().getFirst()));
+        // A refused file (not UTF-8, too large) is reported alone; a refused --load file spoils every checked file.
+        Map<String, Diagnostic> refused = new LinkedHashMap<>();
+        inputs.refused().forEach(r -> refused.put(r.file(), r.diagnostics().getFirst()));
         List<SourceFile> loaded = loads.stream().map(inputs.sources()::get).toList();
-        Optional<Diagnostic> badLoad = loads.stream().map(notUtf8::get).filter(Objects::nonNull).findFirst();
+        Optional<Diagnostic> badLoad = loads.stream().map(refused::get).filter(Objects::nonNull).findFirst();
         List<FileReport> reports = new ArrayList<>();
         for (String name : files) {
             SourceFile source = inputs.sources().get(name);
-            Diagnostic bad = notUtf8.containsKey(name) ? notUtf8.get(name) : badLoad.orElse(null);
+            Diagnostic bad = refused.containsKey(name) ? refused.get(name) : badLoad.orElse(null);
             if (bad != null) {
                 Map<String, SourceFile> sources = new LinkedHashMap<>();
-                loaded.forEach(l -> sources.put(l.name(), l));
-                sources.put(name, source);
+                loaded.stream().filter(Objects::nonNull).forEach(l -> sources.put(l.name(), l));
+                if (source != null) sources.put(name, source);
                 reports.add(FileReport.of(name, List.of(bad), sources, warningsAsErrors));
             } else {
                 reports.add(FileReport.of(ConfigLoader.load(loaded, source), warningsAsErrors));

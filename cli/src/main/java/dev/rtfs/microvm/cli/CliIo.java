@@ -2,13 +2,17 @@ package dev.rtfs.microvm.cli;
 
 import dev.rtfs.microvm.config.diag.Diagnostic;
 import dev.rtfs.microvm.config.report.FileReport;
+import dev.rtfs.microvm.lang.BoundedInput;
 import dev.rtfs.microvm.lang.PrintableText;
 import dev.rtfs.microvm.lang.RtfsException;
+import dev.rtfs.microvm.lang.RtfsLimitException;
+import dev.rtfs.microvm.lang.RtfsPrinter;
 import dev.rtfs.microvm.lang.RtfsSyntaxException;
 import dev.rtfs.microvm.lang.SourceFile;
 import dev.rtfs.microvm.lang.SourceSnippet;
 import dev.rtfs.microvm.lang.Span;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
@@ -30,9 +34,12 @@ import java.util.Map;
 /**
  * File reading and RTFS error printing shared by the commands that take RTFS files.
  *
- * <p>Reading: a missing or unreadable file is {@link UnreadableFile} (one line, exit 2). Text must be UTF-8;
- * an invalid byte is an {@link InvalidUtf8} error positioned at the first bad byte (exit 1, like any other
- * input error), and the text decoded with U+FFFD replacements is kept so the snippet can show the line.
+ * <p>Reading: a missing or unreadable file is {@link UnreadableFile} (one line, exit 2). A file larger than
+ * {@link #maxInputBytes} is refused after reading at most one byte more than the limit (a regular file by its
+ * size, without reading it; {@code /dev/zero}, FIFOs and other streams by counting), an RTFS_INPUT_LIMIT error at
+ * {@code file:1:1} (exit 1). Text must be UTF-8; an invalid byte is an RTFS_SYNTAX error positioned at the first bad
+ * byte (exit 1, like any other input error), and the text decoded with U+FFFD replacements is kept so the snippet
+ * can show the line. Both are {@link RefusedInput}.
  */
 final class CliIo {
 
@@ -45,12 +52,35 @@ final class CliIo {
         }
     }
 
-    /** The file is not UTF-8; {@link #source} holds the text with replacement characters, for the snippet. */
-    static final class InvalidUtf8 extends Exception {
-        final transient RtfsSyntaxException error;
+    static final long DEFAULT_MAX_INPUT_BYTES = BoundedInput.DEFAULT_MAX_INPUT_BYTES;
+    static final String MAX_INPUT_PROPERTY = BoundedInput.MAX_INPUT_PROPERTY;
+
+    /** System property that sets the longest output of {@code expand}, in characters. */
+    static final String MAX_OUTPUT_PROPERTY = "rtfs.maxOutputChars";
+
+    static long maxInputBytes() {
+        return BoundedInput.maxInputBytes();
+    }
+
+    /** The output limit of printed values in characters: {@value #MAX_OUTPUT_PROPERTY}, else 16 Mi. */
+    static long maxOutputChars() {
+        return positive(MAX_OUTPUT_PROPERTY, RtfsPrinter.MAX_CHARS, Integer.MAX_VALUE - 16);
+    }
+
+    private static long positive(String property, long otherwise, long max) {
+        Long set = Long.getLong(property);
+        return set == null || set < 1 ? otherwise : Math.min(set, max);
+    }
+
+    /**
+     * A file refused as RTFS input (not UTF-8, or over the size limit): {@link #error} is positioned in it, and
+     * {@link #source} holds its text for the snippet (with replacement characters; null when it was not read).
+     */
+    static final class RefusedInput extends Exception {
+        final transient RtfsException error;
         final transient SourceFile source;
 
-        InvalidUtf8(RtfsSyntaxException error, SourceFile source) {
+        RefusedInput(RtfsException error, SourceFile source) {
             super(error.getMessage(), null, false, false);
             this.error = error;
             this.source = source;
@@ -59,9 +89,10 @@ final class CliIo {
 
     /**
      * The files of one command run, each read once: their sources (also those that are not UTF-8, with
-     * replacements), the one-line errors of unreadable ones, and an RTFS_SYNTAX report per file that is not UTF-8.
+     * replacements; null for one over the size limit), the one-line errors of unreadable ones, and a report per
+     * refused file (RTFS_SYNTAX when not UTF-8, RTFS_INPUT_LIMIT when too large).
      */
-    record Inputs(Map<String, SourceFile> sources, List<String> unreadable, List<FileReport> notUtf8) {
+    record Inputs(Map<String, SourceFile> sources, List<String> unreadable, List<FileReport> refused) {
         /** One {@code error:} line per unreadable file; true when there was any (the command then exits 2). */
         boolean reportUnreadable(PrintWriter err) {
             unreadable.forEach(m -> err.println("error: " + m));
@@ -73,42 +104,47 @@ final class CliIo {
     static Inputs readAll(List<String> names) {
         Map<String, SourceFile> sources = new LinkedHashMap<>();
         List<String> unreadable = new ArrayList<>();
-        List<FileReport> notUtf8 = new ArrayList<>();
+        List<FileReport> refused = new ArrayList<>();
         for (String name : new LinkedHashSet<>(names)) {
             try {
                 sources.put(name, read(name));
             } catch (UnreadableFile e) {
                 unreadable.add(e.getMessage());
-            } catch (InvalidUtf8 e) {
+            } catch (RefusedInput e) {
                 sources.put(name, e.source);
-                Diagnostic d = Diagnostic.error("RTFS_SYNTAX", "", e.getMessage(), "save the file as UTF-8", e.error.span());
-                notUtf8.add(FileReport.of(name, List.of(d), Map.of(name, e.source), false));
+                String help = e.error instanceof RtfsLimitException ? "raise the limit with -D" + MAX_INPUT_PROPERTY + "=BYTES"
+                        : "save the file as UTF-8";
+                Diagnostic d = Diagnostic.error(e.error.code(), "", e.getMessage(), help, e.error.span());
+                refused.add(FileReport.of(name, List.of(d), e.source == null ? Map.of() : Map.of(name, e.source), false));
             }
         }
-        return new Inputs(sources, unreadable, notUtf8);
+        return new Inputs(sources, unreadable, refused);
     }
 
-    /** Reads {@code name} (a path as the user wrote it; also the name diagnostics use) as UTF-8. */
-    static SourceFile read(String name) throws UnreadableFile, InvalidUtf8 {
+    /** Reads {@code name} (a path as the user wrote it; also the name diagnostics use) as UTF-8, bounded. */
+    static SourceFile read(String name) throws UnreadableFile, RefusedInput {
+        long limit = maxInputBytes();
         byte[] bytes;
         try {
-            bytes = Files.readAllBytes(Path.of(name));
+            bytes = BoundedInput.readAtMost(Path.of(name), limit);
+        } catch (BoundedInput.TooLarge e) {
+            String message = "input is larger than the limit of " + limit + " bytes (" + e.seen() + ")";
+            throw new RefusedInput(new RtfsLimitException(RtfsLimitException.Bound.RTFS_INPUT_LIMIT, message,
+                    new Span(name, 0, 1, 1, 0)), null);
         } catch (NoSuchFileException e) {
-            throw new UnreadableFile("cannot read " + name + ": no such file");
+            throw new UnreadableFile("cannot read " + PrintableText.of(name) + ": no such file");
         } catch (AccessDeniedException e) {
-            throw new UnreadableFile("cannot read " + name + ": permission denied");
+            throw new UnreadableFile("cannot read " + PrintableText.of(name) + ": permission denied");
         } catch (InvalidPathException e) {
             throw new UnreadableFile("cannot read " + PrintableText.of(name) + ": invalid path");
         } catch (IOException | SecurityException e) {
-            String why = Files.isDirectory(Path.of(name)) ? "is a directory" : String.valueOf(e.getMessage());
-            throw new UnreadableFile("cannot read " + name + ": " + why);
-        } catch (OutOfMemoryError e) {
-            throw new UnreadableFile("cannot read " + name + ": too large");
+            String why = Files.isDirectory(Path.of(name)) ? "is a directory" : PrintableText.of(String.valueOf(e.getMessage()));
+            throw new UnreadableFile("cannot read " + PrintableText.of(name) + ": " + why);
         }
         return decode(name, bytes);
     }
 
-    static SourceFile decode(String name, byte[] bytes) throws InvalidUtf8 {
+    static SourceFile decode(String name, byte[] bytes) throws RefusedInput {
         int start = bytes.length >= 3 && (bytes[0] & 0xff) == 0xEF && (bytes[1] & 0xff) == 0xBB
                 && (bytes[2] & 0xff) == 0xBF ? 3 : 0; // a UTF-8 byte order mark is not part of the text
         ByteBuffer in = ByteBuffer.wrap(bytes, start, bytes.length - start);
@@ -135,7 +171,7 @@ final class CliIo {
         String message = String.format("invalid UTF-8: byte 0x%02X at byte offset %d (RTFS files must be UTF-8)",
                 bytes[badByte] & 0xff, badByte);
         String lenient = new String(bytes, start, bytes.length - start, StandardCharsets.UTF_8);
-        throw new InvalidUtf8(new RtfsSyntaxException(message, span), new SourceFile(name, lenient));
+        throw new RefusedInput(new RtfsSyntaxException(message, span), new SourceFile(name, lenient));
     }
 
     /**
@@ -144,7 +180,7 @@ final class CliIo {
      */
     static void printError(PrintWriter err, RtfsException e, Map<String, SourceFile> sources) {
         Span span = e.span();
-        err.print("error[" + e.code() + "]: " + e.getMessage() + "\n");
+        err.print("error[" + e.code() + "]: " + PrintableText.of(String.valueOf(e.getMessage())) + "\n");
         err.print(SourceSnippet.render(sources.get(span.source()), span, ""));
         String pad = " ".repeat(Integer.toString(Math.max(span.line(), 0)).length() + 1);
         err.print(SourceSnippet.notes(e.stack(), pad + "= ", "called from"));

@@ -2,6 +2,8 @@ package dev.rtfs.microvm.cli;
 
 import dev.rtfs.microvm.lang.Rtfs;
 import dev.rtfs.microvm.lang.RtfsException;
+import dev.rtfs.microvm.lang.RtfsLimitException;
+import dev.rtfs.microvm.lang.Span;
 import dev.rtfs.microvm.lang.RtfsPrinter;
 import dev.rtfs.microvm.lang.SourceFile;
 import java.io.PrintWriter;
@@ -19,9 +21,14 @@ import picocli.CommandLine.Spec;
 /**
  * {@code rtfs-microvm expand FILE [--load FILE]...}: evaluates FILE (after the --load files) and prints the
  * value of its last form as pretty RTFS, e.g. a profile-macro call expanded into the full agent.config.
- * Kept light on purpose (no JSON, no networking classes): it is on scripted paths where start-up counts.
+ * Kept light on purpose (no JSON, no networking classes): it is on scripted paths where start-up counts. Bounded:
+ * input by {@link CliIo#maxInputBytes}, output by {@link CliIo#maxOutputChars}.
  */
-@Command(name = "expand", mixinStandardHelpOptions = true, description = "Evaluate an RTFS file and print its value (e.g. an expanded agent.config).")
+@Command(name = "expand", mixinStandardHelpOptions = true,
+        description = "Evaluate an RTFS file and print its value (e.g. an expanded agent.config).",
+        footer = {"", "Each file is read up to 4 MiB (RTFS_INPUT_LIMIT) and the printed value is at most 16 Mi characters",
+                "(RTFS_OUTPUT_LIMIT: shared structure doubles per level when printed); both refusals exit 1. Raise them",
+                "with -Drtfs.maxInputBytes=BYTES and -Drtfs.maxOutputChars=CHARS (launcher: RTFS_JAVA_OPTS)."})
 final class ExpandCommand implements Callable<Integer> {
 
     @Spec CommandSpec spec;
@@ -49,19 +56,26 @@ final class ExpandCommand implements Callable<Integer> {
             err.println("error: " + e.getMessage());
             err.flush();
             return Main.USAGE;
-        } catch (CliIo.InvalidUtf8 e) {
-            sources.put(e.source.name(), e.source);
+        } catch (CliIo.RefusedInput e) {
+            if (e.source != null) sources.put(e.source.name(), e.source);
             CliIo.printError(err, e.error, sources);
             return Main.FAILED;
         }
         try {
-            out.println(RtfsPrinter.pretty(Rtfs.evaluate(loaded, main)));
+            // Bounded: shared structure would otherwise print gigabytes (RTFS_OUTPUT_LIMIT instead).
+            out.println(RtfsPrinter.pretty(Rtfs.evaluate(loaded, main), CliIo.maxOutputChars()));
             out.flush();
             return Main.OK;
         } catch (RtfsException e) {
-            CliIo.printError(err, e, sources);
+            CliIo.printError(err, e.span().isKnown() ? e : atStartOf(main, e), sources);
             return Main.FAILED;
         }
+    }
+
+    /** An error about a value with no position (built by a built-in) is shown at the start of the file. */
+    private static RtfsException atStartOf(SourceFile main, RtfsException e) {
+        return e instanceof RtfsLimitException limit
+                ? new RtfsLimitException(limit.bound(), e.getMessage(), new Span(main.name(), 0, 1, 1, 0)) : e;
     }
 
     private static SourceFile remember(Map<String, SourceFile> sources, SourceFile f) {

@@ -65,8 +65,8 @@ final class ProfileCommand implements Callable<Integer> {
         if (inputs.reportUnreadable(err)) {
             return Main.USAGE;
         }
-        if (!inputs.notUtf8().isEmpty()) {
-            return report(out, reportFormat, inputs.notUtf8());
+        if (!inputs.refused().isEmpty()) {
+            return report(out, reportFormat, inputs.refused());
         }
         Map<String, SourceFile> sources = inputs.sources();
 

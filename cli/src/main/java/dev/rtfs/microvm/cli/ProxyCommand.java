@@ -1,5 +1,6 @@
 package dev.rtfs.microvm.cli;
 
+import dev.rtfs.microvm.lang.BoundedInput;
 import dev.rtfs.microvm.egress.EgressProxy;
 import dev.rtfs.microvm.egress.acl.AclCodec;
 import dev.rtfs.microvm.egress.acl.AclFile;
@@ -70,7 +71,11 @@ final class ProxyCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         byte[] bytes;
         try {
-            bytes = Files.readAllBytes(Path.of(acl));
+            bytes = BoundedInput.readAtMost(Path.of(acl), BoundedInput.maxInputBytes());
+        } catch (BoundedInput.TooLarge e) {
+            err.println("error: " + acl + ": larger than the input limit of " + CliIo.maxInputBytes() + " bytes (" + e.seen()
+                    + "; raise it with -D" + CliIo.MAX_INPUT_PROPERTY + "=BYTES)");
+            return Main.FAILED;
         } catch (InvalidPathException | IOException e) {
             err.println("error: cannot read " + acl + ": " + (e instanceof java.nio.file.NoSuchFileException
                     ? "no such file" : e.getMessage()));

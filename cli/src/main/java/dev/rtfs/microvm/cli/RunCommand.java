@@ -102,8 +102,8 @@ final class RunCommand implements Callable<Integer> {
         if (inputs.reportUnreadable(err)) {
             return Main.USAGE;
         }
-        if (!inputs.notUtf8().isEmpty()) {
-            out.print(chosen.get().render(new CheckReport(inputs.notUtf8()), false));
+        if (!inputs.refused().isEmpty()) {
+            out.print(chosen.get().render(new CheckReport(inputs.refused()), false));
             out.flush();
             return Main.FAILED;
         }

@@ -116,8 +116,8 @@ final class SynthCommand implements Callable<Integer> {
         if (inputs.reportUnreadable(err)) {
             return Main.USAGE;
         }
-        if (!inputs.notUtf8().isEmpty()) {
-            return report(out, reportFormat.get(), inputs.notUtf8());
+        if (!inputs.refused().isEmpty()) {
+            return report(out, reportFormat.get(), inputs.refused());
         }
         Map<String, SourceFile> sources = inputs.sources();
         ConfigCheckResult checked = ConfigLoader.load(loads.stream().map(sources::get).toList(), sources.get(config));

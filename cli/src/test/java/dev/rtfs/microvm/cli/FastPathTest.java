@@ -50,6 +50,10 @@ class FastPathTest {
         String small = file("small.rtfs", "(defn twice [x] (* 2 x))\n(twice 21)").toString();
         String evalError = file("eval.rtfs", "(undefined-fn 1)").toString();
         String missing = tmp.resolve("missing.rtfs").toString();
+        Path tooLarge = tmp.resolve("large.rtfs");
+        try (java.io.RandomAccessFile raf = new java.io.RandomAccessFile(tooLarge.toFile(), "rw")) {
+            raf.setLength(CliIo.DEFAULT_MAX_INPUT_BYTES + 1); // sparse
+        }
         List<String[]> lines = new ArrayList<>(List.of(
                 new String[] {"check", valid},
                 new String[] {"check", bad},
@@ -63,7 +67,10 @@ class FastPathTest {
                 new String[] {"expand", evalError},
                 new String[] {"expand", syntax},
                 new String[] {"expand", notUtf8},
-                new String[] {"expand", missing}));
+                new String[] {"expand", missing},
+                new String[] {"check", tooLarge.toString()},
+                new String[] {"expand", tooLarge.toString()},
+                new String[] {"check", file("deep.rtfs", "[".repeat(2000)).toString()}));
         int exits = 0;
         for (String[] line : lines) {
             CliRun f = fast(line);

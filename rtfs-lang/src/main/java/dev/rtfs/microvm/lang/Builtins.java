@@ -124,7 +124,7 @@ final class Builtins {
     private static Value assocOne(BuiltinCall c, int argIndex, Value coll, Value key, Value value) {
         if (coll instanceof VectorValue v) {
             if (!(key instanceof IntValue i) || i.value() < 0 || i.value() > v.items().size()) {
-                throw c.argError(argIndex, "index " + RtfsPrinter.print(key) + " out of bounds for a vector of "
+                throw c.argError(argIndex, "index " + RtfsPrinter.abbreviated(key, 80) + " out of bounds for a vector of "
                         + v.items().size());
             }
             c.charge(v.items().size());
@@ -135,7 +135,7 @@ final class Builtins {
         }
         MapValue m = mapOf(coll);
         if (m == null) {
-            throw c.argError(argIndex, "cannot assoc " + RtfsPrinter.print(key) + " into a " + coll.typeName()
+            throw c.argError(argIndex, "cannot assoc " + RtfsPrinter.abbreviated(key, 80) + " into a " + coll.typeName()
                     + "; expected a map, vector or nil");
         }
         c.charge(m.entries().size());
@@ -181,7 +181,7 @@ final class Builtins {
     private static void checkNestable(BuiltinCall c, Value coll, List<Value> path, int at) {
         if (!(coll instanceof NilValue) && !(coll instanceof VectorValue) && mapOf(coll) == null) {
             throw c.argError(1, "cannot walk into a " + coll.typeName() + " at path "
-                    + RtfsPrinter.print(VectorValue.of(path.subList(0, at))));
+                    + RtfsPrinter.abbreviated(VectorValue.of(path.subList(0, at)), 200));
         }
     }
 
@@ -480,8 +480,15 @@ final class Builtins {
     private static Value str(BuiltinCall c) {
         StringBuilder sb = new StringBuilder();
         for (Value v : c.args()) {
-            if (v instanceof StringValue s) sb.append(s.value());
-            else if (!(v instanceof NilValue)) sb.append(RtfsPrinter.print(v));
+            // Bounded like printing: (str shared-structure) must not build gigabytes.
+            long room = RtfsPrinter.MAX_CHARS - sb.length();
+            try {
+                String part = v instanceof StringValue s ? s.value() : v instanceof NilValue ? "" : RtfsPrinter.print(v, room);
+                if (part.length() > room) throw new RtfsLimitException(RtfsLimitException.Bound.RTFS_OUTPUT_LIMIT, "", c.site());
+                sb.append(part);
+            } catch (RtfsLimitException tooLong) {
+                throw c.error("the result would be longer than " + RtfsPrinter.MAX_CHARS + " characters");
+            }
         }
         c.charge(1 + sb.length() / 16);
         return new StringValue(sb.toString(), c.produced(), MapValue.EMPTY);

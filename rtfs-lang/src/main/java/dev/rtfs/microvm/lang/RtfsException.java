@@ -3,11 +3,12 @@ package dev.rtfs.microvm.lang;
 import java.util.List;
 
 /**
- * The only exceptions the language core lets escape: a positioned syntax error ({@code RTFS_SYNTAX}) or
- * evaluation error ({@code RTFS_EVAL}). {@code stack} holds the call-site spans, innermost first.
+ * The only exceptions the language core lets escape: a positioned syntax error ({@code RTFS_SYNTAX}), evaluation
+ * error ({@code RTFS_EVAL}) or refusal of an input or output over a size bound ({@link RtfsLimitException}).
+ * {@code stack} holds the call-site spans, innermost first.
  */
 public abstract sealed class RtfsException extends RuntimeException
-        permits RtfsSyntaxException, RtfsEvalException {
+        permits RtfsSyntaxException, RtfsEvalException, RtfsLimitException {
 
     private final Span span;
     private final List<Span> stack;
@@ -18,7 +19,7 @@ public abstract sealed class RtfsException extends RuntimeException
         this.stack = List.copyOf(stack);
     }
 
-    /** Stable diagnostic code: RTFS_SYNTAX or RTFS_EVAL. */
+    /** Stable diagnostic code: RTFS_SYNTAX, RTFS_EVAL, RTFS_INPUT_LIMIT or RTFS_OUTPUT_LIMIT. */
     public abstract String code();
 
     public Span span() { return span; }

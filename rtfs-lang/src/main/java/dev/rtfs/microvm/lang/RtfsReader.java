@@ -261,7 +261,7 @@ public final class RtfsReader {
                     break;
                 }
             }
-            throw new RtfsSyntaxException("duplicate key " + RtfsPrinter.print(key) + " in map literal (first at "
+            throw new RtfsSyntaxException("duplicate key " + RtfsPrinter.abbreviated(key, 80) + " in map literal (first at "
                     + first.span().location() + ")", key.span());
         }
         return new MapValue(new ValueArrayMap(kv), span, MapValue.EMPTY);
@@ -277,7 +277,7 @@ public final class RtfsReader {
         if (dup >= 0) {
             Value item = items[dup];
             Value first = firstEqual(Arrays.asList(items), item);
-            throw new RtfsSyntaxException("duplicate element " + RtfsPrinter.print(item) + " in set literal (first at "
+            throw new RtfsSyntaxException("duplicate element " + RtfsPrinter.abbreviated(item, 80) + " in set literal (first at "
                     + first.span().location() + ")", item.span());
         }
         return new SetValue(new ValueArraySet(items), span, MapValue.EMPTY);

@@ -10,8 +10,10 @@ package dev.rtfs.microvm.lang;
  *   |     ^^^^^^ label
  * </pre>
  *
- * Tabs are shown as four spaces (the caret moves with them), control characters as U+FFFD, and very long
- * lines as a window around the column. A column past the end of the line puts the caret just after it.
+ * Tabs are shown as four spaces and control, bidi and other format characters as their {@link PrintableText}
+ * escape ({@code \u202e}): the caret moves with them, so it stays under the character the span starts at, and
+ * source text can neither reorder the line nor send escape sequences. Very long lines are shown as a window
+ * around the column. A column past the end of the line puts the caret just after it.
  */
 public final class SourceSnippet {
 
@@ -33,7 +35,7 @@ public final class SourceSnippet {
         if (span == null || !span.isKnown()) return "";
         String gutter = " ".repeat(Integer.toString(span.line()).length());
         StringBuilder sb = new StringBuilder();
-        sb.append(gutter).append("--> ").append(span.location()).append('\n');
+        sb.append(gutter).append("--> ").append(PrintableText.of(span.location())).append('\n');
         if (file == null || !file.name().equals(span.source())) return sb.toString();
 
         Excerpt shown = excerpt(file, span);
@@ -143,7 +145,7 @@ public final class SourceSnippet {
                 sb.append(lead).append("note: ... ").append(remainingNotes(sites, i)).append(" more\n");
                 break;
             }
-            sb.append(lead).append("note: ").append(verb).append(' ').append(at);
+            sb.append(lead).append("note: ").append(verb).append(' ').append(PrintableText.of(at));
             if (j - i > 1) sb.append(" (").append(j - i).append(" times)");
             sb.append('\n');
             i = j;
@@ -161,11 +163,15 @@ public final class SourceSnippet {
 
     private static void appendDisplay(StringBuilder sb, int cp) {
         if (cp == '\t') sb.append(" ".repeat(TAB_WIDTH));
-        else if (Character.isISOControl(cp)) sb.append('\uFFFD');
-        else sb.appendCodePoint(cp);
+        else PrintableText.append(sb, cp);
     }
 
-    /** Display width of the span on its first line (at least one caret; tabs count four). */
+    /** Columns {@link #appendDisplay} takes for {@code cp} (an escape is as wide as its text). */
+    private static int displayWidth(int cp) {
+        return cp == '\t' ? TAB_WIDTH : PrintableText.isEscaped(cp) ? PrintableText.width(cp) : 1;
+    }
+
+    /** Display width of the span on its first line (at least one caret; tabs count four, escapes their length). */
     private static int underlineWidth(SourceFile file, Span span, Excerpt shown) {
         String text = file.text();
         int start = span.offset();
@@ -176,7 +182,7 @@ public final class SourceSnippet {
         int width = 0;
         int[] cps = shown.cps();
         for (int i = shown.caret(); i < Math.min(cps.length, shown.caret() + lengthCps); i++) {
-            width += cps[i] == '\t' ? TAB_WIDTH : 1;
+            width += displayWidth(cps[i]);
         }
         return Math.max(1, width);
     }

@@ -15,7 +15,7 @@ final class RandomValues {
     private static final String[] UNICODE_LETTERS = {"é", "ж", "Ω", "漢", "\uD835\uDCB3" /* 𝒳, a letter outside the BMP */};
     private static final String[] STRING_PIECES = {
         "a", "Z", " ", "\"", "\\", "\n", "\t", "\r", "\u0000", "\u0001", "\u001f", "\u007f", "é", "漢",
-        "\uD83D\uDE00", "\uD800", "\uDC00", ";", "#|", "|#", "#_", "(", "]", "}", "\\u0041", "\\q", ":", "^", ","
+        "\uD83D\uDE00", "\uD800", "\uDC00", "\u202e", "\u2066", "\u0085", "\u009b", "\u2028", "\uFEFF", "\uDB40\uDC01", ";", "#|", "|#", "#_", "(", "]", "}", "\\u0041", "\\q", ":", "^", ","
     };
 
     private final SplittableRandom random;

@@ -73,13 +73,41 @@ class SourceSnippetTest {
     @Test
     void controlCharactersAndLongLinesStayReadable() {
         SourceFile ctl = new SourceFile("f", "a\u0007b");
-        assertThat(SourceSnippet.render(ctl, new Span("f", 2, 1, 3, 3), null)).contains("1 | a\uFFFDb\n  |   ^\n");
+        assertThat(SourceSnippet.render(ctl, new Span("f", 2, 1, 3, 3), null)).contains("1 | a\\u0007b\n  |        ^\n");
         SourceFile longLine = new SourceFile("f", "x".repeat(1000) + " :bad " + "y".repeat(1000));
         String out = SourceSnippet.render(longLine, new Span("f", 1001, 1, 1002, 1005), "here");
         String[] lines = out.split("\n");
         assertThat(lines[2]).startsWith("1 | ...").endsWith("...").hasSizeLessThan(200);
         int caret = lines[3].indexOf('^');
         assertThat(lines[2].substring(caret, caret + 4)).isEqualTo(":bad");
+    }
+
+    /**
+     * "Trojan Source": a bidi override in a comment or string would reorder the shown line so that it reads unlike
+     * the code. Bidi controls, C1 controls and other format characters are shown as escapes, and the caret and its
+     * underline follow the escaped text, still under the character the span starts at.
+     */
+    @Test
+    void bidiAndC1CharactersAreShownEscapedWithTheCaretUnderTheEscapedForm() {
+        String line = "{:s \"a\u202eb\u2066\" ;; c\u0085\u200f\u061c\n :vcpus 0}";
+        SourceFile f = new SourceFile("f.rtfs", line);
+        int at = line.indexOf(":vcpus");
+        String out = SourceSnippet.render(f, new Span("f.rtfs", at, 2, 2, at + 6), null);
+        assertThat(out).isEqualTo("""
+                 --> f.rtfs:2:2
+                  |
+                2 |  :vcpus 0}
+                  |  ^^^^^^
+                """);
+        int bad = line.indexOf(';');
+        String escaped = SourceSnippet.render(f, new Span("f.rtfs", bad - 3, 1, bad - 2, bad + 1), null);
+        String[] lines = escaped.split("\n");
+        assertThat(lines[2]).isEqualTo("1 | {:s \"a\\u202eb\\u2066\" ;; c\\u0085\\u200f\\u061c");
+        assertThat(escaped).doesNotContain("\u202e", "\u2066", "\u0085", "\u200f", "\u061c");
+        int caret = lines[3].indexOf('^');
+        // the span covers the escaped U+2066, the closing quote, a space and the ';'
+        assertThat(lines[2].substring(caret)).startsWith("\\u2066\" ;");
+        assertThat(lines[3].substring(caret)).isEqualTo("^".repeat(6 + 3));
     }
 
     /**

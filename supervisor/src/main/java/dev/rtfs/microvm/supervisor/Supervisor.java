@@ -23,6 +23,7 @@ import dev.rtfs.microvm.egress.control.StaleSocket;
 import dev.rtfs.microvm.egress.net.StaticOverrideResolver;
 import dev.rtfs.microvm.egress.net.SystemResolver;
 import dev.rtfs.microvm.egress.server.ProxyConfig;
+import dev.rtfs.microvm.lang.BoundedInput;
 import dev.rtfs.microvm.lang.SourceFile;
 import dev.rtfs.microvm.orchestrator.admission.Admission;
 import dev.rtfs.microvm.orchestrator.admission.AdmissionResult;
@@ -289,8 +290,15 @@ public final class Supervisor {
                 Optional.empty(), runDir, Optional.empty(), List.of());
     }
 
+    /** The CLI refuses oversized input first; the bound here keeps the supervisor safe on its own. */
     private static SourceFile source(Path p) throws IOException {
-        return new SourceFile(p.toString(), Files.readString(p, StandardCharsets.UTF_8));
+        try {
+            return new SourceFile(p.toString(), new String(BoundedInput.readAtMost(p, BoundedInput.maxInputBytes()),
+                    StandardCharsets.UTF_8));
+        } catch (BoundedInput.TooLarge e) {
+            throw new IOException(p + ": larger than the input limit of " + BoundedInput.maxInputBytes() + " bytes ("
+                    + e.seen() + ")");
+        }
     }
 
     private static List<SourceFile> sources(List<Path> paths) throws IOException {

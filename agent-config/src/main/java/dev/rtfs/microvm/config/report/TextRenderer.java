@@ -1,6 +1,7 @@
 package dev.rtfs.microvm.config.report;
 
 import dev.rtfs.microvm.config.diag.Diagnostic;
+import dev.rtfs.microvm.lang.PrintableText;
 import dev.rtfs.microvm.lang.SourceSnippet;
 import dev.rtfs.microvm.lang.Span;
 
@@ -18,7 +19,9 @@ import dev.rtfs.microvm.lang.Span;
  *   = note: via call.rtfs:1:1
  * </pre>
  *
- * followed by one summary line per file. ANSI colour only when asked for.
+ * followed by one summary line per file. ANSI colour only when asked for. Every text that may carry user input
+ * (messages, paths, help, file names, the source line) goes through {@link PrintableText}: control, bidi and other
+ * format characters are shown as {@code \\uXXXX} escapes, never sent to the terminal.
  */
 public final class TextRenderer {
     private TextRenderer() {}
@@ -42,15 +45,15 @@ public final class TextRenderer {
     private static void diagnostic(StringBuilder sb, Diagnostic d, FileReport f, boolean color) {
         String level = d.severity().label();
         sb.append(paint(color, d.isError() ? RED : YELLOW, level + "[" + d.code() + "]"))
-                .append(paint(color, BOLD, ": " + d.message())).append('\n');
+                .append(paint(color, BOLD, ": " + PrintableText.of(d.message()))).append('\n');
         Span span = d.span();
         String gutter = " ".repeat(span.isKnown() ? Integer.toString(span.line()).length() : 0);
         String snippet = SourceSnippet.render(f.sources().get(span.source()), span, "");
-        if (snippet.isEmpty()) snippet = gutter + "--> " + f.file() + "\n";
+        if (snippet.isEmpty()) snippet = gutter + "--> " + PrintableText.of(f.file()) + "\n";
         sb.append(color ? colourGutter(snippet) : snippet);
         String eq = gutter + " " + paint(color, BLUE, "=") + " ";
-        if (!d.path().isEmpty()) sb.append(eq).append("path: ").append(d.path()).append('\n');
-        if (!d.suggestion().isEmpty()) sb.append(eq).append("help: ").append(d.suggestion()).append('\n');
+        if (!d.path().isEmpty()) sb.append(eq).append("path: ").append(PrintableText.of(d.path())).append('\n');
+        if (!d.suggestion().isEmpty()) sb.append(eq).append("help: ").append(PrintableText.of(d.suggestion())).append('\n');
         sb.append(SourceSnippet.notes(d.via(), eq, "via"));
         sb.append('\n');
     }
@@ -59,8 +62,8 @@ public final class TextRenderer {
         long errors = f.errorCount();
         long warnings = f.warningCount();
         String counts = plural(errors, "error") + ", " + plural(warnings, "warning");
-        if (f.valid()) sb.append(paint(color, GREEN, "ok")).append(": ").append(f.file()).append(" (").append(counts).append(")\n");
-        else sb.append(paint(color, RED, "invalid")).append(": ").append(f.file()).append(" (").append(counts).append(")\n");
+        if (f.valid()) sb.append(paint(color, GREEN, "ok")).append(": ").append(PrintableText.of(f.file())).append(" (").append(counts).append(")\n");
+        else sb.append(paint(color, RED, "invalid")).append(": ").append(PrintableText.of(f.file())).append(" (").append(counts).append(")\n");
     }
 
     private static String plural(long n, String word) {
