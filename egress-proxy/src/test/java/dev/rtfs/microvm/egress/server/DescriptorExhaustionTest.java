@@ -67,11 +67,42 @@ class DescriptorExhaustionTest {
                 .getProcessCpuTime();
     }
 
+    /**
+     * Lowers this process's descriptor limit and connects until no socket can be made (the kernel completes the
+     * handshakes; the listener's accept(2) fails with EMFILE for those still queued), measures the process's CPU
+     * share over 1.5 s, then closes the clients and restores the limit.
+     */
+    private static void assertNoSpinWhileOutOfDescriptors(int port, long[] limit, String transport) throws Exception {
+        List<Socket> clients = new ArrayList<>();
+        setSoftLimit(openDescriptors() + 64, limit[1]);
+        try {
+            try {
+                for (int i = 0; i < 1000; i++) {
+                    clients.add(new Socket(InetAddress.getLoopbackAddress(), port));
+                }
+            } catch (IOException expected) {
+                // Too many open files
+            }
+            Thread.sleep(200);
+            long cpu0 = cpuNanos();
+            long wall0 = System.nanoTime();
+            Thread.sleep(1500);
+            double share = (double) (cpuNanos() - cpu0) / (System.nanoTime() - wall0);
+            LoggerFactory.getLogger(DescriptorExhaustionTest.class).info("{} out of descriptors: {} client sockets, "
+                    + "process CPU {} of one core", transport, clients.size(), String.format("%.2f", share));
+            assertThat(share).as("process CPU share of one core while accept fails").isLessThan(0.5);
+        } finally {
+            for (Socket s : clients) {
+                s.close();
+            }
+            setSoftLimit(limit[0], limit[1]);
+        }
+    }
+
     @Test
     void outOfDescriptorsTheListenerBacksOffInsteadOfSpinningAndServesAgainAfterwards() throws Exception {
         requirePrlimit();
         long[] limit = currentLimit();
-        List<Socket> clients = new ArrayList<>();
         try (ProxyFixture fx = new ProxyFixture(EnforcementMode.ENFORCE, Duration.ofSeconds(30));
                 LoopbackOrigin origin = LoopbackOrigin.http()) {
             fx.resolver.map("origin.test", "127.0.0.1");
@@ -80,32 +111,7 @@ class DescriptorExhaustionTest {
             String get = "GET http://origin.test:" + origin.port() + "/ HTTP/1.1\r\nHost: origin.test\r\n"
                     + "Connection: close\r\n\r\n";
             assertThat(RawClient.exchange(port, get).status()).isEqualTo(200); // everything loaded and warm
-            setSoftLimit(openDescriptors() + 64, limit[1]);
-            try {
-                // Connect until this process cannot make another socket: the kernel completes the handshakes, the
-                // proxy's accept(2) fails with EMFILE for those still queued.
-                try {
-                    for (int i = 0; i < 1000; i++) {
-                        clients.add(new Socket(InetAddress.getLoopbackAddress(), port));
-                    }
-                } catch (IOException expected) {
-                    // Too many open files
-                }
-                Thread.sleep(200);
-                long cpu0 = cpuNanos();
-                long wall0 = System.nanoTime();
-                Thread.sleep(1500);
-                double share = (double) (cpuNanos() - cpu0) / (System.nanoTime() - wall0);
-                LoggerFactory.getLogger(DescriptorExhaustionTest.class)
-                        .info("out of descriptors: {} client sockets, process CPU {} of one core", clients.size(),
-                                String.format("%.2f", share));
-                assertThat(share).as("process CPU share of one core while accept fails").isLessThan(0.5);
-            } finally {
-                for (Socket s : clients) {
-                    s.close();
-                }
-                setSoftLimit(limit[0], limit[1]);
-            }
+            assertNoSpinWhileOutOfDescriptors(port, limit, "epoll");
             long deadline = System.nanoTime() + 5_000_000_000L;
             int status = 0;
             while (status != 200 && System.nanoTime() < deadline) {
@@ -126,7 +132,6 @@ class DescriptorExhaustionTest {
         long[] limit = currentLimit();
         Transports nio = Transports.nio();
         io.netty.channel.EventLoopGroup group = nio.newGroup(1);
-        List<Socket> clients = new ArrayList<>();
         try {
             io.netty.channel.Channel server = new io.netty.bootstrap.ServerBootstrap().group(group)
                     .channel(nio.serverChannel())
@@ -134,30 +139,7 @@ class DescriptorExhaustionTest {
                     .childHandler(new SaysK())
                     .bind(InetAddress.getLoopbackAddress(), 0).sync().channel();
             int port = ((java.net.InetSocketAddress) server.localAddress()).getPort();
-            setSoftLimit(openDescriptors() + 64, limit[1]);
-            try {
-                try {
-                    for (int i = 0; i < 1000; i++) {
-                        clients.add(new Socket(InetAddress.getLoopbackAddress(), port));
-                    }
-                } catch (IOException expected) {
-                    // Too many open files
-                }
-                Thread.sleep(200);
-                long cpu0 = cpuNanos();
-                long wall0 = System.nanoTime();
-                Thread.sleep(1500);
-                double share = (double) (cpuNanos() - cpu0) / (System.nanoTime() - wall0);
-                LoggerFactory.getLogger(DescriptorExhaustionTest.class)
-                        .info("NIO out of descriptors: {} client sockets, process CPU {} of one core", clients.size(),
-                                String.format("%.2f", share));
-                assertThat(share).as("process CPU share of one core while accept fails").isLessThan(0.5);
-            } finally {
-                for (Socket s : clients) {
-                    s.close();
-                }
-                setSoftLimit(limit[0], limit[1]);
-            }
+            assertNoSpinWhileOutOfDescriptors(port, limit, "NIO");
             long deadline = System.nanoTime() + 5_000_000_000L;
             boolean served = false;
             while (!served && System.nanoTime() < deadline) {
