@@ -39,8 +39,9 @@ public final class DlpScanner {
             // (?i) without UNICODE_CASE folds ASCII only; regionMatches folds at least that much.
             new Rule("bearer-token", t -> containsAsciiIgnoreCase(t, "bearer"),
                     Pattern.compile("(?i)(?<![A-Za-z0-9])bearer\\s+[A-Za-z0-9._~+/-]{16,}=*"), false),
-            new Rule("card-number", t -> digits(t) >= 13,
-                    Pattern.compile("(?<![0-9])(?:[0-9][ -]?){12,18}[0-9](?![0-9])"), true),
+            // Not inside a run of letters and digits: hex ids and hashes are full of 13-digit stretches.
+            new Rule("card-number", t -> digitStretch(t, 13),
+                    Pattern.compile("(?<![0-9A-Za-z])(?:[0-9][ -]?){12,18}[0-9](?![0-9A-Za-z])"), true),
             new Rule("email", t -> t.indexOf('@') >= 0, Pattern.compile(
                     "(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\\.[A-Za-z0-9-]{1,63})*\\.[A-Za-z]{2,24}(?![A-Za-z])"), false));
 
@@ -128,23 +129,36 @@ public final class DlpScanner {
     }
 
     private static boolean containsAsciiIgnoreCase(String text, String lowerNeedle) {
+        // First letter by a compare (ASCII letters differ from their upper case by bit 0x20), the rest by
+        // regionMatches: a regionMatches at every offset was the most expensive pre-check.
+        char first = lowerNeedle.charAt(0);
         for (int i = 0; i + lowerNeedle.length() <= text.length(); i++) {
-            if (text.regionMatches(true, i, lowerNeedle, 0, lowerNeedle.length())) {
+            if ((text.charAt(i) | 0x20) == first && text.regionMatches(true, i, lowerNeedle, 0, lowerNeedle.length())) {
                 return true;
             }
         }
         return false;
     }
 
-    private static int digits(String text) {
-        int n = 0;
+    /** {@code need} digits in a row, each pair at most one space or dash apart: what the card pattern needs. */
+    private static boolean digitStretch(String text, int need) {
+        int count = 0;
+        boolean afterSeparator = false;
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
             if (c >= '0' && c <= '9') {
-                n++;
+                if (++count >= need) {
+                    return true;
+                }
+                afterSeparator = false;
+            } else if ((c == ' ' || c == '-') && count > 0 && !afterSeparator) {
+                afterSeparator = true;
+            } else {
+                count = 0;
+                afterSeparator = false;
             }
         }
-        return n;
+        return false;
     }
 
     /** Luhn check over the digits of {@code s}, ignoring separators; 13 to 19 digits. */

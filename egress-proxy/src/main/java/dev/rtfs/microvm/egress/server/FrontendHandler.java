@@ -10,13 +10,17 @@ import dev.rtfs.microvm.egress.decision.PolicyEngine;
 import dev.rtfs.microvm.egress.decision.Reason;
 import dev.rtfs.microvm.egress.decision.RequestTarget;
 import dev.rtfs.microvm.egress.decision.TargetParser;
-import dev.rtfs.microvm.egress.dlp.DlpScanner;
+import dev.rtfs.microvm.egress.dlp.DlpLimits;
+import dev.rtfs.microvm.egress.dlp.DlpVerdict;
+import dev.rtfs.microvm.egress.dlp.RequestInspector;
+import dev.rtfs.microvm.egress.dlp.RequestParts;
 import dev.rtfs.microvm.egress.net.HostNormalizer;
 import dev.rtfs.microvm.egress.net.NormalizedHost;
 import dev.rtfs.microvm.egress.net.Resolver;
 import dev.rtfs.microvm.egress.observe.DecisionRecord;
 import dev.rtfs.microvm.egress.tls.ClientHelloParser;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -54,7 +58,6 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
@@ -328,62 +331,34 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
                 MethodOverride.values(request.headers())), this::onHttpDecision); // overrides: see MethodOverride
     }
 
-    /** Scans target, header values (not credentials headers) and body; false when the request was refused. */
+    /** DLP over the request line, every header and the body ({@link RequestInspector}); false when refused. */
     private boolean applyDlp(DlpMode dlp) {
-        // Every Content-Encoding header counts: "identity" first and "gzip" second is still a gzip body.
-        List<String> encodings = request.headers().getAll(HttpHeaderNames.CONTENT_ENCODING);
-        String encoding = String.join(", ", encodings);
-        if (body.isReadable() && encodings.stream().anyMatch(e -> !e.trim().equalsIgnoreCase("identity"))) {
-            if (dlp == DlpMode.STRICT) {
-                return !refuse(Reason.DLP_UNSCANNABLE, "body is " + encoding + "-encoded");
+        RequestParts parts = new RequestParts(target.rawHost(), target.pathAndQuery(), request.headers().entries(),
+                ByteBufUtil.getBytes(body));
+        DlpVerdict verdict = RequestInspector.inspect(parts, dlp, DlpLimits.forBodyCap(rules.maxRequestBytes()));
+        switch (verdict) {
+            case DlpVerdict.Clean clean -> {
+                return true;
             }
-            noteAllow(Reason.DLP_UNSCANNABLE, "body is " + encoding + "-encoded; not scanned");
-            return true;
-        }
-        java.util.Set<String> kinds = new java.util.LinkedHashSet<>();
-        java.util.Set<String> encoded = new java.util.LinkedHashSet<>();
-        DlpScanner.Result uri = DlpScanner.scan(target.pathAndQuery());
-        kinds.addAll(uri.kinds());
-        encoded.addAll(DlpScanner.encodedKinds(uri.redacted()));
-        java.util.List<Map.Entry<String, String>> redactedHeaders = new java.util.ArrayList<>();
-        for (Map.Entry<String, String> e : request.headers()) {
-            String name = e.getKey().toLowerCase(java.util.Locale.ROOT);
-            if (name.equals("authorization") || name.equals("proxy-authorization")) {
-                // The credential an allowed API expects: not exfiltration by itself.
-                redactedHeaders.add(e);
-                continue;
+            case DlpVerdict.Unscannable u -> {
+                return !refuse(Reason.DLP_UNSCANNABLE, u.why()); // report mode: forwarded as sent
             }
-            DlpScanner.Result r = DlpScanner.scan(e.getValue());
-            kinds.addAll(r.kinds());
-            encoded.addAll(DlpScanner.encodedKinds(r.redacted()));
-            redactedHeaders.add(Map.entry(e.getKey(), r.redacted()));
+            case DlpVerdict.Block b -> {
+                return !refuse(Reason.DLP, "found " + b.describe());
+            }
+            case DlpVerdict.Redact r -> {
+                target = new TargetParser.Parsed(target.rawHost(), target.port(), r.pathAndQuery());
+                request.headers().clear();
+                r.headers().forEach(e -> request.headers().add(e.getKey(), e.getValue()));
+                if (r.body().isPresent()) {
+                    body.release();
+                    body = client.alloc().compositeBuffer(1);
+                    body.addComponent(true, Unpooled.wrappedBuffer(r.body().get()));
+                }
+                noteAllow(Reason.DLP_REDACTED, "redacted " + r.describe());
+                return true;
+            }
         }
-        DlpScanner.Result b = DlpScanner.scan(body.toString(StandardCharsets.ISO_8859_1));
-        kinds.addAll(b.kinds());
-        encoded.addAll(DlpScanner.encodedKinds(b.redacted()));
-        if (kinds.isEmpty() && encoded.isEmpty()) {
-            return true;
-        }
-        // A percent-encoded finding cannot be redacted in place, so it is refused under lenient DLP too.
-        if ((dlp == DlpMode.STRICT || !encoded.isEmpty()) && refuse(Reason.DLP, "found " + String.join(",", kinds)
-                + (encoded.isEmpty() ? "" : (kinds.isEmpty() ? "" : "; ") + "percent-encoded " + String.join(",", encoded)))) {
-            return false;
-        }
-        if (dlp == DlpMode.STRICT) {
-            return true; // report mode: forwarded as sent
-        }
-        // Lenient: forward the redacted request and report it.
-        target = new TargetParser.Parsed(target.rawHost(), target.port(), uri.redacted());
-        request.headers().clear();
-        redactedHeaders.forEach(e -> request.headers().add(e.getKey(), e.getValue()));
-        if (!b.kinds().isEmpty()) {
-            body.release();
-            byte[] red = b.redacted().getBytes(StandardCharsets.ISO_8859_1);
-            body = client.alloc().compositeBuffer(1);
-            body.addComponent(true, Unpooled.wrappedBuffer(red));
-        }
-        noteAllow(Reason.DLP_REDACTED, "redacted " + String.join(",", kinds));
-        return true;
     }
 
     private void decideThen(RequestTarget t, java.util.function.Consumer<Decision> then) {
