@@ -74,6 +74,8 @@ if [ -n "${BASELINE_JAR:-}" ]; then
     proxy --acl "$W/acl-before.json" > "$W/before.out" 2>&1 &
   BEFORE_PID=$!; PIDS+=($BEFORE_PID)
   TARGETS=(direct before ours squid tinyproxy ceiling)
+  # BASELINE_LAST=1 measures the baseline after ours: run both orders to see what the order itself costs
+  [ -n "${BASELINE_LAST:-}" ] && TARGETS=(direct ours before squid tinyproxy ceiling)
 fi
 
 cat > "$W/squid.conf" <<CONF
