@@ -78,7 +78,8 @@ final class BootWait {
         };
         List<String> lines = log.lastLines(LOG_LINES);
         StringBuilder s = new StringBuilder(head);
-        lines.stream().filter(l -> l.contains("Kernel panic")).reduce((a, b) -> b)
+        // The panic line may sit above a call trace longer than the lines shown: look through the whole tail.
+        log.lastLines(GuestLog.TAIL_LINES).stream().filter(l -> l.contains("Kernel panic")).reduce((a, b) -> b)
                 .ifPresent(p -> s.append("\n  cause: ").append(p.strip()));
         if (!lines.isEmpty()) {
             s.append("\n  last lines of the guest log (").append(log.file()).append("):");

@@ -38,7 +38,7 @@ public final class GuestLog implements AutoCloseable {
     /** Default bound of one log file. */
     public static final long DEFAULT_MAX_BYTES = 8L << 20;
     /** Lines kept in memory for error messages, and how much of each. */
-    static final int TAIL_LINES = 40;
+    static final int TAIL_LINES = 200;
     static final int LINE_CHARS = 300;
 
     private final Path file;

@@ -112,7 +112,9 @@ class SupervisorBootFailureTest {
 
     @Test
     void aGuestThatExitsBeforeHelloEndsTheRunAtOnceWithItsPanicLineAndOneBootInTheChain() throws Exception {
-        ScriptedLauncher launcher = new ScriptedLauncher("[    0.9] Run /init as init process\n" + PANIC + "\n", 0);
+        // A call trace follows the panic line, longer than the lines an error shows: the cause is still named.
+        ScriptedLauncher launcher = new ScriptedLauncher("[    0.9] Run /init as init process\n" + PANIC + "\n"
+                + "[    1.0]  trace line\n".repeat(40), 0);
         List<RunEvent> events = new CopyOnWriteArrayList<>();
         long start = System.nanoTime();
 
