@@ -37,8 +37,9 @@ ulimit -n "$(ulimit -Hn)"  # 5,000 tunnels need ~10,000 descriptors in the proxy
 # Our proxy is the shipped path: the launcher running `rtfs-microvm proxy --acl` (it builds the CLI if needed).
 # The bench tool (origin and clients) runs on the egress-proxy classpath.
 export MAVEN_OPTS=--sun-misc-unsafe-memory-access=allow
-mvn -B -q -o -pl egress-proxy package -DskipTests
-mvn -B -q -o -pl egress-proxy dependency:build-classpath -Dmdep.outputFile="$W/cp.txt" -Dmdep.includeScope=runtime >/dev/null
+# -am: egress-proxy needs egress-policy from this build (nothing is installed); the last module written is egress-proxy.
+mvn -B -q -o -pl egress-proxy -am package dependency:build-classpath -DskipTests -Dmdep.outputFile="$W/cp.txt" \
+    -Dmdep.includeScope=runtime >/dev/null
 SIMPLE=$(ls ~/.m2/repository/org/slf4j/slf4j-simple/*/slf4j-simple-*.jar | grep -v sources | tail -1)
 EGRESS_CP="$ROOT/egress-proxy/target/classes:$(cat "$W/cp.txt"):$SIMPLE"  # slf4j-simple: decision lines are logged as in the CLI
 ./rtfs-microvm --version > /dev/null  # build before anything is timed

@@ -3,7 +3,6 @@ package dev.rtfs.microvm.supervisor;
 import dev.rtfs.microvm.egress.acl.AgentAcl;
 import dev.rtfs.microvm.orchestrator.admission.AgentPolicy;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * The agent-level ACL the proxy is given for a run: the config's allowlist and DLP mode, the usual methods and
@@ -16,10 +15,8 @@ final class AgentEgressAcl {
     private AgentEgressAcl() {}
 
     static AgentAcl of(AgentPolicy policy, List<String> allowRanges) {
-        AgentAcl strict = AgentAcl.strictDefaults(policy.agentId());
         List<String> domains = policy.networkEnabled() && policy.nicEnabled() ? policy.allowDomains() : List.of();
-        return new AgentAcl(policy.agentId(), Optional.empty(), Optional.empty(), domains, METHODS,
-                strict.connectPorts(), allowRanges, policy.dlp(), Optional.empty(), strict.maxRequestBytes(),
-                strict.maxResponseBytes());
+        return AgentAcl.builder(policy.agentId()).allowDomains(domains).allowMethods(METHODS).allowRanges(allowRanges)
+                .dlp(policy.dlp()).build();
     }
 }

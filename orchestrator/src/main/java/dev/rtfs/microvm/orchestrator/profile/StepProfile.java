@@ -80,14 +80,11 @@ public record StepProfile(
      * when the step has no network effect.
      */
     public AgentAcl toAgentAcl(String agentId) {
-        AgentAcl strict = AgentAcl.strictDefaults(agentId);
+        AgentAcl.Builder rules = AgentAcl.builder(agentId).step(step).dlp(networkAcl.dlp());
         if (networkAcl.deniesAll()) {
-            return new AgentAcl(agentId, Optional.of(step), Optional.empty(), List.of(), strict.allowMethods(),
-                    strict.connectPorts(), List.of(), networkAcl.dlp(), Optional.empty(), strict.maxRequestBytes(),
-                    strict.maxResponseBytes());
+            return rules.build();
         }
-        return new AgentAcl(agentId, Optional.of(step), Optional.empty(), networkAcl.allowDomains(),
-                networkAcl.allowMethods(), networkAcl.connectPorts(), List.of(), networkAcl.dlp(), Optional.empty(),
-                strict.maxRequestBytes(), strict.maxResponseBytes());
+        return rules.allowDomains(networkAcl.allowDomains()).allowMethods(networkAcl.allowMethods())
+                .connectPorts(networkAcl.connectPorts()).build();
     }
 }

@@ -283,8 +283,9 @@ public final class AclCodec {
             maxConnections = (int) integer(n.get("max_connections"), path + ".max_connections", 1,
                     AgentAcl.MAX_MAX_CONNECTIONS);
         }
-        return new AgentAcl(agentId, step, listen, domains, methods, ports, ranges, dlp, rate, maxReq, maxResp,
-                maxConnections);
+        return AgentAcl.builder(agentId).step(step).listen(listen).allowDomains(domains).allowMethods(methods)
+                .connectPorts(ports).allowRanges(ranges).dlp(dlp).rate(rate).maxRequestBytes(maxReq)
+                .maxResponseBytes(maxResp).maxConnections(maxConnections).build();
     }
 
     /** Validates and normalizes {@code example.com} or {@code *.example.com}. */

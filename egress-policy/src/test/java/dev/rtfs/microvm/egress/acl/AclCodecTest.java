@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.InetAddress;
 import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -71,9 +70,9 @@ class AclCodecTest {
 
     @Test
     void roundTripsAgentDocument() {
-        AgentAcl a = new AgentAcl("agent.b", Optional.of("Store"), Optional.of("127.0.0.1:0"), List.of("a.com"),
-                List.of("GET", "PUT"), List.of(443, 8443), List.of("10.0.0.0/8"), "off",
-                Optional.of(new AgentAcl.Rate(1.5, 4)), 10, 20);
+        AgentAcl a = AgentAcl.builder("agent.b").step("Store").listen("127.0.0.1:0").allowDomains(List.of("a.com"))
+                .allowMethods(List.of("GET", "PUT")).connectPorts(List.of(443, 8443)).allowRanges(List.of("10.0.0.0/8"))
+                .dlp("off").rate(new AgentAcl.Rate(1.5, 4)).maxRequestBytes(10).maxResponseBytes(20).build();
         assertThat(AclCodec.parseAgent(AclCodec.toJson(a))).isEqualTo(a);
     }
 
@@ -202,12 +201,12 @@ class AclCodecTest {
 
     @Test
     void anAclBuiltInCodeWithAWideRangeIsRefusedLikeADocument() {
-        AgentAcl wide = new AgentAcl("a", Optional.empty(), Optional.empty(), List.of("a.test"), List.of("GET"),
-                List.of(443), List.of("0.0.0.0/0"), "strict", Optional.empty(), 10, 10);
+        AgentAcl wide = AgentAcl.builder("a").allowDomains(List.of("a.test")).allowRanges(List.of("0.0.0.0/0"))
+                .maxRequestBytes(10).maxResponseBytes(10).build();
         assertThatThrownBy(() -> AclCodec.normalize(wide)).isInstanceOf(AclFormatException.class)
                 .hasMessageContaining("$.allow_ranges[0]").hasMessageContaining("wider than /8");
-        AgentAcl demo = new AgentAcl("a", Optional.empty(), Optional.empty(), List.of("a.test"), List.of("GET"),
-                List.of(443), List.of("127.0.0.0/8"), "strict", Optional.empty(), 10, 10);
+        AgentAcl demo = AgentAcl.builder("a").allowDomains(List.of("a.test")).allowRanges(List.of("127.0.0.0/8"))
+                .maxRequestBytes(10).maxResponseBytes(10).build();
         assertThat(AclCodec.normalize(demo).allowRanges()).containsExactly("127.0.0.0/8");
     }
 
