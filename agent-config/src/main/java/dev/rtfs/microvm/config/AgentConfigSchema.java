@@ -14,7 +14,7 @@ import dev.rtfs.microvm.config.model.MountMode;
 import dev.rtfs.microvm.config.model.RiskTier;
 import dev.rtfs.microvm.config.model.StorageMode;
 
-/** DESIGN §4 as data: the canonical keys, their types and which are required. */
+/** The agent.config schema as data: the canonical keys, their types and which are required. */
 final class AgentConfigSchema {
     private AgentConfigSchema() {}
 

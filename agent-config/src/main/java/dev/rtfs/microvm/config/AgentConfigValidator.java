@@ -7,7 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-/** Schema (DESIGN §4) and MicroVM policy (DESIGN §5) validation of an evaluated config value. */
+/** Schema ({@link AgentConfigSchema}) and MicroVM policy ({@link MicroVmPolicy}) validation of an evaluated config value. */
 public final class AgentConfigValidator {
     private AgentConfigValidator() {}
 

@@ -1,6 +1,6 @@
 package dev.rtfs.microvm.config;
 
-/** The stable diagnostic codes of DESIGN §5 that config checking emits. */
+/** The stable diagnostic codes that config checking emits (users script against these names). */
 public final class Codes {
     private Codes() {}
 

@@ -5,7 +5,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
-/** Formats of allowlist entries, TLS pins and rootfs hashes (DESIGN §5). Pure functions. */
+/** Formats of allowlist entries, TLS pins and rootfs hashes. Pure functions. */
 final class EgressRules {
     private EgressRules() {}
 

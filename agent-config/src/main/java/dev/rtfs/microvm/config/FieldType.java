@@ -3,7 +3,7 @@ package dev.rtfs.microvm.config;
 import dev.rtfs.microvm.config.model.KeywordEnum;
 import java.util.List;
 
-/** The type of one schema field (DESIGN §4). */
+/** The type of one schema field ({@link AgentConfigSchema}). */
 sealed interface FieldType {
     /** How the type is named in CONFIG_TYPE messages. */
     String describe();

@@ -22,7 +22,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The MicroVM deployment-profile rules of DESIGN §5, on the typed model. Fields that failed the schema are
+ * The MicroVM deployment-profile rules, on the typed model. Fields that failed the schema are
  * absent here, and "missing" rules fire only where the schema does not already require the field, so one
  * mistake gives one diagnostic. "Missing" problems point at the key of the nearest enclosing section written.
  */

@@ -12,7 +12,7 @@
  *       already evaluated value ({@code TaggedValue("agent.config", ...)} or a bare map) →
  *       {@link dev.rtfs.microvm.config.ValidationResult}.</li>
  *   <li>Model ({@code dev.rtfs.microvm.config.model}): {@link dev.rtfs.microvm.config.model.AgentConfig} and one
- *       record per section of DESIGN §4. Absent fields are {@code Optional.empty()}, never defaulted; present
+ *       record per section of the schema. Absent fields are {@code Optional.empty()}, never defaulted; present
  *       fields are {@link dev.rtfs.microvm.config.model.Located}{@code (value, span)} (span.via() = macro call
  *       sites). {@code AgentConfig} has flattened accessors for consumers: {@code kernelImage() kernelCmdline()
  *       rootfsImage() rootfsReadOnly() vcpus() memMb() nicEnabled() nicProxyNs() vsockEnabled() vsockCid()
@@ -22,7 +22,7 @@
  *       A field written with the wrong type is absent in the model and reported as {@code CONFIG_TYPE}.</li>
  *   <li>Diagnostics ({@code dev.rtfs.microvm.config.diag}): the shared {@code Diagnostic} record
  *       ({@code Diagnostic.ORDER} = file, line, column, code) and {@code Severity}. {@link dev.rtfs.microvm.config.Codes}
- *       names every DESIGN §5 code this module emits.</li>
+ *       names every diagnostic code this module emits.</li>
  *   <li>Reports ({@code dev.rtfs.microvm.config.report}), shared by every command:
  *       {@code FileReport.of(String file, List<Diagnostic>, Map<String,SourceFile> sources, boolean warningsAsErrors)}
  *       or {@code FileReport.of(ConfigCheckResult, boolean warningsAsErrors)}; {@code CheckReport(List<FileReport>)}

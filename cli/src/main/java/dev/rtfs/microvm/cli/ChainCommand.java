@@ -29,7 +29,7 @@ import picocli.CommandLine.Spec;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * {@code rtfs-microvm chain verify|show FILE|DIR} and {@code chain key}: checks or prints a causal chain (DESIGN §9),
+ * {@code rtfs-microvm chain verify|show FILE|DIR} and {@code chain key}: checks or prints a causal chain (format: control-plane/PROTOCOL.md),
  * prints the host's chain key. A directory is a whole chain (all segments from seq 1) whose end is vouched for by
  * its signed {@code HEAD}; a file is one segment (records only). Verify exits 0 valid and ending at a verified signed
  * head; 1 invalid, naming the first bad seq or what the head says is missing; 3 intact but with records after the
@@ -44,8 +44,7 @@ final class ChainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        spec.commandLine().usage(spec.commandLine().getErr());
-        return Main.USAGE;
+        throw UsageException.showUsage();
     }
 
     /** Shared arguments of both subcommands. */
@@ -59,8 +58,8 @@ final class ChainCommand implements Callable<Integer> {
                 description = "Ed25519 public key (PEM); anchor records must be signed by it.")
         String anchorKey;
 
-        /** How a chain directory's HEAD is checked; {@code null} after printing why it cannot be (exit 2). */
-        abstract HeadTrust trust(Path path, PrintWriter err);
+        /** How a chain directory's HEAD is checked; a {@link UsageException} says why it cannot be (exit 2). */
+        abstract HeadTrust trust(Path path);
 
         /** Runs the verifier, printing a verdict through {@code verdict}; returns the exit code (before the head's). */
         int walk(Consumer<ChainRecord> sink, Consumer<VerifyReport> verdict) {
@@ -71,24 +70,19 @@ final class ChainCommand implements Callable<Integer> {
                 path = Path.of(target);
                 if (anchorKey != null) key = AnchorSigner.readPublicKey(Path.of(anchorKey));
             } catch (InvalidPathException e) {
-                err.println("error: invalid path: " + e.getInput());
-                return Main.USAGE;
+                throw new UsageException("invalid path: " + e.getInput());
             } catch (IOException e) {
-                err.println("error: cannot read anchor key: " + e.getMessage());
-                return Main.USAGE;
+                throw new UsageException("cannot read anchor key: " + e.getMessage());
             }
             if (!Files.exists(path)) {
-                err.println("error: cannot read " + target + ": no such file or directory");
-                return Main.USAGE;
+                throw new UsageException("cannot read " + target + ": no such file or directory");
             }
-            HeadTrust trust = Files.isDirectory(path) ? trust(path, err) : new HeadTrust.RecordsOnly();
-            if (trust == null) return Main.USAGE;
+            HeadTrust trust = Files.isDirectory(path) ? trust(path) : new HeadTrust.RecordsOnly();
             VerifyReport report;
             try {
                 report = ChainVerifier.verify(path, trust, key, sink);
             } catch (IOException e) {
-                err.println("error: cannot read " + target + ": " + e.getMessage());
-                return Main.USAGE;
+                throw new UsageException("cannot read " + target + ": " + e.getMessage());
             }
             verdict.accept(report);
             return report instanceof VerifyReport.Valid ? Main.OK : Main.FAILED;
@@ -132,11 +126,10 @@ final class ChainCommand implements Callable<Integer> {
         private String keySource;
 
         @Override
-        HeadTrust trust(Path path, PrintWriter err) {
+        HeadTrust trust(Path path) {
             if (noSignature) {
                 if (key != null) {
-                    err.println("error: --key and --no-signature contradict each other");
-                    return null;
+                    throw new UsageException("--key and --no-signature contradict each other");
                 }
                 return new HeadTrust.SignatureWaived();
             }
@@ -148,20 +141,17 @@ final class ChainCommand implements Callable<Integer> {
                 Path local = chainKey != null ? Path.of(chainKey) : HostKey.defaultPath();
                 Optional<PublicKey> pub = HostKey.readPublic(local);
                 if (pub.isEmpty()) {
-                    err.println("error: cannot check the signed head of " + target + ": no --key given and no host "
+                    throw new UsageException("cannot check the signed head of " + target + ": no --key given and no host "
                             + "key at " + HostKey.publicKeyPath(local) + "; pass --key PUB (the public key of the "
                             + "host that wrote the chain: `rtfs-microvm chain key` there prints it), or "
                             + "--no-signature to check the records only");
-                    return null;
                 }
                 keySource = "host key " + HostKey.publicKeyPath(local);
                 return new HeadTrust.Key(pub.get());
             } catch (InvalidPathException e) {
-                err.println("error: invalid path: " + e.getInput());
-                return null;
+                throw new UsageException("invalid path: " + e.getInput());
             } catch (IOException e) {
-                err.println("error: cannot read the key: " + e.getMessage());
-                return null;
+                throw new UsageException("cannot read the key: " + e.getMessage());
             }
         }
 
@@ -226,7 +216,7 @@ final class ChainCommand implements Callable<Integer> {
         private static final JsonMapper JSON = JsonMapper.builder().build();
 
         @Override
-        HeadTrust trust(Path path, PrintWriter err) {
+        HeadTrust trust(Path path) {
             return new HeadTrust.RecordsOnly();
         }
 
@@ -238,9 +228,7 @@ final class ChainCommand implements Callable<Integer> {
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
-            Optional<ReportFormat> chosen = DiagnosticOutput.textOrJson(format, err);
-            if (chosen.isEmpty()) return Main.USAGE;
-            boolean json = chosen.get() == ReportFormat.JSON;
+            boolean json = DiagnosticOutput.textOrJson(format) == ReportFormat.JSON;
             boolean[] first = {true};
             if (json) out.print("[");
             int code = walk(r -> {
@@ -292,11 +280,9 @@ final class ChainCommand implements Callable<Integer> {
                         + "); public key also in " + HostKey.publicKeyPath(path.toAbsolutePath()));
                 return Main.OK;
             } catch (InvalidPathException e) {
-                err.println("error: invalid path: " + e.getInput());
-                return Main.USAGE;
+                throw new UsageException("invalid path: " + e.getInput());
             } catch (IOException e) {
-                err.println("error: " + e.getMessage());
-                return Main.USAGE;
+                throw new UsageException(String.valueOf(e.getMessage()));
             } finally {
                 out.flush();
                 err.flush();

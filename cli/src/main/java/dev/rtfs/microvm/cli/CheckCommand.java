@@ -14,7 +14,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -23,7 +22,7 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code rtfs-microvm check FILE... [--load FILE]... [--format text|json|sarif] [--warnings-as-errors]}: reads,
- * evaluates and validates each agent config and prints every problem (DESIGN §5). Exit 0 when every file is
+ * evaluates and validates each agent config and prints every problem with its stable code. Exit 0 when every file is
  * valid (warnings allowed unless --warnings-as-errors), 1 when a file has errors, 2 for usage errors and
  * unreadable files (one line each, nothing else printed).
  */
@@ -64,23 +63,11 @@ final class CheckCommand implements Callable<Integer> {
         return run(spec.commandLine().getOut(), spec.commandLine().getErr());
     }
 
+    /** Usage errors (a bad option, an unreadable file) are thrown as {@link UsageException}. */
     int run(PrintWriter out, PrintWriter err) {
-        Optional<ReportFormat> fmt = DiagnosticOutput.format(format);
-        if (fmt.isEmpty()) {
-            err.println("error: unknown --format '" + format + "' (expected " + DiagnosticOutput.FORMATS + ")");
-            return Main.USAGE;
-        }
-        Boolean colour = DiagnosticOutput.colour(color);
-        if (colour == null) {
-            err.println("error: unknown --color '" + color + "' (expected auto, always or never)");
-            return Main.USAGE;
-        }
-
-        // Read everything first: an unreadable file is a usage problem and stops the run before any report.
-        CliIo.Inputs inputs = CliIo.readAll(Stream.concat(loads.stream(), files.stream()).toList());
-        if (inputs.reportUnreadable(err)) {
-            return Main.USAGE;
-        }
+        ReportFormat fmt = DiagnosticOutput.reportFormat(format);
+        boolean colour = DiagnosticOutput.colour(color);
+        CliIo.Inputs inputs = CliIo.readAll(loads, files.toArray(String[]::new));
 
         // A refused file (not UTF-8, too large) is reported alone; a refused --load file spoils every checked file.
         Map<String, Diagnostic> refused = new LinkedHashMap<>();
@@ -101,7 +88,7 @@ final class CheckCommand implements Callable<Integer> {
             }
         }
         CheckReport report = new CheckReport(reports);
-        out.print(fmt.get().render(report, colour));
+        out.print(fmt.render(report, colour));
         out.flush();
         return report.valid() ? Main.OK : Main.FAILED;
     }

@@ -34,7 +34,8 @@ import java.util.Map;
 /**
  * File reading and RTFS error printing shared by the commands that take RTFS files.
  *
- * <p>Reading: a missing or unreadable file is {@link UnreadableFile} (one line, exit 2). A file larger than
+ * <p>Reading: a missing or unreadable file is {@link UnreadableFile} (one line, exit 2; {@link UsageException} from
+ * {@link #readAll}). A file larger than
  * {@link #maxInputBytes} is refused after reading at most one byte more than the limit (a regular file by its
  * size, without reading it; {@code /dev/zero}, FIFOs and other streams by counting), an RTFS_INPUT_LIMIT error at
  * {@code file:1:1} (exit 1). Text must be UTF-8; an invalid byte is an RTFS_SYNTAX error positioned at the first bad
@@ -89,18 +90,15 @@ final class CliIo {
 
     /**
      * The files of one command run, each read once: their sources (also those that are not UTF-8, with
-     * replacements; null for one over the size limit), the one-line errors of unreadable ones, and a report per
-     * refused file (RTFS_SYNTAX when not UTF-8, RTFS_INPUT_LIMIT when too large).
+     * replacements; null for one over the size limit) and a report per refused file (RTFS_SYNTAX when not UTF-8,
+     * RTFS_INPUT_LIMIT when too large).
      */
-    record Inputs(Map<String, SourceFile> sources, List<String> unreadable, List<FileReport> refused) {
-        /** One {@code error:} line per unreadable file; true when there was any (the command then exits 2). */
-        boolean reportUnreadable(PrintWriter err) {
-            unreadable.forEach(m -> err.println("error: " + m));
-            err.flush();
-            return !unreadable.isEmpty();
-        }
-    }
+    record Inputs(Map<String, SourceFile> sources, List<FileReport> refused) { }
 
+    /**
+     * Reads every file of a run before anything else happens (the prelude of check, profile, synth and run): an
+     * unreadable file is a usage problem and stops the run before any report, one {@code error:} line per file.
+     */
     static Inputs readAll(List<String> names) {
         Map<String, SourceFile> sources = new LinkedHashMap<>();
         List<String> unreadable = new ArrayList<>();
@@ -118,7 +116,17 @@ final class CliIo {
                 refused.add(FileReport.of(name, List.of(d), e.source == null ? Map.of() : Map.of(name, e.source), false));
             }
         }
-        return new Inputs(sources, unreadable, refused);
+        if (!unreadable.isEmpty()) {
+            throw UsageException.of(unreadable);
+        }
+        return new Inputs(sources, refused);
+    }
+
+    /** {@code --load} files, then the command's own files ({@code CONFIG}, {@code PLAN}): see {@link #readAll}. */
+    static Inputs readAll(List<String> loads, String... files) {
+        List<String> names = new ArrayList<>(loads);
+        names.addAll(List.of(files));
+        return readAll(names);
     }
 
     /** Reads {@code name} (a path as the user wrote it; also the name diagnostics use) as UTF-8, bounded. */

@@ -1,9 +1,12 @@
 package dev.rtfs.microvm.cli;
 
+import dev.rtfs.microvm.config.report.CheckReport;
+import dev.rtfs.microvm.config.report.FileReport;
 import dev.rtfs.microvm.config.report.ReportFormat;
 import java.io.Console;
 import java.io.PrintWriter;
 import java.lang.reflect.Method;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -16,6 +19,12 @@ final class DiagnosticOutput {
 
     static final String FORMATS = "text, json, sarif";
 
+    /** {@code --format text|json|sarif}; anything else is a usage error. */
+    static ReportFormat reportFormat(String name) {
+        return format(name).orElseThrow(() ->
+                new UsageException("unknown --format '" + name + "' (expected " + FORMATS + ")"));
+    }
+
     static Optional<ReportFormat> format(String name) {
         return switch (name.toLowerCase(Locale.ROOT)) {
             case "text" -> Optional.of(ReportFormat.TEXT);
@@ -25,21 +34,27 @@ final class DiagnosticOutput {
         };
     }
 
-    /** {@code --format text|json} of commands without SARIF output; empty (said on {@code err}) for anything else. */
-    static Optional<ReportFormat> textOrJson(String name, PrintWriter err) {
-        Optional<ReportFormat> chosen = format(name).filter(f -> f != ReportFormat.SARIF);
-        if (chosen.isEmpty()) err.println("error: unknown --format '" + name + "' (expected text or json)");
-        return chosen;
+    /** {@code --format text|json} of commands without SARIF output; anything else is a usage error. */
+    static ReportFormat textOrJson(String name) {
+        return format(name).filter(f -> f != ReportFormat.SARIF).orElseThrow(() ->
+                new UsageException("unknown --format '" + name + "' (expected text or json)"));
     }
 
-    /** Null when {@code mode} is not auto/always/never. */
-    static Boolean colour(String mode) {
+    /** {@code --color auto|always|never}; anything else is a usage error. */
+    static boolean colour(String mode) {
         return switch (mode.toLowerCase(Locale.ROOT)) {
             case "always" -> true;
             case "never" -> false;
             case "auto" -> System.getenv("NO_COLOR") == null && stdoutIsTerminal();
-            default -> null;
+            default -> throw new UsageException("unknown --color '" + mode + "' (expected auto, always or never)");
         };
+    }
+
+    /** Prints {@code files} (the reports of a refused input) in {@code format}; exit 1. */
+    static int printRefused(PrintWriter out, ReportFormat format, List<FileReport> files) {
+        out.print(format.render(new CheckReport(files), false));
+        out.flush();
+        return Main.FAILED;
     }
 
     // JDK 22+ returns a Console even when redirected and says so with isTerminal(); on 21 a Console means a TTY.

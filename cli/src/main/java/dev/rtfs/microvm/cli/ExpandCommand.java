@@ -53,9 +53,7 @@ final class ExpandCommand implements Callable<Integer> {
             for (String load : loads) loaded.add(remember(sources, CliIo.read(load)));
             main = remember(sources, CliIo.read(file));
         } catch (CliIo.UnreadableFile e) {
-            err.println("error: " + e.getMessage());
-            err.flush();
-            return Main.USAGE;
+            throw new UsageException(e.getMessage());
         } catch (CliIo.RefusedInput e) {
             if (e.source != null) sources.put(e.source.name(), e.source);
             CliIo.printError(err, e.error, sources);

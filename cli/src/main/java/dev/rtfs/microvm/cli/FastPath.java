@@ -34,9 +34,9 @@ final class FastPath {
                 CheckCommand check = new CheckCommand();
                 check.files = files;
                 return check.run(out, err);
-            }, err));
+            }, out, err));
             case "expand" -> files.size() != 1 ? OptionalInt.empty()
-                    : OptionalInt.of(guarded(() -> ExpandCommand.expand(files.getFirst(), List.of(), out, err), err));
+                    : OptionalInt.of(guarded(() -> ExpandCommand.expand(files.getFirst(), List.of(), out, err), out, err));
             default -> OptionalInt.empty();
         };
     }
@@ -45,11 +45,11 @@ final class FastPath {
         int run();
     }
 
-    private static int guarded(Command c, PrintWriter err) {
+    private static int guarded(Command c, PrintWriter out, PrintWriter err) {
         try {
             return c.run();
         } catch (RuntimeException e) {
-            return Main.internalError(e, err);
+            return Main.escaped(e, out, err, null);
         }
     }
 }

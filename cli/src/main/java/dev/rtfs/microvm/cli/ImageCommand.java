@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code rtfs-microvm image build}: the reproducible guest of DESIGN §10 (kernel, initramfs, read-only ext4 rootfs
+ * {@code rtfs-microvm image build}: the reproducible guest (kernel, initramfs, read-only ext4 rootfs
  * and capability store, image.lock) in the layout the example config names, booted once to the agent's hello
  * before it is put in place (unless {@code --no-verify}). Exit 0 built; 1 when it cannot be built (a missing tool,
  * package, kernel or module, an unwritable output) or does not boot: nothing half-built is left behind; 2 for usage
@@ -32,8 +32,7 @@ final class ImageCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        spec.commandLine().usage(spec.commandLine().getErr());
-        return Main.USAGE;
+        throw UsageException.showUsage();
     }
 
     @Command(name = "build", mixinStandardHelpOptions = true,
@@ -73,9 +72,7 @@ final class ImageCommand implements Callable<Integer> {
                 if (kernel != null) options = options.withKernel(Path.of(kernel));
                 if (capabilities != null) options = options.withCapabilities(Path.of(capabilities));
             } catch (InvalidPathException e) {
-                err.println("error: invalid path: " + e.getInput());
-                err.flush();
-                return Main.USAGE;
+                throw new UsageException("invalid path: " + e.getInput());
             }
             Progress progress = Progress.of("image build", quiet, err);
             ImageVerifier verifier = noVerify ? ImageVerifier.NONE

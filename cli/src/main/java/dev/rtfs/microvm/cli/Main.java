@@ -11,7 +11,8 @@ import picocli.CommandLine.Command;
  * in-process; only {@link #main} exits.
  *
  * <p>Exit codes for every command: 0 success (warnings allowed), 1 input checked and has errors / refused,
- * 2 usage error, unreadable file or internal error.
+ * 2 usage error, unreadable file or internal error. Commands report usage errors by throwing {@link UsageException};
+ * picocli's own parameter errors also exit 2.
  */
 @Command(
         name = "rtfs-microvm",
@@ -54,7 +55,24 @@ public final class Main {
         return cli.execute(args);
     }
 
-    /** Anything that escapes a command is a bug: one line, exit 2, never a stack trace on the terminal. */
+    /**
+     * What escaped a command: a {@link UsageException} is printed as its {@code error:} lines (or, with none, as
+     * {@code usage} of the command) and exits 2; anything else is a bug, see {@link #internalError}.
+     */
+    static int escaped(Exception ex, PrintWriter out, PrintWriter err, CommandLine command) {
+        if (ex instanceof UsageException usage) {
+            out.flush(); // what the command printed before it found the problem (e.g. a JSON array's "[")
+            if (usage.lines().isEmpty() && command != null) {
+                command.usage(err);
+            }
+            usage.lines().forEach(line -> err.println("error: " + line));
+            err.flush();
+            return USAGE;
+        }
+        return internalError(ex, err);
+    }
+
+    /** Anything else that escapes a command is a bug: one line, exit 2, never a stack trace on the terminal. */
     static int internalError(Exception ex, PrintWriter err) {
         err.println("error: internal error: " + ex);
         err.flush();
@@ -77,7 +95,7 @@ public final class Main {
         cli.getSubcommands().values().forEach(sub -> sub.getCommandSpec().versionProvider(new VersionProvider()));
         cli.setOut(out);
         cli.setErr(err);
-        cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> internalError(ex, commandLine.getErr()));
+        cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> escaped(ex, commandLine.getOut(), commandLine.getErr(), commandLine));
         return cli;
     }
 }

@@ -16,7 +16,6 @@ import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -26,7 +25,7 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code rtfs-microvm profile --config CONFIG [--load FILE]... PLAN [--format text|json]}: admits the plan for
- * the agent (DESIGN §6) and prints one least-privilege profile per step (a table, or the JSON array of step
+ * the agent (every step checked against the plan's effects and the agent's policy) and prints one least-privilege profile per step (a table, or the JSON array of step
  * profiles). Exit 0 when admitted; 1 when the config has errors or admission refuses the plan (the diagnostics
  * are printed with the shared renderers); 2 for usage errors and unreadable files.
  */
@@ -54,17 +53,8 @@ final class ProfileCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        Optional<ReportFormat> chosen = DiagnosticOutput.textOrJson(format, err);
-        if (chosen.isEmpty()) return Main.USAGE;
-        ReportFormat reportFormat = chosen.get();
-
-        List<String> names = new ArrayList<>(loads);
-        names.add(config);
-        names.add(plan);
-        CliIo.Inputs inputs = CliIo.readAll(names);
-        if (inputs.reportUnreadable(err)) {
-            return Main.USAGE;
-        }
+        ReportFormat reportFormat = DiagnosticOutput.textOrJson(format);
+        CliIo.Inputs inputs = CliIo.readAll(loads, config, plan);
         if (!inputs.refused().isEmpty()) {
             return report(out, reportFormat, inputs.refused());
         }
@@ -100,8 +90,6 @@ final class ProfileCommand implements Callable<Integer> {
     }
 
     private static int report(PrintWriter out, ReportFormat format, List<FileReport> files) {
-        out.print(format.render(new CheckReport(files), false));
-        out.flush();
-        return Main.FAILED;
+        return DiagnosticOutput.printRefused(out, format, files);
     }
 }

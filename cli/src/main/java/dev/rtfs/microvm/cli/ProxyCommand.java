@@ -30,7 +30,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code rtfs-microvm proxy --acl FILE}: the standalone egress proxy of DESIGN §8. Runs until SIGINT/SIGTERM (or,
+ * {@code rtfs-microvm proxy --acl FILE}: the standalone egress proxy (docs/egress-acl.md, docs/control-api.md). Runs until SIGINT/SIGTERM (or,
  * in-process, until its thread is interrupted). Exit 1: the ACL file is invalid (with its JSON path); exit 2:
  * unreadable file, bad option, or a listener/socket that cannot be opened (a port in use, a {@code --control-socket}
  * path that is not a stale socket).
@@ -41,7 +41,7 @@ final class ProxyCommand implements Callable<Integer> {
 
     @Spec CommandSpec spec;
 
-    @Option(names = "--acl", required = true, paramLabel = "FILE", description = "ACL file (JSON, DESIGN §8).")
+    @Option(names = "--acl", required = true, paramLabel = "FILE", description = "ACL file (JSON; every field in docs/egress-acl.md).")
     String acl;
 
     @Option(names = "--listen", paramLabel = "HOST:PORT",
@@ -77,9 +77,8 @@ final class ProxyCommand implements Callable<Integer> {
                     + "; raise it with -D" + CliIo.MAX_INPUT_PROPERTY + "=BYTES)");
             return Main.FAILED;
         } catch (InvalidPathException | IOException e) {
-            err.println("error: cannot read " + acl + ": " + (e instanceof java.nio.file.NoSuchFileException
+            throw new UsageException("cannot read " + acl + ": " + (e instanceof java.nio.file.NoSuchFileException
                     ? "no such file" : e.getMessage()));
-            return Main.USAGE;
         }
         String text;
         try {
@@ -104,25 +103,20 @@ final class ProxyCommand implements Callable<Integer> {
             switch (mode) {
                 case "enforce" -> modeOverride = Optional.of(EnforcementMode.ENFORCE);
                 case "report" -> modeOverride = Optional.of(EnforcementMode.REPORT);
-                default -> {
-                    err.println("error: --mode must be enforce or report, not " + mode);
-                    return Main.USAGE;
-                }
+                default -> throw new UsageException("--mode must be enforce or report, not " + mode);
             }
         }
         Map<String, AgentAcl> agents = new LinkedHashMap<>(file.agents());
         if (listen != null) {
             if (agents.size() != 1) {
-                err.println("error: --listen needs a file with exactly one agent (it has " + agents.size() + ")");
-                return Main.USAGE;
+                throw new UsageException("--listen needs a file with exactly one agent (it has " + agents.size() + ")");
             }
             try {
                 String l = AclCodec.validateListen(listen, "--listen");
                 AgentAcl only = agents.values().iterator().next();
                 agents.put(only.agentId(), only.withListen(l));
             } catch (AclFormatException e) {
-                err.println("error: " + e.getMessage());
-                return Main.USAGE;
+                throw new UsageException(e.getMessage());
             }
         }
         if (controlSocket != null) {
@@ -133,8 +127,7 @@ final class ProxyCommand implements Callable<Integer> {
                     StaleSocket.clear(Path.of(controlSocket).toAbsolutePath()); // throws with the reason
                 }
             } catch (IOException | InvalidPathException e) {
-                err.println("error: --control-socket " + e.getMessage());
-                return Main.USAGE;
+                throw new UsageException("--control-socket " + e.getMessage());
             }
         }
         ProxyConfig config = ProxyConfig.defaults();
@@ -177,8 +170,7 @@ final class ProxyCommand implements Callable<Integer> {
             Thread.currentThread().interrupt();
             return Main.OK;
         } catch (IllegalStateException | IOException | InvalidPathException e) {
-            err.println("error: " + e.getMessage());
-            return Main.USAGE;
+            throw new UsageException(String.valueOf(e.getMessage()));
         } finally {
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);

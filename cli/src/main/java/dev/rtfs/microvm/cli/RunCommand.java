@@ -33,7 +33,7 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code rtfs-microvm run CONFIG --plan PLAN [--load FILE]... [--image DIR] [--run-dir DIR] [--vmm qemu]}: runs the
- * plan in a MicroVM (DESIGN §10) and prints the step table. Exit 0 when every step completed and the causal chain
+ * plan in a MicroVM (egress only through the proxy, every step in the causal chain) and prints the step table. Exit 0 when every step completed and the causal chain
  * verifies; 1 when the config, the plan or the attestation was refused, or a step failed; 2 for usage errors,
  * unreadable files and a missing guest image.
  */
@@ -79,50 +79,31 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        Optional<ReportFormat> chosen = DiagnosticOutput.textOrJson(format, err);
-        if (chosen.isEmpty()) {
-            err.flush();
-            return Main.USAGE;
-        }
+        ReportFormat chosen = DiagnosticOutput.textOrJson(format);
         if (!vmm.equals("qemu")) {
             if (!vmm.equals("firecracker") && !vmm.equals("cloud-hypervisor")) {
-                err.println("error: unknown --vmm '" + vmm + "' (expected qemu, firecracker or cloud-hypervisor)");
-            } else {
-                err.println("error: --vmm " + vmm + " needs a usable /dev/kvm and its binary; `run` drives QEMU microvm "
-                        + "(software emulation when there is no KVM) — use --vmm qemu, or `synth --target " + vmm
-                        + "` for its spec");
+                throw new UsageException("unknown --vmm '" + vmm + "' (expected qemu, firecracker or cloud-hypervisor)");
             }
-            err.flush();
-            return Main.USAGE;
+            throw new UsageException("--vmm " + vmm + " needs a usable /dev/kvm and its binary; `run` drives QEMU microvm "
+                    + "(software emulation when there is no KVM) — use --vmm qemu, or `synth --target " + vmm
+                    + "` for its spec");
         }
-        List<String> names = new ArrayList<>(loads);
-        names.add(config);
-        names.add(plan);
-        CliIo.Inputs inputs = CliIo.readAll(names);
-        if (inputs.reportUnreadable(err)) {
-            return Main.USAGE;
-        }
+        CliIo.Inputs inputs = CliIo.readAll(loads, config, plan);
         if (!inputs.refused().isEmpty()) {
-            out.print(chosen.get().render(new CheckReport(inputs.refused()), false));
-            out.flush();
-            return Main.FAILED;
+            return DiagnosticOutput.printRefused(out, chosen, inputs.refused());
         }
         RunRequest request;
         try {
             request = request(err);
         } catch (InvalidPathException e) {
-            err.println("error: invalid path: " + e.getInput());
-            err.flush();
-            return Main.USAGE;
+            throw new UsageException("invalid path: " + e.getInput());
         } catch (IOException e) {
-            err.println("error: " + e.getMessage());
-            err.flush();
-            return Main.USAGE;
+            throw new UsageException(String.valueOf(e.getMessage()));
         }
         if (request == null) {
             return Main.FAILED;
         }
-        return execute(request, inputs.sources(), chosen.get(), out, err, Progress.of("run", quiet, err));
+        return execute(request, inputs.sources(), chosen, out, err, Progress.of("run", quiet, err));
     }
 
     /**
@@ -136,9 +117,7 @@ final class RunCommand implements Callable<Integer> {
             report = new Supervisor(VmSynthesizer.standard(), new ProcessVmLauncher()).run(request,
                     e -> progress.line(e.message()));
         } catch (IOException e) {
-            err.println("error: " + e.getMessage());
-            err.flush();
-            return Main.USAGE;
+            throw new UsageException(String.valueOf(e.getMessage()));
         }
         if (!report.refusals().isEmpty()) {
             out.print(format.render(new CheckReport(bySource(report.refusals(), sources)), false));

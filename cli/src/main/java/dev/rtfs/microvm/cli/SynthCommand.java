@@ -36,7 +36,7 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code rtfs-microvm synth CONFIG [--load FILE]... --target T [--run-dir DIR] [--deploy] [--expect-rootfs-hash H]}:
- * prints the hypervisor spec for the agent (DESIGN §7). Exit 0 with the spec on stdout (warnings on stderr);
+ * prints the hypervisor spec (Firecracker, Cloud Hypervisor or QEMU microvm) for the agent. Exit 0 with the spec on stdout (warnings on stderr);
  * 1 when the config has errors or the deploy checks refuse it (diagnostics on stdout in --format); 2 for usage
  * errors and unreadable files.
  */
@@ -86,46 +86,30 @@ final class SynthCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        Optional<Target> tgt = Target.fromCliName(target);
-        if (tgt.isEmpty()) {
-            err.println("error: unknown --target '" + target + "' (expected "
-                    + Arrays.stream(Target.values()).map(Target::cliName).collect(Collectors.joining(", ")) + ")");
-            return Main.USAGE;
-        }
-        Optional<ReportFormat> reportFormat = DiagnosticOutput.format(format);
-        if (reportFormat.isEmpty()) {
-            err.println("error: unknown --format '" + format + "' (expected " + DiagnosticOutput.FORMATS + ")");
-            return Main.USAGE;
-        }
+        Target tgt = Target.fromCliName(target).orElseThrow(() -> new UsageException("unknown --target '" + target
+                + "' (expected " + Arrays.stream(Target.values()).map(Target::cliName).collect(Collectors.joining(", ")) + ")"));
+        ReportFormat reportFormat = DiagnosticOutput.reportFormat(format);
         if (!accel.equals("tcg") && !accel.equals("probe")) {
-            err.println("error: unknown --accel '" + accel + "' (expected tcg or probe)");
-            return Main.USAGE;
+            throw new UsageException("unknown --accel '" + accel + "' (expected tcg or probe)");
         }
         if (runDir != null && runDir.isBlank()) {
-            err.println("error: --run-dir is empty");
-            return Main.USAGE;
+            throw new UsageException("--run-dir is empty");
         }
         if (proxyPort < 1 || proxyPort > 65535) {
-            err.println("error: --proxy-port " + proxyPort + " is out of range 1..65535");
-            return Main.USAGE;
+            throw new UsageException("--proxy-port " + proxyPort + " is out of range 1..65535");
         }
 
-        List<String> names = new ArrayList<>(loads);
-        names.add(config);
-        CliIo.Inputs inputs = CliIo.readAll(names);
-        if (inputs.reportUnreadable(err)) {
-            return Main.USAGE;
-        }
+        CliIo.Inputs inputs = CliIo.readAll(loads, config);
         if (!inputs.refused().isEmpty()) {
-            return report(out, reportFormat.get(), inputs.refused());
+            return report(out, reportFormat, inputs.refused());
         }
         Map<String, SourceFile> sources = inputs.sources();
         ConfigCheckResult checked = ConfigLoader.load(loads.stream().map(sources::get).toList(), sources.get(config));
         if (!checked.valid() || checked.config().isEmpty()) {
-            if (reportFormat.get() == ReportFormat.TEXT) {
+            if (reportFormat == ReportFormat.TEXT) {
                 err.println("error: the agent config " + config + " has errors; no VM spec was synthesized");
             }
-            return report(out, reportFormat.get(), List.of(FileReport.of(checked, false)));
+            return report(out, reportFormat, List.of(FileReport.of(checked, false)));
         }
         var agent = checked.config().get();
 
@@ -141,15 +125,13 @@ final class SynthCommand implements Callable<Integer> {
                 options = options.withImageLockOf(agent);
             }
         } catch (InvalidPathException e) {
-            err.println("error: invalid path: " + e.getInput());
-            return Main.USAGE;
+            throw new UsageException("invalid path: " + e.getInput());
         } catch (IOException e) {
-            err.println("error: " + e.getMessage());
-            return Main.USAGE;
+            throw new UsageException(String.valueOf(e.getMessage()));
         }
 
         AcceleratorProbe probe = accel.equals("probe") ? probe(options, agent.kernelImage(), err) : AcceleratorProbe.tcg();
-        SynthResult<String> result = new VmSynthesizer(new Sha256ImageMeasurer(), probe).render(checked, options, tgt.get());
+        SynthResult<String> result = new VmSynthesizer(new Sha256ImageMeasurer(), probe).render(checked, options, tgt);
         return switch (result) {
             case SynthResult.Synthesized<String> s -> {
                 if (s.diagnostics().stream().anyMatch(d -> !d.code().startsWith("SYNTH_")) && !deploy) {
@@ -166,10 +148,10 @@ final class SynthCommand implements Callable<Integer> {
                 yield Main.OK;
             }
             case SynthResult.Refused<String> r -> {
-                if (reportFormat.get() == ReportFormat.TEXT) {
-                    err.println("error: refused to synthesize a " + tgt.get().cliName() + " spec for " + config);
+                if (reportFormat == ReportFormat.TEXT) {
+                    err.println("error: refused to synthesize a " + tgt.cliName() + " spec for " + config);
                 }
-                yield report(out, reportFormat.get(), List.of(FileReport.of(config, r.diagnostics(), checked.sources(), false)));
+                yield report(out, reportFormat, List.of(FileReport.of(config, r.diagnostics(), checked.sources(), false)));
             }
         };
     }
@@ -198,8 +180,6 @@ final class SynthCommand implements Callable<Integer> {
     }
 
     private static int report(PrintWriter out, ReportFormat format, List<FileReport> files) {
-        out.print(format.render(new CheckReport(files), false));
-        out.flush();
-        return Main.FAILED;
+        return DiagnosticOutput.printRefused(out, format, files);
     }
 }

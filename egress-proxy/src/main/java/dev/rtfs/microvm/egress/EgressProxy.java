@@ -43,7 +43,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The egress proxy (DESIGN §8), in-process API. One loopback listener per agent (the listener is the identity);
+ * The egress proxy (egress-proxy/README.md), in-process API. One loopback listener per agent (the listener is the identity);
  * rules are swapped atomically by {@link #putAgent}, {@link #setStep}, {@link #clearStep} and {@link #endPlan}
  * without touching open connections. Thread-safe.
  *

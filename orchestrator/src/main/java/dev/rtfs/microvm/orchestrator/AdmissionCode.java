@@ -1,6 +1,6 @@
 package dev.rtfs.microvm.orchestrator;
 
-/** The stable plan diagnostic codes of DESIGN §6 (users script against these names). */
+/** The stable plan diagnostic codes of admission (users script against these names). */
 public enum AdmissionCode {
     /** An effect kind outside the closed vocabulary. */
     ADMISSION_EFFECT_UNKNOWN,

@@ -1,5 +1,5 @@
 /**
- * Plans, effects, admission and per-step least-privilege profiles (DESIGN §6).
+ * Plans, effects, admission and per-step least-privilege profiles.
  *
  * <p>Flow: {@link dev.rtfs.microvm.orchestrator.plan.PlanReader#read(dev.rtfs.microvm.lang.SourceFile)} reads a
  * plan as data → {@link dev.rtfs.microvm.orchestrator.admission.Admission#admit} checks it against the plan

@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Reads RTFS source text (DESIGN §3) into {@link Value}s with a {@link Span} on every node.
+ * Reads RTFS source text (docs/rtfs-2.0) into {@link Value}s with a {@link Span} on every node.
  *
  * <p>Total: any input yields values or exactly one {@link RtfsSyntaxException}; nesting deeper than
  * {@link #MAX_DEPTH} is a syntax error, so recursion can never overflow the stack. Hand-written, indexing the

@@ -52,7 +52,7 @@ import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * {@code run} (DESIGN §10): validate the config → admit the plan → open the agent's proxy listener (deny-all
+ * {@code run}: validate the config → admit the plan → open the agent's proxy listener (deny-all
  * until a step runs) and the control socket → synthesize the QEMU spec in deploy mode, which resolves and
  * verifies the rootfs attestation → boot → wait for the guest's hello → run the steps → shutdown → wait for the
  * exit → verify the chain. A VM that dies is booted again from the same read-only images and the run continues at

@@ -1,5 +1,5 @@
 /**
- * Runs an admitted plan inside a MicroVM (DESIGN §10): for each step, program the egress proxy with exactly that
+ * Runs an admitted plan inside a MicroVM: for each step, program the egress proxy with exactly that
  * step's ACL, send the step's calls to the guest, journal the outcome in the causal chain, and put the proxy back
  * to deny-all. Effects sit behind small interfaces ({@link dev.rtfs.microvm.supervisor.GuestCalls},
  * {@link dev.rtfs.microvm.supervisor.EgressSteps}, {@link dev.rtfs.microvm.supervisor.StepJournal}) so the

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * One problem found in RTFS input (DESIGN §5), shared by config validation, plan admission, spec synthesis
+ * One problem found in RTFS input, shared by config validation, plan admission, spec synthesis
  * and deploy checks so that every command renders problems the same way.
  *
  * @param code       stable code, e.g. MICROVM_ROOTFS_RW (users script against it)

@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The typed agent.config of DESIGN §4, exactly as written: every absent field is {@link Optional#empty()}
+ * The typed agent.config ({@code AgentConfigSchema}), exactly as written: every absent field is {@link Optional#empty()}
  * (never defaulted), every present field keeps its {@link Located#span()}. Built by
  * {@code dev.rtfs.microvm.config.ConfigLoader} / {@code AgentConfigValidator}; a field whose value had the wrong
  * type is absent here and reported as a diagnostic instead, so consumers must check the diagnostics

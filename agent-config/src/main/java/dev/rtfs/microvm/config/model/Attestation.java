@@ -5,7 +5,7 @@ import java.util.Optional;
 
 /**
  * {@code :microvm.attestation {:enabled true :expect_rootfs_hash "sha256:<64 hex>"}}. A missing or placeholder
- * hash is only deferred at check time; deploy must resolve it (DESIGN §5).
+ * hash is only deferred at check time; deploy must resolve it.
  */
 public record Attestation(
         Optional<Located<Boolean>> enabled, Optional<Located<String>> expectRootfsHash, Span keySpan, Span span)

@@ -9,7 +9,7 @@ import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * The JSON report of DESIGN §5 (schema: {@code /dev/rtfs/microvm/config/check-report.schema.json}):
+ * The JSON report of {@code check} (schema: {@code /dev/rtfs/microvm/config/check-report.schema.json}):
  * {@code {"files":[{"file","valid","diagnostics":[{"severity","code","path","message","suggestion","file","line",
  * "column","via":[{"file","line","column"}]}]}]}}. line/column are 1-based; 0 means "no position".
  */

@@ -2,7 +2,7 @@ package dev.rtfs.microvm.config.report;
 
 import java.util.Map;
 
-/** One-line descriptions of the DESIGN §5 codes, for SARIF rule metadata; other modules' codes fall back to the code. */
+/** One-line descriptions of the config diagnostic codes ({@code Codes}), for SARIF rule metadata; other modules' codes fall back to the code. */
 final class RuleDescriptions {
     private RuleDescriptions() {}
 

@@ -1,7 +1,7 @@
 package dev.rtfs.microvm.control.protocol;
 
 /**
- * One frame of the control protocol (DESIGN §9): a JSON object on one line with {@code type}, {@code v} and the
+ * One frame of the control protocol (control-plane/PROTOCOL.md): a JSON object on one line with {@code type}, {@code v} and the
  * fields of its type. Guest and host speak disjoint vocabularies; there is deliberately no message that makes the
  * host run a command.
  */

@@ -26,7 +26,7 @@ import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Reads and writes the ACL documents of DESIGN §8 with strict validation: unknown fields, wrong types, bad
+ * Reads and writes the ACL documents of docs/egress-acl.md with strict validation: unknown fields, wrong types, bad
  * domains, CIDRs, ports or methods are rejected with the JSON path of the value; omitted fields take the strict
  * defaults of {@link AgentAcl#strictDefaults(String)}. Lists come out normalized (lowercase punycode domains,
  * uppercase methods, sorted, deduplicated), so equal rules compare equal.

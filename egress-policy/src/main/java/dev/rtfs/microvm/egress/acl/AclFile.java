@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * The standalone proxy's ACL file (DESIGN §8): enforcement mode, one {@link AgentAcl} per agent id (in file
+ * The standalone proxy's ACL file (docs/egress-acl.md): enforcement mode, one {@link AgentAcl} per agent id (in file
  * order) and the static {@code resolve} override consulted before DNS.
  */
 public record AclFile(EnforcementMode mode, Map<String, AgentAcl> agents, Map<String, List<InetAddress>> resolve) {

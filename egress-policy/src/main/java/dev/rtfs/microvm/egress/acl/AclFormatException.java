@@ -1,7 +1,7 @@
 package dev.rtfs.microvm.egress.acl;
 
 /**
- * An ACL document that does not follow DESIGN §8. {@link #path()} is the JSON path of the offending value
+ * An ACL document that does not follow docs/egress-acl.md. {@link #path()} is the JSON path of the offending value
  * ({@code $.agents["agent.a"].allow_domains[1]}), or a {@code line L, column C} position for syntax errors.
  */
 public final class AclFormatException extends RuntimeException {

@@ -5,7 +5,7 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * One agent's egress rules: the per-agent document of DESIGN §8, the same shape the control API accepts and
+ * One agent's egress rules: the per-agent document of docs/egress-acl.md, the same shape the control API accepts and
  * the orchestrator renders per plan step. Immutable; lists are sorted/deduplicated by their producers.
  *
  * <p>JSON (snake_case): {@code {"agent_id","step","listen","allow_domains","allow_methods","connect_ports",

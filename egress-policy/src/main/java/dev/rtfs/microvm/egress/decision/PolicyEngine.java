@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The target decision of DESIGN §8, without sockets: normalize the host, refuse IP literals, match the
+ * The target decision (egress-policy/README.md, decision order), without sockets: normalize the host, refuse IP literals, match the
  * allowlist, check method or CONNECT port, resolve once through the {@link Resolver} and classify every answer.
  * The returned {@link Decision#pinned()} is the only address the caller may dial.
  *

@@ -9,7 +9,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Built-in DLP patterns of DESIGN §8 over plaintext request data: cloud keys (AWS access key ids, Google API
+ * Built-in DLP patterns (egress-proxy/README.md, "DLP") over plaintext request data: cloud keys (AWS access key ids, Google API
  * keys, GitHub and Slack tokens), PEM private key blocks, bearer tokens, card numbers that pass Luhn, and email
  * addresses. Text is handled as ISO-8859-1 so every byte survives redaction unchanged except the matches.
  */

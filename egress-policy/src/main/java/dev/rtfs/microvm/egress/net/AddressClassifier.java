@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The address classes DESIGN §8 denies by default. IPv6 outside global unicast (2000::/3) is denied too, and
+ * The address classes the proxy denies by default (egress-policy/README.md). IPv6 outside global unicast (2000::/3) is denied too, and
  * every IPv6 form that embeds an IPv4 address (mapped, compatible, NAT64, 6to4, Teredo) is denied as such, so a
  * literal or a DNS answer can never smuggle a private IPv4 target through an IPv6 spelling.
  */

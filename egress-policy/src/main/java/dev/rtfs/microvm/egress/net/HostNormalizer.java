@@ -6,7 +6,7 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * Host normalization of DESIGN §8: lowercase, one trailing dot dropped, IDNA to punycode, and detection of IP
+ * Host normalization (egress-policy/README.md): lowercase, one trailing dot dropped, IDNA to punycode, and detection of IP
  * literals in every notation a resolver or URL parser might accept (inet_aton forms: {@code 2130706433},
  * {@code 0x7f.1}, {@code 017700000001}, {@code 127.1}; bracketed or bare IPv6, IPv4-mapped).
  */

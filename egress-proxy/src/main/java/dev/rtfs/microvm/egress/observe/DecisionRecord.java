@@ -4,7 +4,7 @@ import java.time.Instant;
 import java.util.Optional;
 
 /**
- * One record per proxied request or tunnel (DESIGN §8): who asked (agent, step), what (method or CONNECT, host,
+ * One record per proxied request or tunnel (docs/control-api.md, decision records): who asked (agent, step), what (method or CONNECT, host,
  * port, the pinned address), the verdict (outcome ALLOW/DENY/REPORT, reason code, HTTP status) and what it cost
  * (bytes from the client upstream, bytes back to the client, duration).
  */

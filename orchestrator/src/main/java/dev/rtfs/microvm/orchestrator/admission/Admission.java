@@ -20,7 +20,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Admission (DESIGN §6): checks every step of a plan against the plan envelope and the agent policy and
+ * Admission: checks every step of a plan against the plan envelope and the agent policy and
  * reports all problems at once, in deterministic order. A plan is admitted when nothing is an error; only
  * then are its step profiles derived.
  */

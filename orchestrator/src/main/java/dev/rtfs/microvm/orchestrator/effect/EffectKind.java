@@ -2,7 +2,7 @@ package dev.rtfs.microvm.orchestrator.effect;
 
 import java.util.Optional;
 
-/** The closed effect vocabulary of DESIGN §6; the declaration order is the order of a normalized row. */
+/** The closed effect vocabulary of plans; the declaration order is the order of a normalized row. */
 public enum EffectKind {
     NETWORK("network"),
     FS("fs"),

@@ -17,7 +17,7 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The effects of the built-in capabilities (DESIGN §6), inferred from literal call arguments when a step
+ * The effects of the built-in capabilities, inferred from literal call arguments when a step
  * does not declare its effects: {@code :http.get/:http.post} → network (domain, method and port from the
  * URL), {@code :fs.read/:fs.write/:fs.append} → fs (path, mode), {@code :clock.now} → clock,
  * {@code :random.int} → random, {@code :llm.complete} → llm (model when literal), {@code :echo} → none.

@@ -7,7 +7,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
- * The least-privilege profile of one plan step (DESIGN §6). Its JSON ({@link StepProfileJson}) is the
+ * The least-privilege profile of one plan step. Its JSON ({@link StepProfileJson}) is the
  * contract:
  * <pre>{"step","index","network_acl":{"allow_domains","allow_methods"},
  *  "fs_policy":{"workdir","capabilities_mount","allowed_paths"},

@@ -5,7 +5,7 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
-/** Writes step profiles in the JSON shape of DESIGN §6, fields in contract order. */
+/** Writes step profiles in their JSON shape (what {@code profile --format json} prints), fields in contract order. */
 public final class StepProfileJson {
 
     private static final JsonMapper MAPPER = JsonMapper.builder().build();
