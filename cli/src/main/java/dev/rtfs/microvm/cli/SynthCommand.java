@@ -6,6 +6,8 @@ import dev.rtfs.microvm.config.diag.Diagnostic;
 import dev.rtfs.microvm.config.report.CheckReport;
 import dev.rtfs.microvm.config.report.FileReport;
 import dev.rtfs.microvm.config.report.ReportFormat;
+import dev.rtfs.microvm.guest.image.ImageLock;
+import dev.rtfs.microvm.guest.image.KvmProbeInitramfs;
 import dev.rtfs.microvm.lang.SourceFile;
 import dev.rtfs.microvm.vmm.SynthOptions;
 import dev.rtfs.microvm.vmm.SynthResult;
@@ -122,7 +124,7 @@ final class SynthCommand implements Callable<Integer> {
             if (initrd != null) options = options.withInitrd(Path.of(initrd).toAbsolutePath().normalize());
             if (expectRootfsHash != null) options = options.withExpectRootfsHash(expectRootfsHash);
             if (deploy) {
-                options = options.withImageLockOf(agent);
+                options = ImageLock.attestAgainstLockOf(agent, options);
             }
         } catch (InvalidPathException e) {
             throw new UsageException("invalid path: " + e.getInput());
@@ -163,7 +165,8 @@ final class SynthCommand implements Callable<Integer> {
                 Path kernel = Path.of(options.resolve(kernelImage.orElseThrow()));
                 Path work = Files.createTempDirectory("rtfs-kvm-probe");
                 try {
-                    Accelerator a = KvmBootProbe.standard(options.binaries().qemu(), kernel, work, Duration.ofSeconds(15)).probe();
+                    Path initrd = KvmProbeInitramfs.writeTo(work);
+                    Accelerator a = KvmBootProbe.standard(options.binaries().qemu(), kernel, initrd, Duration.ofSeconds(15)).probe();
                     err.println("note: QEMU accelerator: " + a.qemuName());
                     return a;
                 } finally {

@@ -4,10 +4,10 @@ import static dev.rtfs.microvm.cli.CliRun.run;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import dev.rtfs.microvm.vmm.attest.ImageLock;
+import dev.rtfs.microvm.guest.image.GuestKernel;
+import dev.rtfs.microvm.guest.image.ImageLock;
+import dev.rtfs.microvm.guest.image.KernelInputException;
 import dev.rtfs.microvm.vmm.attest.Sha256ImageMeasurer;
-import dev.rtfs.microvm.vmm.image.GuestKernel;
-import dev.rtfs.microvm.vmm.image.KernelInputException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

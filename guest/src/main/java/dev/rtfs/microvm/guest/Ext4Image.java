@@ -13,7 +13,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A reproducible ext4 image of a directory tree (DESIGN §10): same tree, same bytes, on every run.
+ * A reproducible ext4 image of a directory tree: same tree, same bytes, on every run.
  *
  * <p>e2fsprogs 1.47.0 ignores SOURCE_DATE_EPOCH, so the build pins everything that varies:
  * <ul>

@@ -1,6 +1,6 @@
 package dev.rtfs.microvm.guest;
 
-import dev.rtfs.microvm.vmm.image.GuestInitramfs;
+import dev.rtfs.microvm.guest.image.GuestInitramfs;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.Optional;

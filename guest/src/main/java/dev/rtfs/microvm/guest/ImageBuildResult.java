@@ -1,7 +1,7 @@
 package dev.rtfs.microvm.guest;
 
-import dev.rtfs.microvm.vmm.attest.ImageLock;
-import dev.rtfs.microvm.vmm.image.GuestModule;
+import dev.rtfs.microvm.guest.image.GuestModule;
+import dev.rtfs.microvm.guest.image.ImageLock;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

@@ -1,12 +1,12 @@
 package dev.rtfs.microvm.guest;
 
-import dev.rtfs.microvm.vmm.attest.ImageLock;
+import dev.rtfs.microvm.guest.image.GuestInitramfs;
+import dev.rtfs.microvm.guest.image.GuestKernel;
+import dev.rtfs.microvm.guest.image.GuestKernelNeeds;
+import dev.rtfs.microvm.guest.image.GuestModules;
+import dev.rtfs.microvm.guest.image.ImageLock;
+import dev.rtfs.microvm.guest.image.KernelInputException;
 import dev.rtfs.microvm.vmm.attest.Sha256ImageMeasurer;
-import dev.rtfs.microvm.vmm.image.GuestInitramfs;
-import dev.rtfs.microvm.vmm.image.GuestKernel;
-import dev.rtfs.microvm.vmm.image.GuestKernelNeeds;
-import dev.rtfs.microvm.vmm.image.GuestModules;
-import dev.rtfs.microvm.vmm.image.KernelInputException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -33,7 +33,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code image build} (DESIGN §10): the guest kernel, an initramfs with busybox-static, the modules the guest needs
+ * {@code image build}: the guest kernel, an initramfs with busybox-static, the modules the guest needs
  * ({@link GuestKernelNeeds}, in the load order of that kernel's modules.dep) and the reference agent, a read-only
  * ext4 rootfs, a read-only ext4 capability store and {@code image.lock} (which also records the kernel release and
  * the module load order).

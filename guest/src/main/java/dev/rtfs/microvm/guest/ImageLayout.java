@@ -41,6 +41,6 @@ public record ImageLayout(Path root) {
     }
 
     public Path lock() {
-        return images().resolve(dev.rtfs.microvm.vmm.attest.ImageLock.FILE_NAME);
+        return images().resolve(dev.rtfs.microvm.guest.image.ImageLock.FILE_NAME);
     }
 }

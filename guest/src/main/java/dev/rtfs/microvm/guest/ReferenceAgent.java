@@ -1,6 +1,6 @@
 package dev.rtfs.microvm.guest;
 
-import dev.rtfs.microvm.vmm.image.GuestInitramfs;
+import dev.rtfs.microvm.guest.image.GuestInitramfs;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

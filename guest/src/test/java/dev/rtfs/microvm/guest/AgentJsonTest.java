@@ -2,7 +2,7 @@ package dev.rtfs.microvm.guest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.rtfs.microvm.vmm.image.GuestInitramfs;
+import dev.rtfs.microvm.guest.image.GuestInitramfs;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;

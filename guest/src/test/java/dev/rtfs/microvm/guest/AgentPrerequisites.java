@@ -3,10 +3,10 @@ package dev.rtfs.microvm.guest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import dev.rtfs.microvm.vmm.image.GuestInitramfs;
-import dev.rtfs.microvm.vmm.image.GuestKernel;
-import dev.rtfs.microvm.vmm.image.GuestModules;
-import dev.rtfs.microvm.vmm.image.KernelInputException;
+import dev.rtfs.microvm.guest.image.GuestInitramfs;
+import dev.rtfs.microvm.guest.image.GuestKernel;
+import dev.rtfs.microvm.guest.image.GuestModules;
+import dev.rtfs.microvm.guest.image.KernelInputException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -16,7 +16,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * What the agent's boot test needs on the host (as vmm's QemuBootTest): qemu-system-x86, the Debian cloud kernel
+ * What the agent's boot test needs on the host (as QemuBootTest): qemu-system-x86, the Debian cloud kernel
  * and its modules, busybox-static and e2fsprogs. Missing locally: skipped with a message; under CI=true: failed.
  */
 final class AgentPrerequisites {

@@ -14,7 +14,7 @@ import dev.rtfs.microvm.control.protocol.MessageCodec;
 import dev.rtfs.microvm.control.protocol.Result;
 import dev.rtfs.microvm.control.protocol.Shutdown;
 import dev.rtfs.microvm.control.protocol.Welcome;
-import dev.rtfs.microvm.vmm.image.GuestInitramfs;
+import dev.rtfs.microvm.guest.image.GuestInitramfs;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

@@ -6,6 +6,12 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.rtfs.microvm.config.ConfigLoader;
 import dev.rtfs.microvm.config.model.AgentConfig;
+import dev.rtfs.microvm.guest.image.GuestInitramfs;
+import dev.rtfs.microvm.guest.image.GuestKernel;
+import dev.rtfs.microvm.guest.image.GuestKernelNeeds;
+import dev.rtfs.microvm.guest.image.GuestModule;
+import dev.rtfs.microvm.guest.image.ImageLock;
+import dev.rtfs.microvm.guest.image.KernelInputException;
 import dev.rtfs.microvm.lang.SourceFile;
 import dev.rtfs.microvm.vmm.BlueprintReader;
 import dev.rtfs.microvm.vmm.SynthOptions;
@@ -13,13 +19,7 @@ import dev.rtfs.microvm.vmm.VmBlueprint;
 import dev.rtfs.microvm.vmm.attest.AttestationOutcome;
 import dev.rtfs.microvm.vmm.attest.AttestationVerifier;
 import dev.rtfs.microvm.vmm.attest.BootArtifact;
-import dev.rtfs.microvm.vmm.attest.ImageLock;
 import dev.rtfs.microvm.vmm.attest.Sha256ImageMeasurer;
-import dev.rtfs.microvm.vmm.image.GuestInitramfs;
-import dev.rtfs.microvm.vmm.image.GuestKernel;
-import dev.rtfs.microvm.vmm.image.GuestKernelNeeds;
-import dev.rtfs.microvm.vmm.image.GuestModule;
-import dev.rtfs.microvm.vmm.image.KernelInputException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -31,10 +31,10 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.apache.commons.compress.archivers.cpio.CpioArchiveEntry;
 import org.apache.commons.compress.archivers.cpio.CpioArchiveInputStream;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.api.Assumptions;
 
 /**
  * Two real builds (Debian cloud kernel, busybox-static, e2fsprogs) a second apart: byte-identical artifacts, clean
@@ -174,7 +174,7 @@ class ImageBuildTest {
             Files.copy(p, copy.images().resolve(p.getFileName()));
         }
         SynthOptions options = SynthOptions.defaults(dir.resolve("run")).withBaseDir(root)
-                .withInitrd(copy.initramfs()).withImageLock(ImageLock.besides(copy.rootfs()).orElseThrow());
+                .withInitrd(copy.initramfs()).withImageLock(ImageLock.besides(copy.rootfs()).orElseThrow().expectedHashes());
         AttestationVerifier verifier = new AttestationVerifier(new Sha256ImageMeasurer());
         AttestationOutcome ok = verifier.verify(vm, options);
         assertThat(ok.diagnostics()).isEmpty();

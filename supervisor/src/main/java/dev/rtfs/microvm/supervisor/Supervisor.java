@@ -23,6 +23,7 @@ import dev.rtfs.microvm.egress.control.StaleSocket;
 import dev.rtfs.microvm.egress.net.StaticOverrideResolver;
 import dev.rtfs.microvm.egress.net.SystemResolver;
 import dev.rtfs.microvm.egress.server.ProxyConfig;
+import dev.rtfs.microvm.guest.image.ImageLock;
 import dev.rtfs.microvm.lang.BoundedInput;
 import dev.rtfs.microvm.lang.SourceFile;
 import dev.rtfs.microvm.orchestrator.admission.Admission;
@@ -120,8 +121,8 @@ public final class Supervisor {
             proxy.clearStep(agentId); // deny-all until the first step
             progress.say(RunEvent.Phase.PROXY, "egress proxy on 127.0.0.1:" + proxyPort + " (deny-all until a step runs)");
 
-            SynthOptions options = SynthOptions.defaults(runDir).withBaseDir(req.imageDir().toAbsolutePath())
-                    .withDeploy(true).withProxyPort(proxyPort).withImageLockOf(config);
+            SynthOptions options = ImageLock.attestAgainstLockOf(config, SynthOptions.defaults(runDir)
+                    .withBaseDir(req.imageDir().toAbsolutePath()).withDeploy(true).withProxyPort(proxyPort));
             options = req.initrd().map(options::withInitrd).orElse(options);
             options = req.capabilitiesImage().map(options::withCapabilitiesImage).orElse(options);
             SynthResult<QemuSpec> synth = synthesizer.qemu(config, options);

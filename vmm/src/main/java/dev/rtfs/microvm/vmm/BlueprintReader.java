@@ -31,7 +31,7 @@ public final class BlueprintReader {
     public static final long MIN_MEM_MIB = 64;
     public static final long MAX_CID = 4294967294L;
 
-    // DESIGN §5 codes, the same the config validator raises.
+    // The codes the config validator raises (agent-config), the same here.
     private static final String CONFIG_TYPE = "CONFIG_TYPE";
     private static final String CONFIG_REQUIRED = "CONFIG_REQUIRED";
     private static final String MICROVM_BLOCK_MISSING = "MICROVM_BLOCK_MISSING";

@@ -1,8 +1,6 @@
 package dev.rtfs.microvm.vmm;
 
-import dev.rtfs.microvm.config.model.AgentConfig;
-import dev.rtfs.microvm.vmm.attest.ImageLock;
-import java.io.IOException;
+import dev.rtfs.microvm.vmm.attest.ExpectedHashes;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.Optional;
@@ -16,9 +14,10 @@ import java.util.Optional;
  * @param binaries          hypervisor executables
  * @param jailer            jailer identity for Firecracker
  * @param proxyPort         the agent's egress proxy port on 127.0.0.1 (QEMU guestfwd target)
- * @param deploy            true for a real deploy: attestation must resolve and match (DESIGN §5)
+ * @param deploy            true for a real deploy: attestation must resolve and match
  * @param expectRootfsHash  {@code --expect-rootfs-hash} override ({@code sha256:<hex>})
- * @param imageLock         the image.lock next to the rootfs ({@code image build}'s hashes of every boot artifact)
+ * @param imageLock         the hashes of every boot artifact that {@code image build} recorded in the image.lock
+ *                          next to the rootfs (the guest module reads the file)
  * @param initrd            initramfs to boot with (required for QEMU, optional elsewhere)
  * @param capabilitiesImage the capability store image; default {@code capabilities.img} next to the rootfs
  */
@@ -30,7 +29,7 @@ public record SynthOptions(
         int proxyPort,
         boolean deploy,
         Optional<String> expectRootfsHash,
-        Optional<ImageLock> imageLock,
+        Optional<ExpectedHashes> imageLock,
         Optional<Path> initrd,
         Optional<Path> capabilitiesImage) {
 
@@ -82,20 +81,9 @@ public record SynthOptions(
                 Optional.of(hash), imageLock, initrd, capabilitiesImage);
     }
 
-    public SynthOptions withImageLock(ImageLock lock) {
+    public SynthOptions withImageLock(ExpectedHashes lock) {
         return new SynthOptions(runDir, baseDir, binaries, jailer, proxyPort, deploy,
                 expectRootfsHash, Optional.of(lock), initrd, capabilitiesImage);
-    }
-
-    /**
-     * The {@code image.lock} next to the config's rootfs image, if there is one: what a deploy attests every boot
-     * artifact against. A malformed lock is an error, never ignored.
-     */
-    public SynthOptions withImageLockOf(AgentConfig config) throws IOException {
-        if (config.rootfsImage().isEmpty()) {
-            return this;
-        }
-        return ImageLock.besides(Path.of(resolve(config.rootfsImage().get()))).map(this::withImageLock).orElse(this);
     }
 
     public SynthOptions withInitrd(Path path) {

@@ -5,13 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.rtfs.microvm.config.diag.Diagnostic;
 import dev.rtfs.microvm.vmm.attest.AttestationOutcome;
 import dev.rtfs.microvm.vmm.attest.AttestationVerifier;
-import dev.rtfs.microvm.vmm.attest.ImageLock;
+import dev.rtfs.microvm.vmm.attest.ExpectedHashes;
 import dev.rtfs.microvm.vmm.attest.Sha256ImageMeasurer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,9 +27,9 @@ class AttestationTest {
     }
 
     /** An image.lock recording {@code hash} for the rootfs and {@code others} for the kernel and capability store. */
-    private static ImageLock lock(String rootfsHash, String others) {
-        return ImageLock.of(Map.of("agent-rootfs.img", rootfsHash, "vmlinuz-min", others, "capabilities.img", others,
-                "initramfs.cpio", others), "6.1.0-57-cloud-amd64", List.of(), List.of());
+    private static ExpectedHashes lock(String rootfsHash, String others) {
+        return new ExpectedHashes(Map.of("agent-rootfs.img", rootfsHash, "vmlinuz-min", others, "capabilities.img", others,
+                "initramfs.cpio", others));
     }
 
     @Test
@@ -38,7 +37,7 @@ class AttestationTest {
         TestConfigs placeholder = TestConfigs.example(); // "sha256:..." is a placeholder
         assertThat(VmSynthesizer.standard().firecracker(placeholder.build(), SynthOptions.defaults(RUN)))
                 .isInstanceOf(SynthResult.Synthesized.class);
-        ImageLock noRootfs = ImageLock.of(Map.of("vmlinuz-min", GOOD, "capabilities.img", GOOD), "r", List.of(), List.of());
+        ExpectedHashes noRootfs = new ExpectedHashes(Map.of("vmlinuz-min", GOOD, "capabilities.img", GOOD));
         SynthResult<?> r = deploy(placeholder, SynthOptions.defaults(RUN).withImageLock(noRootfs), GOOD);
         assertThat(r).isInstanceOf(SynthResult.Refused.class);
         assertThat(r.diagnostics()).hasSize(1);
@@ -53,8 +52,7 @@ class AttestationTest {
         TestConfigs inConfig = TestConfigs.example();
         inConfig.expectHash = GOOD;
         // The lock below has no rootfs entry: only the config or the override can resolve the rootfs.
-        ImageLock kernelOnly = ImageLock.of(Map.of("vmlinuz-min", GOOD, "capabilities.img", GOOD), "r", List.of(),
-                List.of());
+        ExpectedHashes kernelOnly = new ExpectedHashes(Map.of("vmlinuz-min", GOOD, "capabilities.img", GOOD));
         assertThat(deploy(inConfig, SynthOptions.defaults(RUN).withImageLock(kernelOnly), GOOD))
                 .isInstanceOf(SynthResult.Synthesized.class);
         assertThat(deploy(TestConfigs.example(), SynthOptions.defaults(RUN).withImageLock(kernelOnly)
@@ -92,8 +90,8 @@ class AttestationTest {
                 .anySatisfy(m -> assertThat(m).contains("capabilities"));
         assertThat(noLock.measured()).as("measured even when refused").containsKeys("kernel", "rootfs", "capabilities");
 
-        ImageLock swappedKernel = ImageLock.of(Map.of("agent-rootfs.img", GOOD, "vmlinuz-min", OTHER,
-                "capabilities.img", GOOD), "r", List.of(), List.of());
+        ExpectedHashes swappedKernel = new ExpectedHashes(Map.of("agent-rootfs.img", GOOD, "vmlinuz-min", OTHER,
+                "capabilities.img", GOOD));
         assertThat(deploy(c, SynthOptions.defaults(RUN).withImageLock(swappedKernel), GOOD).diagnostics())
                 .extracting(Diagnostic::code).containsExactly(SynthCodes.ATTESTATION_KERNEL_MISMATCH);
     }
@@ -131,9 +129,9 @@ class AttestationTest {
         Path caps = Files.write(dir.resolve("capabilities.img"), new byte[] {8});
         c.kernelImage = kernel.toString();
         vm = BlueprintReader.read(c.build()).blueprint().orElseThrow();
-        SynthOptions options = SynthOptions.defaults(RUN).withExpectRootfsHash(expected).withImageLock(ImageLock.of(Map.of(
+        SynthOptions options = SynthOptions.defaults(RUN).withExpectRootfsHash(expected).withImageLock(new ExpectedHashes(Map.of(
                 "vmlinuz-min", new Sha256ImageMeasurer().measure(kernel),
-                "capabilities.img", new Sha256ImageMeasurer().measure(caps)), "r", List.of(), List.of()));
+                "capabilities.img", new Sha256ImageMeasurer().measure(caps))));
         AttestationOutcome ok = new AttestationVerifier(new Sha256ImageMeasurer()).verify(vm, options);
         assertThat(ok.verified()).as("%s", ok.diagnostics()).isTrue();
         Files.write(image, new byte[] {1}, java.nio.file.StandardOpenOption.APPEND);

@@ -18,7 +18,7 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * Deploy-time attestation of every boot artifact (DESIGN §5): the kernel, the initramfs (/init and the agent: the
+ * Deploy-time attestation of every boot artifact: the kernel, the initramfs (/init and the agent: the
  * first code the guest runs), the rootfs and the capability store are each measured once, streamed, and must equal
  * their expectation. The rootfs's expectation comes from the config, {@code --expect-rootfs-hash} or image.lock
  * (every source that gives one must agree); the others' from image.lock only. An artifact without an expectation

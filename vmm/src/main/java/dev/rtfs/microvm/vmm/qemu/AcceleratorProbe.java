@@ -2,7 +2,7 @@ package dev.rtfs.microvm.vmm.qemu;
 
 /**
  * Decides the accelerator. KVM may be chosen only when a guest was seen to actually run under it: on hosts
- * without nested virtualization {@code /dev/kvm} exists but KVM guests hang (DESIGN §7).
+ * without nested virtualization {@code /dev/kvm} exists but KVM guests hang.
  */
 @FunctionalInterface
 public interface AcceleratorProbe {

@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Boots a VMM process and waits for a marker line on its serial console (stdout). Under TCG a guest can hang in
- * early boot when the host is busy (DESIGN §7), so a boot that shows no marker within the deadline is killed
+ * early boot when the host is busy, so a boot that shows no marker within the deadline is killed
  * and started again, up to {@code attempts} times; every retry is logged.
  */
 public final class BootWatchdog {

@@ -4,7 +4,7 @@ package dev.rtfs.microvm.vmm.qemu;
 public enum ControlChannelMode {
     /**
      * The host control plane listens and QEMU connects with {@code reconnect=1}: after a host restart QEMU
-     * reconnects within about a second and guest writes block meanwhile, nothing is dropped (DESIGN §9).
+     * reconnects within about a second and guest writes block meanwhile, nothing is dropped.
      */
     CLIENT,
     /** QEMU listens ({@code server=on,wait=off}); the host connects when it is ready. */

@@ -37,18 +37,11 @@ public final class KvmBootProbe implements AcceleratorProbe {
     public static final String PROBE_MARKER = "RTFS-KVM-PROBE-OK";
 
     /**
-     * A probe over {@code /dev/kvm} with a throw-away initramfs (busybox only: the probe guest needs no devices)
-     * written to {@code workDir}.
+     * A probe over {@code /dev/kvm} booting {@code probeInitrd}: an initramfs whose /init prints
+     * {@link #PROBE_MARKER} and powers off (the guest module builds one: {@code KvmProbeInitramfs}).
      */
-    public static KvmBootProbe standard(String qemu, Path kernel, Path workDir, Duration deadline) throws IOException {
-        Path initrd = workDir.resolve("kvm-probe.cpio");
-        try (java.io.OutputStream out = Files.newOutputStream(initrd)) {
-            new dev.rtfs.microvm.vmm.image.GuestInitramfs(dev.rtfs.microvm.vmm.image.GuestInitramfs.DEBIAN_BUSYBOX,
-                    dev.rtfs.microvm.vmm.image.GuestModules.none())
-                    .write("#!/bin/busybox sh\n/bin/busybox echo " + PROBE_MARKER + "\n/bin/busybox poweroff -f\n",
-                            java.util.Map.of(), out);
-        }
-        return new KvmBootProbe(qemu, Path.of("/dev/kvm"), kernel, initrd, PROBE_MARKER, deadline);
+    public static KvmBootProbe standard(String qemu, Path kernel, Path probeInitrd, Duration deadline) {
+        return new KvmBootProbe(qemu, Path.of("/dev/kvm"), kernel, probeInitrd, PROBE_MARKER, deadline);
     }
 
     @Override

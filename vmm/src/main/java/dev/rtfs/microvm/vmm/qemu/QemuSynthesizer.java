@@ -8,7 +8,7 @@ import dev.rtfs.microvm.vmm.firecracker.FirecrackerSynthesizer;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Pure: a {@link VmBlueprint}, host options and the probed accelerator to the QEMU microvm argv of DESIGN §7. */
+/** Pure: a {@link VmBlueprint}, host options and the probed accelerator to the QEMU microvm argv. */
 public final class QemuSynthesizer {
 
     /** Where the guest reaches its egress proxy; user networking forwards each connection to 127.0.0.1:proxyPort. */

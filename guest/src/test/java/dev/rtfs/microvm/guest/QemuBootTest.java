@@ -1,16 +1,25 @@
-package dev.rtfs.microvm.vmm.qemu;
+package dev.rtfs.microvm.guest;
 
-import static dev.rtfs.microvm.vmm.Anchors.requireThat;
+import static dev.rtfs.microvm.guest.image.Prerequisites.requireThat;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.rtfs.microvm.config.ConfigCheckResult;
+import dev.rtfs.microvm.config.ConfigLoader;
+import dev.rtfs.microvm.config.model.AgentConfig;
+import dev.rtfs.microvm.guest.image.GuestInitramfs;
+import dev.rtfs.microvm.guest.image.GuestKernel;
+import dev.rtfs.microvm.guest.image.GuestModules;
+import dev.rtfs.microvm.guest.image.KernelInputException;
+import dev.rtfs.microvm.lang.SourceFile;
 import dev.rtfs.microvm.vmm.SynthOptions;
 import dev.rtfs.microvm.vmm.SynthResult;
 import dev.rtfs.microvm.vmm.VmSynthesizer;
-import dev.rtfs.microvm.vmm.VmmTestAccess;
-import dev.rtfs.microvm.vmm.image.GuestInitramfs;
-import dev.rtfs.microvm.vmm.image.GuestKernel;
-import dev.rtfs.microvm.vmm.image.GuestModules;
-import dev.rtfs.microvm.vmm.image.KernelInputException;
+import dev.rtfs.microvm.vmm.qemu.Accelerator;
+import dev.rtfs.microvm.vmm.qemu.AcceleratorProbe;
+import dev.rtfs.microvm.vmm.qemu.BootOutcome;
+import dev.rtfs.microvm.vmm.qemu.BootWatchdog;
+import dev.rtfs.microvm.vmm.qemu.KvmBootProbe;
+import dev.rtfs.microvm.vmm.qemu.QemuSpec;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -35,7 +44,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * QEMU for real: the synthesized argv boots the Debian cloud kernel with a busybox initramfs built by
+ * QEMU for real (vmm's synthesis with an image built here): the synthesized argv boots the Debian cloud kernel with a busybox initramfs built by
  * {@link GuestInitramfs} and a read-only ext4 rootfs; the guest proves the root is read-only, reads a marker from
  * it, sends a line over the virtio-serial control channel and powers off. Needs qemu-system-x86,
  * linux-image-cloud-amd64, busybox-static and e2fsprogs: skipped locally without them, failed under CI=true.
@@ -110,7 +119,7 @@ class QemuBootTest {
         // QEMU connects the guestfwd at startup: the (stand-in) egress proxy must already listen on loopback.
         try (java.net.ServerSocket proxy = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
         SynthOptions options = SynthOptions.defaults(run).withInitrd(initrd).withProxyPort(proxy.getLocalPort());
-        var config = VmmTestAccess.config(kernel.toString(), rootfs.toString(), "console=ttyS0");
+        var config = config(kernel.toString(), rootfs.toString(), "console=ttyS0");
         SynthResult<QemuSpec> result = new VmSynthesizer(p -> "unused", probe).qemu(config, options);
         assertThat(result).isInstanceOf(SynthResult.Synthesized.class);
         QemuSpec spec = ((SynthResult.Synthesized<QemuSpec>) result).spec();
@@ -178,7 +187,7 @@ class QemuBootTest {
                     """);
             Path run = Files.createDirectories(dir.resolve("run-fwd"));
             SynthOptions options = SynthOptions.defaults(run).withInitrd(initrd).withProxyPort(proxy.getLocalPort());
-            var config = VmmTestAccess.config(kernel.toString(), rootfs("fwd").toString(), "console=ttyS0");
+            var config = config(kernel.toString(), rootfs("fwd").toString(), "console=ttyS0");
             QemuSpec spec = ((SynthResult.Synthesized<QemuSpec>) VmSynthesizer.standard().qemu(config, options)).spec();
             try (ServerSocketChannel control = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
                 control.bind(UnixDomainSocketAddress.of(spec.controlSocket()));
@@ -189,31 +198,23 @@ class QemuBootTest {
         }
     }
 
-    @Test
-    void probeAnswersTcgWhenKvmIsNotUsable() {
-        AcceleratorProbe probe = new KvmBootProbe("qemu-system-x86_64", dir.resolve("no-such-kvm"), kernel,
-                dir.resolve("none.cpio"), "x", Duration.ofSeconds(1));
-        assertThat(probe.probe()).isEqualTo(Accelerator.TCG);
-    }
-
-    @Test
-    void watchdogDoesNotRetryAVmmThatFailsOnItsOwn() throws Exception {
-        long start = System.nanoTime();
-        BootOutcome outcome = new BootWatchdog(Duration.ofSeconds(30), 2).boot(List.of("false"), "never");
-        assertThat(outcome.exited()).isTrue();
-        assertThat(outcome.markerSeen()).isFalse();
-        assertThat(outcome.attempts()).isEqualTo(1);
-        assertThat(outcome.exitCode()).isEqualTo(1);
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
-    }
-
-    @Test
-    void watchdogKillsAHungBootAndRetriesOnce() throws Exception {
-        // "sleep" stands in for a guest that hangs before printing anything.
-        BootOutcome outcome = new BootWatchdog(Duration.ofMillis(300), 2).boot(List.of("sleep", "30"), "never");
-        assertThat(outcome.succeeded()).isFalse();
-        assertThat(outcome.attempts()).isEqualTo(2);
-        assertThat(outcome.exitCode()).isEqualTo(-1);
-        assertThat(outcome.elapsed()).isLessThan(Duration.ofSeconds(20));
+    /** An agent config with a NIC via the proxy namespace, no capability store, the given kernel, rootfs and cmdline. */
+    private static AgentConfig config(String kernel, String rootfs, String cmdline) {
+        String text = """
+                (agent.config
+                  :version "0.1.0"
+                  :agent-id "agent.demo"
+                  :orchestrator {:isolation {:mode :microvm :fs {:ephemeral true}}}
+                  :network {:enabled true :egress {:via :proxy :allow-domains ["origin.example.test"]}}
+                  :microvm {:kernel {:image "%s" :cmdline "%s"}
+                            :rootfs {:image "%s" :ro true}
+                            :resources {:vcpus 1 :mem_mb 256}
+                            :devices {:nic {:enabled true :proxy_ns "egress-proxy-ns"}
+                                      :vsock {:enabled true :cid 3}}
+                            :attestation {:enabled true :expect_rootfs_hash "sha256:..."}})
+                """.formatted(kernel, cmdline, rootfs);
+        ConfigCheckResult checked = ConfigLoader.load(List.of(), new SourceFile("qemu-boot-test.rtfs", text));
+        assertThat(checked.valid()).as("config: %s", checked.diagnostics()).isTrue();
+        return checked.config().orElseThrow();
     }
 }

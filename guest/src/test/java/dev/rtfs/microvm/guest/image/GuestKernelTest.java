@@ -1,6 +1,6 @@
-package dev.rtfs.microvm.vmm.image;
+package dev.rtfs.microvm.guest.image;
 
-import static dev.rtfs.microvm.vmm.Anchors.requireThat;
+import static dev.rtfs.microvm.guest.image.Prerequisites.requireThat;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

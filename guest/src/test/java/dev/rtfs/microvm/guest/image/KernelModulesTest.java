@@ -1,4 +1,4 @@
-package dev.rtfs.microvm.vmm.image;
+package dev.rtfs.microvm.guest.image;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

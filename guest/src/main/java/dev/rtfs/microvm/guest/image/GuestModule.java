@@ -1,4 +1,4 @@
-package dev.rtfs.microvm.vmm.image;
+package dev.rtfs.microvm.guest.image;
 
 import java.util.Objects;
 import java.util.Optional;

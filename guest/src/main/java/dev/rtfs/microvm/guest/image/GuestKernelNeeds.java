@@ -1,10 +1,10 @@
-package dev.rtfs.microvm.vmm.image;
+package dev.rtfs.microvm.guest.image;
 
 import java.util.Arrays;
 import java.util.List;
 
 /**
- * What a microvm guest needs from its kernel, by purpose (DESIGN §7) — not a load order: which modules that takes
+ * What a microvm guest needs from its kernel, by purpose — not a load order: which modules that takes
  * and in which order they load comes from the packed kernel's modules.dep ({@link ModuleDependencies}), so a
  * kernel update that moves a dependency cannot break the boot.
  */

@@ -1,4 +1,4 @@
-package dev.rtfs.microvm.vmm.attest;
+package dev.rtfs.microvm.guest.image;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -28,6 +28,17 @@ class ImageLockTest {
         assertThat(read).isEqualTo(lock);
         assertThat(read.loadedModules()).containsExactly("virtio_ring", "virtio", "virtio_mmio");
         assertThat(read.builtIn()).containsExactly("ext4");
+    }
+
+    @Test
+    void attestationIsHandedEveryRecordedHashByFileNameAndTheFileDoesNotGrowAField() throws Exception {
+        ImageLock lock = ImageLock.of(Map.of("agent-rootfs.img", "sha256:ab", "vmlinuz-min", "sha256:cd"), "r",
+                List.of(), List.of());
+        assertThat(lock.expectedHashes().byFileName())
+                .containsExactlyInAnyOrderEntriesOf(Map.of("agent-rootfs.img", "sha256:ab", "vmlinuz-min", "sha256:cd"));
+        assertThat(lock.expectedHashes().hashOf(Path.of("/elsewhere/agent-rootfs.img"))).contains("sha256:ab");
+        lock.write(dir);
+        assertThat(Files.readString(dir.resolve(ImageLock.FILE_NAME))).doesNotContain("expectedHashes");
     }
 
     @Test

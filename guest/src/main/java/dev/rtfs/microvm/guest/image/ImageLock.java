@@ -1,8 +1,11 @@
-package dev.rtfs.microvm.vmm.attest;
+package dev.rtfs.microvm.guest.image;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.rtfs.microvm.config.model.AgentConfig;
+import dev.rtfs.microvm.vmm.SynthOptions;
 import dev.rtfs.microvm.vmm.VmmJson;
+import dev.rtfs.microvm.vmm.attest.ExpectedHashes;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -71,6 +74,23 @@ public record ImageLock(@JsonProperty("version") int version, @JsonProperty("art
         } catch (JacksonException e) {
             throw new IOException(lock + " is not a valid image lock: " + e.getOriginalMessage(), e);
         }
+    }
+
+    /**
+     * {@code options} attesting against the image.lock next to the config's rootfs image, if there is one: what a
+     * deploy attests every boot artifact against. A malformed lock is an error, never ignored.
+     */
+    public static SynthOptions attestAgainstLockOf(AgentConfig config, SynthOptions options) throws IOException {
+        if (config.rootfsImage().isEmpty()) {
+            return options;
+        }
+        return besides(Path.of(options.resolve(config.rootfsImage().get())))
+                .map(lock -> options.withImageLock(lock.expectedHashes())).orElse(options);
+    }
+
+    /** What attestation checks against: the recorded hash of every artifact, by file name. */
+    public ExpectedHashes expectedHashes() {
+        return new ExpectedHashes(artifacts);
     }
 
     /** The recorded hash of the artifact with {@code image}'s file name. */
