@@ -36,7 +36,7 @@ import java.util.Map;
  *
  * <p>Reading: a missing or unreadable file is {@link UnreadableFile} (one line, exit 2; {@link UsageException} from
  * {@link #readAll}). A file larger than
- * {@link #maxInputBytes} is refused after reading at most one byte more than the limit (a regular file by its
+ * {@link BoundedInput#maxInputBytes} is refused after reading at most one byte more than the limit (a regular file by its
  * size, without reading it; {@code /dev/zero}, FIFOs and other streams by counting), an RTFS_INPUT_LIMIT error at
  * {@code file:1:1} (exit 1). Text must be UTF-8; an invalid byte is an RTFS_SYNTAX error positioned at the first bad
  * byte (exit 1, like any other input error), and the text decoded with U+FFFD replacements is kept so the snippet
@@ -53,15 +53,10 @@ final class CliIo {
         }
     }
 
-    static final long DEFAULT_MAX_INPUT_BYTES = BoundedInput.DEFAULT_MAX_INPUT_BYTES;
-    static final String MAX_INPUT_PROPERTY = BoundedInput.MAX_INPUT_PROPERTY;
 
     /** System property that sets the longest output of {@code expand}, in characters. */
     static final String MAX_OUTPUT_PROPERTY = "rtfs.maxOutputChars";
 
-    static long maxInputBytes() {
-        return BoundedInput.maxInputBytes();
-    }
 
     /** The output limit of printed values in characters: {@value #MAX_OUTPUT_PROPERTY}, else 16 Mi. */
     static long maxOutputChars() {
@@ -110,7 +105,7 @@ final class CliIo {
                 unreadable.add(e.getMessage());
             } catch (RefusedInput e) {
                 sources.put(name, e.source);
-                String help = e.error instanceof RtfsLimitException ? "raise the limit with -D" + MAX_INPUT_PROPERTY + "=BYTES"
+                String help = e.error instanceof RtfsLimitException ? "raise the limit with -D" + BoundedInput.MAX_INPUT_PROPERTY + "=BYTES"
                         : "save the file as UTF-8";
                 Diagnostic d = Diagnostic.error(e.error.code(), "", e.getMessage(), help, e.error.span());
                 refused.add(FileReport.of(name, List.of(d), e.source == null ? Map.of() : Map.of(name, e.source), false));
@@ -131,7 +126,7 @@ final class CliIo {
 
     /** Reads {@code name} (a path as the user wrote it; also the name diagnostics use) as UTF-8, bounded. */
     static SourceFile read(String name) throws UnreadableFile, RefusedInput {
-        long limit = maxInputBytes();
+        long limit = BoundedInput.maxInputBytes();
         byte[] bytes;
         try {
             bytes = BoundedInput.readAtMost(Path.of(name), limit);

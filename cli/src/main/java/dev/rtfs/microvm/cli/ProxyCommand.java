@@ -73,8 +73,8 @@ final class ProxyCommand implements Callable<Integer> {
         try {
             bytes = BoundedInput.readAtMost(Path.of(acl), BoundedInput.maxInputBytes());
         } catch (BoundedInput.TooLarge e) {
-            err.println("error: " + acl + ": larger than the input limit of " + CliIo.maxInputBytes() + " bytes (" + e.seen()
-                    + "; raise it with -D" + CliIo.MAX_INPUT_PROPERTY + "=BYTES)");
+            err.println("error: " + acl + ": larger than the input limit of " + BoundedInput.maxInputBytes() + " bytes (" + e.seen()
+                    + "; raise it with -D" + BoundedInput.MAX_INPUT_PROPERTY + "=BYTES)");
             return Main.FAILED;
         } catch (InvalidPathException | IOException e) {
             throw new UsageException("cannot read " + acl + ": " + (e instanceof java.nio.file.NoSuchFileException
