@@ -81,8 +81,7 @@ public final class GuestLog implements AutoCloseable {
      */
     public synchronized void mark(String line) {
         byte[] b = ("--- rtfs-microvm: " + line + " ---\n").getBytes(StandardCharsets.UTF_8);
-        write(b, b.length);
-        total -= b.length;
+        toFile(b, b.length);
         tail.clear();
         partial.reset();
         sinceMark = 0;
@@ -100,7 +99,7 @@ public final class GuestLog implements AutoCloseable {
                 for (int n; (n = in.read(buf)) >= 0; ) {
                     if (n > 0) {
                         synchronized (this) {
-                            write(buf, n);
+                            printed(buf, n);
                         }
                     }
                 }
@@ -112,10 +111,15 @@ public final class GuestLog implements AutoCloseable {
         return drained;
     }
 
-    private void write(byte[] b, int n) {
+    /** Bytes the VMM printed: counted, kept in the tail, written to the file. */
+    private void printed(byte[] b, int n) {
         total += n;
         sinceMark += n;
         track(b, n);
+        toFile(b, n);
+    }
+
+    private void toFile(byte[] b, int n) {
         if (channel == null) {
             return;
         }
