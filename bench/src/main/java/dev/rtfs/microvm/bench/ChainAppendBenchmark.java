@@ -1,10 +1,10 @@
 package dev.rtfs.microvm.bench;
 
-import dev.rtfs.microvm.control.chain.ChainEntry;
-import dev.rtfs.microvm.control.chain.ChainOptions;
-import dev.rtfs.microvm.control.chain.ChainStore;
-import dev.rtfs.microvm.control.chain.Origin;
-import dev.rtfs.microvm.control.chain.RecordFormat;
+import dev.rtfs.microvm.controlplane.chain.ChainEntry;
+import dev.rtfs.microvm.controlplane.chain.ChainOptions;
+import dev.rtfs.microvm.controlplane.chain.ChainStore;
+import dev.rtfs.microvm.controlplane.chain.Origin;
+import dev.rtfs.microvm.controlplane.chain.RecordFormat;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;

@@ -1,13 +1,13 @@
 package dev.rtfs.microvm.bench;
 
-import dev.rtfs.microvm.config.AgentConfigValidator;
-import dev.rtfs.microvm.config.ConfigCheckResult;
-import dev.rtfs.microvm.config.ConfigLoader;
-import dev.rtfs.microvm.config.ValidationResult;
-import dev.rtfs.microvm.lang.Rtfs;
-import dev.rtfs.microvm.lang.RtfsReader;
-import dev.rtfs.microvm.lang.SourceFile;
-import dev.rtfs.microvm.lang.Value;
+import dev.rtfs.microvm.agentconfig.AgentConfigValidator;
+import dev.rtfs.microvm.agentconfig.ConfigCheckResult;
+import dev.rtfs.microvm.agentconfig.ConfigLoader;
+import dev.rtfs.microvm.agentconfig.ValidationResult;
+import dev.rtfs.microvm.rtfslang.Rtfs;
+import dev.rtfs.microvm.rtfslang.RtfsReader;
+import dev.rtfs.microvm.rtfslang.SourceFile;
+import dev.rtfs.microvm.rtfslang.Value;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,11 +1,11 @@
 package dev.rtfs.microvm.bench;
 
-import dev.rtfs.microvm.egress.acl.DlpMode;
-import dev.rtfs.microvm.egress.dlp.DlpLimits;
-import dev.rtfs.microvm.egress.dlp.DlpScanner;
-import dev.rtfs.microvm.egress.dlp.DlpVerdict;
-import dev.rtfs.microvm.egress.dlp.RequestInspector;
-import dev.rtfs.microvm.egress.dlp.RequestParts;
+import dev.rtfs.microvm.egresspolicy.acl.DlpMode;
+import dev.rtfs.microvm.egresspolicy.dlp.DlpLimits;
+import dev.rtfs.microvm.egresspolicy.dlp.DlpScanner;
+import dev.rtfs.microvm.egresspolicy.dlp.DlpVerdict;
+import dev.rtfs.microvm.egresspolicy.dlp.RequestInspector;
+import dev.rtfs.microvm.egresspolicy.dlp.RequestParts;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;

@@ -1,7 +1,7 @@
 package dev.rtfs.microvm.bench;
 
-import dev.rtfs.microvm.lang.RtfsReader;
-import dev.rtfs.microvm.lang.Value;
+import dev.rtfs.microvm.rtfslang.RtfsReader;
+import dev.rtfs.microvm.rtfslang.Value;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;

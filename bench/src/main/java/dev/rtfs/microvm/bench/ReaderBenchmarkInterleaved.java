@@ -1,6 +1,6 @@
 package dev.rtfs.microvm.bench;
 
-import dev.rtfs.microvm.lang.RtfsReader;
+import dev.rtfs.microvm.rtfslang.RtfsReader;
 import java.util.Arrays;
 import us.bpsm.edn.parser.Parser;
 import us.bpsm.edn.parser.Parsers;

@@ -1,16 +1,16 @@
 package dev.rtfs.microvm.cli;
 
-import dev.rtfs.microvm.config.report.ReportFormat;
-import dev.rtfs.microvm.control.chain.AnchorSigner;
-import dev.rtfs.microvm.control.chain.ChainRecord;
-import dev.rtfs.microvm.control.chain.ChainVerifier;
-import dev.rtfs.microvm.control.chain.HeadStatus;
-import dev.rtfs.microvm.control.chain.HeadTrust;
-import dev.rtfs.microvm.control.chain.HostKey;
-import dev.rtfs.microvm.control.chain.SignedHead;
-import dev.rtfs.microvm.control.chain.RecordFormat;
-import dev.rtfs.microvm.control.chain.VerifyReport;
-import dev.rtfs.microvm.control.protocol.GuestText;
+import dev.rtfs.microvm.agentconfig.report.ReportFormat;
+import dev.rtfs.microvm.controlplane.chain.AnchorSigner;
+import dev.rtfs.microvm.controlplane.chain.ChainRecord;
+import dev.rtfs.microvm.controlplane.chain.ChainVerifier;
+import dev.rtfs.microvm.controlplane.chain.HeadStatus;
+import dev.rtfs.microvm.controlplane.chain.HeadTrust;
+import dev.rtfs.microvm.controlplane.chain.HostKey;
+import dev.rtfs.microvm.controlplane.chain.SignedHead;
+import dev.rtfs.microvm.controlplane.chain.RecordFormat;
+import dev.rtfs.microvm.controlplane.chain.VerifyReport;
+import dev.rtfs.microvm.controlplane.protocol.GuestText;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;

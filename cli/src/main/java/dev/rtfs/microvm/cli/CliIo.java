@@ -1,16 +1,16 @@
 package dev.rtfs.microvm.cli;
 
-import dev.rtfs.microvm.config.diag.Diagnostic;
-import dev.rtfs.microvm.config.report.FileReport;
-import dev.rtfs.microvm.lang.BoundedInput;
-import dev.rtfs.microvm.lang.PrintableText;
-import dev.rtfs.microvm.lang.RtfsException;
-import dev.rtfs.microvm.lang.RtfsLimitException;
-import dev.rtfs.microvm.lang.RtfsPrinter;
-import dev.rtfs.microvm.lang.RtfsSyntaxException;
-import dev.rtfs.microvm.lang.SourceFile;
-import dev.rtfs.microvm.lang.SourceSnippet;
-import dev.rtfs.microvm.lang.Span;
+import dev.rtfs.microvm.agentconfig.diag.Diagnostic;
+import dev.rtfs.microvm.agentconfig.report.FileReport;
+import dev.rtfs.microvm.rtfslang.BoundedInput;
+import dev.rtfs.microvm.rtfslang.PrintableText;
+import dev.rtfs.microvm.rtfslang.RtfsException;
+import dev.rtfs.microvm.rtfslang.RtfsLimitException;
+import dev.rtfs.microvm.rtfslang.RtfsPrinter;
+import dev.rtfs.microvm.rtfslang.RtfsSyntaxException;
+import dev.rtfs.microvm.rtfslang.SourceFile;
+import dev.rtfs.microvm.rtfslang.SourceSnippet;
+import dev.rtfs.microvm.rtfslang.Span;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;

@@ -1,13 +1,13 @@
 package dev.rtfs.microvm.cli;
 
 import com.sun.net.httpserver.HttpServer;
-import dev.rtfs.microvm.config.report.ReportFormat;
-import dev.rtfs.microvm.control.chain.HostKey;
+import dev.rtfs.microvm.agentconfig.report.ReportFormat;
+import dev.rtfs.microvm.controlplane.chain.HostKey;
 import dev.rtfs.microvm.guest.ImageBuildException;
 import dev.rtfs.microvm.guest.ImageBuildOptions;
 import dev.rtfs.microvm.guest.ImageBuildResult;
 import dev.rtfs.microvm.guest.ImageBuilder;
-import dev.rtfs.microvm.lang.SourceFile;
+import dev.rtfs.microvm.rtfslang.SourceFile;
 import dev.rtfs.microvm.supervisor.RunRequest;
 import java.io.IOException;
 import java.io.InputStream;

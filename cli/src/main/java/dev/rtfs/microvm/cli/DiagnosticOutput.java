@@ -1,8 +1,8 @@
 package dev.rtfs.microvm.cli;
 
-import dev.rtfs.microvm.config.report.CheckReport;
-import dev.rtfs.microvm.config.report.FileReport;
-import dev.rtfs.microvm.config.report.ReportFormat;
+import dev.rtfs.microvm.agentconfig.report.CheckReport;
+import dev.rtfs.microvm.agentconfig.report.FileReport;
+import dev.rtfs.microvm.agentconfig.report.ReportFormat;
 import java.io.Console;
 import java.io.PrintWriter;
 import java.lang.reflect.Method;

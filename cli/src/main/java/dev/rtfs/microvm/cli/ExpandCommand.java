@@ -1,11 +1,11 @@
 package dev.rtfs.microvm.cli;
 
-import dev.rtfs.microvm.lang.Rtfs;
-import dev.rtfs.microvm.lang.RtfsException;
-import dev.rtfs.microvm.lang.RtfsLimitException;
-import dev.rtfs.microvm.lang.Span;
-import dev.rtfs.microvm.lang.RtfsPrinter;
-import dev.rtfs.microvm.lang.SourceFile;
+import dev.rtfs.microvm.rtfslang.Rtfs;
+import dev.rtfs.microvm.rtfslang.RtfsException;
+import dev.rtfs.microvm.rtfslang.RtfsLimitException;
+import dev.rtfs.microvm.rtfslang.Span;
+import dev.rtfs.microvm.rtfslang.RtfsPrinter;
+import dev.rtfs.microvm.rtfslang.SourceFile;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -22,7 +22,7 @@ import picocli.CommandLine.Spec;
  * {@code rtfs-microvm expand FILE [--load FILE]...}: evaluates FILE (after the --load files) and prints the
  * value of its last form as pretty RTFS, e.g. a profile-macro call expanded into the full agent.config.
  * Kept light on purpose (no JSON, no networking classes): it is on scripted paths where start-up counts. Bounded:
- * input by {@link dev.rtfs.microvm.lang.BoundedInput#maxInputBytes}, output by {@link CliIo#maxOutputChars}.
+ * input by {@link dev.rtfs.microvm.rtfslang.BoundedInput#maxInputBytes}, output by {@link CliIo#maxOutputChars}.
  */
 @Command(name = "expand", mixinStandardHelpOptions = true,
         description = "Evaluate an RTFS file and print its value (e.g. an expanded agent.config).",

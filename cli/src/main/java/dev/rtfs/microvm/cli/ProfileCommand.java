@@ -1,11 +1,11 @@
 package dev.rtfs.microvm.cli;
 
-import dev.rtfs.microvm.config.ConfigCheckResult;
-import dev.rtfs.microvm.config.ConfigLoader;
-import dev.rtfs.microvm.config.report.CheckReport;
-import dev.rtfs.microvm.config.report.FileReport;
-import dev.rtfs.microvm.config.report.ReportFormat;
-import dev.rtfs.microvm.lang.SourceFile;
+import dev.rtfs.microvm.agentconfig.ConfigCheckResult;
+import dev.rtfs.microvm.agentconfig.ConfigLoader;
+import dev.rtfs.microvm.agentconfig.report.CheckReport;
+import dev.rtfs.microvm.agentconfig.report.FileReport;
+import dev.rtfs.microvm.agentconfig.report.ReportFormat;
+import dev.rtfs.microvm.rtfslang.SourceFile;
 import dev.rtfs.microvm.orchestrator.admission.Admission;
 import dev.rtfs.microvm.orchestrator.admission.AdmissionResult;
 import dev.rtfs.microvm.orchestrator.admission.AgentPolicy;

@@ -1,16 +1,16 @@
 package dev.rtfs.microvm.cli;
 
-import dev.rtfs.microvm.lang.BoundedInput;
-import dev.rtfs.microvm.egress.EgressProxy;
-import dev.rtfs.microvm.egress.acl.AclCodec;
-import dev.rtfs.microvm.egress.acl.AclFile;
-import dev.rtfs.microvm.egress.acl.AclFormatException;
-import dev.rtfs.microvm.egress.acl.AgentAcl;
-import dev.rtfs.microvm.egress.acl.EnforcementMode;
-import dev.rtfs.microvm.egress.control.ControlServer;
-import dev.rtfs.microvm.egress.control.StaleSocket;
-import dev.rtfs.microvm.egress.observe.MetricsServer;
-import dev.rtfs.microvm.egress.server.ProxyConfig;
+import dev.rtfs.microvm.rtfslang.BoundedInput;
+import dev.rtfs.microvm.egressproxy.EgressProxy;
+import dev.rtfs.microvm.egresspolicy.acl.AclCodec;
+import dev.rtfs.microvm.egresspolicy.acl.AclFile;
+import dev.rtfs.microvm.egresspolicy.acl.AclFormatException;
+import dev.rtfs.microvm.egresspolicy.acl.AgentAcl;
+import dev.rtfs.microvm.egresspolicy.acl.EnforcementMode;
+import dev.rtfs.microvm.egressproxy.control.ControlApiServer;
+import dev.rtfs.microvm.egressproxy.control.StaleSocket;
+import dev.rtfs.microvm.egressproxy.observe.MetricsServer;
+import dev.rtfs.microvm.egressproxy.server.ProxyConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
@@ -60,7 +60,7 @@ final class ProxyCommand implements Callable<Integer> {
     @Option(names = "--metrics-port", paramLabel = "N", description = "Serve Prometheus metrics on 127.0.0.1:N.")
     Integer metricsPort;
 
-    static final String DECISION_LOG_LEVEL = "org.slf4j.simpleLogger.log.dev.rtfs.microvm.egress.decision";
+    static final String DECISION_LOG_LEVEL = "org.slf4j.simpleLogger.log.dev.rtfs.microvm.egresspolicy.decision";
 
     @Override
     public Integer call() {
@@ -133,7 +133,7 @@ final class ProxyCommand implements Callable<Integer> {
         ProxyConfig config = ProxyConfig.defaults();
         EgressProxy proxy = EgressProxy.forFile(file, config);
         modeOverride.ifPresent(proxy::setMode);
-        ControlServer control = null;
+        ControlApiServer control = null;
         MetricsServer metrics = null;
         CountDownLatch stopped = new CountDownLatch(1);
         CountDownLatch cleanedUp = new CountDownLatch(1);
@@ -154,7 +154,7 @@ final class ProxyCommand implements Callable<Integer> {
                         + bound.getPort());
             }
             if (controlSocket != null) {
-                control = ControlServer.start(proxy, Path.of(controlSocket));
+                control = ControlApiServer.start(proxy, Path.of(controlSocket));
                 out.println("control API on unix:" + controlSocket);
             }
             if (metricsPort != null) {

@@ -1,12 +1,12 @@
 package dev.rtfs.microvm.cli;
 
-import dev.rtfs.microvm.config.diag.Diagnostic;
-import dev.rtfs.microvm.config.report.CheckReport;
-import dev.rtfs.microvm.config.report.FileReport;
-import dev.rtfs.microvm.config.report.ReportFormat;
-import dev.rtfs.microvm.control.chain.HostKey;
+import dev.rtfs.microvm.agentconfig.diag.Diagnostic;
+import dev.rtfs.microvm.agentconfig.report.CheckReport;
+import dev.rtfs.microvm.agentconfig.report.FileReport;
+import dev.rtfs.microvm.agentconfig.report.ReportFormat;
+import dev.rtfs.microvm.controlplane.chain.HostKey;
 import dev.rtfs.microvm.guest.ImageLayout;
-import dev.rtfs.microvm.lang.SourceFile;
+import dev.rtfs.microvm.rtfslang.SourceFile;
 import dev.rtfs.microvm.supervisor.ProcessVmLauncher;
 import dev.rtfs.microvm.supervisor.RunReport;
 import dev.rtfs.microvm.supervisor.RunReportJson;

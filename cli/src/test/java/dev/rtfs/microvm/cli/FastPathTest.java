@@ -52,7 +52,7 @@ class FastPathTest {
         String missing = tmp.resolve("missing.rtfs").toString();
         Path tooLarge = tmp.resolve("large.rtfs");
         try (java.io.RandomAccessFile raf = new java.io.RandomAccessFile(tooLarge.toFile(), "rw")) {
-            raf.setLength(dev.rtfs.microvm.lang.BoundedInput.DEFAULT_MAX_INPUT_BYTES + 1); // sparse
+            raf.setLength(dev.rtfs.microvm.rtfslang.BoundedInput.DEFAULT_MAX_INPUT_BYTES + 1); // sparse
         }
         List<String[]> lines = new ArrayList<>(List.of(
                 new String[] {"check", valid},

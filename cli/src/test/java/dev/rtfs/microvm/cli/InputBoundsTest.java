@@ -141,17 +141,17 @@ class InputBoundsTest {
     @Test
     void theInputLimitIsASystemProperty() throws IOException {
         String f = file("small.rtfs", "[1 2 3]");
-        String previous = System.getProperty(dev.rtfs.microvm.lang.BoundedInput.MAX_INPUT_PROPERTY);
-        System.setProperty(dev.rtfs.microvm.lang.BoundedInput.MAX_INPUT_PROPERTY, "6");
+        String previous = System.getProperty(dev.rtfs.microvm.rtfslang.BoundedInput.MAX_INPUT_PROPERTY);
+        System.setProperty(dev.rtfs.microvm.rtfslang.BoundedInput.MAX_INPUT_PROPERTY, "6");
         try {
             CliRun r = run("expand", f);
             assertThat(r.exit()).isEqualTo(1);
             assertThat(r.err()).startsWith("error[RTFS_INPUT_LIMIT]: input is larger than the limit of 6 bytes (its size is 7 bytes)");
-            System.setProperty(dev.rtfs.microvm.lang.BoundedInput.MAX_INPUT_PROPERTY, "7");
+            System.setProperty(dev.rtfs.microvm.rtfslang.BoundedInput.MAX_INPUT_PROPERTY, "7");
             assertThat(run("expand", f).out()).isEqualTo("[1 2 3]\n");
         } finally {
-            if (previous == null) System.clearProperty(dev.rtfs.microvm.lang.BoundedInput.MAX_INPUT_PROPERTY);
-            else System.setProperty(dev.rtfs.microvm.lang.BoundedInput.MAX_INPUT_PROPERTY, previous);
+            if (previous == null) System.clearProperty(dev.rtfs.microvm.rtfslang.BoundedInput.MAX_INPUT_PROPERTY);
+            else System.setProperty(dev.rtfs.microvm.rtfslang.BoundedInput.MAX_INPUT_PROPERTY, previous);
         }
     }
 

@@ -2,8 +2,8 @@ package dev.rtfs.microvm.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.rtfs.microvm.control.protocol.GuestText;
-import dev.rtfs.microvm.lang.PrintableText;
+import dev.rtfs.microvm.controlplane.protocol.GuestText;
+import dev.rtfs.microvm.rtfslang.PrintableText;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;

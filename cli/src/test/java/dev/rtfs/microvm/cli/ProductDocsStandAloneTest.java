@@ -2,8 +2,8 @@ package dev.rtfs.microvm.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.rtfs.microvm.egress.acl.AclCodec;
-import dev.rtfs.microvm.egress.acl.AclFormatException;
+import dev.rtfs.microvm.egresspolicy.acl.AclCodec;
+import dev.rtfs.microvm.egresspolicy.acl.AclFormatException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

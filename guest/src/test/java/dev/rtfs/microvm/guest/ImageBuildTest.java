@@ -4,15 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import dev.rtfs.microvm.config.ConfigLoader;
-import dev.rtfs.microvm.config.model.AgentConfig;
+import dev.rtfs.microvm.agentconfig.ConfigLoader;
+import dev.rtfs.microvm.agentconfig.model.AgentConfig;
 import dev.rtfs.microvm.guest.image.GuestInitramfs;
 import dev.rtfs.microvm.guest.image.GuestKernel;
 import dev.rtfs.microvm.guest.image.GuestKernelNeeds;
 import dev.rtfs.microvm.guest.image.GuestModule;
 import dev.rtfs.microvm.guest.image.ImageLock;
 import dev.rtfs.microvm.guest.image.KernelInputException;
-import dev.rtfs.microvm.lang.SourceFile;
+import dev.rtfs.microvm.rtfslang.SourceFile;
 import dev.rtfs.microvm.vmm.BlueprintReader;
 import dev.rtfs.microvm.vmm.SynthOptions;
 import dev.rtfs.microvm.vmm.VmBlueprint;

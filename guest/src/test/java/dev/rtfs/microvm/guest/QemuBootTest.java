@@ -3,14 +3,14 @@ package dev.rtfs.microvm.guest;
 import static dev.rtfs.microvm.guest.image.Prerequisites.requireThat;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.rtfs.microvm.config.ConfigCheckResult;
-import dev.rtfs.microvm.config.ConfigLoader;
-import dev.rtfs.microvm.config.model.AgentConfig;
+import dev.rtfs.microvm.agentconfig.ConfigCheckResult;
+import dev.rtfs.microvm.agentconfig.ConfigLoader;
+import dev.rtfs.microvm.agentconfig.model.AgentConfig;
 import dev.rtfs.microvm.guest.image.GuestInitramfs;
 import dev.rtfs.microvm.guest.image.GuestKernel;
 import dev.rtfs.microvm.guest.image.GuestModules;
 import dev.rtfs.microvm.guest.image.KernelInputException;
-import dev.rtfs.microvm.lang.SourceFile;
+import dev.rtfs.microvm.rtfslang.SourceFile;
 import dev.rtfs.microvm.vmm.SynthOptions;
 import dev.rtfs.microvm.vmm.SynthResult;
 import dev.rtfs.microvm.vmm.VmSynthesizer;

@@ -1,7 +1,7 @@
 /**
  * Plans, effects, admission and per-step least-privilege profiles.
  *
- * <p>Flow: {@link dev.rtfs.microvm.orchestrator.plan.PlanReader#read(dev.rtfs.microvm.lang.SourceFile)} reads a
+ * <p>Flow: {@link dev.rtfs.microvm.orchestrator.plan.PlanReader#read(dev.rtfs.microvm.rtfslang.SourceFile)} reads a
  * plan as data → {@link dev.rtfs.microvm.orchestrator.admission.Admission#admit} checks it against the plan
  * envelope and an {@link dev.rtfs.microvm.orchestrator.admission.AgentPolicy} (from the agent config) and reports
  * every problem at once → {@link dev.rtfs.microvm.orchestrator.profile.StepProfiles#derive} gives each step's

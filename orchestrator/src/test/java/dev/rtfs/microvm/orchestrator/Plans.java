@@ -1,7 +1,7 @@
 package dev.rtfs.microvm.orchestrator;
 
-import dev.rtfs.microvm.config.diag.Diagnostic;
-import dev.rtfs.microvm.lang.SourceFile;
+import dev.rtfs.microvm.agentconfig.diag.Diagnostic;
+import dev.rtfs.microvm.rtfslang.SourceFile;
 import dev.rtfs.microvm.orchestrator.admission.Admission;
 import dev.rtfs.microvm.orchestrator.admission.AdmissionResult;
 import dev.rtfs.microvm.orchestrator.admission.AgentPolicy;

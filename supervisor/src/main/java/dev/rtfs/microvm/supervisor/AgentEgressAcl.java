@@ -1,6 +1,6 @@
 package dev.rtfs.microvm.supervisor;
 
-import dev.rtfs.microvm.egress.acl.AgentAcl;
+import dev.rtfs.microvm.egresspolicy.acl.AgentAcl;
 import dev.rtfs.microvm.orchestrator.admission.AgentPolicy;
 import java.util.List;
 

@@ -1,13 +1,13 @@
 package dev.rtfs.microvm.supervisor;
 
-import dev.rtfs.microvm.control.chain.ChainOptions;
-import dev.rtfs.microvm.control.chain.ChainStore;
-import dev.rtfs.microvm.control.server.AdmissionCache;
-import dev.rtfs.microvm.control.server.AgentChannel;
-import dev.rtfs.microvm.control.server.ControlServer;
-import dev.rtfs.microvm.control.server.ControlServerOptions;
-import dev.rtfs.microvm.control.transport.ListeningTransport;
-import dev.rtfs.microvm.lang.Span;
+import dev.rtfs.microvm.controlplane.chain.ChainOptions;
+import dev.rtfs.microvm.controlplane.chain.ChainStore;
+import dev.rtfs.microvm.controlplane.server.AdmissionCache;
+import dev.rtfs.microvm.controlplane.server.AgentChannel;
+import dev.rtfs.microvm.controlplane.server.ControlServer;
+import dev.rtfs.microvm.controlplane.server.ControlServerOptions;
+import dev.rtfs.microvm.controlplane.transport.ListeningTransport;
+import dev.rtfs.microvm.rtfslang.Span;
 import dev.rtfs.microvm.vmm.KernelCmdline;
 import dev.rtfs.microvm.vmm.RunDirLayout;
 import dev.rtfs.microvm.vmm.SynthOptions;

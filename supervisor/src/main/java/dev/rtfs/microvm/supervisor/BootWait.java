@@ -1,7 +1,7 @@
 package dev.rtfs.microvm.supervisor;
 
-import dev.rtfs.microvm.control.protocol.Hello;
-import dev.rtfs.microvm.control.server.AgentChannel;
+import dev.rtfs.microvm.controlplane.protocol.Hello;
+import dev.rtfs.microvm.controlplane.server.AgentChannel;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;

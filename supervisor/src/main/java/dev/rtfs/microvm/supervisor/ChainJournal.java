@@ -1,7 +1,7 @@
 package dev.rtfs.microvm.supervisor;
 
-import dev.rtfs.microvm.control.chain.ChainEntry;
-import dev.rtfs.microvm.control.chain.ChainStore;
+import dev.rtfs.microvm.controlplane.chain.ChainEntry;
+import dev.rtfs.microvm.controlplane.chain.ChainStore;
 import dev.rtfs.microvm.orchestrator.profile.StepProfile;
 import dev.rtfs.microvm.orchestrator.profile.StepProfileJson;
 import java.util.HashSet;

@@ -1,6 +1,6 @@
 package dev.rtfs.microvm.supervisor;
 
-import dev.rtfs.microvm.control.server.AgentChannel;
+import dev.rtfs.microvm.controlplane.server.AgentChannel;
 import java.util.concurrent.CompletableFuture;
 import tools.jackson.databind.JsonNode;
 

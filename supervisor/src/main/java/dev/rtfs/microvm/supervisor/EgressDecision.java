@@ -1,6 +1,6 @@
 package dev.rtfs.microvm.supervisor;
 
-import dev.rtfs.microvm.lang.PrintableText;
+import dev.rtfs.microvm.rtfslang.PrintableText;
 import java.util.Objects;
 import java.util.Optional;
 import tools.jackson.databind.JsonNode;

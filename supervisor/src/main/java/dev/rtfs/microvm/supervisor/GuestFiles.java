@@ -1,6 +1,6 @@
 package dev.rtfs.microvm.supervisor;
 
-import dev.rtfs.microvm.config.model.AgentConfig;
+import dev.rtfs.microvm.agentconfig.model.AgentConfig;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;

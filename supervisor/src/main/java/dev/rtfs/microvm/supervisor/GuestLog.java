@@ -1,6 +1,6 @@
 package dev.rtfs.microvm.supervisor;
 
-import dev.rtfs.microvm.lang.PrintableText;
+import dev.rtfs.microvm.rtfslang.PrintableText;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;

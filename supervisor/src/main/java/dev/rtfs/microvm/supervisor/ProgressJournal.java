@@ -1,7 +1,7 @@
 package dev.rtfs.microvm.supervisor;
 
 import dev.rtfs.microvm.orchestrator.profile.StepProfile;
-import dev.rtfs.microvm.lang.PrintableText;
+import dev.rtfs.microvm.rtfslang.PrintableText;
 import java.util.Set;
 import java.util.function.BiConsumer;
 

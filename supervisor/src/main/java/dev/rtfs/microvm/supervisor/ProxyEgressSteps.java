@@ -1,7 +1,7 @@
 package dev.rtfs.microvm.supervisor;
 
-import dev.rtfs.microvm.egress.EgressProxy;
-import dev.rtfs.microvm.egress.acl.AgentAcl;
+import dev.rtfs.microvm.egressproxy.EgressProxy;
+import dev.rtfs.microvm.egresspolicy.acl.AgentAcl;
 
 /** {@link EgressSteps} on the in-process egress proxy: set the step ACL, clear it (deny-all) after the step. */
 public final class ProxyEgressSteps implements EgressSteps {

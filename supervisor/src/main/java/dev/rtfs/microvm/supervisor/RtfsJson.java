@@ -1,16 +1,16 @@
 package dev.rtfs.microvm.supervisor;
 
-import dev.rtfs.microvm.lang.BoolValue;
-import dev.rtfs.microvm.lang.FloatValue;
-import dev.rtfs.microvm.lang.IntValue;
-import dev.rtfs.microvm.lang.KeywordValue;
-import dev.rtfs.microvm.lang.ListValue;
-import dev.rtfs.microvm.lang.MapValue;
-import dev.rtfs.microvm.lang.NilValue;
-import dev.rtfs.microvm.lang.SetValue;
-import dev.rtfs.microvm.lang.StringValue;
-import dev.rtfs.microvm.lang.Value;
-import dev.rtfs.microvm.lang.VectorValue;
+import dev.rtfs.microvm.rtfslang.BoolValue;
+import dev.rtfs.microvm.rtfslang.FloatValue;
+import dev.rtfs.microvm.rtfslang.IntValue;
+import dev.rtfs.microvm.rtfslang.KeywordValue;
+import dev.rtfs.microvm.rtfslang.ListValue;
+import dev.rtfs.microvm.rtfslang.MapValue;
+import dev.rtfs.microvm.rtfslang.NilValue;
+import dev.rtfs.microvm.rtfslang.SetValue;
+import dev.rtfs.microvm.rtfslang.StringValue;
+import dev.rtfs.microvm.rtfslang.Value;
+import dev.rtfs.microvm.rtfslang.VectorValue;
 import java.util.Map;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;

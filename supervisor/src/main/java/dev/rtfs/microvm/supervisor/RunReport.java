@@ -1,7 +1,7 @@
 package dev.rtfs.microvm.supervisor;
 
-import dev.rtfs.microvm.config.diag.Diagnostic;
-import dev.rtfs.microvm.control.chain.VerifyReport;
+import dev.rtfs.microvm.agentconfig.diag.Diagnostic;
+import dev.rtfs.microvm.controlplane.chain.VerifyReport;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;

@@ -1,6 +1,6 @@
 package dev.rtfs.microvm.supervisor;
 
-import dev.rtfs.microvm.control.chain.VerifyReport;
+import dev.rtfs.microvm.controlplane.chain.VerifyReport;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;

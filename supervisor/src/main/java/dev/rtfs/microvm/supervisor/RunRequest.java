@@ -1,6 +1,6 @@
 package dev.rtfs.microvm.supervisor;
 
-import dev.rtfs.microvm.control.chain.HostKey;
+import dev.rtfs.microvm.controlplane.chain.HostKey;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;

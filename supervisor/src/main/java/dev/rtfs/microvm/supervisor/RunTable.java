@@ -1,8 +1,8 @@
 package dev.rtfs.microvm.supervisor;
 
-import dev.rtfs.microvm.control.chain.HeadStatus;
-import dev.rtfs.microvm.control.chain.VerifyReport;
-import dev.rtfs.microvm.lang.TextTable;
+import dev.rtfs.microvm.controlplane.chain.HeadStatus;
+import dev.rtfs.microvm.controlplane.chain.VerifyReport;
+import dev.rtfs.microvm.rtfslang.TextTable;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -2,11 +2,11 @@ package dev.rtfs.microvm.supervisor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.rtfs.microvm.control.chain.ChainOptions;
-import dev.rtfs.microvm.control.chain.ChainRecord;
-import dev.rtfs.microvm.control.chain.ChainStore;
-import dev.rtfs.microvm.control.chain.ChainVerifier;
-import dev.rtfs.microvm.control.chain.VerifyReport;
+import dev.rtfs.microvm.controlplane.chain.ChainOptions;
+import dev.rtfs.microvm.controlplane.chain.ChainRecord;
+import dev.rtfs.microvm.controlplane.chain.ChainStore;
+import dev.rtfs.microvm.controlplane.chain.ChainVerifier;
+import dev.rtfs.microvm.controlplane.chain.VerifyReport;
 import dev.rtfs.microvm.orchestrator.admission.AdmissionResult;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -2,10 +2,10 @@ package dev.rtfs.microvm.supervisor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.rtfs.microvm.config.ConfigCheckResult;
-import dev.rtfs.microvm.config.ConfigLoader;
-import dev.rtfs.microvm.egress.acl.AgentAcl;
-import dev.rtfs.microvm.lang.SourceFile;
+import dev.rtfs.microvm.agentconfig.ConfigCheckResult;
+import dev.rtfs.microvm.agentconfig.ConfigLoader;
+import dev.rtfs.microvm.egresspolicy.acl.AgentAcl;
+import dev.rtfs.microvm.rtfslang.SourceFile;
 import dev.rtfs.microvm.orchestrator.admission.Admission;
 import dev.rtfs.microvm.orchestrator.admission.AdmissionResult;
 import dev.rtfs.microvm.orchestrator.admission.AgentPolicy;

@@ -3,9 +3,9 @@ package dev.rtfs.microvm.supervisor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.rtfs.microvm.lang.RtfsReader;
-import dev.rtfs.microvm.lang.SourceFile;
-import dev.rtfs.microvm.lang.Value;
+import dev.rtfs.microvm.rtfslang.RtfsReader;
+import dev.rtfs.microvm.rtfslang.SourceFile;
+import dev.rtfs.microvm.rtfslang.Value;
 import org.junit.jupiter.api.Test;
 
 class RtfsJsonTest {

@@ -3,9 +3,9 @@ package dev.rtfs.microvm.supervisor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.rtfs.microvm.control.chain.ChainRecord;
-import dev.rtfs.microvm.control.chain.ChainVerifier;
-import dev.rtfs.microvm.control.chain.VerifyReport;
+import dev.rtfs.microvm.controlplane.chain.ChainRecord;
+import dev.rtfs.microvm.controlplane.chain.ChainVerifier;
+import dev.rtfs.microvm.controlplane.chain.VerifyReport;
 import dev.rtfs.microvm.vmm.VmSynthesizer;
 import dev.rtfs.microvm.vmm.attest.Sha256ImageMeasurer;
 import dev.rtfs.microvm.vmm.qemu.AcceleratorProbe;

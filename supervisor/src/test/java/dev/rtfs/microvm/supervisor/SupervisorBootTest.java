@@ -3,12 +3,12 @@ package dev.rtfs.microvm.supervisor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import dev.rtfs.microvm.control.chain.AnchorSigner;
-import dev.rtfs.microvm.control.chain.ChainRecord;
-import dev.rtfs.microvm.control.chain.ChainVerifier;
-import dev.rtfs.microvm.control.chain.HeadTrust;
-import dev.rtfs.microvm.control.chain.HostKey;
-import dev.rtfs.microvm.control.chain.VerifyReport;
+import dev.rtfs.microvm.controlplane.chain.AnchorSigner;
+import dev.rtfs.microvm.controlplane.chain.ChainRecord;
+import dev.rtfs.microvm.controlplane.chain.ChainVerifier;
+import dev.rtfs.microvm.controlplane.chain.HeadTrust;
+import dev.rtfs.microvm.controlplane.chain.HostKey;
+import dev.rtfs.microvm.controlplane.chain.VerifyReport;
 import dev.rtfs.microvm.guest.ImageBuildException;
 import dev.rtfs.microvm.guest.ImageBuildOptions;
 import dev.rtfs.microvm.guest.ImageBuildResult;

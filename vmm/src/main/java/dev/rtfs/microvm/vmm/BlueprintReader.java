@@ -1,14 +1,14 @@
 package dev.rtfs.microvm.vmm;
 
-import dev.rtfs.microvm.config.diag.Diagnostic;
-import dev.rtfs.microvm.config.model.AgentConfig;
-import dev.rtfs.microvm.config.model.Attestation;
-import dev.rtfs.microvm.config.model.FsIsolation;
-import dev.rtfs.microvm.config.model.Located;
-import dev.rtfs.microvm.config.model.Mount;
-import dev.rtfs.microvm.config.model.MountMode;
-import dev.rtfs.microvm.config.model.Section;
-import dev.rtfs.microvm.lang.Span;
+import dev.rtfs.microvm.agentconfig.diag.Diagnostic;
+import dev.rtfs.microvm.agentconfig.model.AgentConfig;
+import dev.rtfs.microvm.agentconfig.model.Attestation;
+import dev.rtfs.microvm.agentconfig.model.FsIsolation;
+import dev.rtfs.microvm.agentconfig.model.Located;
+import dev.rtfs.microvm.agentconfig.model.Mount;
+import dev.rtfs.microvm.agentconfig.model.MountMode;
+import dev.rtfs.microvm.agentconfig.model.Section;
+import dev.rtfs.microvm.rtfslang.Span;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;

@@ -1,6 +1,6 @@
 package dev.rtfs.microvm.vmm;
 
-import dev.rtfs.microvm.config.diag.Diagnostic;
+import dev.rtfs.microvm.agentconfig.diag.Diagnostic;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,8 +1,8 @@
 package dev.rtfs.microvm.vmm;
 
-import dev.rtfs.microvm.config.ConfigCheckResult;
-import dev.rtfs.microvm.config.diag.Diagnostic;
-import dev.rtfs.microvm.config.model.AgentConfig;
+import dev.rtfs.microvm.agentconfig.ConfigCheckResult;
+import dev.rtfs.microvm.agentconfig.diag.Diagnostic;
+import dev.rtfs.microvm.agentconfig.model.AgentConfig;
 import dev.rtfs.microvm.vmm.attest.AttestationOutcome;
 import dev.rtfs.microvm.vmm.attest.AttestationVerifier;
 import dev.rtfs.microvm.vmm.attest.ImageMeasurer;
@@ -14,7 +14,7 @@ import dev.rtfs.microvm.vmm.firecracker.FirecrackerSynthesizer;
 import dev.rtfs.microvm.vmm.qemu.AcceleratorProbe;
 import dev.rtfs.microvm.vmm.qemu.QemuSpec;
 import dev.rtfs.microvm.vmm.qemu.QemuSynthesizer;
-import dev.rtfs.microvm.lang.Span;
+import dev.rtfs.microvm.rtfslang.Span;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

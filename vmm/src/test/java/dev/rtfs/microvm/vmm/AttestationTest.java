@@ -2,7 +2,7 @@ package dev.rtfs.microvm.vmm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.rtfs.microvm.config.diag.Diagnostic;
+import dev.rtfs.microvm.agentconfig.diag.Diagnostic;
 import dev.rtfs.microvm.vmm.attest.AttestationOutcome;
 import dev.rtfs.microvm.vmm.attest.AttestationVerifier;
 import dev.rtfs.microvm.vmm.attest.ExpectedHashes;

@@ -2,8 +2,8 @@ package dev.rtfs.microvm.vmm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.rtfs.microvm.config.diag.Diagnostic;
-import dev.rtfs.microvm.config.model.MountMode;
+import dev.rtfs.microvm.agentconfig.diag.Diagnostic;
+import dev.rtfs.microvm.agentconfig.model.MountMode;
 import dev.rtfs.microvm.vmm.cloudhypervisor.CloudHypervisorSpec;
 import dev.rtfs.microvm.vmm.firecracker.FirecrackerSpec;
 import dev.rtfs.microvm.vmm.firecracker.NetworkInterface;

@@ -2,8 +2,8 @@ package dev.rtfs.microvm.vmm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.rtfs.microvm.config.diag.Diagnostic;
-import dev.rtfs.microvm.config.model.MountMode;
+import dev.rtfs.microvm.agentconfig.diag.Diagnostic;
+import dev.rtfs.microvm.agentconfig.model.MountMode;
 import dev.rtfs.microvm.vmm.api.ApiCall;
 import dev.rtfs.microvm.vmm.cloudhypervisor.CloudHypervisorSpec;
 import dev.rtfs.microvm.vmm.firecracker.Drive;
@@ -80,7 +80,7 @@ class SynthesisRulesTest {
     void everyTargetTellsTheGuestItsAgentIdAndTheConfigCannotClaimAnother() {
         TestConfigs c = TestConfigs.example();
         c.cmdline = "console=ttyS0 rtfs.agent_id=someone.else";
-        dev.rtfs.microvm.config.model.AgentConfig config = c.build();
+        dev.rtfs.microvm.agentconfig.model.AgentConfig config = c.build();
         String id = "rtfs.agent_id=" + config.agentId().orElseThrow().value();
         SynthOptions o = SynthOptions.defaults(RUN);
         assertThat(spec(synth.firecracker(config, o)).config().bootSource().bootArgs()).contains(id).doesNotContain("someone.else");

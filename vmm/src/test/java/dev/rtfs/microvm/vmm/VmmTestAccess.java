@@ -1,6 +1,6 @@
 package dev.rtfs.microvm.vmm;
 
-import dev.rtfs.microvm.config.model.AgentConfig;
+import dev.rtfs.microvm.agentconfig.model.AgentConfig;
 
 /** Lets tests in sub-packages build configs with {@link TestConfigs}. */
 public final class VmmTestAccess {

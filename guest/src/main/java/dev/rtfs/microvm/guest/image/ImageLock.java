@@ -2,7 +2,7 @@ package dev.rtfs.microvm.guest.image;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
-import dev.rtfs.microvm.config.model.AgentConfig;
+import dev.rtfs.microvm.agentconfig.model.AgentConfig;
 import dev.rtfs.microvm.vmm.SynthOptions;
 import dev.rtfs.microvm.vmm.VmmJson;
 import dev.rtfs.microvm.vmm.attest.ExpectedHashes;

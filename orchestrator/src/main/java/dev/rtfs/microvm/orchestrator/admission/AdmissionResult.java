@@ -1,6 +1,6 @@
 package dev.rtfs.microvm.orchestrator.admission;
 
-import dev.rtfs.microvm.config.diag.Diagnostic;
+import dev.rtfs.microvm.agentconfig.diag.Diagnostic;
 import dev.rtfs.microvm.orchestrator.plan.Plan;
 import dev.rtfs.microvm.orchestrator.profile.StepProfile;
 import java.util.List;

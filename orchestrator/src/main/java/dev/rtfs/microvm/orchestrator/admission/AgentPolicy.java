@@ -1,8 +1,8 @@
 package dev.rtfs.microvm.orchestrator.admission;
 
-import dev.rtfs.microvm.config.model.AgentConfig;
-import dev.rtfs.microvm.config.model.DlpPolicy;
-import dev.rtfs.microvm.config.model.EgressVia;
+import dev.rtfs.microvm.agentconfig.model.AgentConfig;
+import dev.rtfs.microvm.agentconfig.model.DlpPolicy;
+import dev.rtfs.microvm.agentconfig.model.EgressVia;
 import dev.rtfs.microvm.orchestrator.effect.Covering;
 import dev.rtfs.microvm.orchestrator.effect.ParamSet;
 import dev.rtfs.microvm.orchestrator.plan.Hosts;

@@ -1,7 +1,7 @@
 package dev.rtfs.microvm.orchestrator.admission;
 
-import dev.rtfs.microvm.config.diag.Diagnostic;
-import dev.rtfs.microvm.lang.Span;
+import dev.rtfs.microvm.agentconfig.diag.Diagnostic;
+import dev.rtfs.microvm.rtfslang.Span;
 import dev.rtfs.microvm.orchestrator.AdmissionCode;
 import dev.rtfs.microvm.orchestrator.effect.Effect;
 import dev.rtfs.microvm.orchestrator.effect.EffectKind;

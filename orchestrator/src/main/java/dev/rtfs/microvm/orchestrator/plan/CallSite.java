@@ -1,7 +1,7 @@
 package dev.rtfs.microvm.orchestrator.plan;
 
-import dev.rtfs.microvm.lang.Span;
-import dev.rtfs.microvm.lang.Value;
+import dev.rtfs.microvm.rtfslang.Span;
+import dev.rtfs.microvm.rtfslang.Value;
 import java.util.Objects;
 import java.util.Optional;
 

@@ -1,8 +1,8 @@
 package dev.rtfs.microvm.orchestrator.plan;
 
-import dev.rtfs.microvm.lang.MapValue;
-import dev.rtfs.microvm.lang.StringValue;
-import dev.rtfs.microvm.lang.Value;
+import dev.rtfs.microvm.rtfslang.MapValue;
+import dev.rtfs.microvm.rtfslang.StringValue;
+import dev.rtfs.microvm.rtfslang.Value;
 import dev.rtfs.microvm.orchestrator.effect.BareEffect;
 import dev.rtfs.microvm.orchestrator.effect.Covering;
 import dev.rtfs.microvm.orchestrator.effect.Effect;

@@ -1,16 +1,16 @@
 package dev.rtfs.microvm.orchestrator.plan;
 
-import dev.rtfs.microvm.config.Suggestions;
-import dev.rtfs.microvm.config.diag.Diagnostic;
-import dev.rtfs.microvm.lang.IntValue;
-import dev.rtfs.microvm.lang.KeywordValue;
-import dev.rtfs.microvm.lang.ListValue;
-import dev.rtfs.microvm.lang.MapValue;
-import dev.rtfs.microvm.lang.SetValue;
-import dev.rtfs.microvm.lang.Span;
-import dev.rtfs.microvm.lang.StringValue;
-import dev.rtfs.microvm.lang.Value;
-import dev.rtfs.microvm.lang.VectorValue;
+import dev.rtfs.microvm.agentconfig.Suggestions;
+import dev.rtfs.microvm.agentconfig.diag.Diagnostic;
+import dev.rtfs.microvm.rtfslang.IntValue;
+import dev.rtfs.microvm.rtfslang.KeywordValue;
+import dev.rtfs.microvm.rtfslang.ListValue;
+import dev.rtfs.microvm.rtfslang.MapValue;
+import dev.rtfs.microvm.rtfslang.SetValue;
+import dev.rtfs.microvm.rtfslang.Span;
+import dev.rtfs.microvm.rtfslang.StringValue;
+import dev.rtfs.microvm.rtfslang.Value;
+import dev.rtfs.microvm.rtfslang.VectorValue;
 import dev.rtfs.microvm.orchestrator.AdmissionCode;
 import dev.rtfs.microvm.orchestrator.effect.BareEffect;
 import dev.rtfs.microvm.orchestrator.effect.Covering;

@@ -1,7 +1,7 @@
 package dev.rtfs.microvm.orchestrator.plan;
 
-import dev.rtfs.microvm.egress.net.HostNormalizer;
-import dev.rtfs.microvm.egress.net.NormalizedHost;
+import dev.rtfs.microvm.egresspolicy.net.HostNormalizer;
+import dev.rtfs.microvm.egresspolicy.net.NormalizedHost;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Locale;

@@ -1,6 +1,6 @@
 package dev.rtfs.microvm.orchestrator.plan;
 
-import dev.rtfs.microvm.lang.Span;
+import dev.rtfs.microvm.rtfslang.Span;
 import dev.rtfs.microvm.orchestrator.effect.EffectRow;
 import java.util.List;
 import java.util.Objects;

@@ -1,6 +1,6 @@
 package dev.rtfs.microvm.orchestrator.plan;
 
-import dev.rtfs.microvm.config.diag.Diagnostic;
+import dev.rtfs.microvm.agentconfig.diag.Diagnostic;
 import java.util.List;
 import java.util.Optional;
 

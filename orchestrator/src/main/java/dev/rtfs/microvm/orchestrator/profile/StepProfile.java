@@ -1,6 +1,6 @@
 package dev.rtfs.microvm.orchestrator.profile;
 
-import dev.rtfs.microvm.egress.acl.AgentAcl;
+import dev.rtfs.microvm.egresspolicy.acl.AgentAcl;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;

@@ -1,6 +1,6 @@
 package dev.rtfs.microvm.orchestrator.profile;
 
-import dev.rtfs.microvm.lang.TextTable;
+import dev.rtfs.microvm.rtfslang.TextTable;
 import java.util.ArrayList;
 import java.util.List;
 

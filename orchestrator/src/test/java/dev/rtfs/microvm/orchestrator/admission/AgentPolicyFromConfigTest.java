@@ -2,10 +2,10 @@ package dev.rtfs.microvm.orchestrator.admission;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.rtfs.microvm.config.ConfigCheckResult;
-import dev.rtfs.microvm.config.ConfigLoader;
-import dev.rtfs.microvm.config.diag.Diagnostic;
-import dev.rtfs.microvm.lang.SourceFile;
+import dev.rtfs.microvm.agentconfig.ConfigCheckResult;
+import dev.rtfs.microvm.agentconfig.ConfigLoader;
+import dev.rtfs.microvm.agentconfig.diag.Diagnostic;
+import dev.rtfs.microvm.rtfslang.SourceFile;
 import dev.rtfs.microvm.orchestrator.Plans;
 import dev.rtfs.microvm.orchestrator.plan.PlanReader;
 import dev.rtfs.microvm.orchestrator.profile.StepProfile;

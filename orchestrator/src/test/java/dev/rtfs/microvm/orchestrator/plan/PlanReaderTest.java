@@ -2,7 +2,7 @@ package dev.rtfs.microvm.orchestrator.plan;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.rtfs.microvm.config.diag.Diagnostic;
+import dev.rtfs.microvm.agentconfig.diag.Diagnostic;
 import dev.rtfs.microvm.orchestrator.Plans;
 import dev.rtfs.microvm.orchestrator.effect.EffectKind;
 import java.util.List;

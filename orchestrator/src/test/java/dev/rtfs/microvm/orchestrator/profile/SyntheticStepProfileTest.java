@@ -2,7 +2,7 @@ package dev.rtfs.microvm.orchestrator.profile;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.rtfs.microvm.egress.acl.AgentAcl;
+import dev.rtfs.microvm.egresspolicy.acl.AgentAcl;
 import dev.rtfs.microvm.orchestrator.Plans;
 import dev.rtfs.microvm.orchestrator.admission.AdmissionResult;
 import dev.rtfs.microvm.orchestrator.admission.AgentPolicy;

@@ -1,7 +1,7 @@
 package dev.rtfs.microvm.vmm.attest;
 
-import dev.rtfs.microvm.config.diag.Diagnostic;
-import dev.rtfs.microvm.lang.Span;
+import dev.rtfs.microvm.agentconfig.diag.Diagnostic;
+import dev.rtfs.microvm.rtfslang.Span;
 import dev.rtfs.microvm.vmm.SynthCodes;
 import dev.rtfs.microvm.vmm.SynthOptions;
 import dev.rtfs.microvm.vmm.VmBlueprint;

@@ -23,9 +23,9 @@ public record FirecrackerConfig(
         @JsonProperty("cpu-config") JsonNode cpuConfig,
         @JsonProperty("balloon") JsonNode balloon,
         @JsonProperty("network-interfaces") List<NetworkInterface> networkInterfaces,
-        @JsonProperty("vsock") Vsock vsock,
-        @JsonProperty("logger") Logger logger,
-        @JsonProperty("metrics") Metrics metrics,
+        @JsonProperty("vsock") FirecrackerVsock vsock,
+        @JsonProperty("logger") FirecrackerLogger logger,
+        @JsonProperty("metrics") FirecrackerMetrics metrics,
         @JsonProperty("mmds-config") JsonNode mmdsConfig,
         @JsonProperty("entropy") JsonNode entropy,
         @JsonProperty("pmem") JsonNode pmem,
@@ -51,7 +51,7 @@ public record FirecrackerConfig(
     /** The shape we synthesize: everything we do not set stays absent. */
     public static FirecrackerConfig of(
             BootSource bootSource, List<Drive> drives, MachineConfig machineConfig,
-            List<NetworkInterface> networkInterfaces, Vsock vsock, Logger logger, Metrics metrics) {
+            List<NetworkInterface> networkInterfaces, FirecrackerVsock vsock, FirecrackerLogger logger, FirecrackerMetrics metrics) {
         return new FirecrackerConfig(bootSource, drives, machineConfig, null, null,
                 networkInterfaces.isEmpty() ? null : networkInterfaces, vsock, logger, metrics, null, null, null, null);
     }

@@ -47,12 +47,12 @@ public final class FirecrackerSynthesizer {
                 ? List.of(NetworkInterface.of(IFACE_ID, DeviceNames.tapName(vm.agentId()),
                         DeviceNames.guestMac(vm.agentId())))
                 : List.of();
-        Vsock vsock = vm.vsockCid().isPresent()
-                ? Vsock.of(vm.vsockCid().getAsLong(), run.vsockSocket().toString())
+        FirecrackerVsock vsock = vm.vsockCid().isPresent()
+                ? FirecrackerVsock.of(vm.vsockCid().getAsLong(), run.vsockSocket().toString())
                 : null;
         FirecrackerConfig config = FirecrackerConfig.of(boot, drives, MachineConfig.of(vm.vcpus(), vm.memMib()),
-                nics, vsock, Logger.of(run.firecrackerLog().toString(), "Info"),
-                new Metrics(run.firecrackerMetrics().toString()));
+                nics, vsock, FirecrackerLogger.of(run.firecrackerLog().toString(), "Info"),
+                new FirecrackerMetrics(run.firecrackerMetrics().toString()));
         String apiSocket = run.firecrackerApiSocket().toString();
         String configFile = run.firecrackerConfigFile().toString();
         // Integration point: the supervisor removes a stale API/vsock socket file first (Firecracker refuses to

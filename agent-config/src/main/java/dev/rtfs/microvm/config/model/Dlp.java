@@ -1,8 +1,0 @@
-package dev.rtfs.microvm.config.model;
-
-import dev.rtfs.microvm.lang.Span;
-import java.util.Optional;
-
-/** {@code :orchestrator.dlp {:enabled true :policy :strict}}. */
-public record Dlp(Optional<Located<Boolean>> enabled, Optional<Located<DlpPolicy>> policy, Span keySpan, Span span)
-        implements Section {}

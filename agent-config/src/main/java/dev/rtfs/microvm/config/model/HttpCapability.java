@@ -1,8 +1,0 @@
-package dev.rtfs.microvm.config.model;
-
-import dev.rtfs.microvm.lang.Span;
-import java.util.Optional;
-
-/** {@code :capabilities.http {:enabled true :egress {:allow-domains [...] :mtls bool}}}. */
-public record HttpCapability(Optional<Located<Boolean>> enabled, Optional<HttpEgress> egress, Span keySpan, Span span)
-        implements Section {}

@@ -1,8 +1,0 @@
-package dev.rtfs.microvm.config.model;
-
-import dev.rtfs.microvm.lang.Span;
-import java.util.Optional;
-
-/** {@code :microvm.kernel {:image "..." :cmdline "..."}}; {@code :image} is required. */
-public record Kernel(Optional<Located<String>> image, Optional<Located<String>> cmdline, Span keySpan, Span span)
-        implements Section {}

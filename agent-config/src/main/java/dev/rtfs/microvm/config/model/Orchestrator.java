@@ -1,8 +1,0 @@
-package dev.rtfs.microvm.config.model;
-
-import dev.rtfs.microvm.lang.Span;
-import java.util.Optional;
-
-/** {@code :orchestrator {:isolation {...} :dlp {...}}}. */
-public record Orchestrator(Optional<Isolation> isolation, Optional<Dlp> dlp, Span keySpan, Span span)
-        implements Section {}

@@ -1,8 +1,0 @@
-package dev.rtfs.microvm.config.model;
-
-import dev.rtfs.microvm.lang.Span;
-import java.util.Optional;
-
-/** {@code :microvm.rootfs {:image "..." :ro true}}; both required. */
-public record Rootfs(Optional<Located<String>> image, Optional<Located<Boolean>> ro, Span keySpan, Span span)
-        implements Section {}

@@ -1,8 +1,0 @@
-package dev.rtfs.microvm.config.model;
-
-import dev.rtfs.microvm.lang.Span;
-import java.util.Optional;
-
-/** {@code :microvm.devices.vsock {:enabled true :cid 3}}. */
-public record Vsock(Optional<Located<Boolean>> enabled, Optional<Located<Long>> cid, Span keySpan, Span span)
-        implements Section {}

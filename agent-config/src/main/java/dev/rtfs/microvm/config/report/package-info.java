@@ -1,6 +1,0 @@
-/**
- * Reports and their renderers, shared by every command that prints diagnostics: {@link
- * dev.rtfs.microvm.config.report.FileReport}, {@link dev.rtfs.microvm.config.report.CheckReport} and {@link
- * dev.rtfs.microvm.config.report.ReportFormat} (text, JSON, SARIF 2.1.0).
- */
-package dev.rtfs.microvm.config.report;

@@ -1,4 +1,0 @@
-package dev.rtfs.microvm.control.chain;
-
-/** The last durable record: its seq (0 for an empty chain) and hash. */
-public record ChainHead(long seq, String hash) {}

@@ -1,8 +1,0 @@
-package dev.rtfs.microvm.control.chain;
-
-/** A stored record line that is not a valid record; the message says why, the caller says where. */
-public final class RecordDefect extends Exception {
-    public RecordDefect(String reason) {
-        super(reason);
-    }
-}

@@ -1,5 +1,0 @@
-package dev.rtfs.microvm.control.protocol;
-
-/** Frames a guest (or any {@link dev.rtfs.microvm.control.sender.ReliableSender}) sends to the host. */
-public sealed interface GuestMessage extends Message
-        permits Hello, Event, Result, Health, Metrics, CacheGet, CachePut {}

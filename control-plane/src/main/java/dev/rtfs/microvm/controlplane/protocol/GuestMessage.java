@@ -1,0 +1,5 @@
+package dev.rtfs.microvm.controlplane.protocol;
+
+/** Frames a guest (or any {@link dev.rtfs.microvm.controlplane.sender.ReliableSender}) sends to the host. */
+public sealed interface GuestMessage extends Message
+        permits Hello, Event, Result, Health, Metrics, CacheGet, CachePut {}

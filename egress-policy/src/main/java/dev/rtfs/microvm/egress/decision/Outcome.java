@@ -1,8 +1,0 @@
-package dev.rtfs.microvm.egress.decision;
-
-/** ALLOW: within policy. DENY: refused. REPORT: outside policy but let through because the proxy is in report mode. */
-public enum Outcome {
-    ALLOW,
-    DENY,
-    REPORT
-}

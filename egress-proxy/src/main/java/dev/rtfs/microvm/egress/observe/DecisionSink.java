@@ -1,7 +1,0 @@
-package dev.rtfs.microvm.egress.observe;
-
-/** Receives every decision record (the causal chain subscribes here). Called on proxy threads: must not block. */
-@FunctionalInterface
-public interface DecisionSink {
-    void accept(DecisionRecord record);
-}

@@ -1,9 +1,0 @@
-package dev.rtfs.microvm.egress.server;
-
-/** Pipeline names of the HTTP codec on an agent listener (removed when a CONNECT tunnel starts). */
-final class HttpResponseEncoderName {
-    static final String ENCODER = "http-encoder";
-    static final String DECODER = "http-decoder";
-
-    private HttpResponseEncoderName() {}
-}

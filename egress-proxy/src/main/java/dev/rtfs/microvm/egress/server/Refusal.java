@@ -1,7 +1,0 @@
-package dev.rtfs.microvm.egress.server;
-
-import dev.rtfs.microvm.egress.decision.Reason;
-
-/** Why the proxy refuses a request: the reason code the record and the answer carry, and a human detail. */
-record Refusal(Reason reason, String detail) {
-}

@@ -1,0 +1,40 @@
+package dev.rtfs.microvm.egressproxy.server;
+
+import dev.rtfs.microvm.egresspolicy.decision.EffectiveRules;
+import dev.rtfs.microvm.egresspolicy.decision.Reason;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The answer to a refused request: the reason's status, {@code X-Egress-Denied} (or {@code X-Egress-Error} for an
+ * origin's fault) with the reason code, a one-line text body, and {@code Connection: close}.
+ */
+final class DenialResponse {
+
+    static final String DENIED_HEADER = "X-Egress-Denied";
+    static final String ERROR_HEADER = "X-Egress-Error";
+
+    private DenialResponse() {
+    }
+
+    /** {@code rules} may be null (refused before any were found); with them, 429 carries their Retry-After. */
+    static FullHttpResponse of(Reason reason, String detail, EffectiveRules rules) {
+        byte[] text = (reason.code() + ": " + detail + "\n").getBytes(StandardCharsets.UTF_8);
+        FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+                HttpResponseStatus.valueOf(reason.status()), Unpooled.wrappedBuffer(text));
+        r.headers().set(reason.isUpstreamFault() ? ERROR_HEADER : DENIED_HEADER, reason.code());
+        r.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
+        r.headers().set(HttpHeaderNames.CONTENT_LENGTH, text.length);
+        r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        if (reason == Reason.RATE_LIMITED && rules != null) {
+            r.headers().set(HttpHeaderNames.RETRY_AFTER, rules.retryAfterSeconds());
+        }
+        return r;
+    }
+}

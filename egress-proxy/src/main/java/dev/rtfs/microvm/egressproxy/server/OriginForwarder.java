@@ -1,0 +1,275 @@
+package dev.rtfs.microvm.egressproxy.server;
+
+import dev.rtfs.microvm.egresspolicy.decision.Decision;
+import dev.rtfs.microvm.egresspolicy.decision.EffectiveRules;
+import dev.rtfs.microvm.egresspolicy.decision.Outcome;
+import dev.rtfs.microvm.egresspolicy.decision.Reason;
+import dev.rtfs.microvm.egresspolicy.decision.TargetParser;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.ReferenceCountUtil;
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The plain-HTTP leg of one client connection: dials the pinned address (or reuses the kept-alive origin connection
+ * when the next request pins the same one), sends the {@link OriginRequest}, and relays the response back with
+ * backpressure under the response cap. The connection's state machine stays with its {@link Owner}; this class
+ * owns the origin connection and the response in flight. Runs on the client's event loop (the origin shares it).
+ */
+final class OriginForwarder {
+
+    /** What the forwarder needs from the connection it serves. */
+    interface Owner {
+
+        /** True while a request waits on, or streams, its response. */
+        boolean awaitingResponse();
+
+        /** True between requests on a kept-alive connection. */
+        boolean betweenRequests();
+
+        boolean closing();
+
+        /** The request is on its way upstream: the connection now waits on the response. */
+        void enterResponse();
+
+        /** Hands over the request body (and ends its reservation against the body budget). */
+        ByteBuf takeBody();
+
+        void deny(Reason reason, String detail);
+
+        void record(Outcome outcome, Reason reason, int status, String detail);
+
+        void closeClient();
+
+        /** The response was relayed and recorded; {@code keepAlive} says whether the client may send another. */
+        void responseDone(boolean keepAlive);
+    }
+
+    private final ProxyContext px;
+    private final Channel client;
+    private final Owner owner;
+
+    // Kept between requests when the next one pins the same address.
+    private Channel upstream;
+    private InetSocketAddress upstreamAddress;
+
+    // The exchange in flight.
+    private HttpRequest request;
+    private EffectiveRules rules;
+    private RequestLedger ledger;
+    private boolean clientKeepAlive;
+    private int responseStatus;
+    private boolean responseStarted;
+    private boolean upstreamKeepAlive;
+
+    OriginForwarder(ProxyContext px, Channel client, Owner owner) {
+        this.px = px;
+        this.client = client;
+        this.owner = owner;
+    }
+
+    /** Forwards an admitted request; the body is taken from the owner once the origin connection is ready. */
+    void forward(Decision d, HttpRequest req, TargetParser.Parsed target, EffectiveRules r, RequestLedger l,
+            boolean keepAlive) {
+        request = req;
+        rules = r;
+        ledger = l;
+        clientKeepAlive = keepAlive;
+        InetSocketAddress pinned = new InetSocketAddress(d.pinned().orElseThrow(), target.port());
+        if (upstream != null && upstream.isActive() && pinned.equals(upstreamAddress)) {
+            send(d, target);
+            return;
+        }
+        closeUpstream();
+        Channel me = client;
+        px.connector().connect(pinned, client.eventLoop(), new ChannelInitializer<Channel>() {
+            @Override
+            protected void initChannel(Channel ch) {
+                ch.pipeline().addLast(new IdleStateHandler(px.config().idleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS));
+                ch.pipeline().addLast(new HttpClientCodec(4096, px.config().maxHeaderSize() * 2, 64 * 1024));
+                ch.pipeline().addLast(new UpstreamHandler());
+            }
+        }).addListener(f -> {
+            if (!f.isSuccess()) {
+                if (!owner.closing()) {
+                    owner.deny(Reason.CONNECT_FAILED, "dial " + pinned + ": " + f.cause());
+                }
+                return;
+            }
+            Channel ch = (Channel) f.getNow();
+            if (owner.closing() || !me.isActive()) {
+                ch.close();
+                return;
+            }
+            upstream = ch;
+            upstreamAddress = pinned;
+            send(d, target);
+        });
+    }
+
+    private void send(Decision d, TargetParser.Parsed target) {
+        FullHttpRequest out = OriginRequest.of(request, d.host(), target.port(), target.pathAndQuery(),
+                owner.takeBody());
+        ledger.addBytesIn(out.content().readableBytes());
+        owner.enterResponse();
+        upstream.config().setAutoRead(true);
+        upstream.writeAndFlush(out).addListener(f -> {
+            if (!f.isSuccess() && owner.awaitingResponse() && !responseStarted) {
+                owner.deny(Reason.UPSTREAM_ERROR, "write to upstream failed");
+            }
+        });
+    }
+
+    /** True once a response head reached the client: a refusal can then only close the connection. */
+    boolean responseStarted() {
+        return responseStarted;
+    }
+
+    /** Forgets the previous exchange; the origin connection stays. */
+    void reset() {
+        responseStatus = 0;
+        responseStarted = false;
+        upstreamKeepAlive = false;
+    }
+
+    /** The client drained its write buffer: resume reading the origin. */
+    void clientWritable() {
+        if (client.isWritable() && upstream != null && owner.awaitingResponse()) {
+            upstream.config().setAutoRead(true);
+        }
+    }
+
+    void closeUpstream() {
+        if (upstream != null) {
+            Channel u = upstream;
+            upstream = null;
+            upstreamAddress = null;
+            u.close();
+        }
+    }
+
+    /** Response side of the plain HTTP path. */
+    final class UpstreamHandler extends ChannelInboundHandlerAdapter {
+
+        @Override
+        public void channelRead(ChannelHandlerContext uctx, Object msg) {
+            if (uctx.channel() != upstream || !owner.awaitingResponse()) {
+                ReferenceCountUtil.release(msg);
+                if (uctx.channel() == upstream && owner.betweenRequests()) {
+                    closeUpstream(); // bytes on an idle keep-alive connection: not a usable connection any more
+                }
+                return;
+            }
+            if (msg instanceof HttpResponse resp) {
+                onResponseHead(resp);
+            }
+            if (msg instanceof HttpContent c && owner.awaitingResponse()) {
+                onResponseContent(c);
+            } else if (msg instanceof HttpContent c) {
+                c.release();
+            }
+        }
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext uctx) {
+            if (uctx.channel() == upstream && owner.awaitingResponse()) {
+                client.flush();
+            }
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext uctx) {
+            if (uctx.channel() != upstream) {
+                return;
+            }
+            upstream = null;
+            upstreamAddress = null;
+            if (owner.awaitingResponse()) {
+                if (!responseStarted) {
+                    owner.deny(Reason.UPSTREAM_ERROR, "upstream closed before responding");
+                } else {
+                    owner.record(ledger.outcomeNow(), ledger.allowReasonNow(), responseStatus,
+                            "upstream closed mid-response");
+                    owner.closeClient();
+                }
+            }
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext uctx, Object evt) {
+            if (evt instanceof IdleStateEvent) {
+                if (uctx.channel() == upstream && owner.awaitingResponse() && !responseStarted) {
+                    owner.deny(Reason.UPSTREAM_TIMEOUT, "no response within the idle timeout");
+                }
+                uctx.close();
+            }
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext uctx, Throwable cause) {
+            uctx.close();
+        }
+    }
+
+    private void onResponseHead(HttpResponse resp) {
+        switch (ResponseHead.plan(resp, request.method(), rules.maxResponseBytes(), clientKeepAlive)) {
+            case ResponseHead.Refuse refuse -> owner.deny(refuse.refusal().reason(), refuse.refusal().detail());
+            case ResponseHead.Skip skip -> {
+            }
+            case ResponseHead.Relay relay -> {
+                upstreamKeepAlive = relay.upstreamKeepAlive();
+                clientKeepAlive = relay.clientKeepAlive();
+                responseStatus = relay.status();
+                responseStarted = true;
+                client.write(relay.head());
+            }
+        }
+    }
+
+    private void onResponseContent(HttpContent c) {
+        if (!responseStarted) {
+            c.release();
+            return;
+        }
+        if (ledger.addBytesOut(c.content().readableBytes()) > rules.maxResponseBytes()) {
+            c.release();
+            owner.record(Outcome.DENY, Reason.RESPONSE_TOO_LARGE, responseStatus, "response body exceeds "
+                    + rules.maxResponseBytes() + " bytes; connection cut");
+            closeUpstream();
+            owner.closeClient();
+            return;
+        }
+        boolean last = c instanceof LastHttpContent;
+        if (last) {
+            // Record before the client can see the end of the response, so the log never lags the client.
+            owner.record(ledger.outcomeNow(), ledger.allowReasonNow(), responseStatus, ledger.allowDetailNow());
+        }
+        client.write(c);
+        if (last) {
+            client.flush();
+            finish();
+        } else if (!client.isWritable() && upstream != null) {
+            upstream.config().setAutoRead(false);
+        }
+    }
+
+    private void finish() {
+        owner.record(ledger.outcomeNow(), ledger.allowReasonNow(), responseStatus, ledger.allowDetailNow());
+        if (!upstreamKeepAlive) {
+            closeUpstream();
+        }
+        owner.responseDone(clientKeepAlive);
+    }
+}

@@ -1,0 +1,19 @@
+package dev.rtfs.microvm.egressproxy.server;
+
+import dev.rtfs.microvm.egresspolicy.acl.EnforcementMode;
+import dev.rtfs.microvm.egresspolicy.decision.PolicyStore;
+import dev.rtfs.microvm.egressproxy.observe.DecisionSink;
+import dev.rtfs.microvm.egressproxy.observe.ProxyMetrics;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicReference;
+
+/** What every connection handler of one proxy shares. */
+public record ProxyContext(
+        ProxyConfig config,
+        PolicyStore store,
+        AtomicReference<EnforcementMode> mode,
+        Connector connector,
+        Executor resolverExecutor,
+        DecisionSink decisions,
+        ProxyMetrics metrics,
+        BodyBudget bodyBudget) {}
