@@ -1,5 +1,6 @@
 package dev.rtfs.microvm.bench.proxy;
 
+import dev.rtfs.microvm.egressproxy.testing.TlsHello;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -8,16 +9,11 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
-import javax.net.ssl.SNIHostName;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLEngine;
-import javax.net.ssl.SSLParameters;
 
 /**
  * Load tool for bench/scripts/proxy-bench.sh (JDK only; runs as {@code java ProxyBench.java MODE ...}). All
@@ -184,7 +180,7 @@ public final class ProxyBench {
     }
 
     static void bulk(String proxy, String host, int port, String sni, long bytes) throws Exception {
-        byte[] hello = clientHello(sni);
+        byte[] hello = TlsHello.clientHello(sni);
         long start = System.nanoTime();
         long got = 0;
         try (Socket s = tunnel(proxy, host, port, hello)) {
@@ -203,7 +199,7 @@ public final class ProxyBench {
     }
 
     static void idle(String proxy, String host, int port, String sni, int count) throws Exception {
-        byte[] hello = clientHello(sni);
+        byte[] hello = TlsHello.clientHello(sni);
         List<Socket> open = new ArrayList<>(count);
         AtomicInteger failed = new AtomicInteger();
         for (int i = 0; i < count; i++) {
@@ -221,22 +217,5 @@ public final class ProxyBench {
         for (Socket s : open) {
             s.close();
         }
-    }
-
-    static byte[] clientHello(String sni) throws Exception {
-        SSLContext ctx = SSLContext.getInstance("TLS");
-        ctx.init(null, null, null);
-        SSLEngine e = ctx.createSSLEngine();
-        e.setUseClientMode(true);
-        SSLParameters p = e.getSSLParameters();
-        p.setServerNames(List.of(new SNIHostName(sni)));
-        e.setSSLParameters(p);
-        ByteBuffer out = ByteBuffer.allocate(e.getSession().getPacketBufferSize() * 2);
-        e.beginHandshake();
-        e.wrap(ByteBuffer.allocate(0), out);
-        out.flip();
-        byte[] b = new byte[out.remaining()];
-        out.get(b);
-        return b;
     }
 }
