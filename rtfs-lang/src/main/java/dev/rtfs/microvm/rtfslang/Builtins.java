@@ -12,6 +12,9 @@ import java.util.Map;
  * act on its map and keep the tag) or nil (an empty map); sequence functions return a list when their
  * (first) collection is a list and a vector otherwise, so config data written as vectors stays vectors.
  * Writing an existing key replaces the key object, so a key's span is where the latest write happened.
+ *
+ * <p>Size: a table of small independent functions that share the conventions above; each is short, the file is
+ * long.
  */
 final class Builtins {
 

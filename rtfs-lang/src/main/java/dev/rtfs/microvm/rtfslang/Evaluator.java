@@ -17,6 +17,9 @@ import java.util.Map;
  * <p>Spans: a literal evaluates to itself with its span; inside a user-function call its span gets
  * {@link Span#via()} = the call sites of the active user-function calls (innermost first). Values computed
  * by built-ins take the span of the call form (with the same {@code via}).
+ *
+ * <p>Size: one tree walker with one fuel and depth budget; the special forms share the environment and the budgets,
+ * so they stay in the one class that owns them.
  */
 final class Evaluator {
 

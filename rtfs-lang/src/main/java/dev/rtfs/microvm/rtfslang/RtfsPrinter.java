@@ -13,6 +13,9 @@ import java.util.Map;
  * so its output is stable for golden files. Non-empty metadata is printed as {@code ^{…}} before the form,
  * a {@link TaggedValue} as its constructor call {@code (tag :k v …)}, a function as {@code #<fn name>}
  * (not data: it does not read back).
+ *
+ * <p>Size: the canonical and the pretty printer share the escaping, the bounds and the per-type cases; kept
+ * together so the two can never disagree on what reads back.
  */
 public final class RtfsPrinter {
 

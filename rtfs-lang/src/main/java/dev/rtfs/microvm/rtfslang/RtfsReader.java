@@ -17,6 +17,9 @@ import java.util.Objects;
  * <p>Lines are separated by LF (so CRLF is one break, and lines match {@link SourceFile#line}); columns are
  * 1-based and count code points, a tab being one column. The scanner tracks line starts as it goes, so a
  * node's position costs nothing extra; error positions are recounted from the start (once per read).
+ *
+ * <p>Size: one scanner because every production shares its cursor, line starts and depth on the admission path;
+ * splitting it would pass that state around per character.
  */
 public final class RtfsReader {
 

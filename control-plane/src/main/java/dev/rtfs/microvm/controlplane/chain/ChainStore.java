@@ -33,6 +33,9 @@ import tools.jackson.databind.node.ObjectNode;
  * <p>{@link #open} walks the existing chain; a damaged record followed by nothing valid is a torn write that was
  * never acknowledged and is cut off (and logged); a damaged record with valid records after it is corruption and
  * opening fails with the seq, file and offset.
+ *
+ * <p>Size: one class because the writer thread, the group commit, the head signing and the open-time walk share one
+ * lock and one segment state; split, the "acknowledged means durable" invariant would span files.
  */
 public final class ChainStore implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ChainStore.class);

@@ -30,6 +30,9 @@ import tools.jackson.databind.node.ObjectNode;
  * domains, CIDRs, ports or methods are rejected with the JSON path of the value; omitted fields take the strict
  * defaults of {@link AgentAcl#strictDefaults(String)}. Lists come out normalized (lowercase punycode domains,
  * uppercase methods, sorted, deduplicated), so equal rules compare equal.
+ *
+ * <p>Size: reading and writing every field of the document sit side by side so a field is never read without being
+ * written (the round-trip tests rely on it).
  */
 public final class AclCodec {
 

@@ -51,7 +51,7 @@ import java.util.function.Consumer;
  * {@link OriginForwarder} (plain HTTP), {@link TunnelSetup} (CONNECT, ClientHello, SNI, hand-over to
  * {@link Tunnel}), {@link RequestLedger} (the record), {@link DenialResponse} and {@link HeadDeadline}.
  *
- * <p>Why over 400 lines: every transition of the one state machine stays here, in one place, so the reader can
+ * <p>Size: every transition of the one state machine stays here, in one place, so the reader can
  * check that each path ends in exactly one record and one answer; splitting the transitions across classes would
  * spread the {@code state} field the rest of the handlers test.
  */
