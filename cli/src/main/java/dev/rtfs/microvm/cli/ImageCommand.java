@@ -7,14 +7,21 @@ import dev.rtfs.microvm.guest.ImageBuildResult;
 import dev.rtfs.microvm.guest.ImageBuilder;
 import dev.rtfs.microvm.guest.ImageVerifier;
 import dev.rtfs.microvm.supervisor.BootCheck;
+import dev.rtfs.microvm.agentconfig.report.ReportFormat;
+import dev.rtfs.microvm.vmm.attest.Sha256ImageMeasurer;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
@@ -22,11 +29,12 @@ import picocli.CommandLine.Spec;
  * and capability store, image.lock) in the layout the example config names, booted once to the agent's hello
  * before it is put in place (unless {@code --no-verify}). Exit 0 built; 1 when it cannot be built (a missing tool,
  * package, kernel or module, an unwritable output) or does not boot: nothing half-built is left behind; 2 for usage
- * errors.
+ * errors. {@code image verify DIR} measures an image against its image.lock; {@code image promote DIR --link LINK}
+ * verifies it and then atomically points LINK at it (the blue/green update of docs/runbook.md).
  */
 @Command(name = "image", mixinStandardHelpOptions = true,
-        description = "Build the guest images.",
-        subcommands = {ImageCommand.Build.class})
+        description = "Build, verify and promote guest images.",
+        subcommands = {ImageCommand.Build.class, ImageCommand.Verify.class, ImageCommand.Promote.class})
 final class ImageCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
@@ -111,5 +119,107 @@ final class ImageCommand implements Callable<Integer> {
             String v = Main.class.getPackage().getImplementationVersion();
             return "rtfs-microvm " + (v == null ? "0.1.0-SNAPSHOT" : v);
         }
+    }
+
+    @Command(name = "verify", mixinStandardHelpOptions = true, sortOptions = false,
+            description = {"Measure every artifact DIR/images/image.lock records (kernel, initramfs, rootfs, capability "
+                    + "store) and compare it with the recorded sha256: one line per artifact (name, expected, measured, "
+                    + "ok or MISMATCH/MISSING/UNREADABLE with the path it looked at). Nothing is booted.",
+                "Exit 0 when every artifact matches; 1 on a mismatch or a missing or unreadable file; 2 when DIR has "
+                    + "no valid image.lock."})
+    static final class Verify implements Callable<Integer> {
+        @Spec CommandSpec spec;
+
+        @Parameters(index = "0", paramLabel = "DIR", description = "An image directory written by `image build --out DIR`.")
+        String dir;
+
+        @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
+                description = "text or json (default: ${DEFAULT-VALUE}).")
+        String format;
+
+        @Override
+        public Integer call() {
+            boolean json = DiagnosticOutput.textOrJson(format) == ReportFormat.JSON;
+            ImageVerification v = ImageVerification.of(imageDir(dir), new Sha256ImageMeasurer());
+            PrintWriter out = spec.commandLine().getOut();
+            out.print(json ? v.json() : v.text());
+            out.flush();
+            return v.allMatch() ? Main.OK : Main.FAILED;
+        }
+    }
+
+    @Command(name = "promote", mixinStandardHelpOptions = true, sortOptions = false,
+            description = {"Verify DIR like `image verify` (a mismatching image is refused, exit 1), then atomically "
+                    + "point the symlink LINK at DIR: a new link is renamed over the old one, so LINK is never missing. "
+                    + "Prints the previous target (or none).",
+                "`run --image LINK` resolves the link once, at start: runs already started keep the old directory "
+                    + "until they end (the drain), new runs get DIR.",
+                "Exit 0 promoted; 1 DIR does not verify (LINK unchanged); 2 usage errors, and a LINK that exists and "
+                    + "is not a symlink (left alone)."})
+    static final class Promote implements Callable<Integer> {
+        @Spec CommandSpec spec;
+
+        @Parameters(index = "0", paramLabel = "DIR", description = "The new image directory.")
+        String dir;
+
+        @Option(names = "--link", required = true, paramLabel = "LINK",
+                description = "The symlink `run --image` is given (created when missing).")
+        String link;
+
+        @Override
+        public Integer call() {
+            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter err = spec.commandLine().getErr();
+            Path linkPath;
+            try {
+                linkPath = Path.of(link).toAbsolutePath().normalize();
+            } catch (InvalidPathException e) {
+                throw new UsageException("invalid path: " + e.getInput());
+            }
+            if (linkPath.getParent() == null || !Files.isDirectory(linkPath.getParent())) {
+                throw new UsageException("--link " + linkPath + ": its directory " + linkPath.getParent() + " does not exist");
+            }
+            if (Files.exists(linkPath, LinkOption.NOFOLLOW_LINKS) && !Files.isSymbolicLink(linkPath)) {
+                throw new UsageException("--link " + linkPath + " exists and is not a symlink; it was left alone");
+            }
+            Path target = imageDir(dir);
+            ImageVerification v = ImageVerification.of(target, new Sha256ImageMeasurer());
+            out.print(v.text());
+            if (!v.allMatch()) {
+                out.flush();
+                err.println("error: refused to promote " + v.root() + ": it does not match its image.lock; "
+                        + linkPath + " is unchanged");
+                err.flush();
+                return Main.FAILED;
+            }
+            Path real;
+            Optional<Path> previous;
+            try {
+                real = target.toRealPath();
+                previous = AtomicSymlink.pointAt(linkPath, real);
+            } catch (AtomicSymlink.NotASymlink e) {
+                throw new UsageException("--link " + e.getMessage());
+            } catch (IOException e) {
+                throw new UsageException("cannot point " + linkPath + " at " + target + ": " + e.getMessage());
+            }
+            out.println("promoted " + linkPath + " -> " + real);
+            out.println("previous: " + previous.map(Path::toString).orElse("none"));
+            out.flush();
+            return Main.OK;
+        }
+    }
+
+    /** DIR as given, absolute: an image directory that is not there is a usage error naming it. */
+    private static Path imageDir(String dir) {
+        Path p;
+        try {
+            p = Path.of(dir).toAbsolutePath().normalize();
+        } catch (InvalidPathException e) {
+            throw new UsageException("invalid path: " + e.getInput());
+        }
+        if (!Files.isDirectory(p)) {
+            throw new UsageException("image directory " + p + " does not exist");
+        }
+        return p;
     }
 }

@@ -1,6 +1,5 @@
 package dev.rtfs.microvm.cli;
 
-import dev.rtfs.microvm.rtfslang.BoundedInput;
 import dev.rtfs.microvm.egressproxy.EgressProxy;
 import dev.rtfs.microvm.egresspolicy.acl.AclCodec;
 import dev.rtfs.microvm.egresspolicy.acl.AclFile;
@@ -14,9 +13,6 @@ import dev.rtfs.microvm.egressproxy.server.ProxyConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -36,12 +32,13 @@ import picocli.CommandLine.Spec;
  * path that is not a stale socket).
  */
 @Command(name = "proxy", mixinStandardHelpOptions = true,
-        description = "Run the egress proxy: per-agent allowlists, DNS pinning, SSRF guards, SNI checks, DLP, limits.")
+        description = "Run the egress proxy: per-agent allowlists, DNS pinning, SSRF guards, SNI checks, DLP, limits.",
+        subcommands = ProxySwitchCommand.class)
 final class ProxyCommand implements Callable<Integer> {
 
     @Spec CommandSpec spec;
 
-    @Option(names = "--acl", required = true, paramLabel = "FILE", description = "ACL file (JSON; every field in docs/egress-acl.md).")
+    @Option(names = "--acl", paramLabel = "FILE", description = "ACL file (JSON; every field in docs/egress-acl.md). Required.")
     String acl;
 
     @Option(names = "--listen", paramLabel = "HOST:PORT",
@@ -69,33 +66,14 @@ final class ProxyCommand implements Callable<Integer> {
         System.getProperties().putIfAbsent(DECISION_LOG_LEVEL, "info");
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        byte[] bytes;
-        try {
-            bytes = BoundedInput.readAtMost(Path.of(acl), BoundedInput.maxInputBytes());
-        } catch (BoundedInput.TooLarge e) {
-            err.println("error: " + acl + ": larger than the input limit of " + BoundedInput.maxInputBytes() + " bytes (" + e.seen()
-                    + "; raise it with -D" + BoundedInput.MAX_INPUT_PROPERTY + "=BYTES)");
-            return Main.FAILED;
-        } catch (InvalidPathException | IOException e) {
-            throw new UsageException("cannot read " + acl + ": " + (e instanceof java.nio.file.NoSuchFileException
-                    ? "no such file" : e.getMessage()));
-        }
-        String text;
-        try {
-            text = StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes)).toString();
-        } catch (CharacterCodingException e) {
-            err.println("error: " + acl + ": not UTF-8 text");
-            return Main.FAILED;
+        if (acl == null) {
+            throw new UsageException("Missing required option: '--acl=FILE'");
         }
         AclFile file;
         try {
-            file = AclCodec.parseFile(text);
-        } catch (AclFormatException e) {
-            err.println("error: " + acl + ": " + e.getMessage());
-            return Main.FAILED;
-        }
-        if (file.agents().isEmpty()) {
-            err.println("error: " + acl + ": $.agents: no agents, nothing to proxy");
+            file = AclFileReader.read(acl);
+        } catch (AclFileReader.Refused e) {
+            err.println("error: " + e.getMessage());
             return Main.FAILED;
         }
         Optional<EnforcementMode> modeOverride = Optional.empty();

@@ -54,7 +54,9 @@ final class RunCommand implements Callable<Integer> {
     List<String> loads = new ArrayList<>();
 
     @Option(names = "--image", paramLabel = "DIR",
-            description = "Where `image build` wrote the guest; the config's image paths are relative to it (default: ${DEFAULT-VALUE}).")
+            description = "Where `image build` wrote the guest; the config's image paths are relative to it (default: "
+                    + "${DEFAULT-VALUE}). A symlink (`image promote --link`) is resolved once, at start: the run keeps "
+                    + "that directory even if the link moves.")
     String image = ".";
 
     @Option(names = "--run-dir", paramLabel = "DIR",
@@ -92,9 +94,10 @@ final class RunCommand implements Callable<Integer> {
         if (!inputs.refused().isEmpty()) {
             return DiagnosticOutput.printRefused(out, chosen, inputs.refused());
         }
+        Progress progress = Progress.of("run", quiet, err);
         RunRequest request;
         try {
-            request = request(err);
+            request = request(err, progress);
         } catch (InvalidPathException e) {
             throw new UsageException("invalid path: " + e.getInput());
         } catch (IOException e) {
@@ -103,7 +106,7 @@ final class RunCommand implements Callable<Integer> {
         if (request == null) {
             return Main.FAILED;
         }
-        return execute(request, inputs.sources(), chosen, out, err, Progress.of("run", quiet, err));
+        return execute(request, inputs.sources(), chosen, out, err, progress);
     }
 
     /**
@@ -137,8 +140,19 @@ final class RunCommand implements Callable<Integer> {
         return report.succeeded() ? Main.OK : Main.FAILED;
     }
 
-    private RunRequest request(PrintWriter err) throws IOException {
-        ImageLayout layout = new ImageLayout(Path.of(image).toAbsolutePath().normalize());
+    private RunRequest request(PrintWriter err, Progress progress) throws IOException {
+        Path given = Path.of(image).toAbsolutePath().normalize();
+        if (!Files.isDirectory(given)) {
+            err.println("error: no guest image in " + given + " (the directory does not exist); "
+                    + "build one with `rtfs-microvm image build --out " + image + "`");
+            err.flush();
+            return null;
+        }
+        // Resolved once, here: a link that `image promote` moves later does not change this run (that is the drain).
+        ImageLayout layout = new ImageLayout(given.toRealPath());
+        if (!layout.root().equals(given)) {
+            progress.line("image " + given + " -> " + layout.root());
+        }
         if (!Files.isRegularFile(layout.initramfs())) {
             err.println("error: no guest image in " + layout.root() + " (" + layout.initramfs() + " is missing); "
                     + "build one with `rtfs-microvm image build --out " + image + "`");

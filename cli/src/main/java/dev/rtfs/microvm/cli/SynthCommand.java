@@ -37,10 +37,11 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code rtfs-microvm synth CONFIG [--load FILE]... --target T [--run-dir DIR] [--deploy] [--expect-rootfs-hash H]}:
+ * {@code rtfs-microvm synth CONFIG [--load FILE]... --target T [--image DIR] [--run-dir DIR] [--deploy] [--expect-rootfs-hash H]}:
  * prints the hypervisor spec (Firecracker, Cloud Hypervisor or QEMU microvm) for the agent. Exit 0 with the spec on stdout (warnings on stderr);
  * 1 when the config has errors or the deploy checks refuse it (diagnostics on stdout in --format); 2 for usage
- * errors and unreadable files.
+ * errors and unreadable files. The config's image paths are relative to {@code --image} (default: the current
+ * directory), as for {@code run}; with {@code --deploy} a missing image is refused naming where it was looked for.
  */
 @Command(name = "synth", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Synthesize the VM spec (Firecracker, Cloud Hypervisor or QEMU microvm) for an agent config.")
@@ -58,6 +59,11 @@ final class SynthCommand implements Callable<Integer> {
     @Option(names = "--target", required = true, paramLabel = "TARGET",
             description = "firecracker | firecracker-api | cloud-hypervisor | cloud-hypervisor-cli | qemu")
     String target;
+
+    @Option(names = "--image", paramLabel = "DIR", defaultValue = ".",
+            description = "Where `image build` wrote the guest: the config's kernel and rootfs image paths are relative "
+                    + "to it, as for `run` (default: the current directory).")
+    String image;
 
     @Option(names = "--run-dir", paramLabel = "DIR",
             description = "Directory for the VM's sockets, logs and metrics (default: <tmpdir>/rtfs-microvm/<agent-id>).")
@@ -117,10 +123,19 @@ final class SynthCommand implements Callable<Integer> {
 
         SynthOptions options;
         try {
-            Path configDir = Path.of(config).toAbsolutePath().getParent();
+            Path imageDir = Path.of(image).toAbsolutePath().normalize();
+            if (deploy) {
+                Optional<String> missing = new ImageBase(imageDir).missing(agent);
+                if (missing.isPresent()) {
+                    err.println("error: " + missing.get());
+                    err.println("error: refused to synthesize a " + tgt.cliName() + " spec for " + config);
+                    err.flush();
+                    return Main.FAILED;
+                }
+            }
             Path run = runDir != null ? Path.of(runDir).toAbsolutePath().normalize()
                     : Path.of(System.getProperty("java.io.tmpdir"), "rtfs-microvm", agent.agentIdValue().orElse("agent"));
-            options = SynthOptions.defaults(run).withBaseDir(configDir).withProxyPort(proxyPort).withDeploy(deploy);
+            options = SynthOptions.defaults(run).withBaseDir(imageDir).withProxyPort(proxyPort).withDeploy(deploy);
             if (initrd != null) options = options.withInitrd(Path.of(initrd).toAbsolutePath().normalize());
             if (expectRootfsHash != null) options = options.withExpectRootfsHash(expectRootfsHash);
             if (deploy) {

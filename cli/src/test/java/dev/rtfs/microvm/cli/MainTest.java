@@ -43,6 +43,29 @@ class MainTest {
     }
 
     @Test
+    void completionHelpExplainsHowToInstallTheScript() {
+        CliRun r = run("completion", "--help");
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).contains("source <(./rtfs-microvm completion bash)")
+                .contains("~/.local/share/bash-completion/completions/rtfs-microvm")
+                .contains("completion zsh").contains("SHELL");
+    }
+
+    @Test
+    void completionTakesBashOrZshAndRefusesOtherShells() {
+        CliRun bash = run("completion", "bash");
+        assertThat(bash.exit()).isZero();
+        assertThat(bash.out()).isEqualTo(run("completion").out());
+        CliRun zsh = run("completion", "zsh");
+        assertThat(zsh.exit()).isZero();
+        assertThat(zsh.out()).as("picocli's script loads bashcompinit in zsh").contains("bashcompinit");
+        CliRun fish = run("completion", "fish");
+        assertThat(fish.exit()).isEqualTo(2);
+        assertThat(fish.err()).contains("unknown shell 'fish' (expected bash or zsh)");
+        assertThat(fish.out()).isEmpty();
+    }
+
+    @Test
     void unknownCommandOrNoneIsAUsageError() {
         CliRun unknown = run("bogus");
         assertThat(unknown.exit()).isEqualTo(2);

@@ -162,6 +162,20 @@ class RunCommandTest {
         assertThat(missing.err()).startsWith("error: ");
     }
 
+    @Test
+    void theImageLinkIsResolvedOnceAtStartAndAMissingKernelNamesTheImageBase() throws Exception {
+        Path plan = Files.writeString(dir.resolve("plan.rtfs"), "(plan :program (do (step \"s\" (call :echo {}))))");
+        Path real = fakeImage().toRealPath();
+        Path link = Files.createSymbolicLink(dir.resolve("current"), real);
+        CliRun r = run("run", CONFIG, "--plan", plan.toString(), "--image", link.toString(),
+                "--run-dir", dir.resolve("run").toString(), "--chain-key", dir.resolve("key").toString());
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.err()).as("the run says which directory the link gave it").contains("image " + link + " -> " + real);
+        assertThat(r.out()).contains("kernel image not found: " + real.resolve("kernels/vmlinuz-min")
+                + " (paths in :microvm are relative to --image DIR, here " + real + ";");
+        assertThat(run("run", "--help").out().replaceAll("\\s+", " ")).contains("resolved once, at start");
+    }
+
     /** Just enough of an image directory for `run` to get to validation (which refuses first). */
     private Path fakeImage() throws Exception {
         Path image = dir.resolve("image");

@@ -40,9 +40,10 @@ class SynthCommandTest {
     @ParameterizedTest(name = "{1} {0}")
     @MethodSource("goldenCases")
     void everyTargetMatchesItsGoldenSnapshot(Path config, String target) throws IOException {
-        CliRun r = run("synth", config.toString(), "--target", target, "--run-dir", "/run/rtfs/agent", "--proxy-port", "18001");
+        CliRun r = run("synth", config.toString(), "--target", target, "--run-dir", "/run/rtfs/agent", "--proxy-port", "18001",
+                "--image", config.getParent().toString());
         assertThat(r.exit()).as(r.err() + r.out()).isZero();
-        // Image paths are resolved against the config's directory; keep the goldens independent of the checkout.
+        // Image paths are resolved against --image (here the config's directory); keep the goldens independent of the checkout.
         String actual = r.out().replace(config.getParent().toString(), "<CONFIG_DIR>");
         String name = config.getFileName().toString().replace(".rtfs", "") + "." + target + ".txt";
         Path golden = GOLDEN.resolve(name);
@@ -77,7 +78,7 @@ class SynthCommandTest {
         Path config = dir.resolve("agent.rtfs");
         Files.writeString(config, "(profile:microvm-networked \"agent.macro\" [\"api.example.com\"])\n");
         CliRun r = run("synth", config.toString(), "--load", macros.toString(), "--target", "firecracker",
-                "--run-dir", "/run/rtfs/m");
+                "--run-dir", "/run/rtfs/m", "--image", dir.toString());
         assertThat(r.exit()).as(r.err() + r.out()).isZero();
         JsonNode fc = JsonMapper.shared().readTree(r.out());
         assertThat(fc.at("/network-interfaces/0/host_dev_name").asString()).matches("rtv[a-z2-7]{12}");
@@ -136,38 +137,73 @@ class SynthCommandTest {
         Files.writeString(config, Files.readString(AIRGAPPED).replace(
                 "sha256:0000000000000000000000000000000000000000000000000000000000000000", "sha256:..."));
         String run = dir.resolve("run").toString();
+        Path kernel = Files.write(dir.resolve("kernels/vmlinuz-min"), new byte[] {1, 2, 3});
 
-        CliRun unresolved = run("synth", config.toString(), "--target", "firecracker", "--deploy", "--run-dir", run);
+        CliRun unresolved = run("synth", config.toString(), "--target", "firecracker", "--deploy", "--run-dir", run, "--image", dir.toString());
         assertThat(unresolved.exit()).isEqualTo(1);
         assertThat(unresolved.out()).contains("ATTESTATION_UNRESOLVED", measured);
 
         // image.lock records every boot artifact; the kernel and capability store are attested only against it.
-        Path kernel = Files.write(dir.resolve("kernels/vmlinuz-min"), new byte[] {1, 2, 3});
         Path caps = Files.write(images.resolve("capabilities.img"), new byte[] {4, 5, 6});
         Files.writeString(images.resolve("image.lock"), "{\"version\":1,\"artifacts\":{\"agent-rootfs.img\":\"" + measured
                 + "\",\"vmlinuz-min\":\"" + sha256(kernel) + "\",\"capabilities.img\":\"" + sha256(caps) + "\"}}");
-        CliRun ok = run("synth", config.toString(), "--target", "firecracker", "--deploy", "--run-dir", run,
+        CliRun ok = run("synth", config.toString(), "--target", "firecracker", "--deploy", "--run-dir", run, "--image", dir.toString(),
                 "--expect-rootfs-hash", measured);
         assertThat(ok.exit()).as(ok.out() + ok.err()).isZero();
         assertThat(ok.out()).contains(images.resolve("agent-rootfs.img").toString());
-        assertThat(run("synth", config.toString(), "--target", "cloud-hypervisor", "--deploy", "--run-dir", run).exit())
+        assertThat(run("synth", config.toString(), "--target", "cloud-hypervisor", "--deploy", "--run-dir", run, "--image", dir.toString()).exit())
                 .isZero();
 
         String other = "sha256:" + "f".repeat(64);
-        CliRun mismatch = run("synth", config.toString(), "--target", "qemu", "--deploy", "--run-dir", run,
+        CliRun mismatch = run("synth", config.toString(), "--target", "qemu", "--deploy", "--run-dir", run, "--image", dir.toString(),
                 "--expect-rootfs-hash", other);
         assertThat(mismatch.exit()).isEqualTo(1);
         assertThat(mismatch.out()).contains("ATTESTATION_MISMATCH", measured, other);
 
         Files.write(kernel, new byte[] {1, 2, 4}); // swapped after image build
-        CliRun swapped = run("synth", config.toString(), "--target", "qemu", "--deploy", "--run-dir", run);
+        CliRun swapped = run("synth", config.toString(), "--target", "qemu", "--deploy", "--run-dir", run, "--image", dir.toString());
         assertThat(swapped.exit()).isEqualTo(1);
         assertThat(swapped.out()).contains("ATTESTATION_KERNEL_MISMATCH", kernel.toString());
 
         Files.writeString(images.resolve("image.lock"), "{not json");
-        CliRun badLock = run("synth", config.toString(), "--target", "cloud-hypervisor", "--deploy", "--run-dir", run);
+        CliRun badLock = run("synth", config.toString(), "--target", "cloud-hypervisor", "--deploy", "--run-dir", run, "--image", dir.toString());
         assertThat(badLock.exit()).isEqualTo(2);
         assertThat(badLock.err()).contains("image.lock");
+    }
+
+    @Test
+    void imagePathsAreRelativeToTheImageOptionAndDefaultToTheWorkingDirectory() {
+        Path cwd = Path.of("").toAbsolutePath();
+        CliRun byDefault = run("synth", AIRGAPPED.toString(), "--target", "firecracker", "--run-dir", "/run/rtfs/i");
+        assertThat(byDefault.exit()).as(byDefault.err()).isZero();
+        JsonNode fc = JsonMapper.shared().readTree(byDefault.out());
+        assertThat(fc.at("/boot-source/kernel_image_path").asString()).isEqualTo(cwd.resolve("kernels/vmlinuz-min").toString());
+
+        CliRun given = run("synth", AIRGAPPED.toString(), "--target", "firecracker", "--run-dir", "/run/rtfs/i",
+                "--image", dir.toString());
+        JsonNode fcGiven = JsonMapper.shared().readTree(given.out());
+        assertThat(fcGiven.at("/boot-source/kernel_image_path").asString()).isEqualTo(dir.resolve("kernels/vmlinuz-min").toString());
+        assertThat(fcGiven.at("/drives/0/path_on_host").asString()).startsWith(dir.toString());
+        assertThat(run("synth", "--help").out().replaceAll("\\s+", " ")).contains("--image=DIR")
+                .contains("kernel and rootfs image paths are relative to it");
+    }
+
+    @Test
+    void aDeployWithAMissingImageSaysWhereItLookedAndWhichOptionSetsTheBase() throws IOException {
+        CliRun r = run("synth", AIRGAPPED.toString(), "--target", "qemu", "--deploy", "--run-dir", dir.resolve("run").toString(),
+                "--image", dir.toString());
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.err()).contains("error: kernel image not found: " + dir.resolve("kernels/vmlinuz-min")
+                + " (paths in :microvm are relative to --image DIR, here " + dir + ")");
+        assertThat(r.out()).isEmpty();
+
+        Files.createDirectories(dir.resolve("kernels"));
+        Files.write(dir.resolve("kernels/vmlinuz-min"), new byte[] {1});
+        CliRun noRootfs = run("synth", AIRGAPPED.toString(), "--target", "qemu", "--deploy", "--run-dir",
+                dir.resolve("run").toString(), "--image", dir.toString());
+        assertThat(noRootfs.exit()).isEqualTo(1);
+        assertThat(noRootfs.err()).contains("error: rootfs image not found: " + dir.resolve("images/agent-rootfs.img")
+                + " (paths in :microvm are relative to --image DIR, here " + dir + ")");
     }
 
     @Test

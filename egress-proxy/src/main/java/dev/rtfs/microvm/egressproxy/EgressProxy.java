@@ -35,6 +35,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -197,6 +198,15 @@ public final class EgressProxy implements AutoCloseable {
     public synchronized Optional<InetSocketAddress> listenAddress(String agentId) {
         Listener l = listeners.get(agentId);
         return l == null ? Optional.empty() : Optional.of((InetSocketAddress) l.server().localAddress());
+    }
+
+    /**
+     * Client connections open right now on {@code agentId}'s listener (plain requests and tunnels alike); empty for
+     * an unknown agent. A blue/green switch waits for this to reach 0 before it removes the old agent.
+     */
+    public synchronized OptionalInt openConnections(String agentId) {
+        Listener l = listeners.get(agentId);
+        return l == null ? OptionalInt.empty() : OptionalInt.of(l.connections().open());
     }
 
     /** The newest {@code limit} decisions, oldest first. */

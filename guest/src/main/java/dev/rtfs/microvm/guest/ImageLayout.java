@@ -40,6 +40,18 @@ public record ImageLayout(Path root) {
         return images().resolve(CAPABILITIES);
     }
 
+    /**
+     * Where the artifact image.lock records as {@code name} lives: the kernel ({@code vmlinuz-min}) under
+     * {@code kernels/}, every other one under {@code images/}. {@code name} must be a plain file name.
+     */
+    public Path artifact(String name) {
+        Path file = Path.of(name);
+        if (file.getNameCount() != 1 || file.isAbsolute() || name.equals(".") || name.equals("..")) {
+            throw new IllegalArgumentException("not a file name: " + name);
+        }
+        return name.equals(kernel().getFileName().toString()) ? kernel() : images().resolve(name);
+    }
+
     public Path lock() {
         return images().resolve(dev.rtfs.microvm.guest.image.ImageLock.FILE_NAME);
     }

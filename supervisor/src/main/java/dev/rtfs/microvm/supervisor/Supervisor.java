@@ -127,7 +127,8 @@ public final class Supervisor {
             options = req.capabilitiesImage().map(options::withCapabilitiesImage).orElse(options);
             SynthResult<QemuSpec> synth = synthesizer.qemu(config, options);
             // Every boot artifact's measurement, also when the deploy is refused: the chain says what was offered.
-            ObjectNode started = JSON.objectNode().put("config", req.config().toString()).put("plan", req.plan().toString());
+            ObjectNode started = JSON.objectNode().put("config", req.config().toString()).put("plan", req.plan().toString())
+                    .put("image_dir", req.imageDir().toAbsolutePath().toString()); // which image a blue/green run booted
             synth.measured().forEach(started.putObject("artifacts")::put);
             append(chain, "run.started", agentId, planId, null, started);
             if (synth instanceof SynthResult.Refused<QemuSpec> r) {

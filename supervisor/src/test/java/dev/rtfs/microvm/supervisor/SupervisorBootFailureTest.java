@@ -189,7 +189,8 @@ class SupervisorBootFailureTest {
         Files.delete(image.resolve("kernels/vmlinuz-min"));
         RunReport missing = new Supervisor(VmSynthesizer.standard(), launcher).run(request());
         assertThat(missing.problem()).hasValueSatisfying(p -> assertThat(p)
-                .contains("kernel " + image.resolve("kernels/vmlinuz-min"), "no such file"));
+                .contains("kernel image not found: " + image.resolve("kernels/vmlinuz-min")
+                        + " (paths in :microvm are relative to --image DIR, here " + image.toAbsolutePath() + ";"));
         assertThat(launcher.exits).as("no VM was started").isEmpty();
         assertThat(missing.succeeded()).isFalse();
     }
@@ -227,6 +228,8 @@ class SupervisorBootFailureTest {
                 "capabilities");
         assertThat(started.data().get("artifacts").get("initramfs").asString())
                 .isEqualTo(new Sha256ImageMeasurer().measure(image.resolve("images/initramfs.cpio")));
+        assertThat(started.data().get("image_dir").asString()).as("which image directory the run was given")
+                .isEqualTo(image.toAbsolutePath().toString());
         assertThat(records).extracting(ChainRecord::kind).containsSubsequence("run.started", "deploy.refused");
     }
 

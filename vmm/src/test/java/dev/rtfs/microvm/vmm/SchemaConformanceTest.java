@@ -50,7 +50,7 @@ class SchemaConformanceTest {
     @ParameterizedTest
     @ValueSource(strings = {"firecracker-v1.16.1.yaml", "firecracker.yaml"})
     void everyFirecrackerObjectConforms(String anchor) {
-        UpstreamSchemas schemas = UpstreamSchemas.swagger2(Anchors.require(anchor), true);
+        UpstreamSchemas schemas = UpstreamSchemas.swagger2(VendoredSchemas.require(anchor), true);
         for (TestConfigs c : List.of(TestConfigs.example(), TestConfigs.airGapped())) {
             FirecrackerSpec spec = firecracker(c);
             List<Map.Entry<String, JsonNode>> objects = firecrackerObjects(spec.config());
@@ -69,7 +69,7 @@ class SchemaConformanceTest {
     @ParameterizedTest
     @ValueSource(strings = {"firecracker-v1.16.1.yaml", "firecracker.yaml"})
     void everyApiBodyConformsToItsEndpointDefinition(String anchor) {
-        UpstreamSchemas schemas = UpstreamSchemas.swagger2(Anchors.require(anchor), true);
+        UpstreamSchemas schemas = UpstreamSchemas.swagger2(VendoredSchemas.require(anchor), true);
         Map<String, String> definitionByPath = Map.of(
                 "/machine-config", "MachineConfiguration", "/boot-source", "BootSource", "/drives", "Drive",
                 "/network-interfaces", "NetworkInterface", "/vsock", "Vsock", "/logger", "Logger",
@@ -84,7 +84,7 @@ class SchemaConformanceTest {
 
     @Test
     void cloudHypervisorBodyConformsToVmConfig() {
-        UpstreamSchemas schemas = UpstreamSchemas.openApi30(Anchors.require("cloud-hypervisor.yaml"), true);
+        UpstreamSchemas schemas = UpstreamSchemas.openApi30(VendoredSchemas.require("cloud-hypervisor.yaml"), true);
         for (TestConfigs c : List.of(TestConfigs.example(), TestConfigs.airGapped())) {
             JsonNode body = VmmJson.tree(cloudHypervisor(c).vmConfig());
             assertThat(schemas.validate("VmConfig", body)).as(body.toString()).isEmpty();
@@ -95,7 +95,7 @@ class SchemaConformanceTest {
 
     @Test
     void snakeCaseTopLevelKeyIsRejected() {
-        UpstreamSchemas schemas = UpstreamSchemas.swagger2(Anchors.require("firecracker-v1.16.1.yaml"), true);
+        UpstreamSchemas schemas = UpstreamSchemas.swagger2(VendoredSchemas.require("firecracker-v1.16.1.yaml"), true);
         ObjectNode tree = (ObjectNode) VmmJson.tree(firecracker(TestConfigs.example()).config());
         tree.set("boot_source", tree.remove("boot-source"));
         assertThat(schemas.validate("FullVmConfiguration", tree)).isNotEmpty();
@@ -103,7 +103,7 @@ class SchemaConformanceTest {
 
     @Test
     void unknownNestedFieldsAreRejected() {
-        UpstreamSchemas schemas = UpstreamSchemas.swagger2(Anchors.require("firecracker-v1.16.1.yaml"), true);
+        UpstreamSchemas schemas = UpstreamSchemas.swagger2(VendoredSchemas.require("firecracker-v1.16.1.yaml"), true);
         ObjectNode iface = (ObjectNode) VmmJson.tree(firecracker(TestConfigs.example()).config())
                 .get("network-interfaces").get(0).deepCopy();
         iface.put("allow_mmds_requests", true); // removed upstream; real Firecracker rejects it
@@ -112,7 +112,7 @@ class SchemaConformanceTest {
         logger.put("log_fifo", "/tmp/x"); // removed upstream
         assertThat(schemas.validate("Logger", logger)).isNotEmpty();
 
-        UpstreamSchemas ch = UpstreamSchemas.openApi30(Anchors.require("cloud-hypervisor.yaml"), true);
+        UpstreamSchemas ch = UpstreamSchemas.openApi30(VendoredSchemas.require("cloud-hypervisor.yaml"), true);
         ObjectNode body = (ObjectNode) VmmJson.tree(cloudHypervisor(TestConfigs.example()).vmConfig());
         ((ObjectNode) body.get("payload")).put("root", "/dev/vda");
         assertThat(ch.validate("VmConfig", body)).isNotEmpty();
@@ -120,7 +120,7 @@ class SchemaConformanceTest {
 
     @Test
     void wrongTypesAndMissingRequiredFieldsAreRejected() {
-        UpstreamSchemas schemas = UpstreamSchemas.swagger2(Anchors.require("firecracker.yaml"), true);
+        UpstreamSchemas schemas = UpstreamSchemas.swagger2(VendoredSchemas.require("firecracker.yaml"), true);
         ObjectNode machine = (ObjectNode) VmmJson.tree(firecracker(TestConfigs.example()).config()).get("machine-config").deepCopy();
         machine.put("vcpu_count", "1");
         assertThat(schemas.validate("MachineConfiguration", machine)).isNotEmpty();
@@ -128,7 +128,7 @@ class SchemaConformanceTest {
         vsock.put("guest_cid", 2);
         assertThat(schemas.validate("Vsock", vsock)).isNotEmpty();
 
-        UpstreamSchemas ch = UpstreamSchemas.openApi30(Anchors.require("cloud-hypervisor.yaml"), true);
+        UpstreamSchemas ch = UpstreamSchemas.openApi30(VendoredSchemas.require("cloud-hypervisor.yaml"), true);
         ObjectNode body = (ObjectNode) VmmJson.tree(cloudHypervisor(TestConfigs.example()).vmConfig());
         ((ObjectNode) body.get("memory")).put("size", "256M");
         assertThat(ch.validate("VmConfig", body)).isNotEmpty();
@@ -140,7 +140,7 @@ class SchemaConformanceTest {
     @Test
     void upstreamExampleRoundTripsThroughTheModel() throws Exception {
         for (String example : List.of("firecracker-vm_config_network.json", "firecracker-vm_config.json")) {
-            String text = Files.readString(Anchors.require(example));
+            String text = Files.readString(VendoredSchemas.require(example));
             FirecrackerConfig model = VmmJson.read(text, FirecrackerConfig.class);
             JsonNode original = withoutNulls(VmmJson.MAPPER.readTree(text));
             assertThat(VmmJson.tree(model)).as(example).isEqualTo(original);

@@ -30,8 +30,8 @@ class SynthesisPropertyTest {
         long seed = Long.getLong("rtfs.test.seed", System.nanoTime());
         System.out.println("SynthesisPropertyTest seed=" + seed + " (rerun with -Drtfs.test.seed=" + seed + ")");
         SplittableRandom r = new SplittableRandom(seed);
-        UpstreamSchemas fc = UpstreamSchemas.swagger2(Anchors.require("firecracker.yaml"), true);
-        UpstreamSchemas ch = UpstreamSchemas.openApi30(Anchors.require("cloud-hypervisor.yaml"), true);
+        UpstreamSchemas fc = UpstreamSchemas.swagger2(VendoredSchemas.require("firecracker.yaml"), true);
+        UpstreamSchemas ch = UpstreamSchemas.openApi30(VendoredSchemas.require("cloud-hypervisor.yaml"), true);
         VmSynthesizer synth = VmSynthesizer.standard();
         int synthesized = 0;
         for (int i = 0; i < CASES; i++) {

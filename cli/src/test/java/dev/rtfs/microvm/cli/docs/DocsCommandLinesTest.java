@@ -1,12 +1,10 @@
 package dev.rtfs.microvm.cli.docs;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.rtfs.microvm.cli.DocsCli;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -15,13 +13,6 @@ import picocli.CommandLine;
  * CLI's own picocli model: the command exists and every option it uses is in that command's --help.
  */
 class DocsCommandLinesTest {
-
-    /**
-     * Commands the docs already use whose CLI lands in a parallel change (image verify/promote, proxy switch,
-     * synth --image). A line using one is checked once the parser knows it; until then it is reported and skipped
-     * locally, and fails under CI=true. Empty this list once they are merged.
-     */
-    static final List<String> PENDING = List.of("image verify", "image promote", "proxy switch", "synth --image");
 
     /** The problem with one command line, or null when picocli parses it. */
     static String problem(List<String> args) {
@@ -47,14 +38,6 @@ class DocsCommandLinesTest {
         return out;
     }
 
-    static boolean pending(String problem) {
-        String line = problem.substring(problem.indexOf("rtfs-microvm "));
-        return PENDING.stream().anyMatch(p -> {
-            String[] parts = p.split(" ", 2);
-            return line.startsWith("rtfs-microvm " + parts[0] + " ") && line.contains(" " + parts[1]);
-        });
-    }
-
     @Test
     void everyCommandLineInTheDocsParsesWithTheClisOwnParser() {
         List<String> all = new ArrayList<>();
@@ -67,13 +50,7 @@ class DocsCommandLinesTest {
                     .mapToInt(f -> ShellLines.rtfsCommands(f.text()).size()).sum();
         }
         assertThat(lines).as("command lines found in the docs").isGreaterThan(20);
-        List<String> waiting = all.stream().filter(DocsCommandLinesTest::pending).toList();
-        assertThat(all.stream().filter(p -> !pending(p)).toList()).as("doc lines the CLI does not accept").isEmpty();
-        if (!waiting.isEmpty()) {
-            String msg = "lines waiting for the parallel CLI change:\n  " + String.join("\n  ", waiting);
-            if ("true".equals(System.getenv("CI"))) fail(msg + " [CI=true]");
-            Assumptions.abort(msg);
-        }
+        assertThat(all).as("doc lines the CLI does not accept").isEmpty();
     }
 
     @Test

@@ -23,7 +23,7 @@ import tools.jackson.databind.node.ObjectNode;
  * <ul>
  *   <li>{@code GET /health} — status, agents, active tunnels, mode</li>
  *   <li>{@code PUT /agents/{id}} body: AgentAcl JSON — put/replace; answers the listener address</li>
- *   <li>{@code GET /agents/{id}} — the agent ACL, its phase and step ACL</li>
+ *   <li>{@code GET /agents/{id}} — the agent ACL, its phase and step ACL, its open client connections</li>
  *   <li>{@code DELETE /agents/{id}} — remove the agent and close its listener</li>
  *   <li>{@code PUT /agents/{id}/step} body: step ACL JSON with "step" — set the current step</li>
  *   <li>{@code DELETE /agents/{id}/step} — clear the step: deny-all until the next one</li>
@@ -144,6 +144,8 @@ public final class ControlApi {
         o.put("phase", s.get().phase().name().toLowerCase(java.util.Locale.ROOT));
         s.get().step().ifPresent(step -> o.set("step_acl", JSON.readTree(AclCodec.toJson(step.acl()))));
         proxy.listenAddress(id).ifPresent(a -> o.put("listen", a.getAddress().getHostAddress() + ":" + a.getPort()));
+        // What `proxy switch` waits on before it removes an agent: its clients' connections still open.
+        o.put("active_connections", proxy.openConnections(id).orElse(0));
         return Response.ok(o);
     }
 

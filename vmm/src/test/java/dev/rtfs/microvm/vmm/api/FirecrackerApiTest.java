@@ -2,7 +2,7 @@ package dev.rtfs.microvm.vmm.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.rtfs.microvm.vmm.Anchors;
+import dev.rtfs.microvm.vmm.VendoredSchemas;
 import dev.rtfs.microvm.vmm.SynthOptions;
 import dev.rtfs.microvm.vmm.SynthResult;
 import dev.rtfs.microvm.vmm.UpstreamSchemas;
@@ -31,7 +31,7 @@ class FirecrackerApiTest {
 
     @BeforeAll
     static void schemas() {
-        schemas = UpstreamSchemas.swagger2(Anchors.require("firecracker-v1.16.1.yaml"), true);
+        schemas = UpstreamSchemas.swagger2(VendoredSchemas.require("firecracker-v1.16.1.yaml"), true);
     }
 
     private static FirecrackerSpec spec(Path run) {
