@@ -11,6 +11,7 @@ import dev.rtfs.microvm.agentconfig.model.DlpPolicy;
 import dev.rtfs.microvm.agentconfig.model.EgressVia;
 import dev.rtfs.microvm.agentconfig.model.IsolationMode;
 import dev.rtfs.microvm.agentconfig.model.MountMode;
+import dev.rtfs.microvm.agentconfig.model.Resources;
 import dev.rtfs.microvm.agentconfig.model.RiskTier;
 import dev.rtfs.microvm.agentconfig.model.StorageMode;
 
@@ -56,7 +57,7 @@ final class AgentConfigSchema {
                     required("ro", Scalar.BOOL))),
             required("resources", struct(true,
                     required("vcpus", Scalar.INT),
-                    required("mem_mb", Scalar.INT))),
+                    required(Resources.MEM_MB_KEY, Scalar.INT))),
             optional("devices", struct(true,
                     optional("nic", struct(true,
                             optional("enabled", Scalar.BOOL),

@@ -19,9 +19,12 @@ public final class AgentConfigValidator {
         List<Diagnostic> out = new ArrayList<>();
         SchemaWalker walker = new SchemaWalker(out);
         CheckedMap root = walker.walkRoot(value);
-        if (root == null) return new ValidationResult(Optional.empty(), out);
+        if (root == null) return new ValidationResult(Optional.empty(), Optional.empty(), out);
         AgentConfig config = ModelBuilder.build(root);
         MicroVmPolicy.check(config, walker, out);
-        return new ValidationResult(Optional.of(config), out);
+        // The one place a ValidatedConfig is made: after every rule ran, and only without errors.
+        Optional<ValidatedConfig> validated = out.stream().anyMatch(Diagnostic::isError)
+                ? Optional.empty() : Optional.of(new ValidatedConfig(config));
+        return new ValidationResult(Optional.of(config), validated, out);
     }
 }

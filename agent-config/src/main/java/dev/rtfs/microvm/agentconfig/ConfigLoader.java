@@ -1,6 +1,7 @@
 package dev.rtfs.microvm.agentconfig;
 
 import dev.rtfs.microvm.agentconfig.diag.Diagnostic;
+import dev.rtfs.microvm.agentconfig.diag.RtfsCode;
 import dev.rtfs.microvm.rtfslang.Rtfs;
 import dev.rtfs.microvm.rtfslang.RtfsException;
 import dev.rtfs.microvm.rtfslang.SourceFile;
@@ -41,10 +42,11 @@ public final class ConfigLoader {
         try {
             value = evaluator.evaluate(loads, file);
         } catch (RtfsException e) {
-            return new ConfigCheckResult(file.name(), Optional.empty(), placed(List.of(fromException(e)), file), sources);
+            return new ConfigCheckResult(file.name(), Optional.empty(), Optional.empty(),
+                    placed(List.of(fromException(e)), file), sources);
         }
         ValidationResult r = AgentConfigValidator.validate(value);
-        return new ConfigCheckResult(file.name(), r.config(), placed(r.diagnostics(), file), sources);
+        return new ConfigCheckResult(file.name(), r.config(), r.validated(), placed(r.diagnostics(), file), sources);
     }
 
     // A problem without a position (a value computed from nothing) is reported at the top of the checked file.
@@ -56,8 +58,9 @@ public final class ConfigLoader {
 
     static Diagnostic fromException(RtfsException e) {
         String message = e.getMessage() == null ? e.code() : e.getMessage();
-        String help = e.code().equals("RTFS_SYNTAX") ? "fix the syntax at this position" : "";
-        return new Diagnostic(dev.rtfs.microvm.agentconfig.diag.Severity.ERROR, e.code(), "", message, help, e.span(),
+        RtfsCode code = RtfsCode.of(e);
+        String help = code == RtfsCode.RTFS_SYNTAX ? "fix the syntax at this position" : "";
+        return new Diagnostic(dev.rtfs.microvm.agentconfig.diag.Severity.ERROR, code, "", message, help, e.span(),
                 e.stack().isEmpty() ? e.span().via() : e.stack());
     }
 }

@@ -87,7 +87,7 @@ final class ModelBuilder {
         return new MicroVm(
                 m.struct("kernel").map(k -> new Kernel(k.string("image"), k.string("cmdline"), k.keySpan(), k.span())),
                 m.struct("rootfs").map(r -> new Rootfs(r.string("image"), r.bool("ro"), r.keySpan(), r.span())),
-                m.struct("resources").map(r -> new Resources(r.integer("vcpus"), r.integer("mem_mb"), r.keySpan(), r.span())),
+                m.struct("resources").map(r -> new Resources(r.integer("vcpus"), r.integer(Resources.MEM_MB_KEY), r.keySpan(), r.span())),
                 m.struct("devices").map(d -> new Devices(
                         d.struct("nic").map(n -> new Nic(n.bool("enabled"), n.string("proxy_ns"), n.keySpan(), n.span())),
                         d.struct("vsock").map(v -> new Vsock(v.bool("enabled"), v.integer("cid"), v.keySpan(), v.span())),

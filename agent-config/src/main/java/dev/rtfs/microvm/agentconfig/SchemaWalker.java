@@ -4,6 +4,7 @@ import dev.rtfs.microvm.agentconfig.FieldType.ListOf;
 import dev.rtfs.microvm.agentconfig.FieldType.Named;
 import dev.rtfs.microvm.agentconfig.FieldType.Scalar;
 import dev.rtfs.microvm.agentconfig.FieldType.Struct;
+import dev.rtfs.microvm.agentconfig.diag.ConfigCode;
 import dev.rtfs.microvm.agentconfig.diag.Diagnostic;
 import dev.rtfs.microvm.rtfslang.BoolValue;
 import dev.rtfs.microvm.rtfslang.FloatValue;
@@ -71,7 +72,7 @@ final class SchemaWalker implements ConfigPaths {
             case TaggedValue t when t.tag().equals(TAG) -> entries = t.args().isEmpty() ? entriesOf(t.map()) : pairs(t);
             case MapValue m -> entries = entriesOf(m);
             default -> {
-                out.add(Diagnostic.error(Codes.CONFIG_NOT_AGENT_CONFIG, "",
+                out.add(Diagnostic.error(ConfigCode.CONFIG_NOT_AGENT_CONFIG, "",
                         "expected an agent config, found " + value.typeName(),
                         "make the file's last form (agent.config :version \"1\" :agent-id \"...\" ...) or a map",
                         value.span()));
@@ -88,7 +89,7 @@ final class SchemaWalker implements ConfigPaths {
         for (int i = 0; i + 1 < args.size(); i += 2) entries.add(Map.entry(args.get(i), args.get(i + 1)));
         if (args.size() % 2 == 1) {
             Value dangling = args.getLast();
-            out.add(Diagnostic.error(Codes.CONFIG_SHAPE, dangling instanceof KeywordValue k ? k.name() : "",
+            out.add(Diagnostic.error(ConfigCode.CONFIG_SHAPE, dangling instanceof KeywordValue k ? k.name() : "",
                     "agent.config takes key/value pairs, but " + describe(dangling) + " has no value",
                     "add the missing value or remove the key", dangling.span()));
         }
@@ -108,7 +109,7 @@ final class SchemaWalker implements ConfigPaths {
         for (Map.Entry<Value, Value> e : entries) {
             Value key = e.getKey();
             if (!(key instanceof KeywordValue kw)) {
-                out.add(Diagnostic.error(Codes.CONFIG_SHAPE, path,
+                out.add(Diagnostic.error(ConfigCode.CONFIG_SHAPE, path,
                         "map keys must be keywords, found " + describe(key),
                         "write the key as a keyword, e.g. :" + suggestKeyword(key), key.span()));
                 continue;
@@ -122,7 +123,7 @@ final class SchemaWalker implements ConfigPaths {
             }
             KeywordValue first = seen.putIfAbsent(canonical, kw);
             if (first != null) {
-                out.add(Diagnostic.error(Codes.CONFIG_DUPLICATE_KEY, childPath,
+                out.add(Diagnostic.error(ConfigCode.CONFIG_DUPLICATE_KEY, childPath,
                         "key :" + name + " is given twice (" + (first.name().equals(name) ? "first" : "also written as :"
                                 + first.name()) + " at " + first.span().location() + ")",
                         "keep one :" + canonical + " entry", kw.span()));
@@ -131,7 +132,7 @@ final class SchemaWalker implements ConfigPaths {
             String canonicalChild = join(canonicalPath, canonical);
             if (!childPath.equals(canonicalChild)) writtenPaths.put(canonicalChild, childPath);
             if (!name.equals(canonical)) {
-                out.add(Diagnostic.warning(Codes.CONFIG_KEY_ALIAS, childPath,
+                out.add(Diagnostic.warning(ConfigCode.CONFIG_KEY_ALIAS, childPath,
                         ":" + name + " is an alias; the canonical spelling is :" + canonical,
                         "write :" + canonical, kw.span()));
             }
@@ -142,7 +143,7 @@ final class SchemaWalker implements ConfigPaths {
         for (MapSpec.Field f : spec.fields().values()) {
             if (f.required() && !seen.containsKey(f.name())) {
                 String where = path.isEmpty() ? "the agent config" : ":" + path;
-                out.add(Diagnostic.error(Codes.CONFIG_REQUIRED, join(path, f.name()),
+                out.add(Diagnostic.error(ConfigCode.CONFIG_REQUIRED, join(path, f.name()),
                         "required field :" + f.name() + " is missing in " + where,
                         "add :" + f.name() + " " + example(f.type()), keySpan));
             }
@@ -158,8 +159,8 @@ final class SchemaWalker implements ConfigPaths {
         String message = "unknown key :" + abbreviate(kw.name()) + " " + where
                 + (strict ? " (a typo here can silently weaken isolation)" : "");
         out.add(strict
-                ? Diagnostic.error(Codes.CONFIG_UNKNOWN_KEY, childPath, message, suggestion, kw.span())
-                : Diagnostic.warning(Codes.CONFIG_UNKNOWN_KEY, childPath, message, suggestion, kw.span()));
+                ? Diagnostic.error(ConfigCode.CONFIG_UNKNOWN_KEY, childPath, message, suggestion, kw.span())
+                : Diagnostic.warning(ConfigCode.CONFIG_UNKNOWN_KEY, childPath, message, suggestion, kw.span()));
     }
 
     private CheckedMap.Entry check(MapSpec.Field field, Value v, String path, String canonicalPath, Span keySpan,
@@ -168,7 +169,7 @@ final class SchemaWalker implements ConfigPaths {
             case Scalar s -> {
                 if (!scalarOk(s, v)) { typeError(path, s, v); rejected.add(canonicalPath); yield null; }
                 if (canonicalPath.equals("agent-id") && !AGENT_ID.matcher(((StringValue) v).value()).matches()) {
-                    out.add(Diagnostic.error(Codes.CONFIG_TYPE, path,
+                    out.add(Diagnostic.error(ConfigCode.CONFIG_TYPE, path,
                             "agent-id \"" + abbreviate(((StringValue) v).value()) + "\" must match [a-z0-9][a-z0-9._-]{0,62}",
                             "use lowercase letters, digits, '.', '_' and '-', starting with a letter or digit",
                             v.span()));
@@ -188,7 +189,7 @@ final class SchemaWalker implements ConfigPaths {
                             "write :" + s.value() + " (a keyword, not a string)";
                     default -> "use " + en.describe();
                 };
-                out.add(Diagnostic.error(Codes.CONFIG_TYPE, path,
+                out.add(Diagnostic.error(ConfigCode.CONFIG_TYPE, path,
                         "expected " + en.describe() + ", found " + describe(v), suggestion, v.span()));
                 rejected.add(canonicalPath);
                 yield null;
@@ -213,7 +214,7 @@ final class SchemaWalker implements ConfigPaths {
                 Map<String, CheckedMap> named = new LinkedHashMap<>();
                 for (Map.Entry<Value, Value> e : m.entries().entrySet()) {
                     if (!(e.getKey() instanceof KeywordValue k)) {
-                        out.add(Diagnostic.error(Codes.CONFIG_SHAPE, path,
+                        out.add(Diagnostic.error(ConfigCode.CONFIG_SHAPE, path,
                                 "names in :" + path + " must be keywords, found " + describe(e.getKey()),
                                 "write the name as a keyword, e.g. :" + suggestKeyword(e.getKey()), e.getKey().span()));
                         continue;
@@ -222,7 +223,7 @@ final class SchemaWalker implements ConfigPaths {
                     String canonicalChild = join(canonicalPath, k.name());
                     if (!childPath.equals(canonicalChild)) writtenPaths.put(canonicalChild, childPath);
                     if (!(e.getValue() instanceof MapValue inner)) {
-                        out.add(Diagnostic.error(Codes.CONFIG_TYPE, childPath,
+                        out.add(Diagnostic.error(ConfigCode.CONFIG_TYPE, childPath,
                                 "expected a map, found " + describe(e.getValue()), "write {" + example(n) + "}",
                                 e.getValue().span()));
                         rejected.add(canonicalChild);
@@ -257,7 +258,7 @@ final class SchemaWalker implements ConfigPaths {
                     "write " + (long) f.value() + " (an integer)";
             default -> "use " + expected.describe() + ", e.g. " + example(expected);
         };
-        out.add(Diagnostic.error(Codes.CONFIG_TYPE, path,
+        out.add(Diagnostic.error(ConfigCode.CONFIG_TYPE, path,
                 "expected " + expected.describe() + ", found " + describe(v), suggestion, v.span()));
     }
 

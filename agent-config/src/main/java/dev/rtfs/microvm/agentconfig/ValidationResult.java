@@ -7,9 +7,11 @@ import java.util.Optional;
 
 /**
  * What {@link AgentConfigValidator#validate} found in one evaluated value: the typed config (empty when the
- * value is not an agent config at all) and every schema and policy diagnostic, sorted by {@link Diagnostic#ORDER}.
+ * value is not an agent config at all), the same config as a {@link ValidatedConfig} when there were no errors, and
+ * every schema and policy diagnostic, sorted by {@link Diagnostic#ORDER}.
  */
-public record ValidationResult(Optional<AgentConfig> config, List<Diagnostic> diagnostics) {
+public record ValidationResult(Optional<AgentConfig> config, Optional<ValidatedConfig> validated,
+        List<Diagnostic> diagnostics) {
     public ValidationResult {
         diagnostics = diagnostics.stream().sorted(Diagnostic.ORDER).toList();
     }

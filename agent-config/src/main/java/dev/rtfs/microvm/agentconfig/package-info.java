@@ -21,8 +21,14 @@
  *       dlpPolicy() httpEnabled() httpEgressAllowDomains() llmEnabled() gpuEnabled() fsCapabilityEnabled()}.
  *       A field written with the wrong type is absent in the model and reported as {@code CONFIG_TYPE}.</li>
  *   <li>Diagnostics ({@code dev.rtfs.microvm.agentconfig.diag}): the shared {@code Diagnostic} record
- *       ({@code Diagnostic.ORDER} = file, line, column, code) and {@code Severity}. {@link dev.rtfs.microvm.agentconfig.Codes}
- *       names every diagnostic code this module emits.</li>
+ *       ({@code Diagnostic.ORDER} = file, line, column, code) and {@code Severity}. A code is a {@code DiagnosticCode}:
+ *       one enum per module, each its own namespace ({@code RtfsCode} "rtfs", {@code ConfigCode} "config" for every
+ *       code this module emits, vmm's {@code SynthCode} "synth", orchestrator's {@code AdmissionCode} "admission");
+ *       renderers print the code's name, unique across namespaces.</li>
+ *   <li>{@link dev.rtfs.microvm.agentconfig.ValidatedConfig}: a config validation found no error in, made only by
+ *       validation ({@code ValidationResult.validated()}, {@code ConfigCheckResult.validated()}); spec synthesis takes
+ *       only this type, so the MicroVM limits (vCPUs, memory, vsock CID, read-only root and capabilities mount) are
+ *       checked here and nowhere else.</li>
  *   <li>Reports ({@code dev.rtfs.microvm.agentconfig.report}), shared by every command:
  *       {@code FileReport.of(String file, List<Diagnostic>, Map<String,SourceFile> sources, boolean warningsAsErrors)}
  *       or {@code FileReport.of(ConfigCheckResult, boolean warningsAsErrors)}; {@code CheckReport(List<FileReport>)}

@@ -3,6 +3,7 @@ package dev.rtfs.microvm.agentconfig;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
+import dev.rtfs.microvm.agentconfig.diag.ConfigCode;
 import dev.rtfs.microvm.agentconfig.diag.Diagnostic;
 import dev.rtfs.microvm.agentconfig.diag.Severity;
 import dev.rtfs.microvm.agentconfig.model.AgentConfig;
@@ -27,7 +28,7 @@ class ExampleAndMacrosTest {
         String pin = ":tls_pins [";   // the pin literal follows
         String hash = ":expect_rootfs_hash ";
         assertThat(r.diagnostics())
-                .extracting(Diagnostic::severity, Diagnostic::code, Diagnostic::path, d -> d.span().line(), d -> d.span().column())
+                .extracting(Diagnostic::severity, d -> d.code().name(), Diagnostic::path, d -> d.span().line(), d -> d.span().column())
                 .containsExactly(
                         tuple(Severity.WARNING, "EGRESS_TLS_PIN_PLACEHOLDER", "network.egress.tls_pins",
                                 lineOf(example, pin), columnOf(example, pin) + pin.length()),
@@ -88,7 +89,7 @@ class ExampleAndMacrosTest {
         assertThat(r.diagnostics()).allMatch(d -> !d.isError(), "no errors");
         assertThat(r.valid()).isTrue();
         // Only the deferred-attestation placeholder may warn.
-        assertThat(Fixtures.codes(r)).allMatch(c -> c.equals(Codes.MICROVM_ATTESTATION_HASH_DEFERRED));
+        assertThat(Fixtures.codes(r)).allMatch(c -> c.equals(ConfigCode.MICROVM_ATTESTATION_HASH_DEFERRED.name()));
     }
 
     @Test
@@ -122,7 +123,7 @@ class ExampleAndMacrosTest {
         List<Diagnostic> errors = r.diagnostics().stream().filter(Diagnostic::isError).toList();
         assertThat(errors).hasSize(1);
         Diagnostic d = errors.getFirst();
-        assertThat(d.code()).isEqualTo(Codes.MICROVM_EGRESS_ALLOWLIST);
+        assertThat(d.code()).isEqualTo(ConfigCode.MICROVM_EGRESS_ALLOWLIST);
         assertThat(d.path()).isEqualTo("network.egress.allow-domains");
         SourceFile macros = Fixtures.doc(Fixtures.MACROS);
         // The :allow-domains key the macro writes with assoc-in.

@@ -43,7 +43,7 @@ final class Fixtures {
     }
 
     static List<String> codes(ConfigCheckResult r) {
-        return r.diagnostics().stream().map(Diagnostic::code).toList();
+        return r.diagnostics().stream().map(d -> d.code().name()).toList();
     }
 
     /** A valid MicroVM config with one line per field, so tests can break exactly one thing with replace(). */

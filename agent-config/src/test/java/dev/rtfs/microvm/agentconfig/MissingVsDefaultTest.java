@@ -2,6 +2,7 @@ package dev.rtfs.microvm.agentconfig;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.rtfs.microvm.agentconfig.diag.ConfigCode;
 import dev.rtfs.microvm.agentconfig.diag.Diagnostic;
 import dev.rtfs.microvm.agentconfig.diag.Severity;
 import dev.rtfs.microvm.agentconfig.model.AgentConfig;
@@ -28,7 +29,7 @@ class MissingVsDefaultTest {
         ConfigCheckResult r = check(":rootfs {:image \"r\" :ro true}", "");
         assertThat(r.diagnostics()).hasSize(1);
         Diagnostic d = r.diagnostics().getFirst();
-        assertThat(d.code()).isEqualTo(Codes.CONFIG_REQUIRED);
+        assertThat(d.code()).isEqualTo(ConfigCode.CONFIG_REQUIRED);
         assertThat(d.path()).isEqualTo("microvm.resources");
         assertThat(d.span().line()).isEqualTo(4); // the :microvm key
         assertThat(d.span().column()).isEqualTo(3);
@@ -42,7 +43,7 @@ class MissingVsDefaultTest {
     void resourcesNeedBothFields() {
         ConfigCheckResult r = check(":rootfs {:image \"r\" :ro true}", ":resources {:vcpus 2}");
         assertThat(r.diagnostics()).extracting(Diagnostic::code, Diagnostic::path)
-                .containsExactly(org.assertj.core.api.Assertions.tuple(Codes.CONFIG_REQUIRED, "microvm.resources.mem_mb"));
+                .containsExactly(org.assertj.core.api.Assertions.tuple(ConfigCode.CONFIG_REQUIRED, "microvm.resources.mem_mb"));
         assertThat(r.config().orElseThrow().vcpus()).contains(2L);
         assertThat(r.config().orElseThrow().memMb()).isEmpty();
     }
@@ -52,7 +53,7 @@ class MissingVsDefaultTest {
         ConfigCheckResult r = check(":rootfs {:image \"x\"}", ":resources {:vcpus 1 :mem_mb 256}");
         assertThat(r.diagnostics()).hasSize(1);
         Diagnostic d = r.diagnostics().getFirst();
-        assertThat(d.code()).isEqualTo(Codes.CONFIG_REQUIRED);
+        assertThat(d.code()).isEqualTo(ConfigCode.CONFIG_REQUIRED);
         assertThat(d.path()).isEqualTo("microvm.rootfs.ro");
         assertThat(d.span().line()).isEqualTo(5);
         assertThat(d.span().column()).isEqualTo(13); // the :rootfs key
@@ -64,8 +65,8 @@ class MissingVsDefaultTest {
     void memDashMbIsAnAliasWithAWarningAndStillCounts() {
         ConfigCheckResult r = check(":rootfs {:image \"r\" :ro true}", ":resources {:vcpus 1 :mem-mb 32}");
         assertThat(r.diagnostics()).extracting(Diagnostic::severity, Diagnostic::code, Diagnostic::path).containsExactly(
-                org.assertj.core.api.Assertions.tuple(Severity.WARNING, Codes.CONFIG_KEY_ALIAS, "microvm.resources.mem-mb"),
-                org.assertj.core.api.Assertions.tuple(Severity.ERROR, Codes.MICROVM_MEM, "microvm.resources.mem-mb"));
+                org.assertj.core.api.Assertions.tuple(Severity.WARNING, ConfigCode.CONFIG_KEY_ALIAS, "microvm.resources.mem-mb"),
+                org.assertj.core.api.Assertions.tuple(Severity.ERROR, ConfigCode.MICROVM_MEM, "microvm.resources.mem-mb"));
         assertThat(r.diagnostics().getFirst().suggestion()).isEqualTo("write :mem_mb");
         assertThat(r.config().orElseThrow().memMb()).contains(32L);
     }
@@ -73,7 +74,7 @@ class MissingVsDefaultTest {
     @Test
     void bothSpellingsAreADuplicateAndTheFirstWins() {
         ConfigCheckResult r = check(":rootfs {:image \"r\" :ro true}", ":resources {:vcpus 1 :mem_mb 256 :mem-mb 8}");
-        assertThat(Fixtures.codes(r)).containsExactly(Codes.CONFIG_DUPLICATE_KEY);
+        assertThat(Fixtures.codes(r)).containsExactly(ConfigCode.CONFIG_DUPLICATE_KEY.name());
         assertThat(r.config().orElseThrow().memMb()).contains(256L);
     }
 
@@ -81,7 +82,7 @@ class MissingVsDefaultTest {
     void aTypoSuggestsTheNearestKey() {
         ConfigCheckResult r = check(":rootfs {:image \"r\" :ro true}", ":resources {:vcpus 1 :mem_mb 256 :memmb 8}");
         assertThat(r.diagnostics()).singleElement().satisfies(d -> {
-            assertThat(d.code()).isEqualTo(Codes.CONFIG_UNKNOWN_KEY);
+            assertThat(d.code()).isEqualTo(ConfigCode.CONFIG_UNKNOWN_KEY);
             assertThat(d.severity()).isEqualTo(Severity.ERROR); // inside :microvm
             assertThat(d.suggestion()).isEqualTo("did you mean :mem_mb?");
         });
@@ -104,7 +105,7 @@ class MissingVsDefaultTest {
     void wrongTypedFieldIsReportedOnceAndAbsentFromTheModel() {
         ConfigCheckResult r = check(":rootfs {:image \"r\" :ro \"true\"}", ":resources {:vcpus 1 :mem_mb 256}");
         assertThat(r.diagnostics()).singleElement().satisfies(d -> {
-            assertThat(d.code()).isEqualTo(Codes.CONFIG_TYPE);
+            assertThat(d.code()).isEqualTo(ConfigCode.CONFIG_TYPE);
             assertThat(d.suggestion()).isEqualTo("write true without quotes");
         });
         assertThat(r.config().orElseThrow().rootfsReadOnly()).isEmpty();

@@ -2,7 +2,9 @@ package dev.rtfs.microvm.agentconfig;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.rtfs.microvm.agentconfig.diag.ConfigCode;
 import dev.rtfs.microvm.agentconfig.diag.Diagnostic;
+import dev.rtfs.microvm.agentconfig.diag.RtfsCode;
 import dev.rtfs.microvm.agentconfig.diag.Severity;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -54,6 +56,9 @@ class PolicyCodesTest {
                 broken("MICROVM_VCPUS", E, "microvm.resources.vcpus", ":vcpus 1", ":vcpus 33", "33"),
                 broken("MICROVM_VCPUS", E, "microvm.resources.vcpus", ":vcpus 1", ":vcpus 0", "0\n"),
                 broken("MICROVM_MEM", E, "microvm.resources.mem_mb", ":mem_mb 256", ":mem_mb 32", "32"),
+                broken("MICROVM_MEM", E, "microvm.resources.mem_mb", ":mem_mb 256", ":mem_mb 2147483648", "2147483648"),
+                broken("CONFIG_TYPE", E, "microvm.kernel.image", ":image \"vmlinuz\"", ":image \"\"", "\"\""),
+                broken("CONFIG_TYPE", E, "microvm.rootfs.image", ":image \"rootfs.img\"", ":image \" \"", "\" \""),
                 broken("MICROVM_MEM_HIGH", W, "microvm.resources.mem_mb", ":mem_mb 256", ":mem_mb 2048", "2048"),
                 broken("MICROVM_VSOCK_CID", E, "microvm.devices.vsock.cid", ":cid 3", ":cid 2", "2}}"),
                 broken("MICROVM_VSOCK_CID", E, "microvm.devices.vsock.cid", ":cid 3", ":cid 4294967295", "4294967295"),
@@ -87,7 +92,7 @@ class PolicyCodesTest {
         String before = c.text().substring(0, at);
         int line = (int) before.chars().filter(ch -> ch == '\n').count() + 1;
         int column = before.length() - (before.lastIndexOf('\n') + 1) + 1;
-        assertThat(d.code()).isEqualTo(c.code());
+        assertThat(d.code().name()).isEqualTo(c.code());
         assertThat(d.severity()).isEqualTo(c.severity());
         assertThat(d.path()).isEqualTo(c.path());
         assertThat(d.span().source()).isEqualTo("test.rtfs");
@@ -102,7 +107,9 @@ class PolicyCodesTest {
         java.util.Set<String> covered = new java.util.HashSet<>();
         cases().forEach(a -> covered.add(((Case) a.get()[0]).code()));
         java.util.Set<String> all = new java.util.HashSet<>();
-        for (var f : Codes.class.getFields()) all.add((String) f.get(null));
+        for (ConfigCode code : ConfigCode.values()) all.add(code.name());
+        all.add(RtfsCode.RTFS_SYNTAX.name());
+        all.add(RtfsCode.RTFS_EVAL.name());
         assertThat(covered).containsExactlyInAnyOrderElementsOf(all);
     }
 

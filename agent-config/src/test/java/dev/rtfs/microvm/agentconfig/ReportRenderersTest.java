@@ -7,6 +7,7 @@ import com.networknt.schema.InputFormat;
 import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
+import dev.rtfs.microvm.agentconfig.diag.DiagnosticCode;
 import dev.rtfs.microvm.agentconfig.report.CheckReport;
 import dev.rtfs.microvm.agentconfig.report.FileReport;
 import dev.rtfs.microvm.agentconfig.report.ReportFormat;
@@ -24,6 +25,16 @@ import tools.jackson.databind.json.JsonMapper;
 class ReportRenderersTest {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    /** A code no module owns, so the renderers are seen printing whatever code they are given. */
+    private enum TestCode implements DiagnosticCode {
+        X_CODE;
+
+        @Override
+        public String namespace() {
+            return "test";
+        }
+    }
 
     private static CheckReport report(boolean warningsAsErrors) {
         return new CheckReport(List.of(
@@ -49,7 +60,7 @@ class ReportRenderersTest {
     void textShowsControlC1AndBidiCharactersEscapedAndJsonKeepsThemAsData() throws Exception {
         String text = "{:k \"v\u202e\u2066\" :x 1}\n";
         SourceFile f = new SourceFile("c\u0085.rtfs", text);
-        Diagnostic d = Diagnostic.error("X_CODE", "k\u202e.x", "bad \u001b[31m\u009b31m\u202evalue", "use \u2066 not \u2028",
+        Diagnostic d = Diagnostic.error(TestCode.X_CODE, "k\u202e.x", "bad \u001b[31m\u009b31m\u202evalue", "use \u2066 not \u2028",
                 new Span("c\u0085.rtfs", text.indexOf(":x"), 1, 13, text.indexOf(":x") + 2));
         CheckReport r = new CheckReport(List.of(FileReport.of(f.name(), List.of(d), Map.of(f.name(), f), false)));
         String out = ReportFormat.TEXT.render(r, false);

@@ -10,7 +10,7 @@ import dev.rtfs.microvm.controlplane.chain.HostKey;
 import dev.rtfs.microvm.controlplane.chain.SignedHead;
 import dev.rtfs.microvm.controlplane.chain.RecordFormat;
 import dev.rtfs.microvm.controlplane.chain.VerifyReport;
-import dev.rtfs.microvm.controlplane.protocol.GuestText;
+import dev.rtfs.microvm.rtfslang.PrintableText;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -235,9 +235,9 @@ final class ChainCommand implements Callable<Integer> {
                 if (json) {
                     out.print((first[0] ? "\n" : ",\n") + JSON.writeValueAsString(RecordFormat.toJson(r)));
                 } else {
-                    out.println(r.seq() + "  " + Instant.ofEpochMilli(r.ts()) + "  " + GuestText.printable(r.kind())
+                    out.println(r.seq() + "  " + Instant.ofEpochMilli(r.ts()) + "  " + PrintableText.of(r.kind())
                             + "  agent=" + dash(r.agentId()) + " plan=" + dash(r.planId()) + " step=" + dash(r.step())
-                            + "  " + GuestText.printable(JSON.writeValueAsString(r.data())) + "  " + r.hash().substring(0, 12));
+                            + "  " + PrintableText.of(JSON.writeValueAsString(r.data())) + "  " + r.hash().substring(0, 12));
                 }
                 first[0] = false;
             }, report -> {
@@ -252,7 +252,7 @@ final class ChainCommand implements Callable<Integer> {
         }
 
         private static String dash(String s) {
-            return s == null ? "-" : GuestText.printable(s);
+            return s == null ? "-" : PrintableText.of(s);
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.rtfs.microvm.cli;
 
 import dev.rtfs.microvm.agentconfig.diag.Diagnostic;
+import dev.rtfs.microvm.agentconfig.diag.RtfsCode;
 import dev.rtfs.microvm.agentconfig.report.FileReport;
 import dev.rtfs.microvm.rtfslang.BoundedInput;
 import dev.rtfs.microvm.rtfslang.PrintableText;
@@ -107,7 +108,7 @@ final class CliIo {
                 sources.put(name, e.source);
                 String help = e.error instanceof RtfsLimitException ? "raise the limit with -D" + BoundedInput.MAX_INPUT_PROPERTY + "=BYTES"
                         : "save the file as UTF-8";
-                Diagnostic d = Diagnostic.error(e.error.code(), "", e.getMessage(), help, e.error.span());
+                Diagnostic d = Diagnostic.error(RtfsCode.of(e.error), "", e.getMessage(), help, e.error.span());
                 refused.add(FileReport.of(name, List.of(d), e.source == null ? Map.of() : Map.of(name, e.source), false));
             }
         }

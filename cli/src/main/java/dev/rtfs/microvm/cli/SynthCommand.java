@@ -113,13 +113,13 @@ final class SynthCommand implements Callable<Integer> {
         }
         Map<String, SourceFile> sources = inputs.sources();
         ConfigCheckResult checked = ConfigLoader.load(loads.stream().map(sources::get).toList(), sources.get(config));
-        if (!checked.valid() || checked.config().isEmpty()) {
+        if (checked.validated().isEmpty()) {
             if (reportFormat == ReportFormat.TEXT) {
                 err.println("error: the agent config " + config + " has errors; no VM spec was synthesized");
             }
             return report(out, reportFormat, List.of(FileReport.of(checked, false)));
         }
-        var agent = checked.config().get();
+        var agent = checked.validated().get().config();
 
         SynthOptions options;
         try {
@@ -151,10 +151,10 @@ final class SynthCommand implements Callable<Integer> {
         SynthResult<String> result = new VmSynthesizer(new Sha256ImageMeasurer(), probe).render(checked, options, tgt);
         return switch (result) {
             case SynthResult.Synthesized<String> s -> {
-                if (s.diagnostics().stream().anyMatch(d -> !d.code().startsWith("SYNTH_")) && !deploy) {
+                if (s.diagnostics().stream().anyMatch(d -> !d.code().name().startsWith("SYNTH_")) && !deploy) {
                     err.println("note: the agent config has warnings; see `rtfs-microvm check " + config + "`");
                 }
-                List<Diagnostic> own = s.diagnostics().stream().filter(d -> d.code().startsWith("SYNTH_")).toList();
+                List<Diagnostic> own = s.diagnostics().stream().filter(d -> d.code().name().startsWith("SYNTH_")).toList();
                 if (!own.isEmpty()) {
                     err.print(ReportFormat.TEXT.render(new CheckReport(List.of(
                             FileReport.of(config, own, checked.sources(), false))), false));

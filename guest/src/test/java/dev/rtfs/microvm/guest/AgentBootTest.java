@@ -275,7 +275,7 @@ class AgentBootTest {
         ConfigCheckResult checked = ConfigLoader.load(List.of(), new SourceFile("agent-boot-test.rtfs", config));
         assertThat(checked.valid()).as("config: %s", checked.diagnostics()).isTrue();
         SynthResult<QemuSpec> result = new VmSynthesizer(p -> "unused", () -> Accelerator.TCG)
-                .qemu(checked.config().orElseThrow(), options);
+                .qemu(checked.validated().orElseThrow(), options);
         assertThat(result).as("synth %s", result).isInstanceOf(SynthResult.Synthesized.class);
         QemuSpec spec = ((SynthResult.Synthesized<QemuSpec>) result).spec();
         assertThat(String.join(" ", spec.argv())).contains(ReferenceAgent.kernelArg(AGENT_ID));

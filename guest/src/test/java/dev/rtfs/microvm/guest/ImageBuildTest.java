@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.rtfs.microvm.agentconfig.ConfigLoader;
-import dev.rtfs.microvm.agentconfig.model.AgentConfig;
+import dev.rtfs.microvm.agentconfig.ValidatedConfig;
 import dev.rtfs.microvm.guest.image.GuestInitramfs;
 import dev.rtfs.microvm.guest.image.GuestKernel;
 import dev.rtfs.microvm.guest.image.GuestKernelNeeds;
@@ -159,7 +159,7 @@ class ImageBuildTest {
         Path example = Path.of(System.getProperty("rtfs.repo.root", "../"), "docs/examples/agent.config.microvm.rtfs");
         String text = Files.readString(example).replace("\"sha256:...\"", "\"" + hash + "\"");
         assertThat(text).contains(hash);
-        AgentConfig config = ConfigLoader.load(List.of(), new SourceFile("agent.config.rtfs", text)).config().orElseThrow();
+        ValidatedConfig config = ConfigLoader.load(List.of(), new SourceFile("agent.config.rtfs", text)).validated().orElseThrow();
         VmBlueprint vm = BlueprintReader.read(config).blueprint().orElseThrow();
         assertThat(vm.rootfsImage()).isEqualTo("images/" + ImageLayout.ROOTFS);
 

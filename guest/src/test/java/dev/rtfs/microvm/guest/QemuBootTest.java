@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rtfs.microvm.agentconfig.ConfigCheckResult;
 import dev.rtfs.microvm.agentconfig.ConfigLoader;
-import dev.rtfs.microvm.agentconfig.model.AgentConfig;
+import dev.rtfs.microvm.agentconfig.ValidatedConfig;
 import dev.rtfs.microvm.guest.image.GuestInitramfs;
 import dev.rtfs.microvm.guest.image.GuestKernel;
 import dev.rtfs.microvm.guest.image.GuestModules;
@@ -199,7 +199,7 @@ class QemuBootTest {
     }
 
     /** An agent config with a NIC via the proxy namespace, no capability store, the given kernel, rootfs and cmdline. */
-    private static AgentConfig config(String kernel, String rootfs, String cmdline) {
+    private static ValidatedConfig config(String kernel, String rootfs, String cmdline) {
         String text = """
                 (agent.config
                   :version "0.1.0"
@@ -215,6 +215,6 @@ class QemuBootTest {
                 """.formatted(kernel, cmdline, rootfs);
         ConfigCheckResult checked = ConfigLoader.load(List.of(), new SourceFile("qemu-boot-test.rtfs", text));
         assertThat(checked.valid()).as("config: %s", checked.diagnostics()).isTrue();
-        return checked.config().orElseThrow();
+        return checked.validated().orElseThrow();
     }
 }

@@ -1,7 +1,9 @@
 package dev.rtfs.microvm.orchestrator;
 
+import dev.rtfs.microvm.agentconfig.diag.DiagnosticCode;
+
 /** The stable plan diagnostic codes of admission (users script against these names). */
-public enum AdmissionCode {
+public enum AdmissionCode implements DiagnosticCode {
     /** An effect kind outside the closed vocabulary. */
     ADMISSION_EFFECT_UNKNOWN,
     /** A step effect that the plan's envelope does not contain. */
@@ -21,7 +23,8 @@ public enum AdmissionCode {
     /** Malformed plan/step/effect forms, duplicate step names, effects that allow nothing. */
     PLAN_SHAPE;
 
-    public String code() {
-        return name();
+    @Override
+    public String namespace() {
+        return "admission";
     }
 }

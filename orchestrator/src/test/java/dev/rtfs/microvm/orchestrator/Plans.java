@@ -59,7 +59,7 @@ public final class Plans {
     public static String describe(List<Diagnostic> ds) {
         StringBuilder sb = new StringBuilder();
         for (Diagnostic d : ds) {
-            sb.append(d.severity().label()).append(' ').append(d.code()).append(' ').append(d.path()).append(' ')
+            sb.append(d.severity().label()).append(' ').append(d.code().name()).append(' ').append(d.path()).append(' ')
                     .append(d.span().location()).append(": ").append(d.message()).append('\n');
         }
         return sb.toString();

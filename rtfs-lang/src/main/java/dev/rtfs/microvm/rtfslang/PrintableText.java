@@ -6,8 +6,7 @@ package dev.rtfs.microvm.rtfslang;
  * input can neither forge lines, send escape sequences, nor reorder what is shown with bidi controls
  * ("Trojan Source", CVE-2021-42574).
  *
- * <p>control-plane has its own twin, {@code GuestText}, because it depends on nothing of ours; the two are kept
- * identical and cli's PrintableTextTwinsTest proves it on a shared corpus and random text.
+ * <p>The one escaper: control-plane uses it for guest-sent text too (a frame's detail, an unknown message type).
  */
 public final class PrintableText {
     private PrintableText() {}

@@ -2,6 +2,7 @@ package dev.rtfs.microvm.supervisor;
 
 import dev.rtfs.microvm.agentconfig.ConfigCheckResult;
 import dev.rtfs.microvm.agentconfig.ConfigLoader;
+import dev.rtfs.microvm.agentconfig.ValidatedConfig;
 import dev.rtfs.microvm.agentconfig.diag.Diagnostic;
 import dev.rtfs.microvm.agentconfig.model.AgentConfig;
 import dev.rtfs.microvm.controlplane.chain.AnchorSigner;
@@ -34,6 +35,7 @@ import dev.rtfs.microvm.vmm.RunDirLayout;
 import dev.rtfs.microvm.vmm.SynthOptions;
 import dev.rtfs.microvm.vmm.SynthResult;
 import dev.rtfs.microvm.vmm.VmSynthesizer;
+import dev.rtfs.microvm.vmm.attest.Sha256;
 import dev.rtfs.microvm.vmm.qemu.QemuSpec;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -82,10 +84,11 @@ public final class Supervisor {
         Progress progress = new Progress(listener);
         Path runDir = req.runDir().toAbsolutePath();
         ConfigCheckResult checked = ConfigLoader.load(sources(req.loads()), source(req.config()));
-        if (!checked.valid() || checked.config().isEmpty()) {
+        if (checked.validated().isEmpty()) {
             return refused("-", checked.diagnostics(), runDir);
         }
-        AgentConfig config = checked.config().get();
+        ValidatedConfig validated = checked.validated().get();
+        AgentConfig config = validated.config();
         AgentPolicy policy = AgentPolicy.from(config);
         String agentId = policy.agentId();
         SourceFile planSource = source(req.plan());
@@ -100,8 +103,8 @@ public final class Supervisor {
             return new RunReport(agentId, List.of(), List.of(), 0, "-", Optional.empty(), runDir, unbootable,
                     List.of());
         }
-        // The plan id is the start of the hash the admission cache knows the plan text by.
-        String planId = "plan-" + AdmissionCache.hash(planSource.text()).substring(0, 16);
+        // The plan id is the start of the plan text's sha256, the hash the admission cache knows the plan by.
+        String planId = "plan-" + Sha256.hex(planSource.text()).substring(0, 16);
 
         Files.createDirectories(runDir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         RunDirLayout layout = new RunDirLayout(runDir);
@@ -125,7 +128,7 @@ public final class Supervisor {
                     .withBaseDir(req.imageDir().toAbsolutePath()).withDeploy(true).withProxyPort(proxyPort));
             options = req.initrd().map(options::withInitrd).orElse(options);
             options = req.capabilitiesImage().map(options::withCapabilitiesImage).orElse(options);
-            SynthResult<QemuSpec> synth = synthesizer.qemu(config, options);
+            SynthResult<QemuSpec> synth = synthesizer.qemu(validated, options);
             // Every boot artifact's measurement, also when the deploy is refused: the chain says what was offered.
             ObjectNode started = JSON.objectNode().put("config", req.config().toString()).put("plan", req.plan().toString())
                     .put("image_dir", req.imageDir().toAbsolutePath().toString()); // which image a blue/green run booted
@@ -134,7 +137,7 @@ public final class Supervisor {
             if (synth instanceof SynthResult.Refused<QemuSpec> r) {
                 ObjectNode data = JSON.objectNode();
                 r.diagnostics().forEach(d -> data.withArray("diagnostics").addObject()
-                        .put("code", d.code()).put("path", d.path()).put("message", d.message()));
+                        .put("code", d.code().name()).put("path", d.path()).put("message", d.message()));
                 append(chain, "deploy.refused", agentId, planId, null, data);
                 return new RunReport(agentId, r.diagnostics(), List.of(), 0, "-", Optional.empty(), runDir,
                         Optional.empty(), List.of());

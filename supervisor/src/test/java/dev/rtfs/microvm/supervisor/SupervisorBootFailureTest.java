@@ -220,7 +220,7 @@ class SupervisorBootFailureTest {
         RunReport report = new Supervisor(VmSynthesizer.standard(), launcher).run(request());
 
         assertThat(launcher.exits).as("nothing booted").isEmpty();
-        assertThat(report.refusals()).extracting(d -> d.code()).containsExactly("ATTESTATION_INITRAMFS_MISMATCH");
+        assertThat(report.refusals()).extracting(d -> d.code().name()).containsExactly("ATTESTATION_INITRAMFS_MISMATCH");
         List<ChainRecord> records = new ArrayList<>();
         ChainVerifier.verify(report.runDir().resolve("chain"), null, records::add);
         ChainRecord started = records.stream().filter(r -> r.kind().equals("run.started")).findFirst().orElseThrow();

@@ -1,8 +1,6 @@
 package dev.rtfs.microvm.vmm;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import dev.rtfs.microvm.vmm.attest.Sha256;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.regex.Pattern;
@@ -28,7 +26,7 @@ public final class DeviceNames {
     private DeviceNames() {}
 
     public static String tapName(String agentId) {
-        byte[] digest = sha256("tap:" + agentId);
+        byte[] digest = Sha256.digest("tap:" + agentId);
         StringBuilder name = new StringBuilder("rtv");
         long bits = 0;
         for (int i = 0; i < 8; i++) {
@@ -44,7 +42,7 @@ public final class DeviceNames {
      * A locally administered (bit 1 of the first octet set), unicast (bit 0 clear) MAC derived from the agent id.
      */
     public static String guestMac(String agentId) {
-        byte[] digest = sha256("mac:" + agentId);
+        byte[] digest = Sha256.digest("mac:" + agentId);
         digest[0] = (byte) ((digest[0] & 0xfc) | 0x02);
         HexFormat hex = HexFormat.ofDelimiter(":");
         return hex.formatHex(digest, 0, 6).toLowerCase(Locale.ROOT);
@@ -66,17 +64,9 @@ public final class DeviceNames {
         if (agentId.length() <= max && agentId.matches("[A-Za-z0-9-]+") && !HASH_SUFFIX.matcher(agentId).matches()) {
             return agentId;
         }
-        String hash = HexFormat.of().formatHex(sha256("jailer:" + agentId), 0, 4);
+        String hash = HexFormat.of().formatHex(Sha256.digest("jailer:" + agentId), 0, 4);
         String mapped = agentId.replaceAll("[^A-Za-z0-9-]", "-");
         int room = max - hash.length() - 1;
         return room <= 0 ? hash : mapped.substring(0, Math.min(mapped.length(), room)) + "-" + hash;
-    }
-
-    static byte[] sha256(String text) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required by every Java platform", e);
-        }
     }
 }

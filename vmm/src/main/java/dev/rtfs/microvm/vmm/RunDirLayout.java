@@ -46,7 +46,7 @@ public record RunDirLayout(Path runDir) {
     public List<Diagnostic> check(Target target, boolean vsockUsed) {
         List<Diagnostic> out = new ArrayList<>();
         if (!runDir.isAbsolute()) {
-            out.add(Diagnostic.error(SynthCodes.SYNTH_RUN_DIR, "", "run dir '" + runDir + "' is not absolute",
+            out.add(Diagnostic.error(SynthCode.SYNTH_RUN_DIR, "", "run dir '" + runDir + "' is not absolute",
                     "pass an absolute --run-dir", Span.NONE));
             return out;
         }
@@ -70,7 +70,7 @@ public record RunDirLayout(Path runDir) {
             int bytes = bytes(socket);
             if (bytes > MAX_SOCKET_PATH_BYTES) {
                 int budget = MAX_SOCKET_PATH_BYTES - (bytes - bytes(runDir.toString()));
-                out.add(Diagnostic.error(SynthCodes.SYNTH_SOCKET_PATH_TOO_LONG, "",
+                out.add(Diagnostic.error(SynthCode.SYNTH_SOCKET_PATH_TOO_LONG, "",
                         "socket path '" + socket + "' is " + bytes + " bytes; Unix sockets allow at most "
                                 + MAX_SOCKET_PATH_BYTES,
                         "use a run dir of at most " + Math.max(budget, 1) + " bytes (e.g. /run/rtfs/<agent>)",

@@ -16,7 +16,7 @@ import java.util.OptionalLong;
  * @param rootfsImage       {@code :microvm.rootfs.image}
  * @param capabilitiesMount true when {@code :orchestrator.isolation.fs.mounts.capabilities} is present (always RO)
  * @param vcpus             {@code :microvm.resources.vcpus}
- * @param memMib            {@code :microvm.resources.mem_mb}
+ * @param memMb             {@code :microvm.resources.mem_mb}
  * @param nic               present when {@code :microvm.devices.nic.enabled} is true
  * @param vsockCid          present when {@code :microvm.devices.vsock.enabled} is true
  * @param attestation       {@code :microvm.attestation}
@@ -29,7 +29,7 @@ public record VmBlueprint(
         String rootfsImage,
         boolean capabilitiesMount,
         int vcpus,
-        int memMib,
+        int memMb,
         Optional<Nic> nic,
         OptionalLong vsockCid,
         Attestation attestation) {
@@ -47,7 +47,7 @@ public record VmBlueprint(
 
     /** The same VM with another kernel command line. */
     public VmBlueprint withKernelCmdline(String cmdline) {
-        return new VmBlueprint(agentId, kernelImage, cmdline, cmdlineSpan, rootfsImage, capabilitiesMount, vcpus, memMib,
+        return new VmBlueprint(agentId, kernelImage, cmdline, cmdlineSpan, rootfsImage, capabilitiesMount, vcpus, memMb,
                 nic, vsockCid, attestation);
     }
 

@@ -1,8 +1,9 @@
 package dev.rtfs.microvm.vmm;
 
 import dev.rtfs.microvm.agentconfig.ConfigCheckResult;
+import dev.rtfs.microvm.agentconfig.ValidatedConfig;
+import dev.rtfs.microvm.agentconfig.diag.ConfigCode;
 import dev.rtfs.microvm.agentconfig.diag.Diagnostic;
-import dev.rtfs.microvm.agentconfig.model.AgentConfig;
 import dev.rtfs.microvm.vmm.attest.AttestationOutcome;
 import dev.rtfs.microvm.vmm.attest.AttestationVerifier;
 import dev.rtfs.microvm.vmm.attest.ImageMeasurer;
@@ -22,8 +23,9 @@ import java.util.Objects;
 import java.util.function.Function;
 
 /**
- * Entry point of spec synthesis: config → blueprint → run-dir and (on deploy) attestation checks → target spec.
- * Never throws for bad configs; every refusal is a {@link SynthResult.Refused} with positioned diagnostics.
+ * Entry point of spec synthesis: validated config → blueprint → run-dir and (on deploy) attestation checks → target
+ * spec. Takes only a {@link ValidatedConfig}, so an invalid config cannot reach it; never throws, and every refusal of
+ * its own (SYNTH_*, ATTESTATION_*) is a {@link SynthResult.Refused} with positioned diagnostics.
  */
 public final class VmSynthesizer {
 
@@ -40,20 +42,20 @@ public final class VmSynthesizer {
         return new VmSynthesizer(new Sha256ImageMeasurer(), AcceleratorProbe.tcg());
     }
 
-    public SynthResult<FirecrackerSpec> firecracker(AgentConfig config, SynthOptions options) {
+    public SynthResult<FirecrackerSpec> firecracker(ValidatedConfig config, SynthOptions options) {
         return run(config, options, Target.FIRECRACKER, vm -> FirecrackerSynthesizer.synthesize(vm, options));
     }
 
-    public SynthResult<CloudHypervisorSpec> cloudHypervisor(AgentConfig config, SynthOptions options) {
+    public SynthResult<CloudHypervisorSpec> cloudHypervisor(ValidatedConfig config, SynthOptions options) {
         return run(config, options, Target.CLOUD_HYPERVISOR, vm -> CloudHypervisorSynthesizer.synthesize(vm, options));
     }
 
-    public SynthResult<QemuSpec> qemu(AgentConfig config, SynthOptions options) {
+    public SynthResult<QemuSpec> qemu(ValidatedConfig config, SynthOptions options) {
         return run(config, options, Target.QEMU, vm -> QemuSynthesizer.synthesize(vm, options, accelerator.probe()));
     }
 
     /** The text {@code synth --target} prints (see {@link SpecRenderer}). */
-    public SynthResult<String> render(AgentConfig config, SynthOptions options, Target target) {
+    public SynthResult<String> render(ValidatedConfig config, SynthOptions options, Target target) {
         return switch (target) {
             case FIRECRACKER -> firecracker(config, options).map(SpecRenderer::firecrackerConfig);
             case FIRECRACKER_API -> firecracker(config, options).map(SpecRenderer::firecrackerApi);
@@ -63,12 +65,12 @@ public final class VmSynthesizer {
         };
     }
 
-    /** As {@link #render(AgentConfig, SynthOptions, Target)}, refusing invalid configs with their own diagnostics. */
+    /** As {@link #render(ValidatedConfig, SynthOptions, Target)}, refusing invalid configs with their own diagnostics. */
     public SynthResult<String> render(ConfigCheckResult checked, SynthOptions options, Target target) {
-        if (!checked.valid() || checked.config().isEmpty()) {
+        if (checked.validated().isEmpty()) {
             return refusedWith(checked.diagnostics());
         }
-        SynthResult<String> result = render(checked.config().get(), options, target);
+        SynthResult<String> result = render(checked.validated().get(), options, target);
         // Keep the config's warnings next to synthesis's own.
         List<Diagnostic> all = new ArrayList<>(checked.diagnostics());
         all.addAll(result.diagnostics());
@@ -80,14 +82,14 @@ public final class VmSynthesizer {
 
     private static <S> SynthResult<S> refusedWith(List<Diagnostic> diagnostics) {
         if (diagnostics.stream().noneMatch(Diagnostic::isError)) {
-            diagnostics = List.of(Diagnostic.error("CONFIG_NOT_AGENT_CONFIG", "",
+            diagnostics = List.of(Diagnostic.error(ConfigCode.CONFIG_NOT_AGENT_CONFIG, "",
                     "the file does not evaluate to an agent config", "end the file with (agent.config …)",
                     Span.NONE));
         }
         return new SynthResult.Refused<>(diagnostics);
     }
 
-    private <S> SynthResult<S> run(AgentConfig config, SynthOptions options, Target target, Function<VmBlueprint, S> build) {
+    private <S> SynthResult<S> run(ValidatedConfig config, SynthOptions options, Target target, Function<VmBlueprint, S> build) {
         BlueprintReader.Read read = BlueprintReader.read(config);
         List<Diagnostic> out = new ArrayList<>(read.diagnostics());
         if (read.blueprint().isEmpty()) {
@@ -99,7 +101,7 @@ public final class VmSynthesizer {
             String jailed = FirecrackerSynthesizer.jailedApiSocket(vm, options, new RunDirLayout(options.runDir()));
             int bytes = jailed.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
             if (bytes > RunDirLayout.MAX_SOCKET_PATH_BYTES) {
-                out.add(Diagnostic.error(SynthCodes.SYNTH_SOCKET_PATH_TOO_LONG, "",
+                out.add(Diagnostic.error(SynthCode.SYNTH_SOCKET_PATH_TOO_LONG, "",
                         "jailed API socket path '" + jailed + "' is " + bytes + " bytes; Unix sockets allow at most "
                                 + RunDirLayout.MAX_SOCKET_PATH_BYTES,
                         "use a shorter jailer chroot base dir (default /srv/jailer)", Span.NONE));
@@ -111,17 +113,17 @@ public final class VmSynthesizer {
                     run.vsockSocket().toString(), options.resolve(vm.rootfsImage())));
             if (vm.capabilitiesMount()) optionPaths.add(FirecrackerSynthesizer.capabilitiesImage(vm, options));
             optionPaths.stream().filter(p -> p.contains(",")).forEach(p -> out.add(Diagnostic.error(
-                    SynthCodes.SYNTH_PATH_UNSAFE, "", "path '" + p + "' contains ',', which Cloud Hypervisor's "
+                    SynthCode.SYNTH_PATH_UNSAFE, "", "path '" + p + "' contains ',', which Cloud Hypervisor's "
                             + "option syntax (path=…,readonly=on) splits on", "rename the file or run dir without ','",
                     Span.NONE)));
         }
         if (KernelCmdline.parse(vm.kernelCmdline()).hasKey("root")) {
-            out.add(Diagnostic.warning(SynthCodes.SYNTH_CMDLINE_ROOT, "microvm.kernel.cmdline",
+            out.add(Diagnostic.warning(SynthCode.SYNTH_CMDLINE_ROOT, "microvm.kernel.cmdline",
                     "root= in the kernel cmdline is ignored: the root device is the read-only :rootfs image",
                     "remove root= from :cmdline", vm.cmdlineSpan()));
         }
         if (target == Target.QEMU && options.initrd().isEmpty()) {
-            out.add(Diagnostic.warning(SynthCodes.SYNTH_QEMU_NO_INITRD, "microvm.kernel.image",
+            out.add(Diagnostic.warning(SynthCode.SYNTH_QEMU_NO_INITRD, "microvm.kernel.image",
                     "no initramfs: the kernel mounts /dev/vda itself, so virtio-mmio and virtio-blk must be built in "
                             + "(Debian's cloud kernel has them as modules)",
                     "pass --initrd with the initramfs from `rtfs-microvm image build`", Span.NONE));

@@ -42,7 +42,7 @@ class AttestationTest {
         assertThat(r).isInstanceOf(SynthResult.Refused.class);
         assertThat(r.diagnostics()).hasSize(1);
         Diagnostic d = r.diagnostics().getFirst();
-        assertThat(d.code()).isEqualTo(SynthCodes.ATTESTATION_UNRESOLVED);
+        assertThat(d.code()).isEqualTo(SynthCode.ATTESTATION_UNRESOLVED);
         assertThat(d.suggestion()).contains("--expect-rootfs-hash", "measured now: " + GOOD);
         assertThat(d.span().line()).isEqualTo(27);
     }
@@ -68,15 +68,15 @@ class AttestationTest {
         TestConfigs c = TestConfigs.example();
         c.expectHash = GOOD;
         SynthResult<?> r = deploy(c, SynthOptions.defaults(RUN).withImageLock(lock(OTHER, OTHER)), OTHER);
-        assertThat(r.diagnostics()).extracting(Diagnostic::code).containsExactly(SynthCodes.ATTESTATION_MISMATCH);
+        assertThat(r.diagnostics()).extracting(Diagnostic::code).containsExactly(SynthCode.ATTESTATION_MISMATCH);
         assertThat(r.diagnostics().getFirst().message()).contains(OTHER, GOOD, "the config");
 
         SynthResult<?> disagree = deploy(c, SynthOptions.defaults(RUN).withImageLock(lock(OTHER, GOOD)), GOOD);
-        assertThat(disagree.diagnostics()).extracting(Diagnostic::code).containsExactly(SynthCodes.ATTESTATION_MISMATCH);
+        assertThat(disagree.diagnostics()).extracting(Diagnostic::code).containsExactly(SynthCode.ATTESTATION_MISMATCH);
         assertThat(disagree.diagnostics().getFirst().message()).contains("image.lock");
 
         assertThat(deploy(c, SynthOptions.defaults(RUN).withImageLock(lock(GOOD, GOOD)).withExpectRootfsHash("sha256:XYZ"),
-                GOOD).diagnostics()).extracting(Diagnostic::code).containsExactly(SynthCodes.ATTESTATION_HASH_FORMAT);
+                GOOD).diagnostics()).extracting(Diagnostic::code).containsExactly(SynthCode.ATTESTATION_HASH_FORMAT);
     }
 
     @Test
@@ -85,7 +85,7 @@ class AttestationTest {
         c.expectHash = GOOD;
         SynthResult<?> noLock = deploy(c, SynthOptions.defaults(RUN), GOOD);
         assertThat(noLock.diagnostics()).extracting(Diagnostic::code)
-                .containsExactly(SynthCodes.ATTESTATION_UNRESOLVED, SynthCodes.ATTESTATION_UNRESOLVED);
+                .containsExactly(SynthCode.ATTESTATION_UNRESOLVED, SynthCode.ATTESTATION_UNRESOLVED);
         assertThat(noLock.diagnostics()).extracting(Diagnostic::message).anySatisfy(m -> assertThat(m).contains("kernel"))
                 .anySatisfy(m -> assertThat(m).contains("capabilities"));
         assertThat(noLock.measured()).as("measured even when refused").containsKeys("kernel", "rootfs", "capabilities");
@@ -93,7 +93,7 @@ class AttestationTest {
         ExpectedHashes swappedKernel = new ExpectedHashes(Map.of("agent-rootfs.img", GOOD, "vmlinuz-min", OTHER,
                 "capabilities.img", GOOD));
         assertThat(deploy(c, SynthOptions.defaults(RUN).withImageLock(swappedKernel), GOOD).diagnostics())
-                .extracting(Diagnostic::code).containsExactly(SynthCodes.ATTESTATION_KERNEL_MISMATCH);
+                .extracting(Diagnostic::code).containsExactly(SynthCode.ATTESTATION_KERNEL_MISMATCH);
     }
 
     @Test
@@ -103,7 +103,7 @@ class AttestationTest {
         SynthResult<?> r = new VmSynthesizer(p -> { throw new NoSuchFileException(p.toString()); },
                 () -> dev.rtfs.microvm.vmm.qemu.Accelerator.TCG)
                 .firecracker(c.build(), SynthOptions.defaults(RUN).withDeploy(true).withImageLock(lock(GOOD, GOOD)));
-        assertThat(r.diagnostics()).extracting(Diagnostic::code).containsOnly(SynthCodes.ATTESTATION_IMAGE_UNREADABLE)
+        assertThat(r.diagnostics()).extracting(Diagnostic::code).containsOnly(SynthCode.ATTESTATION_IMAGE_UNREADABLE)
                 .hasSize(3);
     }
 
@@ -137,6 +137,6 @@ class AttestationTest {
         Files.write(image, new byte[] {1}, java.nio.file.StandardOpenOption.APPEND);
         AttestationOutcome tampered = new AttestationVerifier(new Sha256ImageMeasurer()).verify(vm, options);
         assertThat(tampered.verified()).isFalse();
-        assertThat(tampered.diagnostics()).extracting(Diagnostic::code).containsExactly(SynthCodes.ATTESTATION_MISMATCH);
+        assertThat(tampered.diagnostics()).extracting(Diagnostic::code).containsExactly(SynthCode.ATTESTATION_MISMATCH);
     }
 }

@@ -2,6 +2,7 @@ package dev.rtfs.microvm.vmm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.rtfs.microvm.agentconfig.ValidatedConfig;
 import dev.rtfs.microvm.agentconfig.diag.Diagnostic;
 import dev.rtfs.microvm.agentconfig.model.MountMode;
 import dev.rtfs.microvm.vmm.cloudhypervisor.CloudHypervisorSpec;
@@ -10,6 +11,7 @@ import dev.rtfs.microvm.vmm.firecracker.NetworkInterface;
 import dev.rtfs.microvm.vmm.qemu.QemuSpec;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -59,23 +61,26 @@ class SynthesisPropertyTest {
             int target = r.nextInt(3);
             // Cloud Hypervisor's option syntax cannot carry a ',' in a disk path (QEMU's doubles it, JSON needs nothing).
             boolean pathsOk = target != 1 || !c.rootfsImage.contains(",");
-            SynthResult<?> result = switch (target) {
-                case 0 -> synth.firecracker(c.build(), options);
-                case 1 -> synth.cloudHypervisor(c.build(), options);
-                default -> synth.qemu(c.build(), options);
-            };
-            String what = "seed " + seed + " case " + i + " " + result.diagnostics();
+            Optional<ValidatedConfig> validated = c.validate();
             if (!configOk) {
-                assertThat(result).as(what).isInstanceOf(SynthResult.Refused.class);
+                // An invalid config never becomes a ValidatedConfig, so it cannot reach synthesis.
+                assertThat(validated).as("seed %d case %d: %s", seed, i, c.text()).isEmpty();
                 continue;
             }
+            assertThat(validated).as("seed %d case %d: %s", seed, i, c.load().diagnostics()).isPresent();
+            SynthResult<?> result = switch (target) {
+                case 0 -> synth.firecracker(validated.get(), options);
+                case 1 -> synth.cloudHypervisor(validated.get(), options);
+                default -> synth.qemu(validated.get(), options);
+            };
+            String what = "seed " + seed + " case " + i + " " + result.diagnostics();
             if (result instanceof SynthResult.Refused<?> refused) {
                 // The refusals left for a valid config: a run dir too long for its sockets, a path the target's
                 // option syntax cannot carry.
                 assertThat(refused.diagnostics()).as(what).filteredOn(Diagnostic::isError).extracting(Diagnostic::code)
-                        .containsAnyOf(SynthCodes.SYNTH_SOCKET_PATH_TOO_LONG, SynthCodes.SYNTH_PATH_UNSAFE)
-                        .allMatch(code -> code.equals(SynthCodes.SYNTH_SOCKET_PATH_TOO_LONG)
-                                || code.equals(SynthCodes.SYNTH_PATH_UNSAFE) && !pathsOk);
+                        .containsAnyOf(SynthCode.SYNTH_SOCKET_PATH_TOO_LONG, SynthCode.SYNTH_PATH_UNSAFE)
+                        .allMatch(code -> code.equals(SynthCode.SYNTH_SOCKET_PATH_TOO_LONG)
+                                || code.equals(SynthCode.SYNTH_PATH_UNSAFE) && !pathsOk);
                 continue;
             }
             assertThat(pathsOk).as(what + ": a ',' path was not refused").isTrue();

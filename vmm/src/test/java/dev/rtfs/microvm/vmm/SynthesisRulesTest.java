@@ -2,7 +2,11 @@ package dev.rtfs.microvm.vmm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.rtfs.microvm.agentconfig.ConfigCheckResult;
+import dev.rtfs.microvm.agentconfig.ValidatedConfig;
+import dev.rtfs.microvm.agentconfig.diag.ConfigCode;
 import dev.rtfs.microvm.agentconfig.diag.Diagnostic;
+import dev.rtfs.microvm.agentconfig.diag.DiagnosticCode;
 import dev.rtfs.microvm.agentconfig.model.MountMode;
 import dev.rtfs.microvm.vmm.api.ApiCall;
 import dev.rtfs.microvm.vmm.cloudhypervisor.CloudHypervisorSpec;
@@ -30,7 +34,7 @@ class SynthesisRulesTest {
         return ((SynthResult.Synthesized<S>) r).spec();
     }
 
-    private static List<String> codes(SynthResult<?> r) {
+    private static List<DiagnosticCode> codes(SynthResult<?> r) {
         assertThat(r).isInstanceOf(SynthResult.Refused.class);
         return r.diagnostics().stream().map(Diagnostic::code).toList();
     }
@@ -42,7 +46,7 @@ class SynthesisRulesTest {
         SynthResult<FirecrackerSpec> r = synth.firecracker(c.build(), SynthOptions.defaults(RUN));
         String bootArgs = spec(r).config().bootSource().bootArgs();
         assertThat(bootArgs).doesNotContain("root=").startsWith("rw quiet").contains("reboot=k", "panic=1", "pci=off");
-        assertThat(r.diagnostics()).extracting(Diagnostic::code).containsExactly(SynthCodes.SYNTH_CMDLINE_ROOT);
+        assertThat(r.diagnostics()).extracting(Diagnostic::code).containsExactly(SynthCode.SYNTH_CMDLINE_ROOT);
         assertThat(r.diagnostics().getFirst().span().line()).isEqualTo(12);
     }
 
@@ -80,8 +84,8 @@ class SynthesisRulesTest {
     void everyTargetTellsTheGuestItsAgentIdAndTheConfigCannotClaimAnother() {
         TestConfigs c = TestConfigs.example();
         c.cmdline = "console=ttyS0 rtfs.agent_id=someone.else";
-        dev.rtfs.microvm.agentconfig.model.AgentConfig config = c.build();
-        String id = "rtfs.agent_id=" + config.agentId().orElseThrow().value();
+        ValidatedConfig config = c.build();
+        String id = "rtfs.agent_id=" + config.config().agentIdValue().orElseThrow();
         SynthOptions o = SynthOptions.defaults(RUN);
         assertThat(spec(synth.firecracker(config, o)).config().bootSource().bootArgs()).contains(id).doesNotContain("someone.else");
         assertThat(spec(synth.cloudHypervisor(config, o)).vmConfig().payload().cmdline()).contains(id).doesNotContain("someone.else");
@@ -191,10 +195,10 @@ class SynthesisRulesTest {
         assertThat(synth.firecracker(TestConfigs.example().build(), SynthOptions.defaults(ok)))
                 .isInstanceOf(SynthResult.Synthesized.class);
         SynthResult<FirecrackerSpec> refused = synth.firecracker(TestConfigs.example().build(), SynthOptions.defaults(tooLong));
-        assertThat(codes(refused)).contains(SynthCodes.SYNTH_SOCKET_PATH_TOO_LONG);
+        assertThat(codes(refused)).contains(SynthCode.SYNTH_SOCKET_PATH_TOO_LONG);
         assertThat(refused.diagnostics().getFirst().message()).contains("108 bytes", "107");
         assertThat(codes(synth.firecracker(TestConfigs.example().build(), SynthOptions.defaults(Path.of("rel/run")))))
-                .containsExactly(SynthCodes.SYNTH_RUN_DIR);
+                .containsExactly(SynthCode.SYNTH_RUN_DIR);
     }
 
     @Test
@@ -213,7 +217,7 @@ class SynthesisRulesTest {
                 new JailerOptions(65534, 65534, "/" + "j".repeat(80)), 3128, false, java.util.Optional.empty(),
                 java.util.Optional.empty(), java.util.Optional.empty(), java.util.Optional.empty());
         SynthResult<FirecrackerSpec> refused = synth.firecracker(TestConfigs.example().build(), deep);
-        assertThat(codes(refused)).containsExactly(SynthCodes.SYNTH_SOCKET_PATH_TOO_LONG);
+        assertThat(codes(refused)).containsExactly(SynthCode.SYNTH_SOCKET_PATH_TOO_LONG);
         assertThat(refused.diagnostics().getFirst().message()).contains("jailed API socket");
     }
 
@@ -223,9 +227,9 @@ class SynthesisRulesTest {
             TestConfigs c = TestConfigs.example();
             c.proxyNs = bad;
             SynthResult<FirecrackerSpec> r = synth.firecracker(c.build(), SynthOptions.defaults(RUN));
-            assertThat(codes(r)).as(bad).containsExactly(SynthCodes.SYNTH_PROXY_NS);
+            assertThat(codes(r)).as(bad).containsExactly(SynthCode.SYNTH_PROXY_NS);
             assertThat(r.diagnostics().getFirst().span().line()).isEqualTo(21);
-            assertThat(codes(synth.cloudHypervisor(c.build(), SynthOptions.defaults(RUN)))).containsExactly(SynthCodes.SYNTH_PROXY_NS);
+            assertThat(codes(synth.cloudHypervisor(c.build(), SynthOptions.defaults(RUN)))).containsExactly(SynthCode.SYNTH_PROXY_NS);
         }
         TestConfigs nicOff = TestConfigs.example();
         nicOff.proxyNs = "a/b";
@@ -235,21 +239,11 @@ class SynthesisRulesTest {
     }
 
     @Test
-    void emptyImagePathsAreRefusedNotResolvedToTheConfigDir() {
-        TestConfigs c = TestConfigs.example();
-        c.kernelImage = "";
-        c.rootfsImage = " ";
-        SynthResult<QemuSpec> r = synth.qemu(c.build(), SynthOptions.defaults(RUN).withBaseDir(Path.of("/etc")));
-        assertThat(codes(r)).containsExactly("CONFIG_TYPE", "CONFIG_TYPE");
-        assertThat(r.diagnostics()).extracting(Diagnostic::path).containsExactly("microvm.kernel.image", "microvm.rootfs.image");
-    }
-
-    @Test
     void commaInADiskPathIsRefusedForCloudHypervisorOnly() {
         TestConfigs c = TestConfigs.example();
         c.rootfsImage = "/img/a,b.img";
         SynthResult<CloudHypervisorSpec> ch = synth.cloudHypervisor(c.build(), SynthOptions.defaults(RUN));
-        assertThat(codes(ch)).containsExactly(SynthCodes.SYNTH_PATH_UNSAFE);
+        assertThat(codes(ch)).containsExactly(SynthCode.SYNTH_PATH_UNSAFE);
         assertThat(ch.diagnostics().getFirst().message()).contains("/img/a,b.img");
         assertThat(spec(synth.qemu(c.build(), SynthOptions.defaults(RUN))).argv())
                 .contains("id=root,file=/img/a,,b.img,format=raw,if=none,readonly=on");
@@ -258,24 +252,23 @@ class SynthesisRulesTest {
     }
 
     @Test
-    void invalidMicrovmFieldsGiveDiagnosticsNotPartialSpecs() {
-        TestConfigs rw = TestConfigs.example();
-        rw.ro = false;
-        assertThat(codes(synth.firecracker(rw.build(), SynthOptions.defaults(RUN)))).containsExactly("MICROVM_ROOTFS_RW");
-
+    void anInvalidConfigCannotReachSynthesisValidationRefusesIt() {
         TestConfigs broken = TestConfigs.example();
-        broken.kernelImage = null;
+        broken.ro = false;
         broken.vcpus = 0L;
         broken.cid = 2L;
         broken.capsMount = MountMode.RW;
-        SynthResult<QemuSpec> r = synth.qemu(broken.build(), SynthOptions.defaults(RUN));
-        assertThat(codes(r)).containsExactlyInAnyOrder("CONFIG_REQUIRED", "MICROVM_VCPUS", "MICROVM_VSOCK_CID",
-                "MICROVM_CAPS_MOUNT_RO");
-        Diagnostic vcpus = r.diagnostics().stream().filter(d -> d.code().equals("MICROVM_VCPUS")).findFirst().orElseThrow();
-        assertThat(vcpus.path()).isEqualTo("microvm.resources.vcpus");
-        assertThat(vcpus.span().line()).isEqualTo(17);
-        Diagnostic caps = r.diagnostics().stream().filter(d -> d.code().equals("MICROVM_CAPS_MOUNT_RO")).findFirst().orElseThrow();
-        assertThat(caps.span().line()).isEqualTo(6);
+        broken.kernelImage = "";
+        // Synthesis takes only a ValidatedConfig, which validation makes only without errors.
+        assertThat(broken.validate()).isEmpty();
+        assertThat(broken.load().config()).isPresent();
+        assertThat(broken.load().diagnostics()).filteredOn(Diagnostic::isError).extracting(Diagnostic::code)
+                .contains(ConfigCode.MICROVM_ROOTFS_RW, ConfigCode.MICROVM_VCPUS, ConfigCode.MICROVM_VSOCK_CID,
+                        ConfigCode.MICROVM_CAPS_MOUNT_RO, ConfigCode.CONFIG_TYPE);
+        ConfigCheckResult checked = broken.load();
+        SynthResult<String> r = synth.render(checked, SynthOptions.defaults(RUN), Target.QEMU);
+        assertThat(r).isInstanceOf(SynthResult.Refused.class);
+        assertThat(r.diagnostics()).isEqualTo(checked.diagnostics());
     }
 
     private static String argAfter(List<String> argv, String option) {

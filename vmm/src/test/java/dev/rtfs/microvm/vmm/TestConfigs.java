@@ -1,28 +1,20 @@
 package dev.rtfs.microvm.vmm;
 
-import dev.rtfs.microvm.agentconfig.model.AgentConfig;
-import dev.rtfs.microvm.agentconfig.model.Attestation;
-import dev.rtfs.microvm.agentconfig.model.Devices;
-import dev.rtfs.microvm.agentconfig.model.FsIsolation;
-import dev.rtfs.microvm.agentconfig.model.Isolation;
-import dev.rtfs.microvm.agentconfig.model.IsolationMode;
-import dev.rtfs.microvm.agentconfig.model.Kernel;
-import dev.rtfs.microvm.agentconfig.model.Located;
-import dev.rtfs.microvm.agentconfig.model.MicroVm;
-import dev.rtfs.microvm.agentconfig.model.Mount;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.rtfs.microvm.agentconfig.ConfigCheckResult;
+import dev.rtfs.microvm.agentconfig.ConfigLoader;
+import dev.rtfs.microvm.agentconfig.ValidatedConfig;
 import dev.rtfs.microvm.agentconfig.model.MountMode;
-import dev.rtfs.microvm.agentconfig.model.Nic;
-import dev.rtfs.microvm.agentconfig.model.Orchestrator;
-import dev.rtfs.microvm.agentconfig.model.Resources;
-import dev.rtfs.microvm.agentconfig.model.Rootfs;
-import dev.rtfs.microvm.agentconfig.model.Vsock;
-import dev.rtfs.microvm.rtfslang.Span;
-import java.util.Map;
+import dev.rtfs.microvm.rtfslang.SourceFile;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
- * Typed configs for vmm tests, built directly (the CLI tests go through the real loader). Every field gets its
- * own line in a fictitious source so diagnostics can be checked for positions.
+ * Configs for vmm tests, written as RTFS text and validated by the real loader (synthesis takes only a
+ * {@code ValidatedConfig}). Every field gets its own line so diagnostics can be checked for positions: agent-id 1,
+ * capabilities mode 6, kernel cmdline 12, vcpus 17, proxy_ns 21, cid 24, expect_rootfs_hash 27.
  */
 final class TestConfigs {
 
@@ -57,32 +49,64 @@ final class TestConfigs {
         return c;
     }
 
-    static Span at(int line) {
-        return new Span(SOURCE, line * 10, line, 5, line * 10 + 4);
+    /** The config as RTFS text, each field on the line the class comment gives. */
+    String text() {
+        List<String> lines = new ArrayList<>(java.util.Collections.nCopies(28, ""));
+        lines.set(0, "(agent.config :version \"0.1\" :agent-id " + str(agentId));
+        lines.set(1, " :orchestrator {");
+        lines.set(2, "  :isolation {:mode :microvm");
+        lines.set(3, "   :fs {:ephemeral true");
+        if (capsMount != null) {
+            lines.set(4, "    :mounts {");
+            lines.set(5, "     :capabilities {:mode :" + capsMount.keyword() + "}}");
+        }
+        lines.set(6, "   }}}");
+        if (nicEnabled) {
+            lines.set(7, " :network {:enabled true :egress {:via :proxy :allow-domains [\"example.com\"]}}");
+        }
+        lines.set(8, " :microvm {");
+        lines.set(9, "  :kernel {");
+        lines.set(10, opt("   :image", kernelImage));
+        lines.set(11, opt("   :cmdline", cmdline) + "}");
+        lines.set(12, "  :rootfs {");
+        lines.set(13, opt("   :image", rootfsImage));
+        lines.set(14, (ro == null ? "" : "   :ro " + ro) + "}");
+        lines.set(15, "  :resources {");
+        lines.set(16, vcpus == null ? "" : "   :vcpus " + vcpus);
+        lines.set(17, (memMb == null ? "" : "   :mem_mb " + memMb) + "}");
+        lines.set(18, "  :devices {:nic {");
+        lines.set(19, "   :enabled " + nicEnabled);
+        lines.set(20, opt("   :proxy_ns", proxyNs) + "}");
+        lines.set(21, "   :vsock {");
+        lines.set(22, "    :enabled " + vsockEnabled);
+        lines.set(23, (cid == null ? "" : "    :cid " + cid) + "}}");
+        lines.set(24, "  :attestation {");
+        lines.set(25, "   :enabled " + attestationEnabled);
+        lines.set(26, opt("   :expect_rootfs_hash", expectHash) + "}})");
+        return String.join("\n", lines) + "\n";
     }
 
-    private static <T> Optional<Located<T>> field(T value, int line) {
-        return Optional.ofNullable(value).map(v -> new Located<>(v, at(line)));
+    /** What validation makes of {@link #text()}: present only when it found no errors. */
+    Optional<ValidatedConfig> validate() {
+        return load().validated();
     }
 
-    AgentConfig build() {
-        Kernel kernel = new Kernel(field(kernelImage, 11), field(cmdline, 12), at(10), at(10));
-        Rootfs rootfs = new Rootfs(field(rootfsImage, 14), field(ro, 15), at(13), at(13));
-        Resources resources = new Resources(field(vcpus, 17), field(memMb, 18), at(16), at(16));
-        Nic nic = new Nic(field(nicEnabled, 20), field(proxyNs, 21), at(19), at(19));
-        Vsock vsock = new Vsock(field(vsockEnabled, 23), field(cid, 24), at(22), at(22));
-        Devices devices = new Devices(Optional.of(nic), Optional.of(vsock), at(18), at(18));
-        Attestation att = new Attestation(field(attestationEnabled, 26), field(expectHash, 27), at(25), at(25));
-        MicroVm microvm = new MicroVm(Optional.of(kernel), Optional.of(rootfs), Optional.of(resources),
-                Optional.of(devices), Optional.of(att), at(9), at(9));
-        Optional<Located<Map<String, Mount>>> mounts = capsMount == null ? Optional.empty()
-                : Optional.of(new Located<>(Map.of("capabilities",
-                        new Mount("capabilities", field(capsMount, 6), at(6), at(6))), at(5)));
-        FsIsolation fs = new FsIsolation(field(true, 4), mounts, at(4), at(4));
-        Isolation isolation = new Isolation(field(IsolationMode.MICROVM, 3), Optional.of(fs), at(3), at(3));
-        Orchestrator orchestrator = new Orchestrator(Optional.of(isolation), Optional.empty(), at(2), at(2));
-        return new AgentConfig(field("0.1", 1), field(agentId, 1), Optional.empty(), Optional.empty(),
-                Optional.of(orchestrator), Optional.empty(), Optional.of(microvm), Optional.empty(), Optional.empty(),
-                Optional.empty(), Optional.empty(), at(1), at(1));
+    ConfigCheckResult load() {
+        return ConfigLoader.load(List.of(), new SourceFile(SOURCE, text()));
+    }
+
+    /** The validated config; the test fails when validation refuses it. */
+    ValidatedConfig build() {
+        ConfigCheckResult checked = load();
+        assertThat(checked.validated()).as("%s\n%s", checked.diagnostics(), text()).isPresent();
+        return checked.validated().get();
+    }
+
+    private static String opt(String key, String value) {
+        return value == null ? "" : key + " " + str(value);
+    }
+
+    private static String str(String s) {
+        return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
     }
 }

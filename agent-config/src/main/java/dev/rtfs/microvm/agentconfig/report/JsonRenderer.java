@@ -34,7 +34,7 @@ public final class JsonRenderer {
             for (Diagnostic d : f.diagnostics()) {
                 ObjectNode n = diags.addObject();
                 n.put("severity", d.severity().label());
-                n.put("code", d.code());
+                n.put("code", d.code().name());
                 n.put("path", d.path());
                 n.put("message", d.message());
                 n.put("suggestion", d.suggestion());

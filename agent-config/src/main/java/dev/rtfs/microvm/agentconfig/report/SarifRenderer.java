@@ -25,21 +25,27 @@ public final class SarifRenderer {
         ObjectNode driver = run.putObject("tool").putObject("driver");
         driver.put("name", "rtfs-microvm");
         Map<String, Integer> ruleIndex = new TreeMap<>();
-        for (FileReport f : report.files()) for (Diagnostic d : f.diagnostics()) ruleIndex.put(d.code(), 0);
+        Map<String, String> descriptions = new TreeMap<>();
+        for (FileReport f : report.files()) {
+            for (Diagnostic d : f.diagnostics()) {
+                ruleIndex.put(d.code().name(), 0);
+                descriptions.put(d.code().name(), d.code().description());
+            }
+        }
         ArrayNode rules = driver.putArray("rules");
         int i = 0;
         for (Map.Entry<String, Integer> e : ruleIndex.entrySet()) {
             e.setValue(i++);
             ObjectNode rule = rules.addObject();
             rule.put("id", e.getKey());
-            rule.putObject("shortDescription").put("text", RuleDescriptions.describe(e.getKey()));
+            rule.putObject("shortDescription").put("text", descriptions.get(e.getKey()));
         }
         ArrayNode results = run.putArray("results");
         for (FileReport f : report.files()) {
             for (Diagnostic d : f.diagnostics()) {
                 ObjectNode r = results.addObject();
-                r.put("ruleId", d.code());
-                r.put("ruleIndex", ruleIndex.get(d.code()));
+                r.put("ruleId", d.code().name());
+                r.put("ruleIndex", ruleIndex.get(d.code().name()));
                 r.put("level", d.isError() ? "error" : "warning");
                 r.putObject("message").put("text", d.message());
                 location(r.putArray("locations").addObject(), d.span(), f.file());

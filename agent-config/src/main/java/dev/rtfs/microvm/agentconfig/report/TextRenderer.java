@@ -44,7 +44,7 @@ public final class TextRenderer {
 
     private static void diagnostic(StringBuilder sb, Diagnostic d, FileReport f, boolean color) {
         String level = d.severity().label();
-        sb.append(paint(color, d.isError() ? RED : YELLOW, level + "[" + d.code() + "]"))
+        sb.append(paint(color, d.isError() ? RED : YELLOW, level + "[" + d.code().name() + "]"))
                 .append(paint(color, BOLD, ": " + PrintableText.of(d.message()))).append('\n');
         Span span = d.span();
         String gutter = " ".repeat(span.isKnown() ? Integer.toString(span.line()).length() : 0);

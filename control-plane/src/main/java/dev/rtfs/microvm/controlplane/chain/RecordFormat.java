@@ -240,7 +240,8 @@ public final class RecordFormat {
         return new Origin(v.get("stream").stringValue(), v.get("seq").longValue());
     }
 
-    static MessageDigest sha256() {
+    /** The chain's SHA-256 (its record format specifies the digest); control-plane's other hashes use it too. */
+    public static MessageDigest sha256() {
         try {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {

@@ -1,5 +1,6 @@
 package dev.rtfs.microvm.controlplane.protocol;
 
+import dev.rtfs.microvm.rtfslang.PrintableText;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetDecoder;
@@ -102,7 +103,7 @@ public final class MessageCodec {
             f.done();
             return new Decoded.Accepted<>(message);
         } catch (FrameRejected e) {
-            return new Decoded.Rejected<>(e.error(), GuestText.abbreviated(e.getMessage(), MAX_DETAIL_CHARS));
+            return new Decoded.Rejected<>(e.error(), PrintableText.abbreviated(e.getMessage(), MAX_DETAIL_CHARS));
         }
     }
 
@@ -128,7 +129,7 @@ public final class MessageCodec {
             f.done();
             return new Decoded.Accepted<>(message);
         } catch (FrameRejected e) {
-            return new Decoded.Rejected<>(e.error(), GuestText.abbreviated(e.getMessage(), MAX_DETAIL_CHARS));
+            return new Decoded.Rejected<>(e.error(), PrintableText.abbreviated(e.getMessage(), MAX_DETAIL_CHARS));
         }
     }
 
@@ -183,7 +184,7 @@ public final class MessageCodec {
     }
 
     private static FrameRejected unknownType(String type) {
-        return new FrameRejected(ProtocolError.UNKNOWN_TYPE, "unknown message type '" + GuestText.abbreviated(type, 64) + "'");
+        return new FrameRejected(ProtocolError.UNKNOWN_TYPE, "unknown message type '" + PrintableText.abbreviated(type, 64) + "'");
     }
 
     private static Result result(FieldReader f) {

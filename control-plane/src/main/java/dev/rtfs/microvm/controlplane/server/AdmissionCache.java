@@ -1,8 +1,7 @@
 package dev.rtfs.microvm.controlplane.server;
 
+import dev.rtfs.microvm.controlplane.chain.RecordFormat;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
@@ -29,13 +28,9 @@ public final class AdmissionCache {
         this.maxBytes = maxBytes;
     }
 
+    /** Lowercase hex sha256 of the UTF-8 text, with the chain's digest (one SHA-256 in control-plane). */
     public static String hash(String artifact) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(artifact.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return HexFormat.of().formatHex(RecordFormat.sha256().digest(artifact.getBytes(StandardCharsets.UTF_8)));
     }
 
     /** Stores an artifact; empty on success, otherwise why not. */

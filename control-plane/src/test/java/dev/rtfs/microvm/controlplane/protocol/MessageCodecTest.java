@@ -3,6 +3,7 @@ package dev.rtfs.microvm.controlplane.protocol;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.rtfs.microvm.rtfslang.PrintableText;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -116,6 +117,6 @@ class MessageCodecTest {
         Decoded.Rejected<GuestMessage> r = (Decoded.Rejected<GuestMessage>) codec.decodeGuest(
                 frames[0].getBytes(StandardCharsets.UTF_8));
         assertThat(r.detail()).isEqualTo("unknown message type 'x\\u001b[2J\\u000aforged'");
-        assertThat(GuestText.abbreviated("ab\uD83D\uDE00c", 3)).isEqualTo("ab…");
+        assertThat(PrintableText.abbreviated("ab\uD83D\uDE00c", 3)).isEqualTo("ab…");
     }
 }

@@ -145,6 +145,6 @@ public final class Admission {
     }
 
     private static Diagnostic error(AdmissionCode code, String path, String message, String suggestion, Span span) {
-        return Diagnostic.error(code.code(), path, message, suggestion, span);
+        return Diagnostic.error(code, path, message, suggestion, span);
     }
 }

@@ -45,7 +45,7 @@ public record StepEffects(EffectRow row, List<Unit> units, List<Diagnostic> prob
         for (Effect e : n.row().effects()) units.add(new Unit(e, firstSpan(step, e.kind()), ""));
         List<Diagnostic> problems = new ArrayList<>();
         for (Effect empty : n.empties()) {
-            problems.add(Diagnostic.error(AdmissionCode.PLAN_SHAPE.code(),
+            problems.add(Diagnostic.error(AdmissionCode.PLAN_SHAPE,
                     step.path() + ".effects." + empty.kind().keyword() + "." + empty.emptyParameter(),
                     "the :" + empty.kind().keyword() + " effect of step \"" + step.name() + "\" allows nothing: its :"
                             + empty.emptyParameter() + " are empty" + (countOf(step, empty.kind()) > 1 ? " once its items are intersected" : ""),
@@ -58,7 +58,7 @@ public record StepEffects(EffectRow row, List<Unit> units, List<Diagnostic> prob
             CapabilityContracts.infer(call).effects().ifPresent(effects -> {
                 for (Effect e : effects) {
                     if (n.row().allows(e)) continue;
-                    problems.add(Diagnostic.error(AdmissionCode.ADMISSION_UNDECLARED_CALL.code(), step.path() + ".call",
+                    problems.add(Diagnostic.error(AdmissionCode.ADMISSION_UNDECLARED_CALL, step.path() + ".call",
                             "(call " + call.label() + " …) in step \"" + step.name() + "\" has the :" + e.kind().keyword()
                                     + " effect " + EffectText.of(e) + ", which the step's :effects do not declare",
                             "add it to the step's :effects (within the plan's), or change the call", call.span()));
@@ -75,7 +75,7 @@ public record StepEffects(EffectRow row, List<Unit> units, List<Diagnostic> prob
         for (CallSite call : step.calls()) {
             CapabilityContracts.Inference inference = CapabilityContracts.infer(call);
             if (inference.effects().isEmpty()) {
-                problems.add(Diagnostic.error(AdmissionCode.ADMISSION_UNDECLARED_CALL.code(), step.path() + ".call",
+                problems.add(Diagnostic.error(AdmissionCode.ADMISSION_UNDECLARED_CALL, step.path() + ".call",
                         "cannot infer the effects of (call " + call.label() + " …) in step \"" + step.name() + "\": "
                                 + inference.problem(),
                         "declare the step's effects: (step \"" + step.name() + "\" ^{:effects [[:network {:domains [...]}]]} …)",

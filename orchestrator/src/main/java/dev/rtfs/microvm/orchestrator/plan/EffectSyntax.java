@@ -79,7 +79,7 @@ public final class EffectSyntax {
         if (kind.isEmpty()) {
             List<String> names = Arrays.stream(EffectKind.values()).map(EffectKind::keyword).toList();
             String hint = Suggestions.didYouMean(kw.name(), names, ":");
-            out.add(Diagnostic.error(AdmissionCode.ADMISSION_EFFECT_UNKNOWN.code(), path + "." + kw.name(),
+            out.add(Diagnostic.error(AdmissionCode.ADMISSION_EFFECT_UNKNOWN, path + "." + kw.name(),
                     "unknown effect kind :" + kw.name(),
                     (hint.isEmpty() ? "" : hint + " ") + "known kinds: :" + String.join(" :", names), kw.span()));
             return Optional.empty();
@@ -214,6 +214,6 @@ public final class EffectSyntax {
     }
 
     static Diagnostic shape(String path, String message, String suggestion, Span span) {
-        return Diagnostic.error(AdmissionCode.PLAN_SHAPE.code(), path, message, suggestion, span);
+        return Diagnostic.error(AdmissionCode.PLAN_SHAPE, path, message, suggestion, span);
     }
 }

@@ -5,6 +5,8 @@ import static dev.rtfs.microvm.orchestrator.plan.EffectSyntax.shape;
 
 import dev.rtfs.microvm.agentconfig.Suggestions;
 import dev.rtfs.microvm.agentconfig.diag.Diagnostic;
+import dev.rtfs.microvm.agentconfig.diag.RtfsCode;
+import dev.rtfs.microvm.orchestrator.AdmissionCode;
 import dev.rtfs.microvm.rtfslang.IntValue;
 import dev.rtfs.microvm.rtfslang.KeywordValue;
 import dev.rtfs.microvm.rtfslang.ListValue;
@@ -54,7 +56,7 @@ public final class PlanReader {
             forms = RtfsReader.readAll(file);
         } catch (RtfsException e) {
             return new PlanReading(Optional.empty(),
-                    List.of(Diagnostic.error(e.code(), "", e.getMessage(), "", e.span())));
+                    List.of(Diagnostic.error(RtfsCode.of(e), "", e.getMessage(), "", e.span())));
         }
         return read(forms, file.name());
     }
@@ -243,7 +245,7 @@ public final class PlanReader {
             String key = e.getKey() instanceof KeywordValue k ? k.name() : "";
             if (!RESOURCES.contains(key)) {
                 String hint = Suggestions.didYouMean(key, RESOURCES, ":");
-                out.add(Diagnostic.warning("PLAN_SHAPE", path + "." + key, "unknown resource " + describe(e.getKey()) + " is ignored",
+                out.add(Diagnostic.warning(AdmissionCode.PLAN_SHAPE, path + "." + key, "unknown resource " + describe(e.getKey()) + " is ignored",
                         hint.isEmpty() ? "known resources: :max_time_ms" : hint, e.getKey().span()));
                 continue;
             }

@@ -82,10 +82,10 @@ class PlanReaderTest {
             Diagnostic first = ds.stream().filter(d -> (d.message() + " " + d.suggestion()).contains(c.messagePart()))
                     .findFirst().orElse(ds.get(0));
             if (c.messagePart().equals("RTFS")) {
-                assertThat(first.code()).isEqualTo("RTFS_SYNTAX");
+                assertThat(first.code().name()).isEqualTo("RTFS_SYNTAX");
                 continue;
             }
-            assertThat(first.code()).as(c.text()).isEqualTo("PLAN_SHAPE");
+            assertThat(first.code().name()).as(c.text()).isEqualTo("PLAN_SHAPE");
             assertThat(first.message() + " " + first.suggestion()).as(c.text()).contains(c.messagePart());
             if (!c.needle().isEmpty()) {
                 int[] pos = Plans.position(c.text(), c.needle());

@@ -2,7 +2,7 @@ package dev.rtfs.microvm.vmm.attest;
 
 import dev.rtfs.microvm.agentconfig.diag.Diagnostic;
 import dev.rtfs.microvm.rtfslang.Span;
-import dev.rtfs.microvm.vmm.SynthCodes;
+import dev.rtfs.microvm.vmm.SynthCode;
 import dev.rtfs.microvm.vmm.SynthOptions;
 import dev.rtfs.microvm.vmm.VmBlueprint;
 import dev.rtfs.microvm.vmm.firecracker.FirecrackerSynthesizer;
@@ -59,7 +59,7 @@ public final class AttestationVerifier {
             Map<String, String> sources = expectations(artifact, file, vm, options);
             sources.forEach((source, hash) -> {
                 if (!HASH.matcher(hash).matches()) {
-                    out.add(Diagnostic.error(SynthCodes.ATTESTATION_HASH_FORMAT, PATH,
+                    out.add(Diagnostic.error(SynthCode.ATTESTATION_HASH_FORMAT, PATH,
                             artifact.label() + " hash from " + source + " is not sha256:<64 lowercase hex>: '" + hash + "'",
                             "write it as sha256:<hex>, e.g. the output of `sha256sum IMAGE`", span));
                 }
@@ -70,13 +70,13 @@ public final class AttestationVerifier {
                 measured.put(artifact, m.get());
             } catch (IOException ex) {
                 m = Optional.empty();
-                out.add(Diagnostic.error(SynthCodes.ATTESTATION_IMAGE_UNREADABLE, artifact.path(),
+                out.add(Diagnostic.error(SynthCode.ATTESTATION_IMAGE_UNREADABLE, artifact.path(),
                         "cannot measure " + artifact.label() + " " + file + ": "
                                 + (ex instanceof NoSuchFileException ? "no such file" : ex.getMessage()),
                         "build the image (`rtfs-microvm image build`) or fix the path", Span.NONE));
             }
             if (sources.isEmpty()) {
-                out.add(Diagnostic.error(SynthCodes.ATTESTATION_UNRESOLVED,
+                out.add(Diagnostic.error(SynthCode.ATTESTATION_UNRESOLVED,
                         artifact == BootArtifact.ROOTFS ? PATH : artifact.path(),
                         "no expected " + artifact.label() + " hash: the deploy cannot attest " + file,
                         (artifact == BootArtifact.ROOTFS

@@ -1,6 +1,6 @@
 package dev.rtfs.microvm.vmm.attest;
 
-import dev.rtfs.microvm.vmm.SynthCodes;
+import dev.rtfs.microvm.vmm.SynthCode;
 
 /**
  * The files a VM boots from, each measured before a deploy: the kernel and the initramfs are the first code the
@@ -11,16 +11,16 @@ import dev.rtfs.microvm.vmm.SynthCodes;
  * @param path         the config path the diagnostic points at ("" when the file does not come from the config)
  */
 public enum BootArtifact {
-    KERNEL("kernel", SynthCodes.ATTESTATION_KERNEL_MISMATCH, "microvm.kernel.image"),
-    INITRAMFS("initramfs", SynthCodes.ATTESTATION_INITRAMFS_MISMATCH, ""),
-    ROOTFS("rootfs", SynthCodes.ATTESTATION_MISMATCH, "microvm.rootfs.image"),
-    CAPABILITIES("capabilities", SynthCodes.ATTESTATION_CAPABILITIES_MISMATCH, "orchestrator.isolation.fs.mounts.capabilities");
+    KERNEL("kernel", SynthCode.ATTESTATION_KERNEL_MISMATCH, "microvm.kernel.image"),
+    INITRAMFS("initramfs", SynthCode.ATTESTATION_INITRAMFS_MISMATCH, ""),
+    ROOTFS("rootfs", SynthCode.ATTESTATION_MISMATCH, "microvm.rootfs.image"),
+    CAPABILITIES("capabilities", SynthCode.ATTESTATION_CAPABILITIES_MISMATCH, "orchestrator.isolation.fs.mounts.capabilities");
 
     private final String label;
-    private final String mismatchCode;
+    private final SynthCode mismatchCode;
     private final String path;
 
-    BootArtifact(String label, String mismatchCode, String path) {
+    BootArtifact(String label, SynthCode mismatchCode, String path) {
         this.label = label;
         this.mismatchCode = mismatchCode;
         this.path = path;
@@ -30,7 +30,7 @@ public enum BootArtifact {
         return label;
     }
 
-    public String mismatchCode() {
+    public SynthCode mismatchCode() {
         return mismatchCode;
     }
 

@@ -53,7 +53,7 @@ public final class CloudHypervisorSynthesizer {
                 : null;
         VmConfig body = new VmConfig(
                 new CpusConfig(vm.vcpus(), vm.vcpus()),
-                MemoryConfig.ofMib(vm.memMib()),
+                MemoryConfig.ofMib(vm.memMb()),
                 new PayloadConfig(kernel, cmdline(vm), initramfs),
                 disks, net,
                 ConsoleConfig.of(ConsoleConfig.Mode.Tty),
@@ -75,7 +75,7 @@ public final class CloudHypervisorSynthesizer {
         if (initramfs != null) cli.addAll(List.of("--initramfs", initramfs));
         cli.addAll(List.of("--cmdline", body.payload().cmdline(),
                 "--cpus", "boot=" + vm.vcpus() + ",max=" + vm.vcpus(),
-                "--memory", "size=" + vm.memMib() + "M",
+                "--memory", "size=" + vm.memMb() + "M",
                 "--disk"));
         for (DiskConfig d : disks) {
             cli.add("path=" + d.path() + ",readonly=on,id=" + d.id());

@@ -50,7 +50,7 @@ public final class FirecrackerSynthesizer {
         FirecrackerVsock vsock = vm.vsockCid().isPresent()
                 ? FirecrackerVsock.of(vm.vsockCid().getAsLong(), run.vsockSocket().toString())
                 : null;
-        FirecrackerConfig config = FirecrackerConfig.of(boot, drives, MachineConfig.of(vm.vcpus(), vm.memMib()),
+        FirecrackerConfig config = FirecrackerConfig.of(boot, drives, MachineConfig.of(vm.vcpus(), vm.memMb()),
                 nics, vsock, FirecrackerLogger.of(run.firecrackerLog().toString(), "Info"),
                 new FirecrackerMetrics(run.firecrackerMetrics().toString()));
         String apiSocket = run.firecrackerApiSocket().toString();

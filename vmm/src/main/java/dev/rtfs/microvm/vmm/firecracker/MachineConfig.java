@@ -14,7 +14,7 @@ public record MachineConfig(
         @JsonProperty("cpu_template") String cpuTemplate) {
 
     /** SMT off (the profile's choice: no sibling-thread side channels), no dirty-page tracking. */
-    public static MachineConfig of(int vcpus, int memMib) {
-        return new MachineConfig(vcpus, memMib, false, false, null, null);
+    public static MachineConfig of(int vcpus, int memMb) {
+        return new MachineConfig(vcpus, memMb, false, false, null, null);
     }
 }

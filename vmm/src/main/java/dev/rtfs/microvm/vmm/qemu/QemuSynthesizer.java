@@ -52,7 +52,7 @@ public final class QemuSynthesizer {
                 options.binaries().qemu(),
                 "-M", "microvm,x-option-roms=off,rtc=on",
                 "-accel", accel.qemuName(),
-                "-m", Integer.toString(vm.memMib()),
+                "-m", Integer.toString(vm.memMb()),
                 "-smp", Integer.toString(vm.vcpus()),
                 "-nodefaults", "-no-user-config", "-nographic", "-no-reboot",
                 "-serial", "stdio",
