@@ -101,10 +101,10 @@ final class DemoCommand implements Callable<Integer> {
         });
         origin.start();
         try {
-            Path config = copy("agent.config.microvm.rtfs", dir, Map.of());
-            Path plan = copy("plan.demo.rtfs", dir,
+            SourceFile config = copy("agent.config.microvm.rtfs", dir, Map.of());
+            SourceFile plan = copy("plan.demo.rtfs", dir,
                     Map.of("{{origin}}", "http://example.com:" + origin.getAddress().getPort()));
-            out.println("demo: config " + config + ", plan " + plan);
+            out.println("demo: config " + config.name() + ", plan " + plan.name());
             out.println("demo: example.com -> loopback origin 127.0.0.1:" + origin.getAddress().getPort());
             out.flush();
             RunRequest request = RunRequest.of(config, plan, image.layout().root(), dir.resolve("run"))
@@ -112,17 +112,18 @@ final class DemoCommand implements Callable<Integer> {
                     .withEgressOverrides(Map.of("example.com", List.of(InetAddress.getLoopbackAddress())),
                             List.of("127.0.0.0/8"))
                     .withChainKey(chainKey != null ? Path.of(chainKey) : HostKey.defaultPath());
-            Map<String, SourceFile> sources = Map.of(
-                    config.toString(), new SourceFile(config.toString(), Files.readString(config)),
-                    plan.toString(), new SourceFile(plan.toString(), Files.readString(plan)));
-            return RunCommand.execute(request, sources, ReportFormat.TEXT, out, err, progress);
+            return RunCommand.execute(request, Map.of(config.name(), config, plan.name(), plan), ReportFormat.TEXT, out,
+                    err, progress);
         } finally {
             origin.stop(0);
         }
     }
 
-    /** Writes the packed resource {@code name} into {@code dir}, with each key of {@code fill} replaced. */
-    private static Path copy(String name, Path dir, Map<String, String> fill) throws IOException {
+    /**
+     * Writes the packed resource {@code name} into {@code dir}, with each key of {@code fill} replaced, for the user
+     * to look at; the run takes the text written (named by the file), not the file read back.
+     */
+    private static SourceFile copy(String name, Path dir, Map<String, String> fill) throws IOException {
         String text;
         try (InputStream in = DemoCommand.class.getResourceAsStream("demo/" + name)) {
             if (in == null) {
@@ -133,6 +134,7 @@ final class DemoCommand implements Callable<Integer> {
         for (Map.Entry<String, String> e : fill.entrySet()) {
             text = text.replace(e.getKey(), e.getValue());
         }
-        return Files.writeString(dir.resolve(name), text);
+        Path file = Files.writeString(dir.resolve(name), text);
+        return new SourceFile(file.toString(), text);
     }
 }

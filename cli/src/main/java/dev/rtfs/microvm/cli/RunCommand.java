@@ -97,7 +97,7 @@ final class RunCommand implements Callable<Integer> {
         Progress progress = Progress.of("run", quiet, err);
         RunRequest request;
         try {
-            request = request(err, progress);
+            request = request(inputs.sources(), err, progress);
         } catch (InvalidPathException e) {
             throw new UsageException("invalid path: " + e.getInput());
         } catch (IOException e) {
@@ -140,7 +140,8 @@ final class RunCommand implements Callable<Integer> {
         return report.succeeded() ? Main.OK : Main.FAILED;
     }
 
-    private RunRequest request(PrintWriter err, Progress progress) throws IOException {
+    /** The run of the files {@code sources} holds, read once here at the edge (bounded): the supervisor reads none. */
+    private RunRequest request(Map<String, SourceFile> sources, PrintWriter err, Progress progress) throws IOException {
         Path given = Path.of(image).toAbsolutePath().normalize();
         if (!Files.isDirectory(given)) {
             err.println("error: no guest image in " + given + " (the directory does not exist); "
@@ -161,8 +162,8 @@ final class RunCommand implements Callable<Integer> {
         }
         Path run = runDir != null ? Path.of(runDir) : Files.createTempDirectory(Path.of("/tmp"), "rtfs-run-");
         Optional<Path> caps = Files.isRegularFile(layout.capabilities()) ? Optional.of(layout.capabilities()) : Optional.empty();
-        return RunRequest.of(Path.of(config), Path.of(plan), layout.root(), run)
-                .withLoads(loads.stream().map(Path::of).toList())
+        return RunRequest.of(sources.get(config), sources.get(plan), layout.root(), run)
+                .withLoads(loads.stream().map(sources::get).toList())
                 .withGuest(layout.initramfs(), caps)
                 .withChainKey(chainKey != null ? Path.of(chainKey) : HostKey.defaultPath());
     }

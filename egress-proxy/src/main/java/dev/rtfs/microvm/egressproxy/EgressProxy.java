@@ -1,6 +1,5 @@
 package dev.rtfs.microvm.egressproxy;
 
-import dev.rtfs.microvm.egresspolicy.acl.AclCodec;
 import dev.rtfs.microvm.egresspolicy.acl.AclFile;
 import dev.rtfs.microvm.egresspolicy.acl.AgentAcl;
 import dev.rtfs.microvm.egresspolicy.acl.EnforcementMode;
@@ -115,12 +114,11 @@ public final class EgressProxy implements AutoCloseable {
 
     /**
      * Puts or replaces an agent's ACL and makes sure its listener is up; returns the bound address. Replacing
-     * keeps the agent's plan phase and step ACL, and keeps every open connection. The ACL is validated and
-     * normalized like a JSON document ({@code AclFormatException} with the JSON path on bad rules).
+     * keeps the agent's plan phase and step ACL, and keeps every open connection. The ACL is taken as it is: an
+     * {@link AgentAcl} is valid and normalized by construction.
      */
     public synchronized InetSocketAddress putAgent(AgentAcl acl) {
         requireStarted();
-        acl = AclCodec.normalize(acl);
         if (acl.step().isPresent()) {
             throw new IllegalArgumentException("an agent ACL has no step; use setStep for step ACLs");
         }
@@ -172,9 +170,12 @@ public final class EgressProxy implements AutoCloseable {
         return had;
     }
 
-    /** Sets the current step ACL of an agent; effective rules become agent ACL ∩ step ACL. */
+    /**
+     * Sets the current step ACL of an agent, as it is (valid and normalized by construction); effective rules become
+     * agent ACL ∩ step ACL.
+     */
     public void setStep(String agentId, AgentAcl stepAcl) {
-        store.setStep(agentId, AclCodec.normalize(stepAcl));
+        store.setStep(agentId, stepAcl);
     }
 
     /** Ends the current step: the agent is denied everything until the next step or the end of the plan. */

@@ -1,6 +1,7 @@
 package dev.rtfs.microvm.orchestrator;
 
 import dev.rtfs.microvm.agentconfig.diag.Diagnostic;
+import dev.rtfs.microvm.egresspolicy.acl.DlpMode;
 import dev.rtfs.microvm.rtfslang.SourceFile;
 import dev.rtfs.microvm.orchestrator.admission.Admission;
 import dev.rtfs.microvm.orchestrator.admission.AdmissionResult;
@@ -16,7 +17,7 @@ public final class Plans {
 
     /** The example agent: network and NIC on, allow-domains example.com and its subdomains, strict DLP. */
     public static final AgentPolicy AGENT = new AgentPolicy("agent.a", true, true,
-            List.of("example.com", "*.example.com"), false, false, "strict");
+            List.of("example.com", "*.example.com"), false, false, DlpMode.STRICT);
 
     private Plans() {}
 

@@ -2,6 +2,7 @@ package dev.rtfs.microvm.supervisor;
 
 import dev.rtfs.microvm.agentconfig.diag.Diagnostic;
 import dev.rtfs.microvm.controlplane.chain.VerifyReport;
+import dev.rtfs.microvm.egressproxy.observe.DecisionRecord;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
@@ -12,11 +13,12 @@ import java.util.Optional;
  * plan not admitted, attestation failed); otherwise {@code steps} says what ran, {@code attempts} how many VM boots
  * it took, {@code accelerator} what QEMU used, {@code chain} the verification of the causal chain it wrote,
  * {@code problem} why the run could not finish (e.g. a guest that never booted, with the end of its log) and
- * {@code egress} the egress proxy's decisions as the chain recorded them.
+ * {@code egress} the egress proxy's decisions for the agent, in the order it made them, as it handed them to the run
+ * (each is also journaled in the chain as an {@code egress.decision} record).
  */
 public record RunReport(
         String agentId, List<Diagnostic> refusals, List<StepOutcome> steps, int attempts, String accelerator,
-        Optional<VerifyReport> chain, Path runDir, Optional<String> problem, List<EgressDecision> egress) {
+        Optional<VerifyReport> chain, Path runDir, Optional<String> problem, List<DecisionRecord> egress) {
 
     public RunReport {
         Objects.requireNonNull(agentId);
@@ -30,7 +32,7 @@ public record RunReport(
     }
 
     /** The egress decisions made while step {@code name} ran. */
-    public List<EgressDecision> egressOf(String name) {
+    public List<DecisionRecord> egressOf(String name) {
         return egress.stream().filter(d -> d.step().filter(name::equals).isPresent()).toList();
     }
 

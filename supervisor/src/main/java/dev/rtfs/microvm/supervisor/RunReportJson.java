@@ -1,6 +1,7 @@
 package dev.rtfs.microvm.supervisor;
 
 import dev.rtfs.microvm.controlplane.chain.VerifyReport;
+import dev.rtfs.microvm.egressproxy.observe.DecisionRecord;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;
@@ -40,9 +41,9 @@ public final class RunReportJson {
             }
         }
         ArrayNode egress = o.putArray("egress");
-        for (EgressDecision d : r.egress()) {
+        for (DecisionRecord d : r.egress()) {
             egress.addObject().put("step", d.step().orElse(null)).put("method", d.method()).put("host", d.host())
-                    .put("port", d.port()).put("decision", d.decision()).put("reason", d.reason()).put("status", d.status());
+                    .put("port", d.port()).put("decision", d.outcome()).put("reason", d.reason()).put("status", d.status());
         }
         r.chain().ifPresent(c -> o.set("chain", switch (c) {
             case VerifyReport.Valid v -> JSON.objectNode().put("valid", true).put("records", v.records())

@@ -1,6 +1,7 @@
 package dev.rtfs.microvm.supervisor;
 
 import dev.rtfs.microvm.controlplane.chain.HostKey;
+import dev.rtfs.microvm.rtfslang.SourceFile;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -10,7 +11,9 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * One {@code run}: the agent config (with its {@code --load} files) and the plan, where relative image paths of
+ * One {@code run}: the agent config (with its {@code --load} files) and the plan as the caller read them, once
+ * and bounded (the CLI's edge; each {@link SourceFile} is named by its path as the user wrote it, which
+ * diagnostics and the chain's {@code run.started} record show), where relative image paths of
  * the config resolve ({@code imageDir}), the run directory (sockets, console log, causal chain), the guest's
  * initramfs and capability store, and the bounds (boots, timeouts, the guest log's size). {@code resolve} and {@code allowRanges} are the egress proxy's
  * static name overrides and the ranges allowed names may resolve into (the demo maps its domains to loopback
@@ -18,9 +21,9 @@ import java.util.Optional;
  * {@link HostKey#defaultPath()}).
  */
 public record RunRequest(
-        Path config,
-        List<Path> loads,
-        Path plan,
+        SourceFile config,
+        List<SourceFile> loads,
+        SourceFile plan,
         Path imageDir,
         Path runDir,
         Optional<Path> initrd,
@@ -54,7 +57,7 @@ public record RunRequest(
     }
 
     /** Production bounds: 120 s to the guest's hello (software emulation boots in seconds, a busy host in more). */
-    public static RunRequest of(Path config, Path plan, Path imageDir, Path runDir) {
+    public static RunRequest of(SourceFile config, SourceFile plan, Path imageDir, Path runDir) {
         return new RunRequest(config, List.of(), plan, imageDir, runDir, Optional.empty(), Optional.empty(), Map.of(),
                 List.of(), Duration.ofSeconds(120), Duration.ofSeconds(60), Duration.ofSeconds(30), 2, GuestLog.DEFAULT_MAX_BYTES,
                 HostKey.defaultPath());
@@ -92,7 +95,8 @@ public record RunRequest(
                 helloTimeout, stepTimeout, shutdownTimeout, maxAttempts, guestLogMaxBytes, key);
     }
 
-    public RunRequest withLoads(List<Path> files) {
+    /** The {@code --load} files' text, evaluated before the config in this order. */
+    public RunRequest withLoads(List<SourceFile> files) {
         return new RunRequest(config, files, plan, imageDir, runDir, initrd, capabilitiesImage, resolve, allowRanges,
                 helloTimeout, stepTimeout, shutdownTimeout, maxAttempts, guestLogMaxBytes, chainKey);
     }

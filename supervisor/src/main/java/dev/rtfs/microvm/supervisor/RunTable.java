@@ -2,6 +2,9 @@ package dev.rtfs.microvm.supervisor;
 
 import dev.rtfs.microvm.controlplane.chain.HeadStatus;
 import dev.rtfs.microvm.controlplane.chain.VerifyReport;
+import dev.rtfs.microvm.egresspolicy.decision.Outcome;
+import dev.rtfs.microvm.egressproxy.observe.DecisionRecord;
+import dev.rtfs.microvm.rtfslang.PrintableText;
 import dev.rtfs.microvm.rtfslang.TextTable;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,26 +44,36 @@ public final class RunTable {
     }
 
     /** "-", "1 allowed", "1 denied (403)", "2 allowed, 1 denied (403)". */
-    static String egress(List<EgressDecision> decisions) {
-        long denied = decisions.stream().filter(EgressDecision::denied).count();
+    static String egress(List<DecisionRecord> decisions) {
+        long denied = decisions.stream().filter(RunTable::denied).count();
         long allowed = decisions.size() - denied;
         List<String> parts = new ArrayList<>();
         if (allowed > 0) {
             parts.add(allowed + " allowed");
         }
         if (denied > 0) {
-            parts.add(denied + " denied (" + decisions.stream().filter(EgressDecision::denied)
+            parts.add(denied + " denied (" + decisions.stream().filter(RunTable::denied)
                     .map(d -> Integer.toString(d.status())).distinct().collect(java.util.stream.Collectors.joining(", ")) + ")");
         }
         return parts.isEmpty() ? "-" : String.join(", ", parts);
     }
 
-    /** The egress decisions from the causal chain, one line each (the table's EGRESS column in full). */
+    /** The egress decisions (each also in the causal chain), one line each (the table's EGRESS column in full). */
     public static String renderEgress(RunReport r) {
         StringBuilder out = new StringBuilder("egress decisions (from the causal chain): ")
                 .append(r.egress().isEmpty() ? "none" : "").append('\n');
-        r.egress().forEach(d -> out.append("  ").append(d.line()).append('\n'));
+        r.egress().forEach(d -> out.append("  ").append(line(d)).append('\n'));
         return out.toString();
+    }
+
+    /** {@code step fetch-index: GET example.com:80 -> ALLOW (allowed, status 200)}, printable. */
+    static String line(DecisionRecord d) {
+        return PrintableText.of("step " + d.step().orElse("-") + ": " + d.method() + " " + d.host() + ":" + d.port()
+                + " -> " + d.outcome() + " (" + d.reason() + ", status " + d.status() + ")");
+    }
+
+    private static boolean denied(DecisionRecord d) {
+        return d.outcome().equals(Outcome.DENY.name());
     }
 
     private static String shorten(String s) {

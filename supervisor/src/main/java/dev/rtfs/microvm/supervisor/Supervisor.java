@@ -21,12 +21,11 @@ import dev.rtfs.microvm.controlplane.transport.ListeningTransport;
 import dev.rtfs.microvm.egressproxy.EgressProxy;
 import dev.rtfs.microvm.egressproxy.control.ControlApi;
 import dev.rtfs.microvm.egressproxy.control.StaleSocket;
+import dev.rtfs.microvm.egressproxy.observe.DecisionRecord;
 import dev.rtfs.microvm.egresspolicy.net.StaticOverrideResolver;
 import dev.rtfs.microvm.egresspolicy.net.SystemResolver;
 import dev.rtfs.microvm.egressproxy.server.ProxyConfig;
 import dev.rtfs.microvm.guest.image.ImageLock;
-import dev.rtfs.microvm.rtfslang.BoundedInput;
-import dev.rtfs.microvm.rtfslang.SourceFile;
 import dev.rtfs.microvm.orchestrator.admission.Admission;
 import dev.rtfs.microvm.orchestrator.admission.AdmissionResult;
 import dev.rtfs.microvm.orchestrator.admission.AgentPolicy;
@@ -38,12 +37,12 @@ import dev.rtfs.microvm.vmm.VmSynthesizer;
 import dev.rtfs.microvm.vmm.attest.Sha256;
 import dev.rtfs.microvm.vmm.qemu.QemuSpec;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
@@ -83,7 +82,7 @@ public final class Supervisor {
     public RunReport run(RunRequest req, RunListener listener) throws IOException {
         Progress progress = new Progress(listener);
         Path runDir = req.runDir().toAbsolutePath();
-        ConfigCheckResult checked = ConfigLoader.load(sources(req.loads()), source(req.config()));
+        ConfigCheckResult checked = ConfigLoader.load(req.loads(), req.config());
         if (checked.validated().isEmpty()) {
             return refused("-", checked.diagnostics(), runDir);
         }
@@ -91,8 +90,7 @@ public final class Supervisor {
         AgentConfig config = validated.config();
         AgentPolicy policy = AgentPolicy.from(config);
         String agentId = policy.agentId();
-        SourceFile planSource = source(req.plan());
-        AdmissionResult admission = Admission.admit(PlanReader.read(planSource), policy);
+        AdmissionResult admission = Admission.admit(PlanReader.read(req.plan()), policy);
         if (!admission.admitted()) {
             return refused(agentId, admission.diagnostics(), runDir);
         }
@@ -104,7 +102,7 @@ public final class Supervisor {
                     List.of());
         }
         // The plan id is the start of the plan text's sha256, the hash the admission cache knows the plan by.
-        String planId = "plan-" + Sha256.hex(planSource.text()).substring(0, 16);
+        String planId = "plan-" + Sha256.hex(req.plan().text()).substring(0, 16);
 
         Files.createDirectories(runDir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         RunDirLayout layout = new RunDirLayout(runDir);
@@ -116,9 +114,11 @@ public final class Supervisor {
         QemuSpec spec;
         // The host key signs the chain's head after every commit; verification checks the chain ends at it.
         AnchorSigner chainKey = HostKey.loadOrCreate(req.chainKey());
+        // The proxy's decisions for this agent, as it makes them: journaled in the chain and kept for the report.
+        List<DecisionRecord> egress = Collections.synchronizedList(new ArrayList<>());
         // The chain closes after the proxy (whose decision sink writes into it), then it is verified.
         try (ChainStore chain = ChainStore.open(chainDir, ChainOptions.defaults().withHeadSigner(chainKey));
-                EgressProxy proxy = new EgressProxy(proxyConfig(req, chain, agentId, planId))) {
+                EgressProxy proxy = new EgressProxy(proxyConfig(req, chain, agentId, planId, egress))) {
             proxy.start();
             int proxyPort = proxy.putAgent(AgentEgressAcl.of(policy, req.allowRanges())).getPort();
             proxy.clearStep(agentId); // deny-all until the first step
@@ -130,7 +130,7 @@ public final class Supervisor {
             options = req.capabilitiesImage().map(options::withCapabilitiesImage).orElse(options);
             SynthResult<QemuSpec> synth = synthesizer.qemu(validated, options);
             // Every boot artifact's measurement, also when the deploy is refused: the chain says what was offered.
-            ObjectNode started = JSON.objectNode().put("config", req.config().toString()).put("plan", req.plan().toString())
+            ObjectNode started = JSON.objectNode().put("config", req.config().name()).put("plan", req.plan().name())
                     .put("image_dir", req.imageDir().toAbsolutePath().toString()); // which image a blue/green run booted
             synth.measured().forEach(started.putObject("artifacts")::put);
             append(chain, "run.started", agentId, planId, null, started);
@@ -157,12 +157,7 @@ public final class Supervisor {
             append(chain, "run.finished", agentId, planId, null, JSON.objectNode()
                     .put("attempts", attempts.count).put("completed", attempts.completed()));
         }
-        List<EgressDecision> egress = new ArrayList<>();
-        VerifyReport verified = ChainVerifier.verify(chainDir, new HeadTrust.Key(chainKey.publicKey()), null, r -> {
-            if (r.kind().equals("egress.decision")) {
-                egress.add(EgressDecision.fromChain(r.data()));
-            }
-        });
+        VerifyReport verified = ChainVerifier.verify(chainDir, new HeadTrust.Key(chainKey.publicKey()), null, r -> { });
         progress.say(RunEvent.Phase.CHAIN, switch (verified) {
             case VerifyReport.Valid v -> "causal chain verified: " + v.records() + " records"
                     + (v.signed() ? ", head signed by key " + AnchorSigner.keyId(chainKey.publicKey()) : "");
@@ -274,8 +269,16 @@ public final class Supervisor {
         }
     }
 
-    private static ProxyConfig proxyConfig(RunRequest req, ChainStore chain, String agentId, String planId) {
+    /**
+     * The run's proxy: each decision goes to the chain and, typed, those for {@code agentId} to {@code decisions}
+     * (the run report's, so nothing reads the chain's JSON back).
+     */
+    private static ProxyConfig proxyConfig(RunRequest req, ChainStore chain, String agentId, String planId,
+            List<DecisionRecord> decisions) {
         ProxyConfig c = ProxyConfig.defaults().withIoThreads(1).withSink(d -> {
+            if (d.agentId().equals(agentId)) {
+                decisions.add(d);
+            }
             ObjectNode data = ControlApi.toJson(d);
             chain.append(new ChainEntry("egress.decision", agentId, planId, d.step().orElse(null), data, null))
                     .exceptionally(e -> {
@@ -293,24 +296,5 @@ public final class Supervisor {
     private static RunReport refused(String agentId, List<Diagnostic> diagnostics, Path runDir) {
         return new RunReport(agentId, diagnostics.stream().filter(Diagnostic::isError).toList(), List.of(), 0, "-",
                 Optional.empty(), runDir, Optional.empty(), List.of());
-    }
-
-    /** The CLI refuses oversized input first; the bound here keeps the supervisor safe on its own. */
-    private static SourceFile source(Path p) throws IOException {
-        try {
-            return new SourceFile(p.toString(), new String(BoundedInput.readAtMost(p, BoundedInput.maxInputBytes()),
-                    StandardCharsets.UTF_8));
-        } catch (BoundedInput.TooLarge e) {
-            throw new IOException(p + ": larger than the input limit of " + BoundedInput.maxInputBytes() + " bytes ("
-                    + e.seen() + ")");
-        }
-    }
-
-    private static List<SourceFile> sources(List<Path> paths) throws IOException {
-        List<SourceFile> out = new ArrayList<>();
-        for (Path p : paths) {
-            out.add(source(p));
-        }
-        return out;
     }
 }

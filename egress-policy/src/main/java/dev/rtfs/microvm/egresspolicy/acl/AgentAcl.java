@@ -6,7 +6,11 @@ import java.util.Optional;
 
 /**
  * One agent's egress rules: the per-agent document of docs/egress-acl.md, the same shape the control API accepts and
- * the orchestrator renders per plan step. Immutable; lists are sorted/deduplicated by their producers.
+ * the orchestrator renders per plan step. Immutable, and valid and normalized by construction: every constructor,
+ * factory and builder setter applies the rules of docs/egress-acl.md ({@link AclRules}, the same checks
+ * {@link AclCodec} applies to a document) and keeps domains lowercase punycode, methods uppercase, CIDRs canonical
+ * and every list sorted and deduplicated, so equal rules compare equal however they were written. A broken rule
+ * is an {@link AclRuleException} naming the field ({@code allow_domains[0]}).
  *
  * <p>JSON (snake_case): {@code {"agent_id","step","listen","allow_domains","allow_methods","connect_ports",
  * "allow_ranges","dlp","rate":{"per_second","burst"},"max_request_bytes","max_response_bytes","max_connections"}}.
@@ -21,7 +25,7 @@ import java.util.Optional;
  * @param allowMethods HTTP methods allowed for plain HTTP requests (uppercase)
  * @param connectPorts ports allowed for CONNECT tunnels
  * @param allowRanges  CIDRs an allowed hostname may resolve into even though the class is denied by default
- * @param dlp          "strict", "lenient" or "off"
+ * @param dlp          how the proxy's DLP treats the agent's requests
  * @param rate         token bucket, empty for unlimited
  * @param maxConnections client connections the agent may hold open on its listener at once (agent ACLs only; a
  *                       step cannot change it)
@@ -34,7 +38,7 @@ public record AgentAcl(
         List<String> allowMethods,
         List<Integer> connectPorts,
         List<String> allowRanges,
-        String dlp,
+        DlpMode dlp,
         Optional<Rate> rate,
         long maxRequestBytes,
         long maxResponseBytes,
@@ -47,24 +51,32 @@ public record AgentAcl(
     public static final int MAX_MAX_CONNECTIONS = 65_536;
 
     public AgentAcl {
-        Objects.requireNonNull(agentId);
-        Objects.requireNonNull(step);
-        Objects.requireNonNull(listen);
-        allowDomains = List.copyOf(allowDomains);
-        allowMethods = List.copyOf(allowMethods);
-        connectPorts = List.copyOf(connectPorts);
-        allowRanges = List.copyOf(allowRanges);
+        agentId = AclRules.agentId(Objects.requireNonNull(agentId));
+        step = AclRules.step(Objects.requireNonNull(step));
+        listen = AclRules.listen(Objects.requireNonNull(listen));
+        allowDomains = AclRules.domains(allowDomains);
+        allowMethods = AclRules.methods(allowMethods);
+        connectPorts = AclRules.ports(connectPorts);
+        allowRanges = AclRules.ranges(allowRanges);
         Objects.requireNonNull(dlp);
         Objects.requireNonNull(rate);
+        maxRequestBytes = AclRules.bytes("max_request_bytes", maxRequestBytes);
+        maxResponseBytes = AclRules.bytes("max_response_bytes", maxResponseBytes);
+        maxConnections = AclRules.maxConnections(maxConnections);
     }
 
-    /** Token bucket: {@code perSecond} refill rate, {@code burst} capacity. */
-    public record Rate(double perSecond, long burst) {}
+    /** Token bucket: {@code perSecond} refill rate (positive), {@code burst} capacity (1..10^9). */
+    public record Rate(double perSecond, long burst) {
+        public Rate {
+            perSecond = AclRules.perSecond(perSecond);
+            burst = AclRules.burst(burst);
+        }
+    }
 
     /** Deny-all: no domains. Methods GET only, port 443, strict DLP, no ranges, default size caps. */
     public static AgentAcl strictDefaults(String agentId) {
         return new AgentAcl(agentId, Optional.empty(), Optional.empty(), List.of(), List.of("GET"), List.of(443),
-                List.of(), "strict", Optional.empty(), DEFAULT_MAX_REQUEST_BYTES, DEFAULT_MAX_RESPONSE_BYTES,
+                List.of(), DlpMode.STRICT, Optional.empty(), DEFAULT_MAX_REQUEST_BYTES, DEFAULT_MAX_RESPONSE_BYTES,
                 DEFAULT_MAX_CONNECTIONS);
     }
 
@@ -101,7 +113,10 @@ public record AgentAcl(
         return allowMethods.isEmpty() ? b.build() : b.allowMethods(allowMethods).build();
     }
 
-    /** Mutable rules on the way to an {@link AgentAcl}; {@link #build()} checks them like the record does. */
+    /**
+     * Mutable rules on the way to an {@link AgentAcl}. Each setter checks and normalizes its field at once (an
+     * {@link AclRuleException} naming it), so a mistake is reported where it is made.
+     */
     public static final class Builder {
         private final String agentId;
         private Optional<String> step;
@@ -110,7 +125,7 @@ public record AgentAcl(
         private List<String> allowMethods;
         private List<Integer> connectPorts;
         private List<String> allowRanges;
-        private String dlp;
+        private DlpMode dlp;
         private Optional<Rate> rate;
         private long maxRequestBytes;
         private long maxResponseBytes;
@@ -136,7 +151,7 @@ public record AgentAcl(
         }
 
         public Builder step(Optional<String> stepName) {
-            step = Objects.requireNonNull(stepName);
+            step = AclRules.step(Objects.requireNonNull(stepName));
             return this;
         }
 
@@ -145,32 +160,34 @@ public record AgentAcl(
         }
 
         public Builder listen(Optional<String> hostPort) {
-            listen = Objects.requireNonNull(hostPort);
+            listen = AclRules.listen(Objects.requireNonNull(hostPort));
             return this;
         }
 
+        /** Exact names or {@code *.suffix} patterns, any case, IDN or with a trailing dot. */
         public Builder allowDomains(List<String> domains) {
-            allowDomains = List.copyOf(domains);
+            allowDomains = AclRules.domains(domains);
             return this;
         }
 
+        /** HTTP method tokens, any case. */
         public Builder allowMethods(List<String> methods) {
-            allowMethods = List.copyOf(methods);
+            allowMethods = AclRules.methods(methods);
             return this;
         }
 
         public Builder connectPorts(List<Integer> ports) {
-            connectPorts = List.copyOf(ports);
+            connectPorts = AclRules.ports(ports);
             return this;
         }
 
+        /** CIDRs (a bare address is one host), at most a /8 of IPv4 or a /32 of IPv6. */
         public Builder allowRanges(List<String> ranges) {
-            allowRanges = List.copyOf(ranges);
+            allowRanges = AclRules.ranges(ranges);
             return this;
         }
 
-        /** "strict", "lenient" or "off". */
-        public Builder dlp(String mode) {
+        public Builder dlp(DlpMode mode) {
             dlp = Objects.requireNonNull(mode);
             return this;
         }
@@ -185,17 +202,17 @@ public record AgentAcl(
         }
 
         public Builder maxRequestBytes(long bytes) {
-            maxRequestBytes = bytes;
+            maxRequestBytes = AclRules.bytes("max_request_bytes", bytes);
             return this;
         }
 
         public Builder maxResponseBytes(long bytes) {
-            maxResponseBytes = bytes;
+            maxResponseBytes = AclRules.bytes("max_response_bytes", bytes);
             return this;
         }
 
         public Builder maxConnections(int connections) {
-            maxConnections = connections;
+            maxConnections = AclRules.maxConnections(connections);
             return this;
         }
 

@@ -31,13 +31,13 @@ public final class CompiledAcl {
             if (parsed.cidr() == null) {
                 throw new IllegalArgumentException("allow_ranges: \"" + r + "\": " + parsed.error());
             }
-            // ACLs reach here through AclCodec, which refuses wide ranges with a JSON path; this is the backstop.
+            // AgentAcl refuses wide ranges when it is built; this is the backstop.
             RangeLimit.tooWide(parsed.cidr()).ifPresent(why -> {
                 throw new IllegalArgumentException("allow_ranges: \"" + r + "\": " + why);
             });
             return parsed.cidr();
         }).toList();
-        this.dlp = DlpMode.fromJson(acl.dlp());
+        this.dlp = acl.dlp();
         this.bucket = bucket;
     }
 

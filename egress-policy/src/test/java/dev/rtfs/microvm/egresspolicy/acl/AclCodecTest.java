@@ -48,7 +48,7 @@ class AclCodecTest {
         assertThat(a).isEqualTo(AgentAcl.strictDefaults("x"));
         assertThat(a.allowMethods()).containsExactly("GET");
         assertThat(a.connectPorts()).containsExactly(443);
-        assertThat(a.dlp()).isEqualTo("strict");
+        assertThat(a.dlp()).isEqualTo(DlpMode.STRICT);
         assertThat(a.allowRanges()).isEmpty();
         assertThat(a.deniesAll()).isTrue();
     }
@@ -72,7 +72,7 @@ class AclCodecTest {
     void roundTripsAgentDocument() {
         AgentAcl a = AgentAcl.builder("agent.b").step("Store").listen("127.0.0.1:0").allowDomains(List.of("a.com"))
                 .allowMethods(List.of("GET", "PUT")).connectPorts(List.of(443, 8443)).allowRanges(List.of("10.0.0.0/8"))
-                .dlp("off").rate(new AgentAcl.Rate(1.5, 4)).maxRequestBytes(10).maxResponseBytes(20).build();
+                .dlp(DlpMode.OFF).rate(new AgentAcl.Rate(1.5, 4)).maxRequestBytes(10).maxResponseBytes(20).build();
         assertThat(AclCodec.parseAgent(AclCodec.toJson(a))).isEqualTo(a);
     }
 
@@ -129,15 +129,15 @@ class AclCodecTest {
     }
 
     @Test
-    void normalizesAclsBuiltInCode() {
+    void anAclBuiltInCodeIsNormalizedAsItIsBuilt() {
         AgentAcl step = AgentAcl.forStep("a", "Fetch", List.of("API.Example.com."), List.of("get"));
-        AgentAcl n = AclCodec.normalize(step);
-        assertThat(n.allowDomains()).containsExactly("api.example.com");
-        assertThat(n.allowMethods()).containsExactly("GET");
-        assertThat(n.step()).contains("Fetch");
-        assertThat(n.connectPorts()).containsExactly(443);
-        assertThatThrownBy(() -> AclCodec.normalize(AgentAcl.forStep("a", "S", List.of("10.0.0.1"), List.of())))
-                .isInstanceOf(AclFormatException.class).hasMessageContaining("$.allow_domains[0]");
+        assertThat(step.allowDomains()).containsExactly("api.example.com");
+        assertThat(step.allowMethods()).containsExactly("GET");
+        assertThat(step.step()).contains("Fetch");
+        assertThat(step.connectPorts()).containsExactly(443);
+        assertThatThrownBy(() -> AgentAcl.forStep("a", "S", List.of("10.0.0.1"), List.of()))
+                .isInstanceOfSatisfying(AclRuleException.class, e -> assertThat(e.field()).isEqualTo("allow_domains[0]"))
+                .hasMessageContaining("IP literal");
         assertThat(AgentAcl.strictDefaults("a").withListen("127.0.0.1:0").withStep("X").listen()).contains("127.0.0.1:0");
     }
 
@@ -201,13 +201,14 @@ class AclCodecTest {
 
     @Test
     void anAclBuiltInCodeWithAWideRangeIsRefusedLikeADocument() {
-        AgentAcl wide = AgentAcl.builder("a").allowDomains(List.of("a.test")).allowRanges(List.of("0.0.0.0/0"))
-                .maxRequestBytes(10).maxResponseBytes(10).build();
-        assertThatThrownBy(() -> AclCodec.normalize(wide)).isInstanceOf(AclFormatException.class)
-                .hasMessageContaining("$.allow_ranges[0]").hasMessageContaining("wider than /8");
-        AgentAcl demo = AgentAcl.builder("a").allowDomains(List.of("a.test")).allowRanges(List.of("127.0.0.0/8"))
-                .maxRequestBytes(10).maxResponseBytes(10).build();
-        assertThat(AclCodec.normalize(demo).allowRanges()).containsExactly("127.0.0.0/8");
+        AgentAcl.Builder b = AgentAcl.builder("a").allowDomains(List.of("a.test"));
+        assertThatThrownBy(() -> b.allowRanges(List.of("127.0.0.0/8", "0.0.0.0/0")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("allow_ranges[1]").hasMessageContaining("wider than /8");
+        assertThatThrownBy(() -> AclCodec.parseAgent("{\"allow_ranges\":[\"127.0.0.0/8\",\"0.0.0.0/0\"]}", "a"))
+                .isInstanceOf(AclFormatException.class)
+                .hasMessageContaining("$.allow_ranges[1]").hasMessageContaining("wider than /8");
+        assertThat(b.allowRanges(List.of("127.0.0.0/8")).build().allowRanges()).containsExactly("127.0.0.0/8");
     }
 
     @Test

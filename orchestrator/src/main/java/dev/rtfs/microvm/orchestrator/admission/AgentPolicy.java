@@ -3,6 +3,7 @@ package dev.rtfs.microvm.orchestrator.admission;
 import dev.rtfs.microvm.agentconfig.model.AgentConfig;
 import dev.rtfs.microvm.agentconfig.model.DlpPolicy;
 import dev.rtfs.microvm.agentconfig.model.EgressVia;
+import dev.rtfs.microvm.egresspolicy.acl.DlpMode;
 import dev.rtfs.microvm.orchestrator.effect.Covering;
 import dev.rtfs.microvm.orchestrator.effect.ParamSet;
 import dev.rtfs.microvm.orchestrator.plan.Hosts;
@@ -17,11 +18,11 @@ import java.util.Optional;
  * @param networkEnabled {@code :network :enabled true} with egress {@code :via :proxy}
  * @param nicEnabled     {@code :microvm :devices :nic :enabled true}
  * @param allowDomains   {@code :network :egress :allow-domains} (hostnames or {@code *.suffix} patterns)
- * @param dlp            "strict", "lenient" or "off", handed to the proxy ACL
+ * @param dlp            the DLP mode handed to the proxy ACL
  */
 public record AgentPolicy(
         String agentId, boolean networkEnabled, boolean nicEnabled, List<String> allowDomains, boolean llmEnabled,
-        boolean gpuEnabled, String dlp) {
+        boolean gpuEnabled, DlpMode dlp) {
 
     public AgentPolicy {
         Objects.requireNonNull(agentId);
@@ -34,7 +35,7 @@ public record AgentPolicy(
      * with {@code :network :enabled true} and {@code :egress :via :proxy} (and not {@code :capabilities :http
      * :enabled false}); the allowlist is {@code :network :egress :allow-domains}, narrowed by {@code :capabilities
      * :http :egress :allow-domains} when that is written; entries that are not host names are dropped; DLP is
-     * "off" when disabled, "lenient" when so written, else "strict".
+     * off when disabled, lenient when so written, else strict.
      */
     public static AgentPolicy from(AgentConfig config) {
         boolean network = config.networkEnabled().orElse(false)
@@ -43,8 +44,8 @@ public record AgentPolicy(
         ParamSet<String> allowed = domains(config.egressAllowDomains());
         Optional<List<String>> http = config.httpEgressAllowDomains();
         if (http.isPresent()) allowed = allowed.intersect(domains(http), Covering.DOMAINS);
-        String dlp = !config.dlpEnabled().orElse(true) ? "off"
-                : config.dlpPolicy().map(p -> p == DlpPolicy.LENIENT ? "lenient" : "strict").orElse("strict");
+        DlpMode dlp = !config.dlpEnabled().orElse(true) ? DlpMode.OFF
+                : config.dlpPolicy().map(p -> p == DlpPolicy.LENIENT ? DlpMode.LENIENT : DlpMode.STRICT).orElse(DlpMode.STRICT);
         return new AgentPolicy(config.agentIdValue().orElse(""), network, config.nicEnabled().orElse(false),
                 allowed.values(), config.llmEnabled().orElse(false), config.gpuEnabled().orElse(false), dlp);
     }

@@ -1,6 +1,7 @@
 package dev.rtfs.microvm.orchestrator.profile;
 
 import dev.rtfs.microvm.egresspolicy.acl.AgentAcl;
+import dev.rtfs.microvm.egresspolicy.acl.DlpMode;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -31,7 +32,7 @@ public record StepProfile(
      * {@code dlp} (from the agent config) are carried for {@link #toAgentAcl} and are not part of the step
      * profile JSON. Empty domains mean deny-all.
      */
-    public record NetworkAcl(List<String> allowDomains, List<String> allowMethods, List<Integer> connectPorts, String dlp) {
+    public record NetworkAcl(List<String> allowDomains, List<String> allowMethods, List<Integer> connectPorts, DlpMode dlp) {
         public NetworkAcl {
             allowDomains = List.copyOf(allowDomains);
             allowMethods = List.copyOf(allowMethods);
@@ -39,7 +40,7 @@ public record StepProfile(
             Objects.requireNonNull(dlp);
         }
 
-        public static NetworkAcl denyAll(String dlp) {
+        public static NetworkAcl denyAll(DlpMode dlp) {
             return new NetworkAcl(List.of(), List.of(), List.of(), dlp);
         }
 

@@ -3,6 +3,7 @@ package dev.rtfs.microvm.orchestrator.admission;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rtfs.microvm.agentconfig.diag.Diagnostic;
+import dev.rtfs.microvm.egresspolicy.acl.DlpMode;
 import dev.rtfs.microvm.orchestrator.Plans;
 import dev.rtfs.microvm.orchestrator.admission.AdmissionResult;
 import java.util.List;
@@ -77,11 +78,11 @@ class AdmissionCodesTest {
         String text = plan("""
                     (step "Fetch" (call :http.get {:url "https://example.com/"}))
                 """);
-        AgentPolicy offline = new AgentPolicy("agent.a", false, true, List.of("example.com"), false, false, "strict");
+        AgentPolicy offline = new AgentPolicy("agent.a", false, true, List.of("example.com"), false, false, DlpMode.STRICT);
         Diagnostic d = only(Plans.admit(text, offline), "ADMISSION_NETWORK_DISABLED");
         assertThat(d.path()).isEqualTo("steps.Fetch.effects.network");
         at(d, text, "(call :http.get");
-        AgentPolicy noNic = new AgentPolicy("agent.a", true, false, List.of("example.com"), false, false, "strict");
+        AgentPolicy noNic = new AgentPolicy("agent.a", true, false, List.of("example.com"), false, false, DlpMode.STRICT);
         assertThat(only(Plans.admit(text, noNic), "ADMISSION_NETWORK_DISABLED").message()).contains("NIC");
     }
 

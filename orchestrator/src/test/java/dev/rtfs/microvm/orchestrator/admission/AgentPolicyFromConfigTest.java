@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.rtfs.microvm.agentconfig.ConfigCheckResult;
 import dev.rtfs.microvm.agentconfig.ConfigLoader;
 import dev.rtfs.microvm.agentconfig.diag.Diagnostic;
+import dev.rtfs.microvm.egresspolicy.acl.DlpMode;
 import dev.rtfs.microvm.rtfslang.SourceFile;
 import dev.rtfs.microvm.orchestrator.Plans;
 import dev.rtfs.microvm.orchestrator.plan.PlanReader;
@@ -40,9 +41,9 @@ class AgentPolicyFromConfigTest {
     @Test
     void policyReflectsTheConfig() {
         assertThat(policy(":strict", true, "")).isEqualTo(new AgentPolicy("agent.t", true, true,
-                List.of("*.example.org", "example.com"), false, false, "strict"));
+                List.of("*.example.org", "example.com"), false, false, DlpMode.STRICT));
         assertThat(policy(":lenient", false, "").networkEnabled()).isFalse();
-        assertThat(policy(":lenient", true, "").dlp()).isEqualTo("lenient");
+        assertThat(policy(":lenient", true, "").dlp()).isEqualTo(DlpMode.LENIENT);
         AgentPolicy caps = policy(":strict", true,
                 ":capabilities {:llm {:enabled true} :http {:enabled true :egress {:allow-domains [\"api.example.org\"]}}}");
         assertThat(caps.llmEnabled()).isTrue();

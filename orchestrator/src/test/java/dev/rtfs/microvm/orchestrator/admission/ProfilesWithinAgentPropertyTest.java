@@ -2,6 +2,7 @@ package dev.rtfs.microvm.orchestrator.admission;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.rtfs.microvm.egresspolicy.acl.DlpMode;
 import dev.rtfs.microvm.orchestrator.Plans;
 import dev.rtfs.microvm.orchestrator.Seeds;
 import dev.rtfs.microvm.orchestrator.effect.Covering;
@@ -27,7 +28,7 @@ class ProfilesWithinAgentPropertyTest {
         for (int i = 0; i < PLANS; i++) {
             String text = gen.plan();
             AgentPolicy policy = new AgentPolicy("agent.p", random.nextInt(10) > 0, random.nextInt(10) > 0,
-                    List.of("example.com", "*.api.example.com"), random.nextBoolean(), random.nextBoolean(), "strict");
+                    List.of("example.com", "*.api.example.com"), random.nextBoolean(), random.nextBoolean(), DlpMode.STRICT);
             AdmissionResult r = Plans.admit(text, policy);
             if (!r.admitted()) {
                 refused++;

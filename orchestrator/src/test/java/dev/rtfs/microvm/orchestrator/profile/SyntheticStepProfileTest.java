@@ -3,6 +3,7 @@ package dev.rtfs.microvm.orchestrator.profile;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rtfs.microvm.egresspolicy.acl.AgentAcl;
+import dev.rtfs.microvm.egresspolicy.acl.DlpMode;
 import dev.rtfs.microvm.orchestrator.Plans;
 import dev.rtfs.microvm.orchestrator.admission.AdmissionResult;
 import dev.rtfs.microvm.orchestrator.admission.AgentPolicy;
@@ -42,7 +43,7 @@ class SyntheticStepProfileTest {
         AdmissionResult r = Plans.admit(PLAN);
         assertThat(r.diagnostics()).as(Plans.describe(r.diagnostics())).isEmpty();
         StepProfile expected = new StepProfile("Synthesize", 1,
-                new StepProfile.NetworkAcl(List.of("api.example.com"), List.of("POST"), List.of(443, 8443), "strict"),
+                new StepProfile.NetworkAcl(List.of("api.example.com"), List.of("POST"), List.of(443, 8443), DlpMode.STRICT),
                 new StepProfile.FsPolicy("/tmp/agent/steps/1", "ro", List.of("/tmp/agent/out")),
                 new StepProfile.DeterminismProfile("deterministic", "deterministic", Optional.of("0x2a")),
                 new StepProfile.FeatureGates(false, false),
@@ -69,7 +70,7 @@ class SyntheticStepProfileTest {
         assertThat(acl.allowDomains()).containsExactly("api.example.com");
         assertThat(acl.allowMethods()).containsExactly("POST");
         assertThat(acl.connectPorts()).containsExactly(443, 8443);
-        assertThat(acl.dlp()).isEqualTo("strict");
+        assertThat(acl.dlp()).isEqualTo(DlpMode.STRICT);
         assertThat(acl.allowRanges()).isEmpty();
 
         StepProfile prepare = r.profiles().get(0);
@@ -89,13 +90,13 @@ class SyntheticStepProfileTest {
                 (plan ^{:effects [[:llm {:models ["small"]}] :gpu]}
                   :program (step "Think" ^{:effects [[:llm {:models ["small"]}] :gpu]} (call :llm.complete {:model "small"})))
                 """;
-        AgentPolicy policy = new AgentPolicy("agent.b", true, true, List.of("example.com"), true, true, "lenient");
+        AgentPolicy policy = new AgentPolicy("agent.b", true, true, List.of("example.com"), true, true, DlpMode.LENIENT);
         AdmissionResult r = Plans.admit(text, policy);
         assertThat(r.diagnostics()).as(Plans.describe(r.diagnostics())).isEmpty();
         StepProfile p = r.profiles().get(0);
         assertThat(p.featureGates()).isEqualTo(new StepProfile.FeatureGates(true, true));
         assertThat(p.limits().maxTimeMs()).isEmpty();
         assertThat(StepProfileJson.toJson(p).get("limits").toString()).isEqualTo("{\"max_time_ms\":null}");
-        assertThat(p.toAgentAcl("agent.b").dlp()).isEqualTo("lenient");
+        assertThat(p.toAgentAcl("agent.b").dlp()).isEqualTo(DlpMode.LENIENT);
     }
 }

@@ -1,0 +1,176 @@
+package dev.rtfs.microvm.egresspolicy.acl;
+
+import dev.rtfs.microvm.egresspolicy.net.Cidr;
+import dev.rtfs.microvm.egresspolicy.net.HostNormalizer;
+import dev.rtfs.microvm.egresspolicy.net.IpAddress;
+import dev.rtfs.microvm.egresspolicy.net.NormalizedHost;
+import dev.rtfs.microvm.egresspolicy.net.RangeLimit;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+
+/**
+ * The one check of each {@link AgentAcl} rule, shared by its builder and by {@link AclCodec}: each returns the
+ * normalized value (lowercase punycode domains, uppercase methods, canonical CIDRs, lists sorted and deduplicated)
+ * or throws an {@link AclRuleException} naming the field as the document does.
+ */
+final class AclRules {
+
+    static final Pattern AGENT_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+    private static final Pattern METHOD = Pattern.compile("[A-Z][A-Z0-9_-]{0,31}");
+    static final int MAX_PORT = 65535;
+
+    private AclRules() {}
+
+    static String agentId(String id) {
+        if (!AGENT_ID.matcher(id).matches()) {
+            throw new AclRuleException("agent_id", "agent id must match " + AGENT_ID.pattern());
+        }
+        return id;
+    }
+
+    static Optional<String> step(Optional<String> step) {
+        step.ifPresent(s -> {
+            if (s.isEmpty() || s.length() > 128 || s.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+                throw new AclRuleException("step", "must be 1..128 printable characters");
+            }
+        });
+        return step;
+    }
+
+    static Optional<String> listen(Optional<String> hostPort) {
+        return hostPort.map(AclRules::listen);
+    }
+
+    /** {@code host:port}, host a loopback literal or {@code localhost}; port 0 means "pick one". */
+    static String listen(String s) {
+        int colon = s.lastIndexOf(':');
+        if (colon <= 0) {
+            throw new AclRuleException("listen", "\"" + s + "\" must be HOST:PORT");
+        }
+        String host = s.substring(0, colon);
+        String port = s.substring(colon + 1);
+        if (port.isEmpty() || port.length() > 5 || !port.chars().allMatch(c -> c >= '0' && c <= '9')
+                || Integer.parseInt(port) > MAX_PORT) {
+            throw new AclRuleException("listen", "\"" + port + "\" is not a port number 0..65535");
+        }
+        String bare = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+        boolean loopback = bare.equals("localhost")
+                || IpAddress.parseStrict(bare).map(ip -> ip.toInetAddress().isLoopbackAddress()).orElse(false);
+        if (!loopback) {
+            throw new AclRuleException("listen", "\"" + host + "\" must be a loopback address (the listener is host-only)");
+        }
+        if (bare.indexOf(':') >= 0 && !host.startsWith("[")) {
+            throw new AclRuleException("listen", "write an IPv6 listen address in brackets: [" + bare + "]:" + port);
+        }
+        return host + ":" + Integer.parseInt(port);
+    }
+
+    static List<String> domains(List<String> patterns) {
+        return sortedSet("allow_domains", patterns, AclRules::domainPattern);
+    }
+
+    /** {@code example.com} or {@code *.example.com}, lowercase punycode without a trailing dot. */
+    static String domainPattern(String s) {
+        boolean wildcard = s.startsWith("*.");
+        String host = wildcard ? s.substring(2) : s;
+        if (host.indexOf('*') >= 0) {
+            throw new AclRuleException("allow_domains", "\"" + s + "\": a wildcard is only allowed as a leading \"*.\"");
+        }
+        return switch (HostNormalizer.normalize(host)) {
+            case NormalizedHost.Name n -> {
+                if (n.ascii().indexOf('.') < 0 && wildcard) {
+                    throw new AclRuleException("allow_domains", "\"" + s + "\": a wildcard over a top-level domain is too broad");
+                }
+                yield wildcard ? "*." + n.ascii() : n.ascii();
+            }
+            case NormalizedHost.Literal l -> throw new AclRuleException("allow_domains", "\"" + s
+                    + "\" is an IP literal; only host names can be allowed (allow_ranges widens where a name may resolve)");
+            case NormalizedHost.Invalid i -> throw new AclRuleException("allow_domains", "\"" + s + "\": " + i.reason());
+        };
+    }
+
+    static List<String> methods(List<String> methods) {
+        return sortedSet("allow_methods", methods, AclRules::method);
+    }
+
+    /** An HTTP method token, uppercase; CONNECT is a matter of ports. */
+    static String method(String s) {
+        String up = s.toUpperCase(Locale.ROOT);
+        if (!METHOD.matcher(up).matches()) {
+            throw new AclRuleException("allow_methods", "\"" + s + "\" is not an HTTP method token");
+        }
+        if (up.equals("CONNECT")) {
+            throw new AclRuleException("allow_methods", "CONNECT is governed by connect_ports, not allow_methods");
+        }
+        return up;
+    }
+
+    static List<Integer> ports(List<Integer> ports) {
+        return sortedSet("connect_ports", ports, p -> port(p.longValue()));
+    }
+
+    static int port(long port) {
+        return (int) inRange("connect_ports", port, 1, MAX_PORT);
+    }
+
+    static List<String> ranges(List<String> ranges) {
+        return sortedSet("allow_ranges", ranges, AclRules::range);
+    }
+
+    /** A CIDR (a bare address is a single host) no wider than {@link RangeLimit} allows, in canonical form. */
+    static String range(String s) {
+        Cidr.Result c = Cidr.parse(s);
+        if (c.error() != null) {
+            throw new AclRuleException("allow_ranges", "\"" + s + "\": " + c.error());
+        }
+        Optional<String> wide = RangeLimit.tooWide(c.cidr());
+        if (wide.isPresent()) {
+            throw new AclRuleException("allow_ranges", "\"" + s + "\": " + wide.get());
+        }
+        return c.cidr().toString();
+    }
+
+    static long bytes(String field, long bytes) {
+        return inRange(field, bytes, 1, Long.MAX_VALUE);
+    }
+
+    static int maxConnections(long connections) {
+        return (int) inRange("max_connections", connections, 1, AgentAcl.MAX_MAX_CONNECTIONS);
+    }
+
+    static double perSecond(double perSecond) {
+        if (!(perSecond > 0) || Double.isInfinite(perSecond)) {
+            throw new AclRuleException("rate.per_second", "must be a positive number");
+        }
+        return perSecond;
+    }
+
+    static long burst(long burst) {
+        return inRange("rate.burst", burst, 1, 1_000_000_000L);
+    }
+
+    static long inRange(String field, long v, long min, long max) {
+        if (v < min || v > max) {
+            throw new AclRuleException(field, v + " is out of range " + min + ".." + max);
+        }
+        return v;
+    }
+
+    /** Each element through {@code rule}, sorted and deduplicated; a refusal names the element's index. */
+    private static <T, R extends Comparable<R>> List<R> sortedSet(String field, List<T> values, Function<T, R> rule) {
+        TreeSet<R> out = new TreeSet<>();
+        for (int i = 0; i < values.size(); i++) {
+            T v = java.util.Objects.requireNonNull(values.get(i), field);
+            try {
+                out.add(rule.apply(v));
+            } catch (AclRuleException e) {
+                throw new AclRuleException(field + "[" + i + "]", e.detail());
+            }
+        }
+        return List.copyOf(out);
+    }
+}
