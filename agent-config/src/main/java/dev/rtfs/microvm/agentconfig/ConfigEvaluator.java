@@ -7,6 +7,6 @@ import java.util.List;
 
 /** Evaluates the {@code --load} files, then the config file, and returns the config file's last value. */
 @FunctionalInterface
-public interface ConfigEvaluator {
+interface ConfigEvaluator {
     Value evaluate(List<SourceFile> loads, SourceFile main) throws RtfsException;
 }

@@ -30,7 +30,7 @@ import java.util.regex.Pattern;
  * mkfs.ext4 -d adds the tree in sorted order (e2fsprogs uses scandir with alphasort), so readdir order does not
  * matter. Every image is checked with {@code e2fsck -fn} before it counts as built.
  */
-public final class Ext4Image {
+final class Ext4Image {
 
     /** The e2fsprogs time override (see the class comment); 0 would mean "use the clock". */
     static final String FAKE_TIME = "1";

@@ -10,7 +10,7 @@ import java.util.Optional;
  * The host tools the image build runs (mkfs.ext4, debugfs, dumpe2fs, e2fsck). A seam: tests give a fake to check
  * what happens when a tool is missing or fails, without uninstalling anything.
  */
-public interface ImageTools {
+interface ImageTools {
 
     /** The executable {@code tool} on PATH (or /usr/sbin, /sbin, where e2fsprogs lives), if installed. */
     Optional<Path> locate(String tool);

@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
  * The reference guest agent: {@code agent.sh} (a resource next to this class), run by busybox sh as the last
  * part of the guest's /init. The image build and the boot tests get the whole /init from {@link #init}.
  */
-public final class ReferenceAgent {
+final class ReferenceAgent {
 
     /** Where the script lives inside the initramfs. */
     public static final String PATH_IN_IMAGE = "agent/agent.sh";

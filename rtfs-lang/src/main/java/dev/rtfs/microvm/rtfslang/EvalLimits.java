@@ -8,7 +8,7 @@ package dev.rtfs.microvm.rtfslang;
  * @param depth maximum nesting of evaluation (forms inside forms, function calls inside calls) and of the
  *              data built; chosen so that evaluator and consumers stay well inside a default 1 MB thread stack
  */
-public record EvalLimits(long fuel, int depth) {
+record EvalLimits(long fuel, int depth) {
 
     /** Ample for configs, profile macros and plans; a runaway recursion stops in milliseconds. */
     public static final EvalLimits DEFAULT = new EvalLimits(2_000_000, 512);

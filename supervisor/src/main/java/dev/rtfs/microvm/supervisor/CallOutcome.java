@@ -5,7 +5,7 @@ import java.util.Objects;
 import tools.jackson.databind.JsonNode;
 
 /** One call of a step as it was sent and answered. */
-public record CallOutcome(String capability, JsonNode args, CallResult result, Duration elapsed) {
+record CallOutcome(String capability, JsonNode args, CallResult result, Duration elapsed) {
 
     public CallOutcome {
         Objects.requireNonNull(capability);

@@ -5,7 +5,7 @@ import java.util.Optional;
 import tools.jackson.databind.JsonNode;
 
 /** What the guest answered to one call: a value, or an error. */
-public record CallResult(Optional<JsonNode> value, Optional<String> error) {
+record CallResult(Optional<JsonNode> value, Optional<String> error) {
 
     public CallResult {
         Objects.requireNonNull(value);

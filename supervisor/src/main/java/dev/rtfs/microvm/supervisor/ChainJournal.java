@@ -17,7 +17,7 @@ import tools.jackson.databind.node.ObjectNode;
  * agent and plan id. Appends wait until the record is durable. What completed is also kept here, so a restart of
  * the VM within one run continues after it.
  */
-public final class ChainJournal implements StepJournal {
+final class ChainJournal implements StepJournal {
 
     public static final String STARTED = "step.started";
     public static final String FINISHED = "step.finished";

@@ -5,7 +5,7 @@ import java.util.concurrent.CompletableFuture;
 import tools.jackson.databind.JsonNode;
 
 /** {@link GuestCalls} over the control plane: a {@code call} frame out, the guest's {@code result} back. */
-public final class ControlChannelCalls implements GuestCalls {
+final class ControlChannelCalls implements GuestCalls {
 
     private final AgentChannel channel;
 

@@ -3,7 +3,7 @@ package dev.rtfs.microvm.supervisor;
 import dev.rtfs.microvm.egresspolicy.acl.AgentAcl;
 
 /** The egress proxy as the executor programs it: one step's ACL while the step runs, deny-all otherwise. */
-public interface EgressSteps {
+interface EgressSteps {
 
     void enter(String agentId, AgentAcl stepAcl);
 

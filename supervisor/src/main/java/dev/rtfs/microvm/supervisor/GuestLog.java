@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * and the newest output, the part that says why a boot failed, is always kept) and only ever treated as text: the
  * last lines kept in memory for error messages are cut to {@link #LINE_CHARS} characters and made printable.
  */
-public final class GuestLog implements AutoCloseable {
+final class GuestLog implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(GuestLog.class);
 

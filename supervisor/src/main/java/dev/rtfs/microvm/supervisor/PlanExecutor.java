@@ -24,7 +24,7 @@ import tools.jackson.databind.node.JsonNodeFactory;
  * (always, also when a call failed), journal the outcome. The first failed step ends the run; steps the journal
  * already has as completed are not run again, so a run restarted on a fresh VM continues where it stopped.
  */
-public final class PlanExecutor {
+final class PlanExecutor {
 
     private static final Logger LOG = LoggerFactory.getLogger(PlanExecutor.class);
 

@@ -4,7 +4,7 @@ import dev.rtfs.microvm.egressproxy.EgressProxy;
 import dev.rtfs.microvm.egresspolicy.acl.AgentAcl;
 
 /** {@link EgressSteps} on the in-process egress proxy: set the step ACL, clear it (deny-all) after the step. */
-public final class ProxyEgressSteps implements EgressSteps {
+final class ProxyEgressSteps implements EgressSteps {
 
     private final EgressProxy proxy;
 

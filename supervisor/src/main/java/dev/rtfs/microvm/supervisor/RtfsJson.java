@@ -23,7 +23,7 @@ import tools.jackson.databind.node.ObjectNode;
  * arrays. Symbols, functions, tagged values and non-finite numbers have no JSON form and are refused, naming the
  * value's type.
  */
-public final class RtfsJson {
+final class RtfsJson {
 
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
 

@@ -7,7 +7,7 @@ import java.util.Set;
  * Where a run's progress is made durable (the causal chain). A step counts as done only once
  * {@link #finished} returned for it with {@link StepStatus#COMPLETED}: that is what lets a restarted run skip it.
  */
-public interface StepJournal {
+interface StepJournal {
 
     /** Names of the steps of this plan completed by earlier attempts. */
     Set<String> completedSteps();

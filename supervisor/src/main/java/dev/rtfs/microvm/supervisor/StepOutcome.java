@@ -6,7 +6,7 @@ import java.util.Objects;
 import java.util.Optional;
 
 /** One step of a run: its status, the calls made, how long it took and, when it failed, why. */
-public record StepOutcome(int index, String name, StepStatus status, List<CallOutcome> calls, Duration elapsed,
+record StepOutcome(int index, String name, StepStatus status, List<CallOutcome> calls, Duration elapsed,
         Optional<String> failure) {
 
     public StepOutcome {

@@ -1,7 +1,7 @@
 package dev.rtfs.microvm.supervisor;
 
 /** How a step of a run ended. */
-public enum StepStatus {
+enum StepStatus {
     /** Every call answered ok. */
     COMPLETED,
     /** A call failed, timed out or could not be sent; later steps do not run. */

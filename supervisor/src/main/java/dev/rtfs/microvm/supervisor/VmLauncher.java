@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /** Starts a VMM process from its argv; everything it prints goes to the run's {@link GuestLog}. */
-public interface VmLauncher {
+interface VmLauncher {
 
     RunningVm start(List<String> argv, GuestLog log) throws IOException;
 

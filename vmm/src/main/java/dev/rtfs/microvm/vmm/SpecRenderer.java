@@ -9,7 +9,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /** The text forms {@code synth} prints; stable byte for byte (golden files). */
-public final class SpecRenderer {
+final class SpecRenderer {
 
     private static final Pattern SHELL_SAFE = Pattern.compile("[A-Za-z0-9_@%+=:,./-]+");
 

@@ -13,7 +13,7 @@ import tools.jackson.databind.node.ObjectNode;
  * {@code {"files":[{"file","valid","diagnostics":[{"severity","code","path","message","suggestion","file","line",
  * "column","via":[{"file","line","column"}]}]}]}}. line/column are 1-based; 0 means "no position".
  */
-public final class JsonRenderer {
+final class JsonRenderer {
     private JsonRenderer() {}
 
     static final JsonMapper MAPPER = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();

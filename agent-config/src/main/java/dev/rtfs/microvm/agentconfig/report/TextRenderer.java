@@ -23,7 +23,7 @@ import dev.rtfs.microvm.rtfslang.Span;
  * (messages, paths, help, file names, the source line) goes through {@link PrintableText}: control, bidi and other
  * format characters are shown as {@code \\uXXXX} escapes, never sent to the terminal.
  */
-public final class TextRenderer {
+final class TextRenderer {
     private TextRenderer() {}
 
     private static final String RESET = "\u001b[0m";

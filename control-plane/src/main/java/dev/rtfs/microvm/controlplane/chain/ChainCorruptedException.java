@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 
 /** A chain that cannot be opened because a record before its tail is damaged; names seq, file and byte offset. */
-public final class ChainCorruptedException extends IOException {
+final class ChainCorruptedException extends IOException {
     private final long seq;
     private final Path file;
     private final long offset;

@@ -1,7 +1,7 @@
 package dev.rtfs.microvm.controlplane.chain;
 
 /** A stored record line that is not a valid record; the message says why, the caller says where. */
-public final class RecordDefect extends Exception {
+final class RecordDefect extends Exception {
     public RecordDefect(String reason) {
         super(reason);
     }

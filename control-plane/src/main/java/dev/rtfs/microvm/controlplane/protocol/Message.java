@@ -5,7 +5,7 @@ package dev.rtfs.microvm.controlplane.protocol;
  * fields of its type. Guest and host speak disjoint vocabularies; there is deliberately no message that makes the
  * host run a command.
  */
-public sealed interface Message permits GuestMessage, HostMessage {
+sealed interface Message permits GuestMessage, HostMessage {
 
     /** Protocol version written in every frame and the only one accepted. */
     int VERSION = 1;

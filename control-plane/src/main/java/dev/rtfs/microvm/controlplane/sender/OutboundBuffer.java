@@ -15,7 +15,7 @@ import java.util.Arrays;
  *
  * <p>The spill file protects against an outage of the receiver, not a crash of this process.
  */
-public final class OutboundBuffer implements AutoCloseable {
+final class OutboundBuffer implements AutoCloseable {
     private final int memoryFrames;
     private final long maxFrames;
     private final Path spillPath;

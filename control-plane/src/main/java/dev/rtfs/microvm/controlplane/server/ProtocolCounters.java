@@ -7,7 +7,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 /** Server-wide counters: frames accepted, frames rejected by reason, connections closed for bad-frame bursts. */
-public final class ProtocolCounters {
+final class ProtocolCounters {
     private final LongAdder accepted = new LongAdder();
     private final Map<ProtocolError, LongAdder> rejected = new EnumMap<>(ProtocolError.class);
     private final LongAdder burstCloses = new LongAdder();

@@ -12,7 +12,7 @@ import org.slf4j.LoggerFactory;
  * Firecracker / Cloud Hypervisor vsock socket with the {@code CONNECT <port>} handshake. Retries while the VMM (or
  * the guest listener) is not up yet.
  */
-public final class DialingTransport implements ControlTransport {
+final class DialingTransport implements ControlTransport {
     private static final Logger LOG = LoggerFactory.getLogger(DialingTransport.class);
 
     private final Path path;

@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
  * same socket then carries the guest stream (the VMM closes it instead when nothing listens on the port).
  * Guest-initiated: the VMM connects to {@code <uds_path>_<port>}, where the host must already listen; no preamble.
  */
-public final class HybridVsock {
+final class HybridVsock {
     /** "OK " + a u32 + "\n" fits easily; anything longer is not a handshake reply. */
     private static final int MAX_REPLY_BYTES = 32;
     private static final Pattern OK = Pattern.compile("OK ([0-9]{1,10})");

@@ -3,7 +3,7 @@ package dev.rtfs.microvm.controlplane.transport;
 import java.io.IOException;
 
 /** The VMM's vsock muxer did not answer {@code CONNECT <port>} with {@code OK <hostport>}. */
-public final class VsockHandshakeException extends IOException {
+final class VsockHandshakeException extends IOException {
     public VsockHandshakeException(String message) {
         super(message);
     }

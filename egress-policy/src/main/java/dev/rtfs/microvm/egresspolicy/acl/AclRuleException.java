@@ -5,7 +5,7 @@ package dev.rtfs.microvm.egresspolicy.acl;
  * document does ({@code allow_domains[1]}, {@code rate.per_second}); {@link AclCodec} turns it into an
  * {@link AclFormatException} at the JSON path of the value, so a document and code share one check per rule.
  */
-public final class AclRuleException extends IllegalArgumentException {
+final class AclRuleException extends IllegalArgumentException {
 
     private static final long serialVersionUID = 1L;
 

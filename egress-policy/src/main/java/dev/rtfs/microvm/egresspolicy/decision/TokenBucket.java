@@ -3,7 +3,7 @@ package dev.rtfs.microvm.egresspolicy.decision;
 import java.util.function.LongSupplier;
 
 /** A token bucket refilled continuously at {@code perSecond}, holding at most {@code burst} tokens. Thread-safe. */
-public final class TokenBucket {
+final class TokenBucket {
 
     private final double perNano;
     private final double capacity;

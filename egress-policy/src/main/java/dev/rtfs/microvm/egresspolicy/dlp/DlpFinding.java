@@ -11,7 +11,7 @@ import java.util.List;
  *               {@code body}
  * @param layers empty for a match in the bytes as sent (redactable in place)
  */
-public record DlpFinding(String rule, String place, List<EncodingLayer> layers) {
+record DlpFinding(String rule, String place, List<EncodingLayer> layers) {
 
     public DlpFinding {
         layers = List.copyOf(layers);

@@ -1,7 +1,7 @@
 package dev.rtfs.microvm.egresspolicy.dlp;
 
 /** One wrapping an agent can put around a secret, undone by the DLP before matching; its name appears in findings. */
-public enum EncodingLayer {
+enum EncodingLayer {
     PERCENT("percent"),
     BASE64("base64"),
     BASE64URL("base64url"),

@@ -6,7 +6,7 @@ package dev.rtfs.microvm.egressproxy.server;
  * The pause doubles from {@link #FIRST_MILLIS} to {@link #MAX_MILLIS} while failures continue and starts over
  * after a successful accept. Not thread-safe: one per listener, used on its event loop.
  */
-public final class AcceptBackoff {
+final class AcceptBackoff {
 
     public static final long FIRST_MILLIS = 50;
     public static final long MAX_MILLIS = 1000;

@@ -15,7 +15,7 @@ import java.nio.file.Path;
  * is its first token. Reading it from the image, not from the file name, is what lets a copied kernel named
  * anything find its modules.
  */
-public final class BzImage {
+final class BzImage {
 
     private static final int MAGIC_AT = 0x202;
     private static final int VERSION_POINTER_AT = 0x20E;

@@ -8,7 +8,7 @@ import java.util.Comparator;
  * runs '~' sorts before everything, even the end of the string (1.0~rc1 is older than 1.0), letters sort before
  * other characters.
  */
-public final class DebianVersions {
+final class DebianVersions {
 
     /** Oldest first. */
     public static final Comparator<String> ORDER = DebianVersions::compare;

@@ -15,7 +15,7 @@ import org.apache.commons.compress.archivers.cpio.CpioConstants;
  * entries are sorted by path, parents are added implicitly, and mtime, uid, gid, inode numbers and device
  * numbers are fixed, so the archive's sha256 can go into image.lock.
  */
-public final class InitramfsBuilder {
+final class InitramfsBuilder {
 
     /** Every entry's mtime: the epoch (reproducible builds). */
     public static final long MTIME = 0;

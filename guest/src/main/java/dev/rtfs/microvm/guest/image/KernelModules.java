@@ -13,7 +13,7 @@ import org.apache.commons.compress.compressors.xz.XZCompressorInputStream;
  * was built for that kernel: the {@code vermagic=} of its {@code .modinfo} must start with the kernel's release.
  * A module of another kernel would be refused by the guest's insmod, and the boot would fail far from the cause.
  */
-public final class KernelModules {
+final class KernelModules {
 
     private static final byte[] VERMAGIC = "vermagic=".getBytes(StandardCharsets.US_ASCII);
 

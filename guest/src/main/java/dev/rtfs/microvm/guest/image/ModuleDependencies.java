@@ -31,7 +31,7 @@ import java.util.Set;
  * {@code virtio_rng}). Paths are relative to the modules directory; one that escapes it is refused. Both files
  * are read whole but bounded ({@link #MAX_FILE_BYTES}); every malformed line is an error naming the file and line.
  */
-public final class ModuleDependencies {
+final class ModuleDependencies {
 
     public static final String DEP_FILE = "modules.dep";
     public static final String BUILTIN_FILE = "modules.builtin";

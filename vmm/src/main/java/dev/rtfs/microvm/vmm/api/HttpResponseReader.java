@@ -11,7 +11,7 @@ import java.util.Locale;
  * hostile API socket cannot make the supervisor allocate without bound or hang on a malformed frame.
  * Every malformed input is a {@link MalformedResponse}, never another exception.
  */
-public final class HttpResponseReader {
+final class HttpResponseReader {
 
     public static final int MAX_HEADER_BYTES = 16 * 1024;
     public static final int MAX_BODY_BYTES = 1024 * 1024;

@@ -7,6 +7,6 @@ import java.io.IOException;
  * and the real socket ({@link UnixSocketHttpClient}); tests put a fake Firecracker behind it.
  */
 @FunctionalInterface
-public interface HypervisorApi {
+interface HypervisorApi {
     ApiResponse send(ApiCall call) throws IOException;
 }

@@ -6,7 +6,7 @@ import java.util.Objects;
 
 /** Schemas {@code SerialConfig} / {@code ConsoleConfig} (same shape for what we write). */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record ConsoleConfig(@JsonProperty("mode") Mode mode, @JsonProperty("file") String file) {
+record ConsoleConfig(@JsonProperty("mode") Mode mode, @JsonProperty("file") String file) {
 
     /** Schema {@code ConsoleMode}. */
     public enum Mode { Off, Pty, Tty, File, Socket, Null }

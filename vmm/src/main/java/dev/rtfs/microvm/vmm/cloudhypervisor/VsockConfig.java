@@ -3,4 +3,4 @@ package dev.rtfs.microvm.vmm.cloudhypervisor;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 /** Schema {@code VsockConfig}: hybrid vsock with the same CONNECT protocol as Firecracker. */
-public record VsockConfig(@JsonProperty("cid") long cid, @JsonProperty("socket") String socket) {}
+record VsockConfig(@JsonProperty("cid") long cid, @JsonProperty("socket") String socket) {}

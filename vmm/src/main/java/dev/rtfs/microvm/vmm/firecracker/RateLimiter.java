@@ -5,7 +5,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 
 /** Schema {@code #/definitions/RateLimiter}: independent bytes/s and ops/s buckets; null = unlimited. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record RateLimiter(@JsonProperty("bandwidth") TokenBucket bandwidth, @JsonProperty("ops") TokenBucket ops) {
+record RateLimiter(@JsonProperty("bandwidth") TokenBucket bandwidth, @JsonProperty("ops") TokenBucket ops) {
 
     /** Schema {@code #/definitions/TokenBucket}. */
     @JsonInclude(JsonInclude.Include.NON_NULL)

@@ -1,7 +1,7 @@
 package dev.rtfs.microvm.vmm.qemu;
 
 /** Which end of the virtio-serial control socket listens. */
-public enum ControlChannelMode {
+enum ControlChannelMode {
     /**
      * The host control plane listens and QEMU connects with {@code reconnect=1}: after a host restart QEMU
      * reconnects within about a second and guest writes block meanwhile, nothing is dropped.
