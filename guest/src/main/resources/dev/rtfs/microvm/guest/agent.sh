@@ -294,21 +294,57 @@ cap_fs_write() {
     result_ok "$1" "{\"path\":$A_path,\"bytes\":$size}"
 }
 
-# random.int: args {max} (1..2147483647); value an integer in [0, max) from the guest kernel's CSPRNG.
+# word D: the 32-bit word of draw D of this call under determinism (control-plane DeterministicRandom): the first
+# 4 bytes of sha256("rtfs-random/v1|seed|step|call|D") as an unsigned integer.
+det_word() {
+    local h
+    h=$(printf '%s' "rtfs-random/v1|$DET_SEED|$DET_STEP|$DET_CALL|$1" | sha256sum) || return 1
+    echo $((0x${h:0:8}))
+}
+
+# random.int: args {max} (1..2147483647); value an integer in [0, max): seeded when the call carries a det seed
+# (the first word below the largest multiple of max under 2^32, so no value is favoured), else the kernel's CSPRNG.
 cap_random_int() {
-    local max r
+    local max r d limit
     members "$2" A max || { result_err "$1" "args must be an object"; return; }
     max=$A_max
     case $max in ''|0*|*[!0-9]*) result_err "$1" "random.int: args.max must be an integer from 1 to 2147483647"; return ;; esac
     [ "${#max}" -le 10 ] && [ "$max" -le 2147483647 ] \
         || { result_err "$1" "random.int: args.max must be an integer from 1 to 2147483647"; return; }
-    r=$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')
+    if [ -n "$DET_SEED" ]; then
+        limit=$((4294967296 - 4294967296 % max)) d=0
+        while :; do
+            r=$(det_word "$d") || { result_err "$1" "random.int: sha256sum failed"; return; }
+            [ "$r" -lt "$limit" ] && break
+            d=$((d + 1))
+        done
+    else
+        r=$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')
+    fi
     result_ok "$1" "$((r % max))"
 }
 
-# clock.now: value {epoch_ms} from the guest clock.
+# clock.now: value {epoch_ms}: the virtual clock the host sent (det now_ms) when the step's time is deterministic,
+# else the guest clock.
 cap_clock_now() {
-    result_ok "$1" "{\"epoch_ms\":$(($(date +%s) * 1000))}"
+    result_ok "$1" "{\"epoch_ms\":${DET_NOW:-$(($(date +%s) * 1000))}}"
+}
+
+# The call's determinism context (PROTOCOL.md, call.det) into DET_SEED (hex), DET_STEP, DET_CALL, DET_NOW (epoch
+# ms); all empty without one. The host's codec bounds it; this checks the shape again before sh arithmetic sees it.
+# User capabilities get it as RTFS_SEED/RTFS_STEP/RTFS_NOW_MS from these variables.
+det_context() {
+    DET_SEED= DET_STEP= DET_CALL= DET_NOW=
+    [ -n "$1" ] || return 0
+    members "$1" D seed step call now_ms || return 1
+    case $D_seed in '') ;; \"*\") DET_SEED=${D_seed#\"}; DET_SEED=${DET_SEED%\"} ;; *) return 1 ;; esac
+    case $DET_SEED in *[!0-9a-f]*) return 1 ;; esac
+    [ "${#DET_SEED}" -le 128 ] || return 1
+    case $D_step$D_call in *[!0-9]*) return 1 ;; esac
+    case $D_now_ms in *[!0-9]*) return 1 ;; esac
+    [ -n "$D_step" ] && [ -n "$D_call" ] && [ "${#D_step}" -le 7 ] && [ "${#D_call}" -le 7 ] && [ "${#D_now_ms}" -le 15 ] \
+        || return 1
+    DET_STEP=$D_step DET_CALL=$D_call DET_NOW=$D_now_ms
 }
 
 cap_http_get() {
@@ -336,6 +372,12 @@ handle_call() { # the frame's members are in F_*
     local id=$F_call_id step=$F_step cap=$F_capability args=$F_args
     [ -n "$id" ] && [ -n "$step" ] && [ -n "$cap" ] && [ -n "$args" ] || { log "call frame without its fields ignored"; return; }
     log "call $id $cap"
+    if ! det_context "$F_det"; then
+        DET_SEED= DET_STEP= DET_CALL= DET_NOW=
+        result_err "$id" "malformed determinism context"
+        send "$RESULT"
+        return
+    fi
     if [ $((SEQ - ACKED + 2)) -gt "$MAX_UNACKED" ]; then
         result_err "$id" "outbox full: $((SEQ - ACKED)) events not yet acknowledged"
         send "$RESULT"
@@ -424,7 +466,7 @@ main() {
             connect
             continue
         fi
-        members "$LINE" F type v seq call_id step capability args reason code message || { log "ignored a malformed frame"; continue; }
+        members "$LINE" F type v seq call_id step capability args det reason code message || { log "ignored a malformed frame"; continue; }
         [ "$F_v" = 1 ] || { log "ignored a frame with version ${F_v:-none}"; continue; }
         case $F_type in
             '"call"') handle_call ;;

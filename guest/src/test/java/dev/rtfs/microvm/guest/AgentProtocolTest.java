@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rtfs.microvm.controlplane.protocol.Ack;
 import dev.rtfs.microvm.controlplane.protocol.Call;
+import dev.rtfs.microvm.controlplane.protocol.CallDeterminism;
+import dev.rtfs.microvm.controlplane.protocol.DeterministicRandom;
 import dev.rtfs.microvm.controlplane.protocol.Decoded;
 import dev.rtfs.microvm.controlplane.protocol.ErrorReply;
 import dev.rtfs.microvm.controlplane.protocol.Event;
@@ -23,6 +25,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -170,6 +174,59 @@ class AgentProtocolTest {
         long before = System.currentTimeMillis() / 1000 * 1000;
         Result now = call("t", "time", "clock.now", JSON.createObjectNode(), seq);
         assertThat(now.value().get("epoch_ms").asLong()).isBetween(before - 1000, System.currentTimeMillis() + 1000);
+    }
+
+    private Result call(String id, String capability, ObjectNode args, CallDeterminism det, long firstSeq) throws Exception {
+        send(new Call(id, "roll", capability, args, Optional.of(det)));
+        assertThat(next(Event.class).seq()).isEqualTo(firstSeq);
+        assertThat(next(Event.class).seq()).isEqualTo(firstSeq + 1);
+        Result r = next(Result.class);
+        assertThat(r.callId()).isEqualTo(id);
+        send(new Ack(firstSeq + 1));
+        return r;
+    }
+
+    @Test
+    void seededDrawsEqualTheHostsDeterministicRandomAndTheClockIsTheVirtualOne() throws Exception {
+        connect(0);
+        long seed = System.nanoTime();
+        System.out.println("seededDraws seed " + seed);
+        java.util.Random random = new java.util.Random(seed);
+        long seq = 1;
+        // call 3 with max 1_500_000_001 needs a redraw (rejection sampling): the guest must redraw the same way
+        long[][] contexts = {{0, 0, 6}, {1, 0, 100}, {2, 3, 1_500_000_001L}, {7, 2, Integer.MAX_VALUE}, {0, 3, 1_500_000_001L}};
+        for (int i = 0; i < contexts.length + 6; i++) {
+            long[] c = i < contexts.length ? contexts[i]
+                    : new long[] {random.nextInt(50), random.nextInt(50), 1 + random.nextInt(Integer.MAX_VALUE)};
+            String hexSeed = i % 2 == 0 ? "30783261" : "37";
+            CallDeterminism det = new CallDeterminism(Optional.of(hexSeed), (int) c[0], (int) c[1], OptionalLong.empty());
+            Result r = call("d" + i, "random.int", JSON.createObjectNode().put("max", c[2]), det, seq);
+            seq += 2;
+            assertThat(r.ok()).as(r.error()).isTrue();
+            assertThat(r.value().asLong()).as("seed %s step %d call %d max %d", hexSeed, c[0], c[1], c[2])
+                    .isEqualTo(new DeterministicRandom(hexSeed, (int) c[0], (int) c[1]).nextBelow(c[2]));
+        }
+        CallDeterminism time = new CallDeterminism(Optional.empty(), 2, 1, OptionalLong.of(1_704_067_202_001L));
+        Result now = call("t", "clock.now", JSON.createObjectNode(), time, seq);
+        assertThat(now.value().get("epoch_ms").asLong()).isEqualTo(1_704_067_202_001L);
+        seq += 2;
+        // time only: random.int keeps the kernel's source (no seed), the next plain call is real again
+        Result unseeded = call("u", "random.int", JSON.createObjectNode().put("max", 7), time, seq);
+        assertThat(unseeded.value().asInt()).isBetween(0, 6);
+        seq += 2;
+        long before = System.currentTimeMillis() / 1000 * 1000;
+        Result real = call("real", "time", "clock.now", JSON.createObjectNode(), seq);
+        assertThat(real.value().get("epoch_ms").asLong()).isBetween(before - 1000, System.currentTimeMillis() + 1000);
+    }
+
+    @Test
+    void aMalformedDeterminismContextFailsTheCallInsteadOfDrawingFromIt() throws Exception {
+        connect(0);
+        sendRaw("{\"type\":\"call\",\"v\":1,\"call_id\":\"c1\",\"step\":\"s\",\"capability\":\"random.int\","
+                + "\"args\":{\"max\":6},\"det\":{\"seed\":\"$(reboot)\",\"step\":0,\"call\":0}}");
+        Result r = next(Result.class);
+        assertThat(r.ok()).isFalse();
+        assertThat(r.error()).contains("determinism context");
     }
 
     @Test

@@ -13,7 +13,8 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The run's journal in the causal chain: {@code step.started} (data: the step profile, so the chain says which
- * ACL was in force) and {@code step.finished} (status, each call with its result, the failure), both under the
+ * ACL was in force) and {@code step.finished} (status, each call with its result and its determinism: seeded or
+ * kernel random, virtual or real time, with the seed and the virtual now_ms; the failure), both under the
  * agent and plan id. Appends wait until the record is durable. What completed is also kept here, so a restart of
  * the VM within one run continues after it.
  */
@@ -56,6 +57,7 @@ final class ChainJournal implements StepJournal {
             call.put("ok", c.result().ok()).put("elapsed_ms", c.elapsed().toMillis());
             c.result().value().ifPresent(v -> call.set("value", v));
             c.result().error().ifPresent(e -> call.put("error", e));
+            call.set("determinism", CallDeterminismJson.toJson(c.det()));
         }
         o.failure().ifPresent(f -> data.put("failure", f));
         append(FINISHED, o.name(), data);

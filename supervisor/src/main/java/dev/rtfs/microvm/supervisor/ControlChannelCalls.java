@@ -1,6 +1,8 @@
 package dev.rtfs.microvm.supervisor;
 
+import dev.rtfs.microvm.controlplane.protocol.CallDeterminism;
 import dev.rtfs.microvm.controlplane.server.AgentChannel;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import tools.jackson.databind.JsonNode;
 
@@ -14,8 +16,8 @@ final class ControlChannelCalls implements GuestCalls {
     }
 
     @Override
-    public CompletableFuture<CallResult> call(String step, String capability, JsonNode args) {
-        return channel.call(step, capability, args)
+    public CompletableFuture<CallResult> call(String step, String capability, JsonNode args, Optional<CallDeterminism> det) {
+        return channel.call(step, capability, args, det)
                 .thenApply(r -> r.ok() ? CallResult.ok(r.value()) : CallResult.failed(r.error()));
     }
 }

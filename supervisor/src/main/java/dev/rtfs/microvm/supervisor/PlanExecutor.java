@@ -1,5 +1,6 @@
 package dev.rtfs.microvm.supervisor;
 
+import dev.rtfs.microvm.controlplane.protocol.CallDeterminism;
 import dev.rtfs.microvm.orchestrator.plan.CallSite;
 import dev.rtfs.microvm.orchestrator.plan.Plan;
 import dev.rtfs.microvm.orchestrator.plan.Step;
@@ -80,13 +81,15 @@ final class PlanExecutor {
         journal.started(profile);
         egress.enter(agentId, profile.toAgentAcl(agentId));
         try {
-            for (CallSite site : step.calls()) {
+            for (int k = 0; k < step.calls().size(); k++) {
+                CallSite site = step.calls().get(k);
+                Optional<CallDeterminism> det = CallContexts.of(profile, k);
                 String capability = site.capability().orElseThrow(() ->
                         new IllegalArgumentException("step " + step.name() + ": " + site.label() + " was admitted"));
                 JsonNode args = site.args().map(RtfsJson::toJson).orElseGet(JsonNodeFactory.instance::objectNode);
                 long callStart = System.nanoTime();
-                CallResult result = await(guest.call(step.name(), capability, args), deadline, limit);
-                calls.add(new CallOutcome(capability, args, result, Duration.ofNanos(System.nanoTime() - callStart)));
+                CallResult result = await(guest.call(step.name(), capability, args, det), deadline, limit);
+                calls.add(new CallOutcome(capability, args, result, Duration.ofNanos(System.nanoTime() - callStart), det));
                 if (!result.ok()) {
                     failure = Optional.of(site.label() + ": " + result.error().orElseThrow());
                     break;

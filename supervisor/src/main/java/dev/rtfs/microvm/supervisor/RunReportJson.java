@@ -10,7 +10,8 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * {@code run --format json}: {"agent_id","succeeded","attempts","accelerator","run_dir","problem"?,
  * "steps":[{"index","name","status","elapsed_ms","failure"?,"calls":[{"capability","args","ok","value"|"error",
- * "elapsed_ms"}]}],"egress":[{"step","method","host","port","decision","reason","status"}],"chain":{"valid":true,"records","head_seq","head_hash","signed"} | {"valid":false,"seq","reason"}}.
+ * "elapsed_ms","determinism":{"random","seed"?,"time","now_ms"?,"step"?,"call"?}}],"egress":[{"method","host","port",
+ * "decision","reason","status"}]}],"egress":[{"method","host","port","decision","reason","status","step"}],"chain":{"valid":true,"records","head_seq","head_hash","signed"} | {"valid":false,"seq","reason"}}.
  * Refusals are not here: they print as the diagnostics JSON every command shares.
  */
 public final class RunReportJson {
@@ -38,13 +39,13 @@ public final class RunReportJson {
                 c.result().value().ifPresent(v -> call.set("value", v));
                 c.result().error().ifPresent(e -> call.put("error", e));
                 call.put("elapsed_ms", c.elapsed().toMillis());
+                call.set("determinism", CallDeterminismJson.toJson(c.det()));
             }
+            ArrayNode stepEgress = step.putArray("egress");
+            for (DecisionRecord d : r.egressOf(s.name())) egress(stepEgress, d);
         }
         ArrayNode egress = o.putArray("egress");
-        for (DecisionRecord d : r.egress()) {
-            egress.addObject().put("step", d.step().orElse(null)).put("method", d.method()).put("host", d.host())
-                    .put("port", d.port()).put("decision", d.outcome()).put("reason", d.reason()).put("status", d.status());
-        }
+        for (DecisionRecord d : r.egress()) egress(egress, d).put("step", d.step().orElse(null));
         r.chain().ifPresent(c -> o.set("chain", switch (c) {
             case VerifyReport.Valid v -> JSON.objectNode().put("valid", true).put("records", v.records())
                     .put("head_seq", v.headSeq()).put("head_hash", v.headHash()).put("signed", v.signed());
@@ -52,6 +53,11 @@ public final class RunReportJson {
                     .put("reason", i.reason());
         }));
         return o;
+    }
+
+    private static ObjectNode egress(ArrayNode into, DecisionRecord d) {
+        return into.addObject().put("method", d.method()).put("host", d.host()).put("port", d.port())
+                .put("decision", d.outcome()).put("reason", d.reason()).put("status", d.status());
     }
 
     public static String write(RunReport r) {

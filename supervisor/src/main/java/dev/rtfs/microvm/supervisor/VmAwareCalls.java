@@ -1,5 +1,7 @@
 package dev.rtfs.microvm.supervisor;
 
+import dev.rtfs.microvm.controlplane.protocol.CallDeterminism;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import tools.jackson.databind.JsonNode;
 
@@ -18,8 +20,8 @@ final class VmAwareCalls implements GuestCalls {
     }
 
     @Override
-    public CompletableFuture<CallResult> call(String step, String capability, JsonNode args) {
-        CompletableFuture<CallResult> result = calls.call(step, capability, args);
+    public CompletableFuture<CallResult> call(String step, String capability, JsonNode args, Optional<CallDeterminism> det) {
+        CompletableFuture<CallResult> result = calls.call(step, capability, args, det);
         CompletableFuture<CallResult> died = vmExit.thenApply(code -> CallResult.failed("the VM exited (code " + code + ")"));
         return result.applyToEither(died, r -> r).whenComplete((r, e) -> result.cancel(false));
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rtfs.microvm.agentconfig.ConfigCheckResult;
 import dev.rtfs.microvm.agentconfig.ConfigLoader;
+import dev.rtfs.microvm.controlplane.protocol.CallDeterminism;
 import dev.rtfs.microvm.egresspolicy.acl.AgentAcl;
 import dev.rtfs.microvm.rtfslang.SourceFile;
 import dev.rtfs.microvm.orchestrator.admission.Admission;
@@ -81,6 +82,7 @@ class PlanExecutorTest {
         final EgressLog egress;
         final Function<String, CompletableFuture<CallResult>> answer;
         final List<String> log = new ArrayList<>();
+        final List<Optional<CallDeterminism>> dets = new ArrayList<>();
 
         ScriptedGuest(EgressLog egress, Function<String, CompletableFuture<CallResult>> answer) {
             this.egress = egress;
@@ -88,7 +90,9 @@ class PlanExecutorTest {
         }
 
         @Override
-        public CompletableFuture<CallResult> call(String step, String capability, JsonNode args) {
+        public CompletableFuture<CallResult> call(String step, String capability, JsonNode args,
+                Optional<CallDeterminism> det) {
+            dets.add(det);
             log.add(step + " " + capability + " " + args + " acl=" + egress.current.map(AgentAcl::allowDomains).orElse(null));
             return answer.apply(step);
         }

@@ -1,13 +1,23 @@
 package dev.rtfs.microvm.controlplane.protocol;
 
 import java.util.Objects;
+import java.util.Optional;
 import tools.jackson.databind.JsonNode;
 
-/** Ask the guest to invoke one admitted capability for one plan step; answered by a {@link Result}. */
-public record Call(String callId, String step, String capability, JsonNode args) implements HostMessage {
+/**
+ * Ask the guest to invoke one admitted capability for one plan step; answered by a {@link Result}. {@code det}
+ * is the call's determinism context, present only in a step whose random or time is deterministic.
+ */
+public record Call(String callId, String step, String capability, JsonNode args, Optional<CallDeterminism> det)
+        implements HostMessage {
     public static final String TYPE = "call";
 
+    public Call(String callId, String step, String capability, JsonNode args) {
+        this(callId, step, capability, args, Optional.empty());
+    }
+
     public Call {
+        Objects.requireNonNull(det, "det");
         Objects.requireNonNull(callId, "callId");
         Objects.requireNonNull(step, "step");
         Objects.requireNonNull(capability, "capability");

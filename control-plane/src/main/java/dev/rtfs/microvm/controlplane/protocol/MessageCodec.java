@@ -8,6 +8,8 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.StreamReadFeature;
 import tools.jackson.databind.DeserializationFeature;
@@ -63,6 +65,12 @@ public final class MessageCodec {
             case Call m -> {
                 node.put("call_id", m.callId()).put("step", m.step()).put("capability", m.capability());
                 node.set("args", m.args());
+                m.det().ifPresent(d -> {
+                    ObjectNode det = node.putObject("det");
+                    d.seed().ifPresent(seed -> det.put("seed", seed));
+                    det.put("step", d.step()).put("call", d.call());
+                    d.nowMs().ifPresent(now -> det.put("now_ms", now));
+                });
             }
             case Ack m -> node.put("seq", m.seq());
             case Shutdown m -> node.put("reason", m.reason());
@@ -114,7 +122,8 @@ public final class MessageCodec {
             FieldReader f = new FieldReader(type, node);
             HostMessage message = switch (type) {
                 case Welcome.TYPE -> new Welcome(f.longAtLeast("last_durable_seq", 0));
-                case Call.TYPE -> new Call(f.name("call_id"), f.string("step"), f.name("capability"), f.object("args"));
+                case Call.TYPE -> new Call(f.name("call_id"), f.string("step"), f.name("capability"), f.object("args"),
+                        f.has("det") ? Optional.of(determinism(f.object("det"))) : Optional.empty());
                 case Ack.TYPE -> new Ack(f.longAtLeast("seq", 1));
                 case Shutdown.TYPE -> new Shutdown(f.string("reason"));
                 case ErrorReply.TYPE -> new ErrorReply(f.string("code"), f.string("message"));
@@ -196,6 +205,20 @@ public final class MessageCodec {
         }
         if (f.has("value")) throw new FrameRejected(ProtocolError.UNEXPECTED_FIELD, "result: ok=false forbids 'value'");
         return Result.failure(callId, f.string("error"));
+    }
+
+    /** The call's {@code det} object, as strict as a frame: known fields only, each typed and bounded. */
+    private static CallDeterminism determinism(JsonNode det) {
+        FieldReader f = new FieldReader(Call.TYPE + ".det", det);
+        Optional<String> seed = f.has("seed") ? Optional.of(f.string("seed")) : Optional.empty();
+        long step = f.longAtLeast("step", 0);
+        long call = f.longAtLeast("call", 0);
+        OptionalLong now = f.has("now_ms") ? OptionalLong.of(f.longAtLeast("now_ms", 0)) : OptionalLong.empty();
+        f.done();
+        CallDeterminism.problem(seed, step, call, now).ifPresent(p -> {
+            throw new FrameRejected(ProtocolError.INVALID_VALUE, Call.TYPE + ": " + p);
+        });
+        return new CallDeterminism(seed, (int) step, (int) call, now);
     }
 
     private static Map<String, Double> metricValues(JsonNode values) {

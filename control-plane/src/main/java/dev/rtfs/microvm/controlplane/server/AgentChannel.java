@@ -1,11 +1,13 @@
 package dev.rtfs.microvm.controlplane.server;
 
 import dev.rtfs.microvm.controlplane.protocol.Call;
+import dev.rtfs.microvm.controlplane.protocol.CallDeterminism;
 import dev.rtfs.microvm.controlplane.protocol.Hello;
 import dev.rtfs.microvm.controlplane.protocol.Result;
 import dev.rtfs.microvm.controlplane.protocol.Shutdown;
 import java.io.IOException;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -61,6 +63,11 @@ public final class AgentChannel {
 
     /** Sends a call to the connected guest; the future completes with its result (or fails if it cannot be sent). */
     public CompletableFuture<Result> call(String step, String capability, JsonNode args) {
+        return call(step, capability, args, Optional.empty());
+    }
+
+    /** As {@link #call(String, String, JsonNode)}, with the call's determinism context when its step has one. */
+    public CompletableFuture<Result> call(String step, String capability, JsonNode args, Optional<CallDeterminism> det) {
         String callId = "c" + calls.incrementAndGet();
         CompletableFuture<Result> result = new CompletableFuture<>();
         pending.put(callId, result);
@@ -68,7 +75,7 @@ public final class AgentChannel {
         GuestConnection c = current;
         try {
             if (c == null || !c.isOpen()) throw new IOException("agent " + agentId + ": no guest connected");
-            c.send(new Call(callId, step, capability, args));
+            c.send(new Call(callId, step, capability, args, det));
         } catch (IOException | RuntimeException e) {
             result.completeExceptionally(e);
         }

@@ -7,6 +7,8 @@ import dev.rtfs.microvm.rtfslang.PrintableText;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -118,5 +120,55 @@ class MessageCodecTest {
                 frames[0].getBytes(StandardCharsets.UTF_8));
         assertThat(r.detail()).isEqualTo("unknown message type 'x\\u001b[2J\\u000aforged'");
         assertThat(PrintableText.abbreviated("ab\uD83D\uDE00c", 3)).isEqualTo("ab…");
+    }
+
+    @Test
+    void aCallCarriesItsDeterminismContextAndLeavesItOutWhenThereIsNone() {
+        Call det = new Call("c1", "s1", "random.int", F.objectNode().put("max", 6),
+                Optional.of(new CallDeterminism(Optional.of("30783261"), 2, 5, OptionalLong.of(1_704_067_202_005L))));
+        byte[] line = codec.encode(det);
+        assertThat(new String(line, StandardCharsets.UTF_8))
+                .contains("\"det\":{\"seed\":\"30783261\",\"step\":2,\"call\":5,\"now_ms\":1704067202005}");
+        assertThat(codec.decodeHost(java.util.Arrays.copyOf(line, line.length - 1))).isEqualTo(new Decoded.Accepted<>(det));
+        Call timeOnly = new Call("c2", "s1", "clock.now", F.objectNode(),
+                Optional.of(new CallDeterminism(Optional.empty(), 0, 0, OptionalLong.of(0))));
+        byte[] t = codec.encode(timeOnly);
+        assertThat(codec.decodeHost(java.util.Arrays.copyOf(t, t.length - 1))).isEqualTo(new Decoded.Accepted<>(timeOnly));
+        assertThat(new String(codec.encode(new Call("c3", "s", "echo", F.objectNode())), StandardCharsets.UTF_8))
+                .doesNotContain("det");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "\"det\":{\"seed\":\"2A\",\"step\":0,\"call\":0}|invalid_value",
+        "\"det\":{\"seed\":\"abc\",\"step\":0,\"call\":0}|invalid_value",
+        "\"det\":{\"seed\":\"\",\"step\":0,\"call\":0}|invalid_value",
+        "\"det\":{\"seed\":7,\"step\":0,\"call\":0}|wrong_type",
+        "\"det\":{\"seed\":\"2a\",\"step\":-1,\"call\":0}|invalid_value",
+        "\"det\":{\"seed\":\"2a\",\"step\":0,\"call\":-3}|invalid_value",
+        "\"det\":{\"seed\":\"2a\",\"step\":1000001,\"call\":0}|invalid_value",
+        "\"det\":{\"seed\":\"2a\",\"step\":0,\"call\":99999999999999999999}|wrong_type",
+        "\"det\":{\"step\":0,\"call\":0,\"now_ms\":253402300800000}|invalid_value",
+        "\"det\":{\"step\":0,\"call\":0,\"now_ms\":-1}|invalid_value",
+        "\"det\":{\"step\":0,\"call\":0}|invalid_value",
+        "\"det\":{\"seed\":\"2a\",\"step\":0}|missing_field",
+        "\"det\":{\"seed\":\"2a\",\"step\":0,\"call\":0,\"draw\":1}|unexpected_field",
+        "\"det\":\"2a\"|wrong_type",
+        "\"det\":null|wrong_type",
+    })
+    void aBadDeterminismContextIsRejected(String det, String code) {
+        String frame = "{\"type\":\"call\",\"v\":1,\"call_id\":\"c\",\"step\":\"s\",\"capability\":\"random.int\","
+                + "\"args\":{}," + det + "}";
+        Decoded<HostMessage> d = codec.decodeHost(frame.getBytes(StandardCharsets.UTF_8));
+        assertThat(d).as(frame).isInstanceOf(Decoded.Rejected.class);
+        assertThat(((Decoded.Rejected<HostMessage>) d).error().code()).as(frame).isEqualTo(code);
+    }
+
+    @Test
+    void aHugeSeedIsRejected() {
+        String frame = "{\"type\":\"call\",\"v\":1,\"call_id\":\"c\",\"step\":\"s\",\"capability\":\"random.int\","
+                + "\"args\":{},\"det\":{\"seed\":\"" + "ab".repeat(65) + "\",\"step\":0,\"call\":0}}";
+        Decoded<HostMessage> d = codec.decodeHost(frame.getBytes(StandardCharsets.UTF_8));
+        assertThat(((Decoded.Rejected<HostMessage>) d).error()).isEqualTo(ProtocolError.INVALID_VALUE);
     }
 }

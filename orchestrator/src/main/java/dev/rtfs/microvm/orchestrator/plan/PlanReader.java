@@ -20,6 +20,7 @@ import dev.rtfs.microvm.rtfslang.StringValue;
 import dev.rtfs.microvm.rtfslang.SymbolValue;
 import dev.rtfs.microvm.rtfslang.Value;
 import dev.rtfs.microvm.rtfslang.VectorValue;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -266,11 +267,20 @@ public final class PlanReader {
         Determinism.Mode time = Determinism.Mode.REAL;
         Determinism.Mode random = Determinism.Mode.REAL;
         Optional<String> seed = Optional.empty();
+        OptionalLong startMs = OptionalLong.empty();
         for (Map.Entry<Value, Value> e : map.entries().entrySet()) {
             String key = e.getKey() instanceof KeywordValue k ? k.name() : "";
             Value val = e.getValue();
             switch (key) {
-                case "time" -> time = mode(val, path + ".time").orElse(time);
+                case "time" -> {
+                    if (val instanceof MapValue t) {
+                        time = Determinism.Mode.DETERMINISTIC;
+                        OptionalLong given = startMs(t, path + ".time");
+                        if (given.isPresent()) startMs = given;
+                    } else {
+                        time = mode(val, path + ".time").orElse(time);
+                    }
+                }
                 case "random" -> {
                     if (val instanceof MapValue r) {
                         random = Determinism.Mode.DETERMINISTIC;
@@ -280,7 +290,13 @@ public final class PlanReader {
                                 out.add(shape(path + ".random", "unknown :random key " + describe(re.getKey()), "write {:seed \"0x2a\"}",
                                         re.getKey().span()));
                             } else if (re.getValue() instanceof StringValue s && !s.value().isBlank()) {
-                                seed = Optional.of(s.value());
+                                if (s.value().getBytes(StandardCharsets.UTF_8).length > Determinism.MAX_SEED_BYTES) {
+                                    out.add(shape(path + ".random.seed", ":seed must be at most "
+                                            + Determinism.MAX_SEED_BYTES + " bytes of UTF-8, got "
+                                            + s.value().getBytes(StandardCharsets.UTF_8).length, re.getValue().span()));
+                                } else {
+                                    seed = Optional.of(s.value());
+                                }
                             } else if (re.getValue() instanceof IntValue i) {
                                 seed = Optional.of(Long.toString(i.value()));
                             } else {
@@ -299,7 +315,24 @@ public final class PlanReader {
                 }
             }
         }
-        return new Determinism(time, random, seed, map.span());
+        return new Determinism(time, random, seed, startMs, map.span());
+    }
+
+    /** {@code :time {:start_ms n}}: the virtual clock's start, epoch milliseconds. */
+    private OptionalLong startMs(MapValue t, String path) {
+        OptionalLong start = OptionalLong.empty();
+        for (Map.Entry<Value, Value> e : t.entries().entrySet()) {
+            if (!(e.getKey() instanceof KeywordValue k && k.name().equals("start_ms"))) {
+                out.add(shape(path, "unknown :time key " + describe(e.getKey()), "write {:start_ms 1704067200000}",
+                        e.getKey().span()));
+            } else if (e.getValue() instanceof IntValue i && i.value() >= 0 && i.value() <= Determinism.MAX_START_MS) {
+                start = OptionalLong.of(i.value());
+            } else {
+                out.add(shape(path + ".start_ms", ":start_ms must be an integer from 0 to " + Determinism.MAX_START_MS
+                        + " (epoch milliseconds), got " + describe(e.getValue()), e.getValue().span()));
+            }
+        }
+        return start;
     }
 
     private Optional<Determinism.Mode> mode(Value v, String path) {

@@ -2,6 +2,7 @@ package dev.rtfs.microvm.orchestrator.profile;
 
 import dev.rtfs.microvm.egresspolicy.acl.AgentAcl;
 import dev.rtfs.microvm.egresspolicy.acl.DlpMode;
+import dev.rtfs.microvm.orchestrator.plan.Determinism;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -58,12 +59,35 @@ public record StepProfile(
         }
     }
 
-    /** "deterministic" or "real" for time and random; the seed only when random is deterministic. */
-    public record DeterminismProfile(String time, String random, Optional<String> seed) {
+    /**
+     * "deterministic" or "real" for time and random; the seed only when random is deterministic; the virtual
+     * clock's start only when time is deterministic.
+     */
+    public record DeterminismProfile(String time, String random, Optional<String> seed, OptionalLong startMs) {
+        /** Virtual milliseconds per step: calls 0..999 of a step read strictly increasing, distinct times. */
+        public static final long STEP_ADVANCE_MS = 1000;
+
         public DeterminismProfile {
             Objects.requireNonNull(time);
             Objects.requireNonNull(random);
             Objects.requireNonNull(seed);
+            Objects.requireNonNull(startMs);
+        }
+
+        public DeterminismProfile(String time, String random, Optional<String> seed) {
+            this(time, random, seed, time.equals("deterministic")
+                    ? OptionalLong.of(Determinism.DEFAULT_START_MS)
+                    : OptionalLong.empty());
+        }
+
+        /**
+         * The virtual clock at call {@code call} of step {@code step}: start + step × {@link #STEP_ADVANCE_MS} +
+         * call. A function of the plan alone, so a rerun and a restart read the same times; empty for real time.
+         */
+        public OptionalLong virtualNowMs(int step, int call) {
+            return startMs.isPresent()
+                    ? OptionalLong.of(startMs.getAsLong() + step * STEP_ADVANCE_MS + call)
+                    : OptionalLong.empty();
         }
     }
 

@@ -67,7 +67,7 @@ public final class StepProfiles {
         boolean seeded = row.has(EffectKind.RANDOM) && d.random() == Determinism.Mode.DETERMINISTIC && d.seed().isPresent();
         return new StepProfile.DeterminismProfile(d.time().label(),
                 seeded ? Determinism.Mode.DETERMINISTIC.label() : Determinism.Mode.REAL.label(),
-                seeded ? d.seed() : Optional.empty());
+                seeded ? d.seed() : Optional.empty(), d.startMs());
     }
 
     private static OptionalLong minOf(OptionalLong a, OptionalLong b) {

@@ -73,6 +73,13 @@ class PlanReaderTest {
                 new Case("(plan ^{:resources {:max_time_ms -5}} :program (step \"a\" 1))", "-5", "positive integer"),
                 new Case("(plan ^{:determinism {:time :sometimes}} :program (step \"a\" 1))", ":sometimes", ":deterministic or :real"),
                 new Case("(plan ^{:determinism {:random {:seed 1.5}}} :program (step \"a\" 1))", "1.5", "string or an integer"),
+                new Case("(plan ^{:determinism {:time {:start_ms -1}}} :program (step \"a\" 1))", "-1", "integer from 0 to"),
+                new Case("(plan ^{:determinism {:time {:start_ms \"now\"}}} :program (step \"a\" 1))", "\"now\"", "epoch milliseconds"),
+                new Case("(plan ^{:determinism {:time {:start_ms 999999999999999999}}} :program (step \"a\" 1))",
+                        "999999999999999999", "integer from 0 to"),
+                new Case("(plan ^{:determinism {:time {:start 5}}} :program (step \"a\" 1))", ":start ", "unknown :time key"),
+                new Case("(plan ^{:determinism {:random {:seed \"" + "s".repeat(65) + "\"}}} :program (step \"a\" 1))",
+                        "\"sss", "at most 64 bytes"),
                 new Case("(plan :program (step \"a\" ^{:effects [[:network {:domains [\"a.com\"]}] [:network {:domains [\"b.com\"]}]]} 1))",
                         "[:network {:domains [\"a.com\"]}]", "allows nothing"),
                 new Case("(plan :program (step \"a\" (call :echo {}))", "", "RTFS"));
@@ -92,5 +99,18 @@ class PlanReaderTest {
                 assertThat(new int[] {first.span().line(), first.span().column()}).as(c.text() + "\n" + first).containsExactly(pos);
             }
         }
+    }
+
+    @Test
+    void aDeterministicClockStartsAtThePlansStartOrTheFixedEpoch() {
+        Plan given = Plans.read("(plan ^{:determinism {:time {:start_ms 1000} :random {:seed \"0x2a\"}}} :program (step \"a\" 1))")
+                .plan().orElseThrow();
+        assertThat(given.determinism().time()).isEqualTo(Determinism.Mode.DETERMINISTIC);
+        assertThat(given.determinism().startMs()).hasValue(1000);
+        assertThat(given.determinism().seed()).contains("0x2a");
+        Plan fixed = Plans.read("(plan ^{:determinism {:time :deterministic}} :program (step \"a\" 1))").plan().orElseThrow();
+        assertThat(fixed.determinism().startMs()).hasValue(Determinism.DEFAULT_START_MS);
+        Plan real = Plans.read("(plan :program (step \"a\" 1))").plan().orElseThrow();
+        assertThat(real.determinism().startMs()).isEmpty();
     }
 }
