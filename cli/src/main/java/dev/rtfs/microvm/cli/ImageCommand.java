@@ -3,6 +3,7 @@ package dev.rtfs.microvm.cli;
 import dev.rtfs.microvm.guest.ImageArtifact;
 import dev.rtfs.microvm.guest.ImageBuildException;
 import dev.rtfs.microvm.guest.ImageBuildOptions;
+import dev.rtfs.microvm.guest.UserlandOptions;
 import dev.rtfs.microvm.guest.ImageBuildResult;
 import dev.rtfs.microvm.guest.ImageBuilder;
 import dev.rtfs.microvm.guest.ImageVerifier;
@@ -15,6 +16,8 @@ import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -46,7 +49,12 @@ final class ImageCommand implements Callable<Integer> {
     @Command(name = "build", mixinStandardHelpOptions = true,
             description = {"Build kernels/vmlinuz-min and images/{initramfs.cpio,agent-rootfs.img,capabilities.img,"
                     + "image.lock} from the Debian packages linux-image-cloud-amd64, busybox-static and e2fsprogs.",
-                "Two builds from the same inputs are byte-identical."})
+                "Two builds from the same inputs are byte-identical.",
+                "With --userland (or any of --package, --debs, --ca-cert) the rootfs is a read-only Debian userland "
+                        + "(dash, coreutils, curl, ca-certificates and their dependencies, at this host's installed "
+                        + "versions) assembled from local .deb files, never from the network: fetch them first with "
+                        + "scripts/guest-debs [PACKAGE...]. image.lock then records every package's name, version, "
+                        + "architecture and the sha256 of its .deb."})
     static final class Build implements Callable<Integer> {
         @Spec CommandSpec spec;
 
@@ -70,6 +78,24 @@ final class ImageCommand implements Callable<Integer> {
                 description = "Tree for the capability store (default: the built-in descriptors).")
         String capabilities;
 
+        @Option(names = "--userland",
+                description = "Assemble the rootfs from Debian packages and boot the agent into it (guest/IMAGE.md).")
+        boolean userland;
+
+        @Option(names = "--package", paramLabel = "NAME",
+                description = "Add a Debian package (and its dependencies) to the userland; repeatable. Implies "
+                        + "--userland.")
+        List<String> packages = new ArrayList<>();
+
+        @Option(names = "--debs", paramLabel = "DIR",
+                description = "Where the .deb files are (default: $RTFS_MICROVM_HOME/debs, else "
+                        + "~/.cache/rtfs-microvm/debs, then /var/cache/apt/archives). Implies --userland.")
+        String debs;
+
+        @Option(names = "--ca-cert", paramLabel = "FILE",
+                description = "Add a PEM trust anchor to the userland's CA bundle; repeatable. Implies --userland.")
+        List<String> caCerts = new ArrayList<>();
+
         @Override
         public Integer call() {
             PrintWriter stdout = spec.commandLine().getOut();
@@ -79,6 +105,12 @@ final class ImageCommand implements Callable<Integer> {
                 options = ImageBuildOptions.defaults(Path.of(out)).withRelease(release());
                 if (kernel != null) options = options.withKernel(Path.of(kernel));
                 if (capabilities != null) options = options.withCapabilities(Path.of(capabilities));
+                if (userland || !packages.isEmpty() || debs != null || !caCerts.isEmpty()) {
+                    List<Path> debDirs = debs == null ? UserlandOptions.defaultDebDirs(System.getenv())
+                            : List.of(Path.of(debs));
+                    options = options.withUserland(new UserlandOptions(packages, debDirs,
+                            caCerts.stream().map(Path::of).toList()));
+                }
             } catch (InvalidPathException e) {
                 throw new UsageException("invalid path: " + e.getInput());
             }
@@ -104,6 +136,10 @@ final class ImageCommand implements Callable<Integer> {
             stdout.printf(Locale.ROOT, "  modules (load order): %s%n", String.join(" ", result.lock().loadedModules()));
             if (!result.lock().builtIn().isEmpty()) {
                 stdout.printf(Locale.ROOT, "  built into the kernel: %s%n", String.join(" ", result.lock().builtIn()));
+            }
+            if (!result.lock().userlandPackages().isEmpty()) {
+                stdout.printf(Locale.ROOT, "  userland: %d Debian packages (listed in image.lock)%n",
+                        result.lock().userlandPackages().size());
             }
             for (ImageArtifact a : result.artifacts()) {
                 stdout.printf(Locale.ROOT, "  %-24s %10d bytes  %s%n", root.relativize(a.path()), a.size(), a.sha256());

@@ -94,6 +94,30 @@ class ImageCommandTest {
     }
 
     @Test
+    void aUserlandPackageWithoutALocalDebIsExitOneNamingTheFetchCommandAndWritesNothing() throws Exception {
+        requirePrerequisites();
+        Path debs = Files.createDirectories(dir.resolve("debs"));
+        Path out = dir.resolve("userland-out");
+        CliRun r = run("image", "build", "--out", out.toString(), "--package", "no-such-package-rtfs", "--debs",
+                debs.toString(), "--no-verify", "-q");
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.err()).startsWith("error: package ").contains("has no local .deb").contains("fetch it: ")
+                .hasLineCount(1);
+        assertThat(r.out()).isEmpty();
+        assertThat(out).doesNotExist();
+    }
+
+    @Test
+    void aCaCertThatIsNotPemIsExitOneWithOneLine() throws Exception {
+        Path notPem = Files.writeString(dir.resolve("anchor.txt"), "not a certificate\n");
+        Path out = dir.resolve("ca-out");
+        CliRun r = run("image", "build", "--out", out.toString(), "--ca-cert", notPem.toString(), "--no-verify", "-q");
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.err()).isEqualTo("error: --ca-cert " + notPem + ": not a PEM certificate (no BEGIN CERTIFICATE line)\n");
+        assertThat(out).doesNotExist();
+    }
+
+    @Test
     void imageWithoutSubcommandPrintsUsage() {
         CliRun r = run("image");
         assertThat(r.exit()).isEqualTo(2);

@@ -16,9 +16,11 @@ import java.util.Optional;
  * @param busybox      the static busybox packed into the initramfs
  * @param bootDir      where the default kernel is looked for
  * @param libModules   where the kernel's modules live ({@code <libModules>/<kernel release>/})
+ * @param userland     the Debian userland the rootfs is assembled from and the guest boots into; empty: the
+ *                     busybox-only guest (the rootfs is data only)
  */
 public record ImageBuildOptions(Path out, Optional<Path> kernel, Optional<Path> capabilities, String release,
-        Path busybox, Path bootDir, Path libModules) {
+        Path busybox, Path bootDir, Path libModules, Optional<UserlandOptions> userland) {
 
     public static final String DEFAULT_RELEASE = "rtfs-microvm guest image 1";
 
@@ -30,7 +32,14 @@ public record ImageBuildOptions(Path out, Optional<Path> kernel, Optional<Path> 
         Objects.requireNonNull(busybox);
         Objects.requireNonNull(bootDir);
         Objects.requireNonNull(libModules);
+        Objects.requireNonNull(userland);
         if (release.isBlank() || release.contains("\n")) throw new IllegalArgumentException("release must be one line");
+    }
+
+    /** A busybox-only guest. */
+    public ImageBuildOptions(Path out, Optional<Path> kernel, Optional<Path> capabilities, String release,
+            Path busybox, Path bootDir, Path libModules) {
+        this(out, kernel, capabilities, release, busybox, bootDir, libModules, Optional.empty());
     }
 
     /** The Debian host: the cloud kernel from /boot, its modules, /bin/busybox, the default capability store. */
@@ -40,18 +49,22 @@ public record ImageBuildOptions(Path out, Optional<Path> kernel, Optional<Path> 
     }
 
     public ImageBuildOptions withKernel(Path k) {
-        return new ImageBuildOptions(out, Optional.of(k), capabilities, release, busybox, bootDir, libModules);
+        return new ImageBuildOptions(out, Optional.of(k), capabilities, release, busybox, bootDir, libModules, userland);
     }
 
     public ImageBuildOptions withCapabilities(Path dir) {
-        return new ImageBuildOptions(out, kernel, Optional.of(dir), release, busybox, bootDir, libModules);
+        return new ImageBuildOptions(out, kernel, Optional.of(dir), release, busybox, bootDir, libModules, userland);
     }
 
     public ImageBuildOptions withRelease(String r) {
-        return new ImageBuildOptions(out, kernel, capabilities, r, busybox, bootDir, libModules);
+        return new ImageBuildOptions(out, kernel, capabilities, r, busybox, bootDir, libModules, userland);
     }
 
     public ImageBuildOptions withBusybox(Path b) {
-        return new ImageBuildOptions(out, kernel, capabilities, release, b, bootDir, libModules);
+        return new ImageBuildOptions(out, kernel, capabilities, release, b, bootDir, libModules, userland);
+    }
+
+    public ImageBuildOptions withUserland(UserlandOptions u) {
+        return new ImageBuildOptions(out, kernel, capabilities, release, busybox, bootDir, libModules, Optional.of(u));
     }
 }

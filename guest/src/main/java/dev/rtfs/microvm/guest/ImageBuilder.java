@@ -6,6 +6,7 @@ import dev.rtfs.microvm.guest.image.GuestKernelNeeds;
 import dev.rtfs.microvm.guest.image.GuestModules;
 import dev.rtfs.microvm.guest.image.ImageLock;
 import dev.rtfs.microvm.guest.image.KernelInputException;
+import dev.rtfs.microvm.guest.image.LockedPackage;
 import dev.rtfs.microvm.vmm.attest.Sha256ImageMeasurer;
 import java.io.IOException;
 import java.io.InputStream;
@@ -95,6 +96,8 @@ public final class ImageBuilder {
         if (options.capabilities().isPresent() && !Files.isDirectory(options.capabilities().get())) {
             throw new ImageBuildException("capability store " + options.capabilities().get() + ": not a directory");
         }
+        Optional<DebClosure.Resolution> userland = Optional.empty();
+        if (options.userland().isPresent()) userland = Optional.of(resolveUserland(options.userland().get()));
         GuestModules modules;
         try {
             modules = GuestModules.forMicrovm(modulesDir, kernel.release());
@@ -123,10 +126,22 @@ public final class ImageBuilder {
 
             Ext4Image ext4 = new Ext4Image(tools, staging);
             Path rootTree = staging.resolve("tree-rootfs");
-            ImageTree.rootfs(rootTree, options.release());
-            ImageTree.normalize(rootTree);
+            long rootSize;
+            if (userland.isPresent()) {
+                progress.accept("userland: " + userland.get().packages().size() + " Debian packages (left out: "
+                        + String.join(", ", userland.get().excludedAskedFor()) + ")");
+                new DebianUserland(tools).assemble(rootTree, userland.get().packages(), options.busybox(),
+                        options.userland().get().caCerts());
+                ImageTree.rootfs(rootTree, options.release());
+                ImageTree.normalize(rootTree);
+                rootSize = ImageTree.packedSize(rootTree);
+            } else {
+                ImageTree.rootfs(rootTree, options.release());
+                ImageTree.normalize(rootTree);
+                rootSize = ImageTree.imageSize(rootTree);
+            }
             progress.accept("rootfs (ext4, read-only)");
-            ext4.build(rootTree, staged.rootfs(), new Ext4Image.Spec("rtfs-root", ROOTFS_UUID, ImageTree.imageSize(rootTree)));
+            ext4.build(rootTree, staged.rootfs(), new Ext4Image.Spec("rtfs-root", ROOTFS_UUID, rootSize));
 
             Path capsTree = staging.resolve("tree-capabilities");
             if (options.capabilities().isPresent()) {
@@ -144,6 +159,10 @@ public final class ImageBuilder {
             Sha256ImageMeasurer sha = new Sha256ImageMeasurer();
             for (Path f : stagedFiles) hashes.put(f.getFileName().toString(), sha.measure(f));
             ImageLock lock = ImageLock.of(hashes, kernel.release(), modules.loaded(), modules.builtIn());
+            if (userland.isPresent()) {
+                lock = lock.withPackages(userland.get().packages().stream()
+                        .map(p -> new LockedPackage(p.name(), p.version(), p.architecture(), p.sha256())).toList());
+            }
             lock.write(staged.images());
 
             // Before anything moves: an image that cannot boot never replaces the previous one.
@@ -172,6 +191,27 @@ public final class ImageBuilder {
             throw new ImageBuildException("cannot build the image in " + options.out() + ": " + describe(e), e);
         } finally {
             deleteQuietly(staging);
+        }
+    }
+
+    /**
+     * The closure of the userland's packages over the local debs; a package without a local {@code .deb} fails the
+     * build before anything is written, naming the command that fetches it.
+     */
+    DebClosure.Resolution resolveUserland(UserlandOptions userland) throws ImageBuildException {
+        for (Path anchor : userland.caCerts()) DebianUserland.checkedAnchor(anchor);
+        LocalDebs debs = LocalDebs.open(tools, userland.debDirs());
+        try {
+            return DebClosure.resolve(userland.roots(), debs);
+        } catch (DebClosure.UnresolvedException e) {
+            DebClosure.Missing m = e.missing();
+            String fetch = m.version().isPresent()
+                    ? "(mkdir -p " + debs.fetchDir() + " && cd " + debs.fetchDir() + " && apt-get download "
+                            + m.name() + "=" + m.version().get() + "), or scripts/guest-debs " + m.name()
+                    : "apt-get install " + m.name() + " && scripts/guest-debs " + m.name()
+                            + " (the guest takes the host's installed version)";
+            String where = m.version().isPresent() ? " in " + userland.debDirs() : " and is not installed on this host";
+            throw new ImageBuildException(e.getMessage() + where + "; fetch it: " + fetch, e);
         }
     }
 

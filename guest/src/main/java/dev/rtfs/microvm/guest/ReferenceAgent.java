@@ -58,10 +58,34 @@ final class ReferenceAgent {
         }
     }
 
-    /** The guest's whole /init: the standard preamble, then the agent, then power-off whatever happened. */
+    /**
+     * The guest's whole /init: the standard preamble, then the agent, then power-off whatever happened. When the
+     * rootfs is a Debian userland (it carries {@code /etc/rtfs-userland}), the agent runs chrooted into it (see
+     * {@link #USERLAND_SWITCH}); otherwise it runs from the initramfs, as a busybox-only guest always did.
+     */
     public static String init(GuestInitramfs initramfs) {
-        return initramfs.preamble() + "/bin/sh /" + PATH_IN_IMAGE + "\npoweroff -f\n";
+        return initramfs.preamble() + USERLAND_SWITCH + "/bin/sh /" + PATH_IN_IMAGE + "\npoweroff -f\n";
     }
+
+    /**
+     * Boots into the read-only Debian rootfs: tmpfs only where writes are allowed (/run: the agent's scratch, /tmp:
+     * the step workdirs), the pseudo filesystems and /agent (the script and the capability store) bound in, the
+     * rootfs bound read-only onto its own /mnt/root (where fs.read looks), then the agent on the image's busybox,
+     * whose applets come first on PATH so that every built-in behaves as before and the Debian tools (curl) follow.
+     * chroot rather than switch_root: /init stays PID 1 in the initramfs and powers off after the agent, as it
+     * does without a userland.
+     */
+    static final String USERLAND_SWITCH = """
+            if [ -f /mnt/root/etc/rtfs-userland ]; then
+                R=/mnt/root
+                mount -t tmpfs -o mode=0755,nosuid,nodev run $R/run
+                mount -t tmpfs -o mode=1777,nosuid,nodev tmp $R/tmp
+                for m in dev proc sys agent; do mount -o rbind /$m $R/$m; done
+                mount -o bind,ro $R $R/mnt/root
+                PATH=/opt/rtfs/bin:/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin chroot $R /opt/rtfs/bin/sh /agent/agent.sh
+                poweroff -f
+            fi
+            """;
 
     static String scriptText() {
         return new String(script(), StandardCharsets.UTF_8);

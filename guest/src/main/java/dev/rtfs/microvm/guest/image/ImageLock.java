@@ -29,16 +29,21 @@ import tools.jackson.core.JacksonException;
  * }</pre>
  * {@code modules} is the load order of the initramfs (dependencies first, from the kernel's modules.dep);
  * {@code builtinModules} are the needed modules that are part of the kernel image itself and so are not packed —
- * listed separately so that {@code modules} is exactly what /init loads. Version-1 locks (artifacts only) are still
+ * listed separately so that {@code modules} is exactly what /init loads. Version 3 adds {@code packages}, the
+ * Debian packages the rootfs's userland was assembled from (name, version, architecture, sha256 of the
+ * {@code .deb}, by name); a busybox-only image has none and is still written as version 2. Version-1 locks (artifacts only) are still
  * read: their kernel release is empty and their module lists are empty.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ImageLock(@JsonProperty("version") int version, @JsonProperty("artifacts") Map<String, String> artifacts,
         @JsonProperty("kernelRelease") String kernelRelease, @JsonProperty("modules") List<String> modules,
-        @JsonProperty("builtinModules") List<String> builtinModules) {
+        @JsonProperty("builtinModules") List<String> builtinModules,
+        @JsonProperty("packages") List<LockedPackage> packages) {
 
     public static final String FILE_NAME = "image.lock";
-    public static final int VERSION = 2;
+    public static final int VERSION = 3;
+    /** The version of a lock without packages (a busybox-only image). */
+    public static final int VERSION_WITHOUT_PACKAGES = 2;
     /** The oldest version still read (artifacts only). */
     public static final int FIRST_VERSION = 1;
 
@@ -48,12 +53,30 @@ public record ImageLock(@JsonProperty("version") int version, @JsonProperty("art
         modules = modules == null ? (version == FIRST_VERSION ? null : List.of()) : List.copyOf(modules);
         builtinModules = builtinModules == null ? (version == FIRST_VERSION ? null : List.of())
                 : List.copyOf(builtinModules);
+        packages = packages == null ? null
+                : packages.stream().sorted(java.util.Comparator.comparing(LockedPackage::name)).toList();
+    }
+
+    /** The older constructor: no packages. */
+    public ImageLock(int version, Map<String, String> artifacts, String kernelRelease, List<String> modules,
+            List<String> builtinModules) {
+        this(version, artifacts, kernelRelease, modules, builtinModules, null);
     }
 
     /** A current-version lock. */
     public static ImageLock of(Map<String, String> artifacts, String kernelRelease, List<String> modules,
             List<String> builtinModules) {
-        return new ImageLock(VERSION, artifacts, kernelRelease, modules, builtinModules);
+        return new ImageLock(VERSION_WITHOUT_PACKAGES, artifacts, kernelRelease, modules, builtinModules);
+    }
+
+    /** This lock with the userland's packages (version 3). */
+    public ImageLock withPackages(List<LockedPackage> userland) {
+        return new ImageLock(VERSION, artifacts, kernelRelease, modules, builtinModules, List.copyOf(userland));
+    }
+
+    /** The Debian packages of the userland, by name; empty for a busybox-only image. */
+    public List<LockedPackage> userlandPackages() {
+        return packages == null ? List.of() : packages;
     }
 
     /** The lock next to {@code image}, if there is one. Malformed locks are an error, never silently ignored. */

@@ -55,9 +55,9 @@ class ImageLockTest {
 
     @Test
     void unknownVersionsAndAVersionTwoLockWithoutKernelAreRefused() throws Exception {
-        Files.writeString(dir.resolve(ImageLock.FILE_NAME), "{\"version\":3,\"artifacts\":{}}");
+        Files.writeString(dir.resolve(ImageLock.FILE_NAME), "{\"version\":4,\"artifacts\":{}}");
         assertThatThrownBy(() -> ImageLock.besides(dir.resolve("x.img"))).isInstanceOf(IOException.class)
-                .hasMessageContaining("unsupported version 3");
+                .hasMessageContaining("unsupported version 4");
         Files.writeString(dir.resolve(ImageLock.FILE_NAME), "{\"version\":2,\"artifacts\":{}}");
         assertThatThrownBy(() -> ImageLock.besides(dir.resolve("x.img"))).isInstanceOf(IOException.class)
                 .hasMessageContaining("without a kernelRelease");
