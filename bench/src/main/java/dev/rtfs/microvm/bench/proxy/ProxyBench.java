@@ -1,5 +1,6 @@
 package dev.rtfs.microvm.bench.proxy;
 
+import dev.rtfs.microvm.egressproxy.testing.RawClient;
 import dev.rtfs.microvm.egressproxy.testing.TlsHello;
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -155,7 +156,7 @@ public final class ProxyBench {
             s = new Socket(proxy.substring(0, c), Integer.parseInt(proxy.substring(c + 1)));
             s.getOutputStream().write(("CONNECT " + host + ":" + port + " HTTP/1.1\r\nHost: " + host + ":" + port + "\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
-            String head = readHead(s.getInputStream());
+            String head = RawClient.readHead(s.getInputStream());
             if (!head.startsWith("HTTP/1.1 200") && !head.startsWith("HTTP/1.0 200")) {
                 s.close();
                 throw new IOException("CONNECT refused: " + head.lines().findFirst().orElse(""));
@@ -167,17 +168,6 @@ public final class ProxyBench {
         return s;
     }
 
-    static String readHead(InputStream in) throws IOException {
-        StringBuilder sb = new StringBuilder();
-        while (!sb.toString().endsWith("\r\n\r\n")) {
-            int c = in.read();
-            if (c < 0) {
-                break;
-            }
-            sb.append((char) c);
-        }
-        return sb.toString();
-    }
 
     static void bulk(String proxy, String host, int port, String sni, long bytes) throws Exception {
         byte[] hello = TlsHello.clientHello(sni);

@@ -72,7 +72,7 @@ class AttackRegressionTest {
                         + "Content-Length: 5\r\nExpect: 100-continue\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
                 out.flush();
                 // The 100 Continue proves the head was accepted under step Upload.
-                assertThat(ProxyEndToEndTest.readHead(s.getInputStream())).startsWith("HTTP/1.1 100");
+                assertThat(RawClient.readHead(s.getInputStream())).startsWith("HTTP/1.1 100");
                 fx.proxy.clearStep("a");
                 out.write("hello".getBytes(StandardCharsets.US_ASCII));
                 out.flush();
@@ -97,7 +97,7 @@ class AttackRegressionTest {
                 s.setSoTimeout(5000);
                 s.getOutputStream().write(("CONNECT tls.test:" + origin.port() + " HTTP/1.1\r\nHost: tls.test\r\n\r\n")
                         .getBytes(StandardCharsets.US_ASCII));
-                assertThat(ProxyEndToEndTest.readHead(s.getInputStream())).startsWith("HTTP/1.1 200");
+                assertThat(RawClient.readHead(s.getInputStream())).startsWith("HTTP/1.1 200");
                 fx.proxy.clearStep("a");
                 s.getOutputStream().write(TlsHello.clientHello("tls.test"));
                 assertThat(RawClient.readAll(s.getInputStream()).closed()).isTrue();
@@ -316,7 +316,7 @@ class AttackRegressionTest {
                         .getBytes(StandardCharsets.US_ASCII));
                 out.write(hello, 0, 3); // inside the first record header
                 out.flush();
-                assertThat(ProxyEndToEndTest.readHead(s.getInputStream())).startsWith("HTTP/1.1 200");
+                assertThat(RawClient.readHead(s.getInputStream())).startsWith("HTTP/1.1 200");
                 int cut = 5 + half + 2; // inside the second record header
                 out.write(hello, 3, cut - 3);
                 out.flush();
@@ -339,7 +339,7 @@ class AttackRegressionTest {
             Thread.ofVirtual().start(() -> {
                 try (Socket c = raw.accept()) {
                     InputStream in = c.getInputStream();
-                    String head = ProxyEndToEndTest.readHead(in);
+                    String head = RawClient.readHead(in);
                     java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?i)content-length: (\\d+)").matcher(head);
                     int n = m.find() ? Integer.parseInt(m.group(1)) : 0;
                     seen.complete(head + new String(in.readNBytes(n), StandardCharsets.ISO_8859_1));

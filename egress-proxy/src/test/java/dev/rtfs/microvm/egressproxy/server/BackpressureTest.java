@@ -1,5 +1,6 @@
 package dev.rtfs.microvm.egressproxy.server;
 
+import dev.rtfs.microvm.egressproxy.testing.RawClient;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rtfs.microvm.egresspolicy.acl.EnforcementMode;
@@ -46,7 +47,7 @@ class BackpressureTest {
                 s.setSoTimeout(10_000);
                 s.getOutputStream().write(("CONNECT bulk.test:" + origin.getLocalPort() + " HTTP/1.1\r\nHost: bulk.test\r\n\r\n")
                         .getBytes(StandardCharsets.US_ASCII));
-                assertThat(ProxyEndToEndTest.readHead(s.getInputStream())).startsWith("HTTP/1.1 200");
+                assertThat(RawClient.readHead(s.getInputStream())).startsWith("HTTP/1.1 200");
                 s.getOutputStream().write(TlsHello.clientHello("bulk.test"));
 
                 // Not reading: wait until the origin cannot write any more (bounded wait).

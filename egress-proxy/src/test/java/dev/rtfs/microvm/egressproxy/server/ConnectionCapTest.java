@@ -37,7 +37,7 @@ class ConnectionCapTest {
         s.setSoTimeout(5000);
         s.getOutputStream().write(get(originPort).getBytes(StandardCharsets.US_ASCII));
         InputStream in = s.getInputStream();
-        String head = ProxyEndToEndTest.readHead(in);
+        String head = RawClient.readHead(in);
         assertThat(head).startsWith("HTTP/1.1 200");
         int len = Integer.parseInt(head.replaceAll("(?s).*[Cc]ontent-[Ll]ength: *(\\d+).*", "$1"));
         in.readNBytes(len);
@@ -78,7 +78,7 @@ class ConnectionCapTest {
                 // Another agent is not affected, and a held connection of the capped agent still works.
                 assertThat(RawClient.exchange(b, getAndClose(origin.port())).status()).isEqualTo(200);
                 held.get(0).getOutputStream().write(get(origin.port()).getBytes(StandardCharsets.US_ASCII));
-                assertThat(ProxyEndToEndTest.readHead(held.get(0).getInputStream())).startsWith("HTTP/1.1 200");
+                assertThat(RawClient.readHead(held.get(0).getInputStream())).startsWith("HTTP/1.1 200");
 
                 // Closing one frees its slot.
                 held.remove(held.size() - 1).close();

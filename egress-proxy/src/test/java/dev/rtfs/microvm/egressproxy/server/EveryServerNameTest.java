@@ -25,7 +25,7 @@ class EveryServerNameTest {
             s.setSoTimeout(5000);
             s.getOutputStream().write("CONNECT allowed.test:443 HTTP/1.1\r\nHost: allowed.test:443\r\n\r\n"
                     .getBytes(StandardCharsets.US_ASCII));
-            assertThat(ProxyEndToEndTest.readHead(s.getInputStream())).startsWith("HTTP/1.1 200");
+            assertThat(RawClient.readHead(s.getInputStream())).startsWith("HTTP/1.1 200");
             s.getOutputStream().write(hello);
             RawClient.readAll(s.getInputStream());
         }

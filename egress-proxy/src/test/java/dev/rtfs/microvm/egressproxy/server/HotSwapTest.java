@@ -1,5 +1,6 @@
 package dev.rtfs.microvm.egressproxy.server;
 
+import dev.rtfs.microvm.egressproxy.testing.RawClient;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rtfs.microvm.egresspolicy.acl.AclCodec;
@@ -47,7 +48,7 @@ class HotSwapTest {
                 s.setSoTimeout(5000);
                 s.getOutputStream().write(("CONNECT echo.test:" + echo.getLocalPort() + " HTTP/1.1\r\nHost: echo.test\r\n\r\n")
                         .getBytes(StandardCharsets.US_ASCII));
-                assertThat(ProxyEndToEndTest.readHead(s.getInputStream())).startsWith("HTTP/1.1 200");
+                assertThat(RawClient.readHead(s.getInputStream())).startsWith("HTTP/1.1 200");
                 try (SSLSocket tls = (SSLSocket) ca.clientContext().getSocketFactory()
                         .createSocket(s, "echo.test", echo.getLocalPort(), true)) {
                     PrintWriter out = new PrintWriter(tls.getOutputStream(), true, StandardCharsets.UTF_8);

@@ -294,7 +294,7 @@ class ProxyEndToEndTest {
         try (Socket s = new Socket(InetAddress.getLoopbackAddress(), a)) {
             s.setSoTimeout(5000);
             s.getOutputStream().write(connect.getBytes(StandardCharsets.US_ASCII));
-            String head = readHead(s.getInputStream());
+            String head = RawClient.readHead(s.getInputStream());
             assertThat(head).startsWith("HTTP/1.1 200");
             SSLContext ctx = ca.clientContext();
             try (SSLSocket tls = (SSLSocket) ctx.getSocketFactory().createSocket(s, "tls.test", tlsOrigin.port(), true)) {
@@ -307,17 +307,6 @@ class ProxyEndToEndTest {
         assertThat(tlsOrigin.hits()).isEqualTo(before + 1);
     }
 
-    static String readHead(InputStream in) throws java.io.IOException {
-        StringBuilder sb = new StringBuilder();
-        while (!sb.toString().endsWith("\r\n\r\n")) {
-            int c = in.read();
-            if (c < 0) {
-                break;
-            }
-            sb.append((char) c);
-        }
-        return sb.toString();
-    }
 
     static DecisionRecord lastDecision(String agent) {
         List<DecisionRecord> all = fx.proxy.decisions(1000);

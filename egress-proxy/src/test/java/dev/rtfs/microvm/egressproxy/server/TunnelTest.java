@@ -1,5 +1,6 @@
 package dev.rtfs.microvm.egressproxy.server;
 
+import dev.rtfs.microvm.egressproxy.testing.RawClient;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rtfs.microvm.egresspolicy.acl.EnforcementMode;
@@ -61,7 +62,7 @@ class TunnelTest {
         s.setSoTimeout(10_000);
         s.getOutputStream().write(("CONNECT cap.test:" + originPort + " HTTP/1.1\r\nHost: cap.test\r\n\r\n")
                 .getBytes(StandardCharsets.US_ASCII));
-        assertThat(ProxyEndToEndTest.readHead(s.getInputStream())).startsWith("HTTP/1.1 200");
+        assertThat(RawClient.readHead(s.getInputStream())).startsWith("HTTP/1.1 200");
         s.getOutputStream().write(hello);
         return s;
     }

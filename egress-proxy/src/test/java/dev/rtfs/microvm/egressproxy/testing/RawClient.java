@@ -56,4 +56,17 @@ public final class RawClient {
         }
         return new Answer(out.toString(StandardCharsets.ISO_8859_1), closed);
     }
+
+    /** Reads a response head up to and including the blank line (or to EOF), one byte at a time: nothing after it. */
+    public static String readHead(InputStream in) throws IOException {
+        StringBuilder sb = new StringBuilder();
+        while (!sb.toString().endsWith("\r\n\r\n")) {
+            int c = in.read();
+            if (c < 0) {
+                break;
+            }
+            sb.append((char) c);
+        }
+        return sb.toString();
+    }
 }
