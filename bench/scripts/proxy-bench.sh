@@ -41,7 +41,8 @@ export MAVEN_OPTS=--sun-misc-unsafe-memory-access=allow
 mvn -B -q -o -pl egress-proxy -am package dependency:build-classpath -DskipTests -Dmdep.outputFile="$W/cp.txt" \
     -Dmdep.includeScope=runtime >/dev/null
 SIMPLE=$(ls ~/.m2/repository/org/slf4j/slf4j-simple/*/slf4j-simple-*.jar | grep -v sources | tail -1)
-EGRESS_CP="$ROOT/egress-proxy/target/classes:$(cat "$W/cp.txt"):$SIMPLE"  # slf4j-simple: decision lines are logged as in the CLI
+# test-classes: ProxyBench sends ClientHellos and reads heads with the proxy's test helpers (testing/).
+EGRESS_CP="$ROOT/egress-proxy/target/classes:$ROOT/egress-proxy/target/test-classes:$(cat "$W/cp.txt"):$SIMPLE"  # slf4j-simple: decision lines are logged as in the CLI
 ./rtfs-microvm --version > /dev/null  # build before anything is timed
 
 HTTP_PORT=19080; BULK_PORT=19081; HOLD_PORT=19082
