@@ -1,12 +1,16 @@
 package dev.rtfs.microvm.cli;
 
+import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import dev.rtfs.microvm.agentconfig.report.ReportFormat;
 import dev.rtfs.microvm.controlplane.chain.HostKey;
 import dev.rtfs.microvm.guest.ImageBuildException;
 import dev.rtfs.microvm.guest.ImageBuildOptions;
 import dev.rtfs.microvm.guest.ImageBuildResult;
 import dev.rtfs.microvm.guest.ImageBuilder;
+import dev.rtfs.microvm.guest.UserlandOptions;
 import dev.rtfs.microvm.rtfslang.SourceFile;
 import dev.rtfs.microvm.supervisor.RunRequest;
 import java.io.IOException;
@@ -28,17 +32,25 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code rtfs-microvm demo [--work DIR]}: the example agent end to end on this machine. Builds the guest image,
- * starts a loopback origin standing in for example.com (the egress proxy maps the name to 127.0.0.1 for this run;
- * nothing leaves the machine), runs the demo plan with the documented example config in a QEMU microvm, and
- * prints what {@code run} prints: the step table and the egress decisions from the causal chain. Exit codes as
- * {@code run}.
+ * {@code rtfs-microvm demo [--work DIR] [--plan FILE] [--format text|json]}: the example agent end to end on this
+ * machine. Makes a test CA for the work directory, builds the guest image (the Debian userland, with that CA as an
+ * extra trust anchor), starts loopback origins standing in for example.com over HTTP and HTTPS (the egress proxy
+ * maps the name to 127.0.0.1 and ports 80/443 to the origins' ephemeral ports for this run; nothing leaves the
+ * machine), runs the demo plan (or {@code --plan FILE}) with the documented example config in a QEMU microvm, and
+ * prints what {@code run} prints: the step table and the egress decisions, or with {@code --format json} the run
+ * report. Exit codes as {@code run}.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Run the example agent end to end in a real MicroVM (loopback traffic only).")
+        description = {"Run the example agent end to end in a real MicroVM (loopback traffic only).",
+                "The guest reaches example.com over http:// and https:// (ports 80 and 443): the egress proxy sends "
+                        + "both to loopback origins, the HTTPS one with a certificate from a test CA made for the work "
+                        + "directory (demo-ca.pem) that the demo image trusts. The example config's placeholder "
+                        + ":tls_pins pin nothing (only valid pins reach the guest)."})
 final class DemoCommand implements Callable<Integer> {
 
     static final String ORIGIN_BODY = "{\"items\":[\"alpha\",\"beta\",\"gamma\"]}";
+    /** The name the demo's origins answer for (the example config's only allowed domain). */
+    static final String ORIGIN_HOST = "example.com";
     /**
      * Where the origin's {@code /moved} redirects: a name outside every allowlist. The proxy denies it by name, so
      * it is never resolved or dialed.
@@ -48,8 +60,18 @@ final class DemoCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
     @Option(names = "--work", paramLabel = "DIR",
-            description = "Where the image, config, plan and run go (default: a new directory under /tmp).")
+            description = "Where the image, CA, config, plan and run go (default: a new directory under /tmp).")
     String work;
+
+    @Option(names = "--plan", paramLabel = "FILE",
+            description = "Run this plan instead of the demo plan, against the same origins (e.g. "
+                    + "docs/examples/plan.networked.rtfs).")
+    String planFile;
+
+    @Option(names = "--format", paramLabel = "FORMAT",
+            description = "Output format: text or json (the run report, as `run --format json`; the demo's own "
+                    + "lines go to stderr) (default: ${DEFAULT-VALUE}).")
+    String format = "text";
 
     @Option(names = "--chain-key", paramLabel = "PATH",
             description = "Host key that signs the causal chain's head, created on first use (mode 0600) "
@@ -63,76 +85,102 @@ final class DemoCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        ReportFormat chosen = DiagnosticOutput.textOrJson(format);
+        // The user's plan is read first, once and bounded: a refused file stops the demo before any build.
+        Optional<SourceFile> userPlan = Optional.empty();
+        if (planFile != null) {
+            CliIo.Inputs inputs = CliIo.readAll(List.of(planFile));
+            if (!inputs.refused().isEmpty()) {
+                return DiagnosticOutput.printRefused(out, chosen, inputs.refused());
+            }
+            userPlan = Optional.of(inputs.sources().get(planFile));
+        }
+        // stdout carries only the report in JSON mode.
+        PrintWriter info = chosen == ReportFormat.JSON ? err : out;
         Progress progress = Progress.of("demo", quiet, err);
         Path dir = work != null ? Files.createDirectories(Path.of(work).toAbsolutePath())
                 : Files.createTempDirectory(Path.of("/tmp"), "rtfs-demo-");
-        out.println("demo: working in " + dir);
-        out.flush();
+        info.println("demo: working in " + dir);
+        info.flush();
 
+        DemoTls tls = DemoTls.create(ORIGIN_HOST);
+        Path caPem = tls.writeCaPem(dir.resolve("demo-ca.pem"));
         ImageBuildResult image;
         try {
             // Not boot-checked here: the run boots it right away and says why, should it not boot.
-            image = ImageBuilder.system().build(ImageBuildOptions.defaults(dir.resolve("image")),
-                    line -> progress.line("image build: " + line));
+            ImageBuildOptions options = ImageBuildOptions.defaults(dir.resolve("image")).withUserland(
+                    new UserlandOptions(List.of(), UserlandOptions.defaultDebDirs(System.getenv()), List.of(caPem)));
+            image = ImageBuilder.system().build(options, line -> progress.line("image build: " + line));
         } catch (ImageBuildException e) {
             err.println("error: " + e.getMessage());
             err.flush();
             return Main.FAILED;
         }
-        out.println("demo: guest image built in " + image.elapsed().toMillis() + " ms (" + image.layout().root() + ")");
+        info.println("demo: guest image built in " + image.elapsed().toMillis() + " ms (" + image.layout().root()
+                + "; trusts " + caPem.getFileName() + ")");
 
-        HttpServer origin = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
-        origin.createContext("/", exchange -> {
-            try (exchange) {
-                if (exchange.getRequestURI().getPath().equals("/moved")) {
-                    // An open redirect to a domain the step may not reach: the egress proxy must deny the hop.
-                    exchange.getResponseHeaders().set("Location", REDIRECT_TARGET);
-                    exchange.sendResponseHeaders(302, -1);
-                    return;
-                }
-                byte[] body = exchange.getRequestURI().getPath().equals("/index.json")
-                        ? ORIGIN_BODY.getBytes(StandardCharsets.UTF_8) : new byte[0];
-                exchange.getResponseHeaders().set("Content-Type", "application/json");
-                exchange.sendResponseHeaders(body.length > 0 ? 200 : 404, body.length > 0 ? body.length : -1);
-                try (OutputStream o = exchange.getResponseBody()) {
-                    o.write(body);
-                }
-            }
-        });
-        origin.start();
+        HttpServer http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
+        HttpsServer https = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
+        https.setHttpsConfigurator(new HttpsConfigurator(tls.serverContext()));
+        http.createContext("/", DemoCommand::answer);
+        https.createContext("/", DemoCommand::answer);
+        http.start();
+        https.start();
         try {
-            SourceFile config = copy("agent.config.microvm.rtfs", dir, Map.of());
-            SourceFile plan = copy("plan.demo.rtfs", dir,
-                    Map.of("{{origin}}", "http://example.com:" + origin.getAddress().getPort()));
-            out.println("demo: config " + config.name() + ", plan " + plan.name());
-            out.println("demo: example.com -> loopback origin 127.0.0.1:" + origin.getAddress().getPort());
-            out.flush();
+            SourceFile config = copy("agent.config.microvm.rtfs", dir);
+            SourceFile plan = userPlan.isPresent() ? userPlan.get() : copy("plan.demo.rtfs", dir);
+            int httpPort = http.getAddress().getPort();
+            int httpsPort = https.getAddress().getPort();
+            info.println("demo: config " + config.name() + ", plan " + plan.name());
+            info.println("demo: " + ORIGIN_HOST + ":80 -> loopback origin 127.0.0.1:" + httpPort + ", " + ORIGIN_HOST
+                    + ":443 -> loopback TLS origin 127.0.0.1:" + httpsPort);
+            info.flush();
             RunRequest request = RunRequest.of(config, plan, image.layout().root(), dir.resolve("run"))
                     .withGuest(image.layout().initramfs(), Optional.of(image.layout().capabilities()))
-                    .withEgressOverrides(Map.of("example.com", List.of(InetAddress.getLoopbackAddress())),
+                    .withEgressOverrides(Map.of(ORIGIN_HOST, List.of(InetAddress.getLoopbackAddress())),
                             List.of("127.0.0.0/8"))
+                    .withOriginPorts(Map.of(80, httpPort, 443, httpsPort))
                     .withChainKey(chainKey != null ? Path.of(chainKey) : HostKey.defaultPath());
-            return RunCommand.execute(request, Map.of(config.name(), config, plan.name(), plan), ReportFormat.TEXT, out,
-                    err, progress);
+            // TODO(issue 16, deliverable 2): ship a user capability with the demo (image build --capabilities) and
+            // call it from plan.demo.rtfs once user capabilities land.
+            return RunCommand.execute(request, Map.of(config.name(), config, plan.name(), plan), chosen, out, err,
+                    progress);
         } finally {
-            origin.stop(0);
+            http.stop(0);
+            https.stop(0);
+        }
+    }
+
+    /** Both origins: /index.json the JSON list, /moved an open redirect to {@link #REDIRECT_TARGET}, else 404. */
+    private static void answer(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            if (exchange.getRequestURI().getPath().equals("/moved")) {
+                // An open redirect to a domain the step may not reach: the egress proxy must deny the hop.
+                exchange.getResponseHeaders().set("Location", REDIRECT_TARGET);
+                exchange.sendResponseHeaders(302, -1);
+                return;
+            }
+            byte[] body = exchange.getRequestURI().getPath().equals("/index.json")
+                    ? ORIGIN_BODY.getBytes(StandardCharsets.UTF_8) : new byte[0];
+            exchange.getResponseHeaders().set("Content-Type", "application/json");
+            exchange.sendResponseHeaders(body.length > 0 ? 200 : 404, body.length > 0 ? body.length : -1);
+            try (OutputStream o = exchange.getResponseBody()) {
+                o.write(body);
+            }
         }
     }
 
     /**
-     * Writes the packed resource {@code name} into {@code dir}, with each key of {@code fill} replaced, for the user
-     * to look at; the run takes the text written (named by the file), not the file read back.
+     * Writes the packed resource {@code name} into {@code dir} for the user to look at; the run takes the text
+     * written (named by the file), not the file read back.
      */
-    private static SourceFile copy(String name, Path dir, Map<String, String> fill) throws IOException {
+    private static SourceFile copy(String name, Path dir) throws IOException {
         String text;
         try (InputStream in = DemoCommand.class.getResourceAsStream("demo/" + name)) {
             if (in == null) {
                 throw new IOException("the CLI jar lacks demo/" + name);
             }
             text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
-        for (Map.Entry<String, String> e : fill.entrySet()) {
-            text = text.replace(e.getKey(), e.getValue());
         }
         Path file = Files.writeString(dir.resolve(name), text);
         return new SourceFile(file.toString(), text);

@@ -50,11 +50,13 @@ final class ImageCommand implements Callable<Integer> {
             description = {"Build kernels/vmlinuz-min and images/{initramfs.cpio,agent-rootfs.img,capabilities.img,"
                     + "image.lock} from the Debian packages linux-image-cloud-amd64, busybox-static and e2fsprogs.",
                 "Two builds from the same inputs are byte-identical.",
-                "With --userland (or any of --package, --debs, --ca-cert) the rootfs is a read-only Debian userland "
-                        + "(dash, coreutils, curl, ca-certificates and their dependencies, at this host's installed "
-                        + "versions) assembled from local .deb files, never from the network: fetch them first with "
-                        + "scripts/guest-debs [PACKAGE...]. image.lock then records every package's name, version, "
-                        + "architecture and the sha256 of its .deb."})
+                "The rootfs is a read-only Debian userland (dash, coreutils, curl, ca-certificates and their "
+                        + "dependencies, at this host's installed versions) assembled from local .deb files, never "
+                        + "from the network: fetch them first with scripts/guest-debs [PACKAGE...]. image.lock records "
+                        + "every package's name, version, architecture and the sha256 of its .deb. The agent's "
+                        + "http.get/http.post reach https:// URLs with the userland's curl.",
+                "--busybox-only builds the previous guest instead: the agent runs from the initramfs, the rootfs is "
+                        + "data only, http.get reaches http:// URLs only and there is no http.post."})
     static final class Build implements Callable<Integer> {
         @Spec CommandSpec spec;
 
@@ -79,21 +81,27 @@ final class ImageCommand implements Callable<Integer> {
         String capabilities;
 
         @Option(names = "--userland",
-                description = "Assemble the rootfs from Debian packages and boot the agent into it (guest/IMAGE.md).")
+                description = "Assemble the rootfs from Debian packages and boot the agent into it (guest/IMAGE.md); "
+                        + "the default, kept for scripts that name it.")
         boolean userland;
 
+        @Option(names = "--busybox-only",
+                description = "No Debian userland: the busybox-only guest (http:// only; no --package, --debs, "
+                        + "--ca-cert).")
+        boolean busyboxOnly;
+
         @Option(names = "--package", paramLabel = "NAME",
-                description = "Add a Debian package (and its dependencies) to the userland; repeatable. Implies "
-                        + "--userland.")
+                description = "Add a Debian package (and its dependencies) to the userland; repeatable.")
         List<String> packages = new ArrayList<>();
 
         @Option(names = "--debs", paramLabel = "DIR",
-                description = "Where the .deb files are (default: $RTFS_MICROVM_HOME/debs, else "
-                        + "~/.cache/rtfs-microvm/debs, then /var/cache/apt/archives). Implies --userland.")
+                description = "Where the .deb files are (default: $RTFS_MICROVM_HOME/debs when set, "
+                        + "~/.cache/rtfs-microvm/debs, then /var/cache/apt/archives).")
         String debs;
 
         @Option(names = "--ca-cert", paramLabel = "FILE",
-                description = "Add a PEM trust anchor to the userland's CA bundle; repeatable. Implies --userland.")
+                description = "Add a PEM trust anchor to the userland's CA bundle (what the guest's https:// "
+                        + "fetches trust); repeatable.")
         List<String> caCerts = new ArrayList<>();
 
         @Override
@@ -105,7 +113,14 @@ final class ImageCommand implements Callable<Integer> {
                 options = ImageBuildOptions.defaults(Path.of(out)).withRelease(release());
                 if (kernel != null) options = options.withKernel(Path.of(kernel));
                 if (capabilities != null) options = options.withCapabilities(Path.of(capabilities));
-                if (userland || !packages.isEmpty() || debs != null || !caCerts.isEmpty()) {
+                boolean userlandOptions = userland || !packages.isEmpty() || debs != null || !caCerts.isEmpty();
+                if (busyboxOnly && userlandOptions) {
+                    throw new UsageException("--busybox-only builds no userland: drop --userland, --package, --debs "
+                            + "and --ca-cert, or --busybox-only");
+                }
+                if (busyboxOnly) {
+                    options = options.withoutUserland();
+                } else {
                     List<Path> debDirs = debs == null ? UserlandOptions.defaultDebDirs(System.getenv())
                             : List.of(Path.of(debs));
                     options = options.withUserland(new UserlandOptions(packages, debDirs,

@@ -85,6 +85,14 @@ class ImageCommandTest {
     }
 
     @Test
+    void busyboxOnlyWithAUserlandOptionIsAUsageError() {
+        CliRun r = run("image", "build", "--out", dir.resolve("o").toString(), "--busybox-only", "--package", "python3-minimal");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("--busybox-only builds no userland");
+        assertThat(dir.resolve("o")).doesNotExist();
+    }
+
+    @Test
     void missingKernelIsExitOneWithOneLine() {
         Path kernel = dir.resolve("no/vmlinuz-6.1.0-1-cloud-amd64");
         CliRun r = run("image", "build", "--out", dir.resolve("o").toString(), "--kernel", kernel.toString(), "-q");

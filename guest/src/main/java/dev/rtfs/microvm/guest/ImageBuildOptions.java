@@ -42,8 +42,17 @@ public record ImageBuildOptions(Path out, Optional<Path> kernel, Optional<Path> 
         this(out, kernel, capabilities, release, busybox, bootDir, libModules, Optional.empty());
     }
 
-    /** The Debian host: the cloud kernel from /boot, its modules, /bin/busybox, the default capability store. */
+    /**
+     * The default image on a Debian host: the cloud kernel from /boot, its modules, /bin/busybox, the default
+     * capability store, and the default Debian userland from the default deb directories (the agent needs its
+     * curl for HTTPS).
+     */
     public static ImageBuildOptions defaults(Path out) {
+        return busyboxOnly(out).withUserland(UserlandOptions.defaults(System.getenv()));
+    }
+
+    /** As {@link #defaults} without the userland: today's busybox-only guest ({@code image build --busybox-only}). */
+    public static ImageBuildOptions busyboxOnly(Path out) {
         return new ImageBuildOptions(out, Optional.empty(), Optional.empty(), DEFAULT_RELEASE,
                 GuestInitramfs.DEBIAN_BUSYBOX, Path.of("/boot"), Path.of("/lib/modules"));
     }
@@ -66,5 +75,9 @@ public record ImageBuildOptions(Path out, Optional<Path> kernel, Optional<Path> 
 
     public ImageBuildOptions withUserland(UserlandOptions u) {
         return new ImageBuildOptions(out, kernel, capabilities, release, busybox, bootDir, libModules, Optional.of(u));
+    }
+
+    public ImageBuildOptions withoutUserland() {
+        return new ImageBuildOptions(out, kernel, capabilities, release, busybox, bootDir, libModules, Optional.empty());
     }
 }

@@ -29,7 +29,7 @@ final class ReferenceAgent {
     private static final Pattern AGENT_ID = Pattern.compile("[A-Za-z0-9._:-]{1,256}");
 
     /** The capabilities the script answers; any other gets {@code ok:false, error:"unknown capability"}. */
-    public static final List<String> CAPABILITIES = List.of("echo", "text.echo", "fs.read", "http.get", "fs.write",
+    public static final List<String> CAPABILITIES = List.of("echo", "text.echo", "fs.read", "http.get", "http.post", "fs.write",
             "random.int", "clock.now");
 
     /** Console line the agent prints last, just before /init powers the guest off. */

@@ -33,12 +33,18 @@ public record UserlandOptions(List<String> packages, List<Path> debDirs, List<Pa
         return new UserlandOptions(List.of(), defaultDebDirs(env), List.of());
     }
 
-    /** {@code $RTFS_MICROVM_HOME/debs}, else {@code ~/.cache/rtfs-microvm/debs}; then {@link #APT_ARCHIVES}. */
+    /**
+     * {@code $RTFS_MICROVM_HOME/debs} when set, {@code ~/.cache/rtfs-microvm/debs}, then {@link #APT_ARCHIVES}. The
+     * user's cache stays on the list under {@code RTFS_MICROVM_HOME}: the userland is the default image, so every
+     * build (a test's too, whose home is its own) finds what {@code scripts/guest-debs} fetched once. Which
+     * directory a {@code .deb} came from does not matter: it must be the host's installed version and its sha256
+     * goes into image.lock.
+     */
     public static List<Path> defaultDebDirs(Map<String, String> env) {
         String home = env.get("RTFS_MICROVM_HOME");
-        Path own = home != null && !home.isBlank() ? Path.of(home, "debs")
-                : Path.of(env.getOrDefault("HOME", System.getProperty("user.home")), ".cache", "rtfs-microvm", "debs");
-        return List.of(own, APT_ARCHIVES);
+        Path cache = Path.of(env.getOrDefault("HOME", System.getProperty("user.home")), ".cache", "rtfs-microvm", "debs");
+        return home != null && !home.isBlank() ? List.of(Path.of(home, "debs"), cache, APT_ARCHIVES)
+                : List.of(cache, APT_ARCHIVES);
     }
 
     /** The default set, then the user's packages, each once. */

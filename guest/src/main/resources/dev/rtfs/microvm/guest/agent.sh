@@ -347,18 +347,134 @@ det_context() {
     DET_STEP=$D_step DET_CALL=$D_call DET_NOW=$D_now_ms
 }
 
-cap_http_get() {
-    local url status body
-    members "$2" A url || { result_err "$1" "args must be an object"; return; }
-    url=$(json_decode "$A_url" 2>/dev/null) || { result_err "$1" "args.url must be a string"; return; }
-    case $url in
-        http://*) ;;
-        *) result_err "$1" "http.get: only http:// URLs (the egress proxy terminates TLS)"; return ;;
+# ---- http.get / http.post ----------------------------------------------------------------------------------
+# With the Debian userland's curl (the default image): http:// and https:// through the egress proxy (https with
+# CONNECT; SNI is the URL's host), the origin verified against the image's CA bundle and, when the config sets
+# :tls_pins, its public key against them (rtfs.tls_pins on the kernel cmdline). Without curl (image build
+# --busybox-only): http.get over http:// with busybox wget, as before.
+
+CA_BUNDLE=/etc/ssl/certs/ca-certificates.crt
+MAX_HEADERS=32                     # request headers a call may set
+TLS_PINS=                          # curl's --pinnedpubkey form: sha256//A;sha256//B (empty: no pinning)
+
+# tls_pins_from PARAM: the value of rtfs.tls_pins=sha256/A,sha256/B (the host wrote only valid pins; each is
+# checked again so nothing else reaches curl's arguments) into TLS_PINS; a malformed list pins to nothing usable.
+tls_pins_from() {
+    local list=$1 pin out= IFS=,
+    for pin in $list; do
+        case $pin in
+            sha256/*) ;;
+            *) log "ignoring the malformed rtfs.tls_pins"; TLS_PINS='sha256//malformed'; return ;;
+        esac
+        pin=${pin#sha256/}
+        case $pin in *[!A-Za-z0-9+/=]*) log "ignoring the malformed rtfs.tls_pins"; TLS_PINS='sha256//malformed'; return ;; esac
+        [ "${#pin}" -eq 44 ] || { log "ignoring the malformed rtfs.tls_pins"; TLS_PINS='sha256//malformed'; return; }
+        out="$out${out:+;}sha256//$pin"
+    done
+    TLS_PINS=$out
+}
+
+# http_request_headers RAW: the args' :headers object into $W/req-headers ("Name: value" lines); sets HTTP_PROBLEM
+# and fails when it is not an object of at most MAX_HEADERS token names with one-line string values.
+http_request_headers() {
+    local k v n=0
+    : > "$W/req-headers"
+    [ -n "$1" ] && [ "$1" != '{}' ] || return 0
+    printf '%s\n' "$1" | awk "$JSON_MEMBERS" > "$W/req-members" \
+        || { HTTP_PROBLEM="args.headers must be an object of strings"; return 1; }
+    while IFS= read -r k && IFS= read -r v; do
+        n=$((n + 1))
+        [ "$n" -le "$MAX_HEADERS" ] || { HTTP_PROBLEM="args.headers: more than $MAX_HEADERS headers"; return 1; }
+        case $k in
+            ''|*[!A-Za-z0-9!#\$%\&\'*+.^_\`\|~-]*) HTTP_PROBLEM="args.headers: a header name must be a token"; return 1 ;;
+        esac
+        # framing and routing are curl's and the proxy's: a plan may not smuggle a second request or host
+        case $(echo "$k" | tr 'A-Z' 'a-z') in
+            host|content-length|transfer-encoding|connection|upgrade|te|trailer|proxy-*|keep-alive)
+                HTTP_PROBLEM="args.headers: $k is set by the agent, not the plan"; return 1 ;;
+        esac
+        v=$(json_decode "$v" 2>/dev/null) || { HTTP_PROBLEM="args.headers.$k must be a string"; return 1; }
+        case $v in *[[:cntrl:]]*) HTTP_PROBLEM="args.headers.$k contains control characters"; return 1 ;; esac
+        [ "${#v}" -le 4096 ] || { HTTP_PROBLEM="args.headers.$k is longer than 4096 characters"; return 1; }
+        printf '%s: %s\n' "$k" "$v" >> "$W/req-headers"
+    done < "$W/req-members"
+    return 0
+}
+
+# http_curl CALL_ID METHOD URL: runs curl through the proxy; sets RESULT. The request headers and body are in
+# $W/req-headers and $W/req-body.
+http_curl() {
+    local id=$1 method=$2 url=$3 rc w status connect reason body denied= cap
+    cap=$(echo "$method" | tr 'A-Z' 'a-z'); cap="http.$cap"
+    rm -f "$W/body" "$W/headers"
+    # -q: no ~/.curlrc; -L with the wget-like bound: a redirect hop is a new request the proxy decides on.
+    set -- -q -sS --max-time 20 --max-filesize "$MAX_FILE" -o "$W/body" -D "$W/headers" \
+        -w '%{http_code} %{http_connect}' --proxy "$PROXY" --cacert "$CA_BUNDLE" \
+        -L --max-redirs 5 --proto '=http,https' --proto-redir '=http,https'
+    [ -n "$TLS_PINS" ] && set -- "$@" --pinnedpubkey "$TLS_PINS"
+    [ -s "$W/req-headers" ] && set -- "$@" -H "@$W/req-headers"
+    [ "$method" = POST ] && set -- "$@" --data-binary "@$W/req-body"
+    w=$(curl "$@" "$url" 2> "$W/curl-err")
+    rc=$?
+    status=${w%% *} connect=${w##* }
+    reason=$(grep -i '^x-egress-denied:' "$W/headers" 2>/dev/null | tail -n 1 | cut -d: -f2- | tr -d '\r' | sed 's/^ *//')
+    case $rc in
+        0) ;;
+        60) result_err "$id" "$cap: TLS verification failed: the origin's certificate is not trusted by the guest ($(tail -n 1 "$W/curl-err"))"; return ;;
+        90) result_err "$id" "$cap: TLS pin mismatch: the origin's public key matches none of the config's :tls_pins"; return ;;
+        63) result_err "$id" "$cap: body exceeds $MAX_FILE bytes"; return ;;
+        28) result_err "$id" "$cap: timed out after 20 s"; return ;;
+        *)
+            if [ "$connect" != 000 ] && [ "$connect" != 200 ] && [ -n "$connect" ]; then
+                result_err "$id" "$cap: the egress proxy refused the CONNECT ($connect)${reason:+: denied: $reason}"
+            else
+                result_err "$id" "$cap failed (curl exit $rc): $(tail -n 1 "$W/curl-err")"
+            fi
+            return ;;
     esac
-    case $url in *[[:space:][:cntrl:]]*) result_err "$1" "http.get: URL contains spaces or control characters"; return ;; esac
+    [ -f "$W/body" ] || : > "$W/body"
+    body=$(json_str_file "$W/body") || { result_err "$id" "$cap: body is not UTF-8 text"; return; }
+    # A request the proxy refused by name or policy is an answer (403), marked so it is not taken for the origin's.
+    [ -n "$reason" ] && { denied=$(json_str "$reason") || denied='"(not UTF-8)"'; }
+    result_ok "$id" "{\"status\":$status,\"body\":$body${denied:+,\"denied\":$denied}}"
+}
+
+# http.get: args {url, headers?}; http.post: args {url, headers?, body?} (body a string, sent as is). Value
+# {status, body} (+ denied: the proxy's X-Egress-Denied reason when the proxy, not the origin, answered).
+cap_http() { # CALL_ID ARGS METHOD
+    local url cap
+    cap=$(echo "$3" | tr 'A-Z' 'a-z'); cap="http.$cap"
+    members "$2" A url headers body || { result_err "$1" "args must be an object"; return; }
+    url=$(json_decode "$A_url" 2>/dev/null) || { result_err "$1" "args.url must be a string"; return; }
+    case $url in *[[:space:][:cntrl:]]*) result_err "$1" "$cap: URL contains spaces or control characters"; return ;; esac
+    case $url in
+        http://?*|https://?*) ;;
+        *) result_err "$1" "$cap: only http:// and https:// URLs"; return ;;
+    esac
+    if ! command -v curl > /dev/null 2>&1; then
+        case $url:$3 in
+            http://*:GET) [ -z "$A_headers" ] || { result_err "$1" "$cap: :headers need the Debian userland (curl); this image was built with --busybox-only"; return; }
+                          http_wget "$1" "$url"; return ;;
+            *) result_err "$1" "$cap: https:// and http.post need the Debian userland (curl); this image was built with --busybox-only"; return ;;
+        esac
+    fi
+    HTTP_PROBLEM=
+    http_request_headers "$A_headers" || { result_err "$1" "$cap: $HTTP_PROBLEM"; return; }
+    : > "$W/req-body"
+    if [ -n "$A_body" ]; then
+        [ "$3" = POST ] || { result_err "$1" "$cap: :body only with http.post"; return; }
+        json_decode "$A_body" > "$W/req-body" 2>/dev/null || { result_err "$1" "args.body must be a string without NUL"; return; }
+        [ "$(wc -c < "$W/req-body")" -le "$MAX_FILE" ] || { result_err "$1" "$cap: body exceeds $MAX_FILE bytes"; return; }
+    fi
+    http_curl "$1" "$3" "$url"
+}
+
+# busybox-only image: http:// GET with busybox wget.
+http_wget() {
+    local status body
     rm -f "$W/body" "$W/headers"
     # bounded by timeout(1): busybox 1.35's own wget -T crashes (SIGSEGV) in Debian's static build
-    http_proxy=$PROXY timeout 20 wget -S -O "$W/body" "$url" 2> "$W/headers"
+    http_proxy=$PROXY timeout 20 wget -S -O "$W/body" "$2" 2> "$W/headers"
     status=$(grep -o 'HTTP/[0-9.]* [0-9][0-9][0-9]' "$W/headers" | tail -n 1)
     status=${status##* }
     [ -n "$status" ] || { result_err "$1" "http.get failed: $(tail -n 1 "$W/headers")"; return; }
@@ -388,7 +504,8 @@ handle_call() { # the frame's members are in F_*
         '"echo"') cap_echo "$id" "$args" ;;
         '"text.echo"') cap_text_echo "$id" "$args" ;;
         '"fs.read"') cap_fs_read "$id" "$args" ;;
-        '"http.get"') cap_http_get "$id" "$args" ;;
+        '"http.get"') cap_http "$id" "$args" GET ;;
+        '"http.post"') cap_http "$id" "$args" POST ;;
         '"fs.write"') cap_fs_write "$id" "$args" ;;
         '"random.int"') cap_random_int "$id" "$args" ;;
         '"clock.now"') cap_clock_now "$id" "$args" ;;
@@ -436,7 +553,10 @@ main() {
     mkdir -p "$W/outbox"
     AGENT_ID=agent
     for arg in $(cat /proc/cmdline); do
-        case $arg in rtfs.agent_id=*) AGENT_ID=${arg#rtfs.agent_id=} ;; esac
+        case $arg in
+            rtfs.agent_id=*) AGENT_ID=${arg#rtfs.agent_id=} ;;
+            rtfs.tls_pins=*) tls_pins_from "${arg#rtfs.tls_pins=}" ;;
+        esac
     done
     [ "${#AGENT_ID}" -le 256 ] || AGENT_ID=
     case $AGENT_ID in ''|*[!A-Za-z0-9._:-]*) log "ignoring malformed rtfs.agent_id; using 'agent'"; AGENT_ID=agent ;; esac

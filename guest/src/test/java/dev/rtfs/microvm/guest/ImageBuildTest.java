@@ -74,11 +74,11 @@ class ImageBuildTest {
         expectedKernel = kernel.get();
 
         List<String> progress = new java.util.ArrayList<>();
-        first = ImageBuilder.system().build(ImageBuildOptions.defaults(dir.resolve("a")), progress::add);
+        first = ImageBuilder.system().build(ImageBuildOptions.busyboxOnly(dir.resolve("a")), progress::add);
         long wait = 1100 - first.elapsed().toMillis();
         // Different wall-clock seconds are the point of the test: without the normalization the images differ.
         if (wait > 0) Thread.sleep(wait);
-        second = ImageBuilder.system().build(ImageBuildOptions.defaults(dir.resolve("b")), s -> { });
+        second = ImageBuilder.system().build(ImageBuildOptions.busyboxOnly(dir.resolve("b")), s -> { });
         System.out.println("image build: " + first.elapsed().toMillis() + " ms, then " + second.elapsed().toMillis()
                 + " ms; " + first.artifacts().stream().map(a -> a.name() + "=" + a.size()).toList());
         assertThat(progress).isNotEmpty();
@@ -206,7 +206,7 @@ class ImageBuildTest {
         Files.writeString(caps.resolve("ok.rtfs"), "(capability :ok)\n");
         Files.createSymbolicLink(caps.resolve("link"), Path.of("ok.rtfs"));
         String lockBefore = Files.readString(first.layout().lock());
-        ImageBuildOptions bad = ImageBuildOptions.defaults(dir.resolve("a")).withCapabilities(caps);
+        ImageBuildOptions bad = ImageBuildOptions.busyboxOnly(dir.resolve("a")).withCapabilities(caps);
         assertThatThrownBy(() -> ImageBuilder.system().build(bad, s -> { }))
                 .isInstanceOf(ImageBuildException.class).hasMessageContaining("only regular files and directories")
                 .hasMessageContaining("link");
@@ -255,7 +255,7 @@ class ImageBuildTest {
     void aVerifierSeesTheStagedImageWithItsLockAndItsTimeIsReported() throws Exception {
         Path out = dir.resolve("verified");
         List<Path> seen = new java.util.ArrayList<>();
-        ImageBuildResult r = ImageBuilder.system().build(ImageBuildOptions.defaults(out), s -> { }, staged -> {
+        ImageBuildResult r = ImageBuilder.system().build(ImageBuildOptions.busyboxOnly(out), s -> { }, staged -> {
             assertThat(staged.lock()).exists();
             assertThat(staged.initramfs()).exists();
             assertThat(out.resolve(ImageLayout.IMAGES)).doesNotExist();
@@ -270,7 +270,7 @@ class ImageBuildTest {
     @Test
     void aVerifierThatThrowsLeavesNoNewArtifactsAndThePreviousOnesIntact() throws Exception {
         Path fresh = dir.resolve("refused");
-        assertThatThrownBy(() -> ImageBuilder.system().build(ImageBuildOptions.defaults(fresh), s -> { }, staged -> {
+        assertThatThrownBy(() -> ImageBuilder.system().build(ImageBuildOptions.busyboxOnly(fresh), s -> { }, staged -> {
             throw new ImageBuildException("the image did not boot");
         })).isInstanceOf(ImageBuildException.class).hasMessage("the image did not boot");
         try (Stream<Path> left = Files.list(fresh)) {
@@ -279,7 +279,7 @@ class ImageBuildTest {
 
         String lockBefore = Files.readString(second.layout().lock());
         byte[] initramfsBefore = Files.readAllBytes(second.layout().initramfs());
-        ImageBuildOptions rebuild = ImageBuildOptions.defaults(dir.resolve("b")).withRelease("another release");
+        ImageBuildOptions rebuild = ImageBuildOptions.busyboxOnly(dir.resolve("b")).withRelease("another release");
         assertThatThrownBy(() -> ImageBuilder.system().build(rebuild, s -> { }, staged -> {
             throw new ImageBuildException("the image did not boot");
         })).isInstanceOf(ImageBuildException.class);

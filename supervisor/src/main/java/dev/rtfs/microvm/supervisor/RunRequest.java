@@ -17,7 +17,9 @@ import java.util.Optional;
  * the config resolve ({@code imageDir}), the run directory (sockets, console log, causal chain), the guest's
  * initramfs and capability store, and the bounds (boots, timeouts, the guest log's size). {@code resolve} and {@code allowRanges} are the egress proxy's
  * static name overrides and the ranges allowed names may resolve into (the demo maps its domains to loopback
- * origins); empty in production. {@code chainKey} is the host key that signs the chain's head (default
+ * origins); empty in production. {@code originPorts} maps the port of an allowed decision to the port the proxy
+ * dials instead, for loopback addresses only (the demo's origins listen on ephemeral ports while the plan says
+ * {@code https://example.com/}, port 443); empty in production. {@code chainKey} is the host key that signs the chain's head (default
  * {@link HostKey#defaultPath()}).
  */
 public record RunRequest(
@@ -30,6 +32,7 @@ public record RunRequest(
         Optional<Path> capabilitiesImage,
         Map<String, List<InetAddress>> resolve,
         List<String> allowRanges,
+        Map<Integer, Integer> originPorts,
         Duration helloTimeout,
         Duration stepTimeout,
         Duration shutdownTimeout,
@@ -47,6 +50,7 @@ public record RunRequest(
         Objects.requireNonNull(capabilitiesImage);
         resolve = Map.copyOf(resolve);
         allowRanges = List.copyOf(allowRanges);
+        originPorts = Map.copyOf(originPorts);
         Objects.requireNonNull(chainKey);
         if (guestLogMaxBytes < 1024) {
             throw new IllegalArgumentException("the guest log needs at least 1 KiB");
@@ -59,45 +63,51 @@ public record RunRequest(
     /** Production bounds: 120 s to the guest's hello (software emulation boots in seconds, a busy host in more). */
     public static RunRequest of(SourceFile config, SourceFile plan, Path imageDir, Path runDir) {
         return new RunRequest(config, List.of(), plan, imageDir, runDir, Optional.empty(), Optional.empty(), Map.of(),
-                List.of(), Duration.ofSeconds(120), Duration.ofSeconds(60), Duration.ofSeconds(30), 2, GuestLog.DEFAULT_MAX_BYTES,
+                List.of(), Map.of(), Duration.ofSeconds(120), Duration.ofSeconds(60), Duration.ofSeconds(30), 2, GuestLog.DEFAULT_MAX_BYTES,
                 HostKey.defaultPath());
     }
 
     public RunRequest withGuest(Path initrd, Optional<Path> capabilitiesImage) {
         return new RunRequest(config, loads, plan, imageDir, runDir, Optional.of(initrd), capabilitiesImage, resolve,
-                allowRanges, helloTimeout, stepTimeout, shutdownTimeout, maxAttempts, guestLogMaxBytes, chainKey);
+                allowRanges, originPorts, helloTimeout, stepTimeout, shutdownTimeout, maxAttempts, guestLogMaxBytes, chainKey);
     }
 
     public RunRequest withEgressOverrides(Map<String, List<InetAddress>> names, List<String> ranges) {
         return new RunRequest(config, loads, plan, imageDir, runDir, initrd, capabilitiesImage, names, ranges,
-                helloTimeout, stepTimeout, shutdownTimeout, maxAttempts, guestLogMaxBytes, chainKey);
+                originPorts, helloTimeout, stepTimeout, shutdownTimeout, maxAttempts, guestLogMaxBytes, chainKey);
+    }
+
+    /** See {@link RunRequest}: {@code ports} maps a decision's port to the loopback port dialed instead. */
+    public RunRequest withOriginPorts(Map<Integer, Integer> ports) {
+        return new RunRequest(config, loads, plan, imageDir, runDir, initrd, capabilitiesImage, resolve, allowRanges,
+                ports, helloTimeout, stepTimeout, shutdownTimeout, maxAttempts, guestLogMaxBytes, chainKey);
     }
 
     public RunRequest withTimeouts(Duration hello, Duration step, Duration shutdown) {
         return new RunRequest(config, loads, plan, imageDir, runDir, initrd, capabilitiesImage, resolve, allowRanges,
-                hello, step, shutdown, maxAttempts, guestLogMaxBytes, chainKey);
+                originPorts, hello, step, shutdown, maxAttempts, guestLogMaxBytes, chainKey);
     }
 
     public RunRequest withMaxAttempts(int attempts) {
         return new RunRequest(config, loads, plan, imageDir, runDir, initrd, capabilitiesImage, resolve, allowRanges,
-                helloTimeout, stepTimeout, shutdownTimeout, attempts, guestLogMaxBytes, chainKey);
+                originPorts, helloTimeout, stepTimeout, shutdownTimeout, attempts, guestLogMaxBytes, chainKey);
     }
 
     /** Bound of one guest log file (it rotates once past it; see {@link GuestLog}). */
     public RunRequest withGuestLogMaxBytes(long bytes) {
         return new RunRequest(config, loads, plan, imageDir, runDir, initrd, capabilitiesImage, resolve, allowRanges,
-                helloTimeout, stepTimeout, shutdownTimeout, maxAttempts, bytes, chainKey);
+                originPorts, helloTimeout, stepTimeout, shutdownTimeout, maxAttempts, bytes, chainKey);
     }
 
     /** The host key that signs the chain's head (see {@link HostKey}; created on first use). */
     public RunRequest withChainKey(Path key) {
         return new RunRequest(config, loads, plan, imageDir, runDir, initrd, capabilitiesImage, resolve, allowRanges,
-                helloTimeout, stepTimeout, shutdownTimeout, maxAttempts, guestLogMaxBytes, key);
+                originPorts, helloTimeout, stepTimeout, shutdownTimeout, maxAttempts, guestLogMaxBytes, key);
     }
 
     /** The {@code --load} files' text, evaluated before the config in this order. */
     public RunRequest withLoads(List<SourceFile> files) {
         return new RunRequest(config, files, plan, imageDir, runDir, initrd, capabilitiesImage, resolve, allowRanges,
-                helloTimeout, stepTimeout, shutdownTimeout, maxAttempts, guestLogMaxBytes, chainKey);
+                originPorts, helloTimeout, stepTimeout, shutdownTimeout, maxAttempts, guestLogMaxBytes, chainKey);
     }
 }

@@ -24,7 +24,9 @@ import dev.rtfs.microvm.egressproxy.control.StaleSocket;
 import dev.rtfs.microvm.egressproxy.observe.DecisionRecord;
 import dev.rtfs.microvm.egresspolicy.net.StaticOverrideResolver;
 import dev.rtfs.microvm.egresspolicy.net.SystemResolver;
+import dev.rtfs.microvm.egressproxy.server.NettyConnector;
 import dev.rtfs.microvm.egressproxy.server.ProxyConfig;
+import dev.rtfs.microvm.egressproxy.server.Transports;
 import dev.rtfs.microvm.guest.image.ImageLock;
 import dev.rtfs.microvm.orchestrator.admission.Admission;
 import dev.rtfs.microvm.orchestrator.admission.AdmissionResult;
@@ -286,6 +288,10 @@ public final class Supervisor {
                         return null;
                     });
         });
+        if (!req.originPorts().isEmpty()) {
+            c = c.withConnector(new LoopbackPortMap(req.originPorts(),
+                    new NettyConnector(Transports.detect(), c.connectTimeout())));
+        }
         return req.resolve().isEmpty() ? c : c.withResolver(new StaticOverrideResolver(req.resolve(), new SystemResolver()));
     }
 

@@ -15,6 +15,15 @@ public record KernelCmdline(List<String> params) {
      */
     public static final String AGENT_ID_PARAM = "rtfs.agent_id";
 
+    /**
+     * The config's {@code :network :egress :tls_pins} for the guest's HTTPS fetches ({@code rtfs.tls_pins=sha256/A,
+     * sha256/B}): set by the synthesizer from the valid pins only (a placeholder such as "sha256/..." is left out),
+     * replacing any value in the config's cmdline. The guest's curl accepts an origin only if its public key's
+     * SPKI sha256 is one of them. The cmdline is the channel because the host writes it before boot and the agent
+     * can read but not change it.
+     */
+    public static final String TLS_PINS_PARAM = "rtfs.tls_pins";
+
 
     /**
      * The serial console every synthesized VM writes its guest log to (kernel messages, /init, the agent's

@@ -134,9 +134,15 @@ public final class VmSynthesizer {
             out.addAll(attested.diagnostics());
             measured = attested.byLabel();
         }
-        VmBlueprint named = vm.withKernelCmdline(KernelCmdline.parse(vm.kernelCmdline())
+        KernelCmdline cmdline = KernelCmdline.parse(vm.kernelCmdline())
                 .without(KernelCmdline.AGENT_ID_PARAM)
-                .withDefaults(KernelCmdline.AGENT_ID_PARAM + "=" + vm.agentId()).toString());
+                .without(KernelCmdline.TLS_PINS_PARAM)
+                .withDefaults(KernelCmdline.AGENT_ID_PARAM + "=" + vm.agentId());
+        List<String> pins = TlsPins.valid(config.config().egressTlsPins().orElse(List.of()));
+        if (!pins.isEmpty()) {
+            cmdline = cmdline.withDefaults(KernelCmdline.TLS_PINS_PARAM + "=" + String.join(",", pins));
+        }
+        VmBlueprint named = vm.withKernelCmdline(cmdline.toString());
         return SynthResult.of(out, measured, () -> build.apply(named));
     }
 }

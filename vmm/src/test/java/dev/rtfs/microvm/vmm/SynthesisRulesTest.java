@@ -94,6 +94,30 @@ class SynthesisRulesTest {
     }
 
     @Test
+    void everyTargetTellsTheGuestTheConfigsValidTlsPinsAndDropsPlaceholders() {
+        String pin = "sha256/" + java.util.Base64.getEncoder().encodeToString(new byte[32]);
+        TestConfigs c = TestConfigs.example();
+        c.cmdline = "console=ttyS0 rtfs.tls_pins=sha256/forged";
+        c.tlsPins = List.of(pin, "sha256/...");
+        ValidatedConfig config = c.build();
+        SynthOptions o = SynthOptions.defaults(RUN);
+        String expected = "rtfs.tls_pins=" + pin;
+        List<String> qemu = spec(synth.qemu(config, o)).argv();
+        for (String cmdline : List.of(spec(synth.firecracker(config, o)).config().bootSource().bootArgs(),
+                spec(synth.cloudHypervisor(config, o)).vmConfig().payload().cmdline(),
+                qemu.get(qemu.indexOf("-append") + 1))) {
+            assertThat(List.of(cmdline.split(" "))).contains(expected).filteredOn(p -> p.startsWith("rtfs.tls_pins="))
+                    .containsExactly(expected);
+        }
+
+        TestConfigs placeholderOnly = TestConfigs.example();
+        placeholderOnly.cmdline = "console=ttyS0 rtfs.tls_pins=sha256/forged";
+        placeholderOnly.tlsPins = List.of("sha256/...");
+        List<String> argv = spec(synth.qemu(placeholderOnly.build(), o)).argv();
+        assertThat(argv.get(argv.indexOf("-append") + 1)).doesNotContain("rtfs.tls_pins");
+    }
+
+    @Test
     void drivesAreReadOnlyWithOneRootAndTheCapabilityStoreOnlyWhenMounted() {
         List<Drive> drives = firecracker(TestConfigs.example()).config().drives();
         assertThat(drives).extracting(Drive::driveId).containsExactly("rootfs", "capabilities");

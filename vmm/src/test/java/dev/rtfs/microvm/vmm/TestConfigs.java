@@ -34,6 +34,8 @@ final class TestConfigs {
     MountMode capsMount = MountMode.RO;
     boolean attestationEnabled = true;
     String expectHash = "sha256:...";
+    /** {@code :tls_pins} of the egress, each as written; none when empty. */
+    List<String> tlsPins = List.of();
 
     /** The seed example: NIC via the proxy namespace, vsock cid 3, RO capabilities mount, placeholder hash. */
     static TestConfigs example() {
@@ -62,7 +64,9 @@ final class TestConfigs {
         }
         lines.set(6, "   }}}");
         if (nicEnabled) {
-            lines.set(7, " :network {:enabled true :egress {:via :proxy :allow-domains [\"example.com\"]}}");
+            lines.set(7, " :network {:enabled true :egress {:via :proxy :allow-domains [\"example.com\"]"
+                    + (tlsPins.isEmpty() ? "" : " :tls_pins [" + String.join(" ", tlsPins.stream().map(TestConfigs::str).toList()) + "]")
+                    + "}}");
         }
         lines.set(8, " :microvm {");
         lines.set(9, "  :kernel {");
