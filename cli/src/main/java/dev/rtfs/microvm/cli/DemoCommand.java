@@ -22,6 +22,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -51,6 +52,8 @@ final class DemoCommand implements Callable<Integer> {
     static final String ORIGIN_BODY = "{\"items\":[\"alpha\",\"beta\",\"gamma\"]}";
     /** The name the demo's origins answer for (the example config's only allowed domain). */
     static final String ORIGIN_HOST = "example.com";
+    /** The user capability the demo ships and its plan calls (resources demo/capabilities/). */
+    static final String DEMO_CAPABILITY = "text.wordcount";
     /**
      * Where the origin's {@code /moved} redirects: a name outside every allowlist. The proxy denies it by name, so
      * it is never resolved or dialed.
@@ -108,8 +111,14 @@ final class DemoCommand implements Callable<Integer> {
         ImageBuildResult image;
         try {
             // Not boot-checked here: the run boots it right away and says why, should it not boot.
+            Path capabilities = writeCapabilities(dir.resolve("capabilities"));
+            CapabilityPackaging packaging = CapabilityPackaging.of(capabilities);
+            if (packaging.refused().isPresent()) {
+                throw new IllegalStateException("the demo's own capability packages do not check: " + packaging.refused());
+            }
             ImageBuildOptions options = ImageBuildOptions.defaults(dir.resolve("image")).withUserland(
-                    new UserlandOptions(List.of(), UserlandOptions.defaultDebDirs(System.getenv()), List.of(caPem)));
+                    new UserlandOptions(List.of(), UserlandOptions.defaultDebDirs(System.getenv()), List.of(caPem)))
+                    .withCapabilityPackages(capabilities, packaging.packed());
             image = ImageBuilder.system().build(options, line -> progress.line("image build: " + line));
         } catch (ImageBuildException e) {
             err.println("error: " + e.getMessage());
@@ -141,8 +150,6 @@ final class DemoCommand implements Callable<Integer> {
                             List.of("127.0.0.0/8"))
                     .withOriginPorts(Map.of(80, httpPort, 443, httpsPort))
                     .withChainKey(chainKey != null ? Path.of(chainKey) : HostKey.defaultPath());
-            // TODO(issue 16, deliverable 2): ship a user capability with the demo (image build --capabilities) and
-            // call it from plan.demo.rtfs once user capabilities land.
             return RunCommand.execute(request, Map.of(config.name(), config, plan.name(), plan), chosen, out, err,
                     progress);
         } finally {
@@ -170,6 +177,15 @@ final class DemoCommand implements Callable<Integer> {
         }
     }
 
+    /** The user capability shipped with the demo, as a package directory a user would write: manifest and program. */
+    private static Path writeCapabilities(Path dir) throws IOException {
+        Path pkg = Files.createDirectories(dir.resolve(DEMO_CAPABILITY));
+        copy("capabilities/" + DEMO_CAPABILITY + "/capability.rtfs", pkg);
+        Path run = Path.of(copy("capabilities/" + DEMO_CAPABILITY + "/run", pkg).name());
+        Files.setPosixFilePermissions(run, PosixFilePermissions.fromString("rwxr-xr-x"));
+        return dir;
+    }
+
     /**
      * Writes the packed resource {@code name} into {@code dir} for the user to look at; the run takes the text
      * written (named by the file), not the file read back.
@@ -182,7 +198,7 @@ final class DemoCommand implements Callable<Integer> {
             }
             text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
-        Path file = Files.writeString(dir.resolve(name), text);
+        Path file = Files.writeString(dir.resolve(Path.of(name).getFileName().toString()), text);
         return new SourceFile(file.toString(), text);
     }
 }

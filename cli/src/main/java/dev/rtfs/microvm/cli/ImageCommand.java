@@ -8,6 +8,7 @@ import dev.rtfs.microvm.guest.ImageBuildResult;
 import dev.rtfs.microvm.guest.ImageBuilder;
 import dev.rtfs.microvm.guest.ImageVerifier;
 import dev.rtfs.microvm.supervisor.BootCheck;
+import dev.rtfs.microvm.agentconfig.report.CheckReport;
 import dev.rtfs.microvm.agentconfig.report.ReportFormat;
 import dev.rtfs.microvm.vmm.attest.Sha256ImageMeasurer;
 import java.io.IOException;
@@ -77,7 +78,10 @@ final class ImageCommand implements Callable<Integer> {
         boolean quiet;
 
         @Option(names = "--capabilities", paramLabel = "DIR",
-                description = "Tree for the capability store (default: the built-in descriptors).")
+                description = "User capability packages for the capability store: DIR/<id>/capability.rtfs, "
+                        + "(capability :ID :effects [...] :entry \"run\"), and the executable it names; every manifest "
+                        + "is checked (errors with positions, nothing written) and recorded in image.lock (default: the "
+                        + "built-in descriptors only).")
         String capabilities;
 
         @Option(names = "--userland",
@@ -112,7 +116,16 @@ final class ImageCommand implements Callable<Integer> {
             try {
                 options = ImageBuildOptions.defaults(Path.of(out)).withRelease(release());
                 if (kernel != null) options = options.withKernel(Path.of(kernel));
-                if (capabilities != null) options = options.withCapabilities(Path.of(capabilities));
+                if (capabilities != null) {
+                    CapabilityPackaging packaging = CapabilityPackaging.of(Path.of(capabilities));
+                    if (packaging.refused().isPresent()) {
+                        err.print(ReportFormat.TEXT.render(new CheckReport(List.of(packaging.refused().get())), false));
+                        err.println("error: the capability packages in " + capabilities + " have errors; no image was written");
+                        err.flush();
+                        return Main.FAILED;
+                    }
+                    options = options.withCapabilityPackages(Path.of(capabilities), packaging.packed());
+                }
                 boolean userlandOptions = userland || !packages.isEmpty() || debs != null || !caCerts.isEmpty();
                 if (busyboxOnly && userlandOptions) {
                     throw new UsageException("--busybox-only builds no userland: drop --userland, --package, --debs "
@@ -128,6 +141,10 @@ final class ImageCommand implements Callable<Integer> {
                 }
             } catch (InvalidPathException e) {
                 throw new UsageException("invalid path: " + e.getInput());
+            } catch (IOException e) {
+                err.println("error: cannot read the capability packages in " + capabilities + ": " + e.getMessage());
+                err.flush();
+                return Main.FAILED;
             }
             Progress progress = Progress.of("image build", quiet, err);
             ImageVerifier verifier = noVerify ? ImageVerifier.NONE
@@ -151,6 +168,10 @@ final class ImageCommand implements Callable<Integer> {
             stdout.printf(Locale.ROOT, "  modules (load order): %s%n", String.join(" ", result.lock().loadedModules()));
             if (!result.lock().builtIn().isEmpty()) {
                 stdout.printf(Locale.ROOT, "  built into the kernel: %s%n", String.join(" ", result.lock().builtIn()));
+            }
+            if (!result.lock().userCapabilities().isEmpty()) {
+                stdout.printf(Locale.ROOT, "  capabilities: %s (recorded in image.lock)%n", String.join(" ",
+                        result.lock().userCapabilities().stream().map(c -> c.id()).toList()));
             }
             if (!result.lock().userlandPackages().isEmpty()) {
                 stdout.printf(Locale.ROOT, "  userland: %d Debian packages (listed in image.lock)%n",

@@ -33,7 +33,10 @@ class RunCommandTest {
         CliRun r = run("demo", "--work", dir.toString(), "--chain-key", hostKey.toString());
         assertThat(r.exit()).as(r.out() + r.err()).isZero();
         assertThat(r.out()).contains("fetch-index      completed", "follow-redirect  completed", "store-index      completed",
-                        "read-capability  completed", "sample           completed", "report           completed")
+                        "read-capability  completed", "sample           completed", "count-words      completed",
+                        "report           completed")
+                .as("the user capability shipped with the demo ran in the guest, as its step")
+                .contains("{\"words\":7,\"step\":\"5\"}")
                 .containsPattern("fetch-index +completed +1 +\\d+ +1 allowed ")
                 .as("the step's ACL denies the redirect's hop: shown in the table and the decisions")
                 .containsPattern("follow-redirect +completed +1 +\\d+ +1 allowed, 1 denied \\(403\\) ")

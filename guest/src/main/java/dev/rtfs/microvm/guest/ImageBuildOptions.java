@@ -1,7 +1,9 @@
 package dev.rtfs.microvm.guest;
 
 import dev.rtfs.microvm.guest.image.GuestInitramfs;
+import dev.rtfs.microvm.guest.image.LockedCapability;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -18,9 +20,13 @@ import java.util.Optional;
  * @param libModules   where the kernel's modules live ({@code <libModules>/<kernel release>/})
  * @param userland     the Debian userland the rootfs is assembled from and the guest boots into; empty: the
  *                     busybox-only guest (the rootfs is data only)
+ * @param packages     the user capability packages in {@code capabilities}, validated by the caller (the CLI reads
+ *                     them with the orchestrator's manifest reader); recorded in image.lock and in the store's index
+ *                     the agent dispatches by; empty: the store holds no packages
  */
 public record ImageBuildOptions(Path out, Optional<Path> kernel, Optional<Path> capabilities, String release,
-        Path busybox, Path bootDir, Path libModules, Optional<UserlandOptions> userland) {
+        Path busybox, Path bootDir, Path libModules, Optional<UserlandOptions> userland,
+        List<LockedCapability> packages) {
 
     public static final String DEFAULT_RELEASE = "rtfs-microvm guest image 1";
 
@@ -33,7 +39,17 @@ public record ImageBuildOptions(Path out, Optional<Path> kernel, Optional<Path> 
         Objects.requireNonNull(bootDir);
         Objects.requireNonNull(libModules);
         Objects.requireNonNull(userland);
+        packages = List.copyOf(packages);
+        if (!packages.isEmpty() && capabilities.isEmpty()) {
+            throw new IllegalArgumentException("capability packages without their directory");
+        }
         if (release.isBlank() || release.contains("\n")) throw new IllegalArgumentException("release must be one line");
+    }
+
+    /** No capability packages. */
+    public ImageBuildOptions(Path out, Optional<Path> kernel, Optional<Path> capabilities, String release,
+            Path busybox, Path bootDir, Path libModules, Optional<UserlandOptions> userland) {
+        this(out, kernel, capabilities, release, busybox, bootDir, libModules, userland, List.of());
     }
 
     /** A busybox-only guest. */
@@ -58,23 +74,29 @@ public record ImageBuildOptions(Path out, Optional<Path> kernel, Optional<Path> 
     }
 
     public ImageBuildOptions withKernel(Path k) {
-        return new ImageBuildOptions(out, Optional.of(k), capabilities, release, busybox, bootDir, libModules, userland);
+        return new ImageBuildOptions(out, Optional.of(k), capabilities, release, busybox, bootDir, libModules, userland, packages);
     }
 
     public ImageBuildOptions withCapabilities(Path dir) {
-        return new ImageBuildOptions(out, kernel, Optional.of(dir), release, busybox, bootDir, libModules, userland);
+        return new ImageBuildOptions(out, kernel, Optional.of(dir), release, busybox, bootDir, libModules, userland, List.of());
+    }
+
+    /** The store is {@code dir}, holding the (validated) user capability {@code packages}. */
+    public ImageBuildOptions withCapabilityPackages(Path dir, List<LockedCapability> packages) {
+        return new ImageBuildOptions(out, kernel, Optional.of(dir), release, busybox, bootDir, libModules, userland,
+                packages);
     }
 
     public ImageBuildOptions withRelease(String r) {
-        return new ImageBuildOptions(out, kernel, capabilities, r, busybox, bootDir, libModules, userland);
+        return new ImageBuildOptions(out, kernel, capabilities, r, busybox, bootDir, libModules, userland, packages);
     }
 
     public ImageBuildOptions withBusybox(Path b) {
-        return new ImageBuildOptions(out, kernel, capabilities, release, b, bootDir, libModules, userland);
+        return new ImageBuildOptions(out, kernel, capabilities, release, b, bootDir, libModules, userland, packages);
     }
 
     public ImageBuildOptions withUserland(UserlandOptions u) {
-        return new ImageBuildOptions(out, kernel, capabilities, release, busybox, bootDir, libModules, Optional.of(u));
+        return new ImageBuildOptions(out, kernel, capabilities, release, busybox, bootDir, libModules, Optional.of(u), packages);
     }
 
     public ImageBuildOptions withoutUserland() {

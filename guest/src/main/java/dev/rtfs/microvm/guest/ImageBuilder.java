@@ -120,8 +120,7 @@ public final class ImageBuilder {
                     + " modules, built in: " + String.join(", ", modules.builtIn()) + "), reference agent");
             GuestInitramfs initramfs = new GuestInitramfs(options.busybox(), modules);
             try (OutputStream out = Files.newOutputStream(staged.initramfs())) {
-                initramfs.write(ReferenceAgent.init(initramfs), Map.of(ReferenceAgent.PATH_IN_IMAGE, ReferenceAgent.script()),
-                        out);
+                initramfs.write(ReferenceAgent.init(initramfs), ReferenceAgent.initramfsFiles(), out);
             }
 
             Ext4Image ext4 = new Ext4Image(tools, staging);
@@ -133,6 +132,7 @@ public final class ImageBuilder {
                 new DebianUserland(tools).assemble(rootTree, userland.get().packages(), options.busybox(),
                         options.userland().get().caCerts());
                 ImageTree.rootfs(rootTree, options.release());
+                ImageTree.accounts(rootTree);
                 ImageTree.normalize(rootTree);
                 rootSize = ImageTree.packedSize(rootTree);
             } else {
@@ -146,6 +146,7 @@ public final class ImageBuilder {
             Path capsTree = staging.resolve("tree-capabilities");
             if (options.capabilities().isPresent()) {
                 ImageTree.copy(options.capabilities().get(), capsTree);
+                if (!options.packages().isEmpty()) ImageTree.capabilityIndex(capsTree, options.packages());
             } else {
                 ImageTree.defaultCapabilities(capsTree);
             }
@@ -163,6 +164,7 @@ public final class ImageBuilder {
                 lock = lock.withPackages(userland.get().packages().stream()
                         .map(p -> new LockedPackage(p.name(), p.version(), p.architecture(), p.sha256())).toList());
             }
+            lock = lock.withCapabilities(options.packages());
             lock.write(staged.images());
 
             // Before anything moves: an image that cannot boot never replaces the previous one.

@@ -1,5 +1,6 @@
 package dev.rtfs.microvm.guest;
 
+import dev.rtfs.microvm.guest.image.LockedCapability;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileVisitResult;
@@ -24,6 +25,9 @@ final class ImageTree {
     /** Where the rootfs says what it is. */
     static final String RELEASE_FILE = "etc/rtfs-release";
 
+    /** The store's index of user capability packages (read by agent.sh). */
+    static final String CAPABILITY_INDEX = ".rtfs-index";
+
     private static final FileTime EPOCH = FileTime.fromMillis(0);
 
     private ImageTree() {}
@@ -38,6 +42,12 @@ final class ImageTree {
                 """);
     }
 
+    /** The accounts of the agent and of user capabilities, unless the userland brought its own. */
+    static void accounts(Path dir) throws IOException {
+        if (!Files.exists(dir.resolve("etc/passwd"), LinkOption.NOFOLLOW_LINKS)) write(dir.resolve("etc/passwd"), ReferenceAgent.PASSWD);
+        if (!Files.exists(dir.resolve("etc/group"), LinkOption.NOFOLLOW_LINKS)) write(dir.resolve("etc/group"), ReferenceAgent.GROUP);
+    }
+
     /** The default capability store: descriptors of two capabilities the reference agent answers. */
     static void defaultCapabilities(Path dir) throws IOException {
         write(dir.resolve("echo.rtfs"), """
@@ -48,6 +58,18 @@ final class ImageTree {
                 ;; :fs.read returns a file's content; reads only (the step's workdir or this store).
                 (capability :fs.read :version "1" :effects [[:fs {:modes [:read]}]])
                 """);
+    }
+
+    /**
+     * The store's index, the one file the agent reads to dispatch a user capability: one line per package,
+     * {@code <id> <entry>}, sorted by id. Ids and entries are plain names (see {@link LockedCapability}), so the agent
+     * splits the line on the space without any quoting. Its name starts with a dot, which no capability id does.
+     */
+    static void capabilityIndex(Path dir, List<LockedCapability> packages) throws IOException {
+        StringBuilder index = new StringBuilder();
+        packages.stream().sorted(java.util.Comparator.comparing(LockedCapability::id))
+                .forEach(p -> index.append(p.id()).append(' ').append(p.entry()).append('\n'));
+        write(dir.resolve(CAPABILITY_INDEX), index.toString());
     }
 
     /** Copies a user's capability tree: regular files and directories only (no links or devices in the store). */

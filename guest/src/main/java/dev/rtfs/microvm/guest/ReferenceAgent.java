@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
@@ -31,6 +32,19 @@ final class ReferenceAgent {
     /** The capabilities the script answers; any other gets {@code ok:false, error:"unknown capability"}. */
     public static final List<String> CAPABILITIES = List.of("echo", "text.echo", "fs.read", "http.get", "http.post", "fs.write",
             "random.int", "clock.now");
+
+    /**
+     * The guest's accounts: root for the agent, and nobody (65534), the unprivileged user user capabilities run as
+     * (busybox su looks the name up here). In the initramfs, and in a Debian rootfs that has no passwd of its own.
+     */
+    static final String PASSWD = "root:x:0:0:root:/:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n";
+    static final String GROUP = "root:x:0:\nnogroup:x:65534:\n";
+
+    /** The initramfs files besides busybox and /init: the script and the accounts. */
+    static Map<String, byte[]> initramfsFiles() {
+        return Map.of(PATH_IN_IMAGE, script(), "etc/passwd", PASSWD.getBytes(StandardCharsets.UTF_8),
+                "etc/group", GROUP.getBytes(StandardCharsets.UTF_8));
+    }
 
     /** Console line the agent prints last, just before /init powers the guest off. */
     public static final String STOPPED_MARKER = "rtfs-agent: stopped";
@@ -69,7 +83,7 @@ final class ReferenceAgent {
 
     /**
      * Boots into the read-only Debian rootfs: tmpfs only where writes are allowed (/run: the agent's scratch, /tmp:
-     * the step workdirs), the pseudo filesystems and /agent (the script and the capability store) bound in, the
+     * the step workdirs; 0755, so a user capability running as nobody writes only its own workdir), the pseudo filesystems and /agent (the script and the capability store) bound in, the
      * rootfs bound read-only onto its own /mnt/root (where fs.read looks), then the agent on the image's busybox,
      * whose applets come first on PATH so that every built-in behaves as before and the Debian tools (curl) follow.
      * chroot rather than switch_root: /init stays PID 1 in the initramfs and powers off after the agent, as it
@@ -79,7 +93,7 @@ final class ReferenceAgent {
             if [ -f /mnt/root/etc/rtfs-userland ]; then
                 R=/mnt/root
                 mount -t tmpfs -o mode=0755,nosuid,nodev run $R/run
-                mount -t tmpfs -o mode=1777,nosuid,nodev tmp $R/tmp
+                mount -t tmpfs -o mode=0755,nosuid,nodev tmp $R/tmp
                 for m in dev proc sys agent; do mount -o rbind /$m $R/$m; done
                 mount -o bind,ro $R $R/mnt/root
                 PATH=/opt/rtfs/bin:/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin chroot $R /opt/rtfs/bin/sh /agent/agent.sh

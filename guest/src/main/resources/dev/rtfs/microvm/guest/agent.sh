@@ -10,7 +10,15 @@ MAX_FRAME=65536                    # the host's frame limit (bytes before the ne
 MAX_FILE=49152                     # fs.read refuses larger files: the result must fit in one frame
 SHUTDOWN_WAIT=${RTFS_AGENT_SHUTDOWN_WAIT:-10} # seconds to wait for the last ack before powering off
 MAX_UNACKED=${RTFS_AGENT_MAX_UNACKED:-1000}  # outbox bound: calls are refused (without events) beyond it
-# Test hooks (never set in a guest): RTFS_AGENT_WORK (scratch dir), RTFS_AGENT_PORT=stdio (frames on stdin and
+CAPS=${RTFS_AGENT_CAPS:-/agent/capabilities}      # the capability store; .rtfs-index lists its user capabilities
+CAP_USER=${RTFS_AGENT_CAP_USER:-nobody}           # user capabilities run as this unprivileged user (uid 65534)
+MAX_CAP_OUT=1048576                # a user capability's stdout beyond this is refused, not read further
+CAP_DEFAULT_SECS=60                # kill a user capability after this when the host sent no time_left_ms
+CAP_ERR_LINES=20                   # the last stderr lines in the error, and at most this many call.stderr events
+CAP_ERR_LINE=512                   # bytes kept of one stderr line
+CAP_ERR_BYTES=65536                # stderr kept in all (the rest is read and dropped, so a flood cannot fill RAM)
+# Test hooks (never set in a guest): RTFS_AGENT_WORK (scratch dir), RTFS_AGENT_CAPS (capability store),
+# RTFS_AGENT_CAP_USER (the unprivileged user), RTFS_AGENT_PORT=stdio (frames on stdin and
 # stdout instead of the virtio-serial port; no network setup), RTFS_AGENT_NO_MAIN=1 (define the helpers only),
 # RTFS_AGENT_SHUTDOWN_WAIT and RTFS_AGENT_MAX_UNACKED (smaller bounds).
 
@@ -484,6 +492,152 @@ http_wget() {
     result_ok "$1" "{\"status\":$status,\"body\":$body}"
 }
 
+# ---- user capabilities (guest/AGENT.md, "User capabilities") -------------------------------------------------
+
+# JSON_VALUE: stdin is one JSON value (RFC 8259) with optional whitespace around and between tokens; stdout is
+# the same value compact (no whitespace outside strings), so that it fits on one frame line; exit 2 with a
+# message on stderr if it is not exactly one JSON value, nests deeper than 64 or holds a string that is not UTF-8.
+# Tokens are printed as they are read (no string grows character by character).
+JSON_VALUE='
+BEGIN { RS = "\001" }
+function fail(m) { printf "%s at byte %d\n", m, p > "/dev/stderr"; bad = 1; exit 2 }
+function ws(   c) { while (p <= n) { c = substr(s, p, 1); if (c == " " || c == "\t" || c == "\n" || c == "\r") p++; else return } }
+function str(   c, o, need, lo, hi, chunk) {
+    printf "\""; p++
+    while (1) {
+        chunk = substr(s, p, 4096)
+        if (match(chunk, /^[^"\\\001-\037\200-\377]+/)) { printf "%s", substr(chunk, 1, RLENGTH); p += RLENGTH; continue }
+        if (p > n) fail("unterminated string")
+        c = substr(s, p, 1); o = ord[c]
+        if (c == "\"") { printf "\""; p++; return }
+        if (c == "\\") {
+            c = substr(s, p + 1, 1)
+            if (c == "u") { if (!match(substr(s, p + 2, 4), /^[0-9a-fA-F][0-9a-fA-F][0-9a-fA-F][0-9a-fA-F]$/)) fail("bad \\u escape"); printf "%s", substr(s, p, 6); p += 6; continue }
+            if (index("\"\\/bfnrt", c) == 0 || c == "") fail("bad escape")
+            printf "%s", substr(s, p, 2); p += 2; continue
+        }
+        if (o < 32) fail("control character in a string")
+        lo = 128; hi = 191; need = 0
+        if (o >= 194 && o <= 223) need = 1
+        else if (o == 224) { need = 2; lo = 160 }
+        else if (o == 237) { need = 2; hi = 159 }
+        else if (o >= 225 && o <= 239) need = 2
+        else if (o == 240) { need = 3; lo = 144 }
+        else if (o >= 241 && o <= 243) need = 3
+        else if (o == 244) { need = 3; hi = 143 }
+        else fail("not UTF-8")
+        printf "%s", c; p++
+        for (; need > 0; need--) { o = ord[substr(s, p, 1)]; if (o < lo || o > hi) fail("not UTF-8"); printf "%s", substr(s, p, 1); p++; lo = 128; hi = 191 }
+    }
+}
+function value(depth,   c, first) {
+    if (depth > 64) fail("nested deeper than 64")
+    ws(); if (p > n) fail("unexpected end")
+    c = substr(s, p, 1)
+    if (c == "{" || c == "[") {
+        printf "%s", c; p++; ws(); first = 1
+        if (substr(s, p, 1) == (c == "{" ? "}" : "]")) { printf "%s", substr(s, p, 1); p++; return }
+        while (1) {
+            if (c == "{") { ws(); if (substr(s, p, 1) != "\"") fail("expected a key"); str(); ws()
+                            if (substr(s, p, 1) != ":") fail("expected :"); printf ":"; p++ }
+            value(depth + 1); ws()
+            if (substr(s, p, 1) == ",") { printf ","; p++; continue }
+            if (substr(s, p, 1) == (c == "{" ? "}" : "]")) { printf "%s", substr(s, p, 1); p++; return }
+            fail("expected , or " (c == "{" ? "}" : "]"))
+        }
+    }
+    if (c == "\"") { str(); return }
+    if (match(substr(s, p, 400), /^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?/)) { printf "%s", substr(s, p, RLENGTH); p += RLENGTH; return }
+    if (substr(s, p, 4) == "true" || substr(s, p, 4) == "null") { printf "%s", substr(s, p, 4); p += 4; return }
+    if (substr(s, p, 5) == "false") { printf "false"; p += 5; return }
+    fail("not a JSON value")
+}
+{ if (NR > 1) { p = 0; fail("control character \\001") } s = $0 }
+END { if (bad) exit 2
+      for (i = 1; i < 256; i++) ord[sprintf("%c", i)] = i
+      n = length(s); p = 1; value(0); ws(); if (p <= n) fail("more than one JSON value") }'
+
+# user_entry ID: the entry of user capability ID from the store's index; fails if the image has no such package.
+user_entry() {
+    local id entry
+    [ -r "$CAPS/.rtfs-index" ] || return 1
+    while read -r id entry; do [ "$id" = "$1" ] && { echo "$entry"; return 0; }; done < "$CAPS/.rtfs-index"
+    return 1
+}
+
+# stderr_tail FILE: the last CAP_ERR_LINES lines of FILE (each cut to CAP_ERR_LINE bytes), as one string.
+stderr_tail() { tail -n "$CAP_ERR_LINES" "$1" | cut -b "1-$CAP_ERR_LINE"; }
+
+# A user capability (the package /agent/capabilities/<id>/): args as one JSON object on stdin, one JSON value on
+# stdout is the result; exit 0 = ok, else ok:false with the last stderr lines; run as CAP_USER in the step's
+# workdir, killed when the step's time is up; stderr lines become call.stderr events (bounded) after it ends.
+cap_user() { # CALL_ID_RAW ARGS_RAW STEP_RAW CAP_RAW
+    local name entry wd secs rc size line k=0
+    name=${4#\"}; name=${name%\"}
+    case $name in ''|*[!a-z0-9._-]*|.*) result_err "$1" "unknown capability"; return ;; esac
+    entry=$(user_entry "$name") || { result_err "$1" "unknown capability"; return; }
+    [ -x "$CAPS/$name/$entry" ] || { result_err "$1" "$name: entry $entry is not executable in the image"; return; }
+    case $STEP_INDEX in
+        ''|*[!0-9]*) result_err "$1" "$name: the host sent no step_index (an older host?); user capabilities need one"; return ;;
+    esac
+    # busybox by path: the capability's PATH is the userland's, which need not have setsid or su.
+    BB=${BB:-$(command -v busybox)} || { result_err "$1" "$name: no busybox to run it with"; return; }
+    wd=$STEPS_ROOT/steps/$STEP_INDEX
+    mkdir -p "$wd" && chown "$CAP_USER" "$wd" && chmod 0700 "$wd" \
+        || { result_err "$1" "$name: cannot prepare the workdir $wd"; return; }
+    secs=$CAP_DEFAULT_SECS
+    case $TIME_LEFT_MS in ''|*[!0-9]*) ;; *) secs=$(((TIME_LEFT_MS + 999) / 1000)) ;; esac
+    printf '%s' "$2" > "$W/cap.in"
+    rm -f "$W/cap.out" "$W/cap.err" "$W/cap.pid" "$W/cap.killed"
+    # The capability leads its own process group (setsid), so the watchdog kills it with everything it started
+    # (a child left holding stdout would otherwise keep the call open).
+    (
+        i=0
+        while [ "$i" -lt "$secs" ]; do sleep 1; i=$((i + 1)); done
+        : > "$W/cap.killed"
+        [ -s "$W/cap.pid" ] && kill -KILL -- "-$(cat "$W/cap.pid")" 2>/dev/null
+    ) &
+    local dog=$!
+    # stdout: at most MAX_CAP_OUT+1 bytes are read (the writer then dies of SIGPIPE); stderr: kept bounded by
+    # awk, which reads it to the end so a flood neither blocks the capability nor fills the scratch filesystem.
+    set -o pipefail
+    (
+        cd "$wd" && env -i PATH=/usr/local/bin:/usr/bin:/bin HOME="$wd" LANG=C.UTF-8 \
+            HTTP_PROXY="$PROXY" HTTPS_PROXY="$PROXY" http_proxy="$PROXY" https_proxy="$PROXY" \
+            RTFS_STEP="$STEP_INDEX" ${DET_SEED:+RTFS_SEED=$DET_SEED} ${DET_NOW:+RTFS_NOW_MS=$DET_NOW} \
+            "$BB" setsid "$BB" sh -c 'echo $$ > "$0"; exec "$3" su -m -s /bin/sh "$1" -c '\''exec "$0"'\'' "$2"' \
+                "$W/cap.pid" "$CAP_USER" "$CAPS/$name/$entry" "$BB" \
+            < "$W/cap.in" 3>&1 1>&2 2>&3 \
+            | awk -v max="$CAP_ERR_BYTES" '{ n += length($0) + 1; if (n <= max) print }' > "$W/cap.err"
+    ) 2>&1 | head -c $((MAX_CAP_OUT + 1)) > "$W/cap.out"
+    rc=$?
+    set +o pipefail
+    kill "$dog" 2>/dev/null
+    wait "$dog" 2>/dev/null
+    # Whatever the capability left running dies with the call.
+    [ -s "$W/cap.pid" ] && kill -KILL -- "-$(cat "$W/cap.pid")" 2>/dev/null
+    while [ "$k" -lt "$CAP_ERR_LINES" ] && [ $((SEQ - ACKED + 1)) -lt "$MAX_UNACKED" ] && IFS= read -r line; do
+        k=$((k + 1))
+        line=$(printf '%s' "$line" | cut -b "1-$CAP_ERR_LINE")
+        event call.stderr "$3" "{\"capability\":$4,\"line\":$(json_str "$line" || echo '"(not UTF-8 text)"')}"
+    done < "$W/cap.err"
+    size=$(wc -c < "$W/cap.out")
+    if [ "$size" -gt "$MAX_CAP_OUT" ]; then
+        result_err "$1" "$name: result exceeds 1 MiB ($MAX_CAP_OUT bytes)"; return
+    fi
+    if [ -e "$W/cap.killed" ]; then
+        result_err "$1" "$name: killed after ${secs}s (the step's time limit)"; return
+    fi
+    if [ "$rc" != 0 ]; then
+        result_err "$1" "$name exited with status $rc: $(stderr_tail "$W/cap.err")"; return
+    fi
+    # The frame check first: validating a value that cannot be sent is wasted work.
+    [ "$size" -le $((MAX_FRAME - 256)) ] || { result_err "$1" "$name: result of $size bytes is too large for one control frame ($MAX_FRAME bytes)"; return; }
+    awk "$JSON_VALUE" < "$W/cap.out" > "$W/cap.json" 2> "$W/cap.jsonerr" \
+        || { result_err "$1" "$name: stdout is not one JSON value: $(head -c 200 "$W/cap.jsonerr")"; return; }
+    result_ok "$1" "$(cat "$W/cap.json")"
+}
+
 handle_call() { # the frame's members are in F_*
     local id=$F_call_id step=$F_step cap=$F_capability args=$F_args
     [ -n "$id" ] && [ -n "$step" ] && [ -n "$cap" ] && [ -n "$args" ] || { log "call frame without its fields ignored"; return; }
@@ -494,6 +648,7 @@ handle_call() { # the frame's members are in F_*
         send "$RESULT"
         return
     fi
+    STEP_INDEX=$F_step_index TIME_LEFT_MS=$F_time_left_ms
     if [ $((SEQ - ACKED + 2)) -gt "$MAX_UNACKED" ]; then
         result_err "$id" "outbox full: $((SEQ - ACKED)) events not yet acknowledged"
         send "$RESULT"
@@ -509,7 +664,7 @@ handle_call() { # the frame's members are in F_*
         '"fs.write"') cap_fs_write "$id" "$args" ;;
         '"random.int"') cap_random_int "$id" "$args" ;;
         '"clock.now"') cap_clock_now "$id" "$args" ;;
-        *) result_err "$id" "unknown capability" ;;
+        *) cap_user "$id" "$args" "$step" "$cap" ;;
     esac
     event call.finished "$step" "{\"ok\":$RESULT_OK}"
     LAST_RESULT=$RESULT
@@ -586,7 +741,7 @@ main() {
             connect
             continue
         fi
-        members "$LINE" F type v seq call_id step capability args det reason code message || { log "ignored a malformed frame"; continue; }
+        members "$LINE" F type v seq call_id step capability args det step_index time_left_ms reason code message || { log "ignored a malformed frame"; continue; }
         [ "$F_v" = 1 ] || { log "ignored a frame with version ${F_v:-none}"; continue; }
         case $F_type in
             '"call"') handle_call ;;

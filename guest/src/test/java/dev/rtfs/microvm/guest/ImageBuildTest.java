@@ -11,6 +11,7 @@ import dev.rtfs.microvm.guest.image.GuestKernel;
 import dev.rtfs.microvm.guest.image.GuestKernelNeeds;
 import dev.rtfs.microvm.guest.image.GuestModule;
 import dev.rtfs.microvm.guest.image.ImageLock;
+import dev.rtfs.microvm.guest.image.LockedCapability;
 import dev.rtfs.microvm.guest.image.KernelInputException;
 import dev.rtfs.microvm.rtfslang.SourceFile;
 import dev.rtfs.microvm.vmm.BlueprintReader;
@@ -134,6 +135,27 @@ class ImageBuildTest {
                 .doesNotContain("has_journal");
         assertThat(tool("debugfs", "-R", "ls /", first.layout().capabilities().toString()).stdout())
                 .contains("echo.rtfs").contains("fs.read.rtfs");
+    }
+
+    @Test
+    void aStoreOfCapabilityPackagesIsIndexedForTheAgentAndRecordedInTheLock() throws Exception {
+        Path caps = Files.createDirectories(dir.resolve("caps/text.wordcount/bin"));
+        Files.writeString(caps.getParent().resolve("capability.rtfs"),
+                "(capability :text.wordcount :effects [] :entry \"bin/run\")\n");
+        Path run = Files.writeString(caps.resolve("run"), "#!/bin/sh\nwc -w\n");
+        run.toFile().setExecutable(true, false);
+        LockedCapability packed = new LockedCapability("text.wordcount", "bin/run", "sha256:m", "sha256:e", "[]");
+        ImageBuildResult built = ImageBuilder.system().build(ImageBuildOptions.defaults(dir.resolve("c"))
+                .withCapabilityPackages(dir.resolve("caps"), List.of(packed)), s -> { });
+        ImageLock lock = ImageLock.besides(built.layout().rootfs()).orElseThrow();
+        assertThat(lock.version()).isEqualTo(4);
+        assertThat(lock.userCapabilities()).containsExactly(packed);
+        String store = built.layout().capabilities().toString();
+        assertThat(tool("debugfs", "-R", "cat /" + ImageTree.CAPABILITY_INDEX, store).stdout())
+                .isEqualTo("text.wordcount bin/run\n");
+        assertThat(tool("debugfs", "-R", "stat /text.wordcount/bin/run", store).stdout()).contains("Mode:  0755");
+        assertThat(ImageLock.besides(first.layout().rootfs()).orElseThrow().version()).as("no packages: as before")
+                .isEqualTo(2);
     }
 
     @Test

@@ -157,6 +157,7 @@ class UserlandImageTest {
                 if chroot $R /opt/rtfs/bin/touch /etc/written 2>/dev/null; then echo ROOT-IS-WRITABLE; else echo ROOT-IS-READ-ONLY; fi
                 chroot $R /opt/rtfs/bin/mkdir -p /tmp/agent/steps/1 && echo TMP-IS-WRITABLE
                 chroot $R /opt/rtfs/bin/cat /mnt/root/etc/rtfs-release
+                chroot $R /opt/rtfs/bin/busybox su -m -s /bin/sh nobody -c 'echo "NOBODY-UID $(/opt/rtfs/bin/id -u)"; if /opt/rtfs/bin/touch /tmp/by-nobody 2>/dev/null; then echo NOBODY-WRITES-TMP; else echo NOBODY-CANNOT-WRITE-TMP; fi'
                 echo USERLAND-CHECKS-DONE
                 """;
         String agentLine = "PATH=/opt/rtfs/bin:/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin chroot $R /opt/rtfs/bin/sh /agent/agent.sh\n";
@@ -175,7 +176,9 @@ class UserlandImageTest {
             System.out.println("userland check boot: " + outcome.elapsed().toMillis() + " ms");
             assertThat(outcome.console()).contains("SHELL-OK /bin/sh").contains("CURL: curl 7.")
                     .contains("ROOT-IS-READ-ONLY").doesNotContain("ROOT-IS-WRITABLE").contains("TMP-IS-WRITABLE")
-                    .contains(ImageBuildOptions.DEFAULT_RELEASE).doesNotContain("NO-USERLAND");
+                    .contains(ImageBuildOptions.DEFAULT_RELEASE).doesNotContain("NO-USERLAND")
+                    .as("user capabilities run as nobody, who cannot write /tmp (only its step workdir)")
+                    .contains("NOBODY-UID 65534").contains("NOBODY-CANNOT-WRITE-TMP").doesNotContain("NOBODY-WRITES-TMP");
         }
     }
 

@@ -20,6 +20,16 @@ public enum AdmissionCode implements DiagnosticCode {
     ADMISSION_RANDOM_UNSEEDED,
     /** A call whose effects cannot be inferred from literal arguments and that the step does not declare. */
     ADMISSION_UNDECLARED_CALL,
+    /** A call to a capability that is neither built in nor packed in the image (admission against an image). */
+    ADMISSION_CAPABILITY_UNKNOWN,
+    /** A call to a user capability whose manifest effects the step's declared :effects do not cover. */
+    ADMISSION_CAPABILITY_EXCEEDS,
+    /** A capability package's manifest that does not read: syntax, shape, id, a duplicate, an id not its directory. */
+    CAPABILITY_MANIFEST,
+    /** A manifest's :entry that is missing, not executable, not a regular file or escapes its package directory. */
+    CAPABILITY_ENTRY,
+    /** A user capability whose id is a built-in's (the agent answers built-ins first; the package would never run). */
+    CAPABILITY_SHADOWS_BUILTIN,
     /** Malformed plan/step/effect forms, duplicate step names, effects that allow nothing. */
     PLAN_SHAPE;
 

@@ -1,6 +1,7 @@
 package dev.rtfs.microvm.supervisor;
 
 import dev.rtfs.microvm.controlplane.protocol.CallDeterminism;
+import dev.rtfs.microvm.controlplane.protocol.CallStep;
 import dev.rtfs.microvm.controlplane.server.AgentChannel;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -18,6 +19,13 @@ final class ControlChannelCalls implements GuestCalls {
     @Override
     public CompletableFuture<CallResult> call(String step, String capability, JsonNode args, Optional<CallDeterminism> det) {
         return channel.call(step, capability, args, det)
+                .thenApply(r -> r.ok() ? CallResult.ok(r.value()) : CallResult.failed(r.error()));
+    }
+
+    @Override
+    public CompletableFuture<CallResult> call(String step, String capability, JsonNode args, Optional<CallDeterminism> det,
+            CallStep at) {
+        return channel.call(step, capability, args, det, Optional.of(at))
                 .thenApply(r -> r.ok() ? CallResult.ok(r.value()) : CallResult.failed(r.error()));
     }
 }

@@ -1,6 +1,7 @@
 package dev.rtfs.microvm.supervisor;
 
 import dev.rtfs.microvm.controlplane.protocol.CallDeterminism;
+import dev.rtfs.microvm.controlplane.protocol.CallStep;
 import dev.rtfs.microvm.orchestrator.plan.CallSite;
 import dev.rtfs.microvm.orchestrator.plan.Plan;
 import dev.rtfs.microvm.orchestrator.plan.Step;
@@ -88,7 +89,10 @@ final class PlanExecutor {
                         new IllegalArgumentException("step " + step.name() + ": " + site.label() + " was admitted"));
                 JsonNode args = site.args().map(RtfsJson::toJson).orElseGet(JsonNodeFactory.instance::objectNode);
                 long callStart = System.nanoTime();
-                CallResult result = await(guest.call(step.name(), capability, args, det), deadline, limit);
+                // The guest kills a user capability when the step's time is up (at least 1 ms: a call is always sent).
+                long leftMs = Math.clamp((deadline - System.nanoTime()) / 1_000_000, 1, CallStep.MAX_TIME_LEFT_MS);
+                CallResult result = await(guest.call(step.name(), capability, args, det, new CallStep(step.index(), leftMs)),
+                        deadline, limit);
                 calls.add(new CallOutcome(capability, args, result, Duration.ofNanos(System.nanoTime() - callStart), det));
                 if (!result.ok()) {
                     failure = Optional.of(site.label() + ": " + result.error().orElseThrow());

@@ -90,8 +90,13 @@ public final class Supervisor {
         }
         ValidatedConfig validated = checked.validated().get();
         AgentConfig config = validated.config();
-        AgentPolicy policy = AgentPolicy.from(config);
+        // Calls are admitted against the image's capabilities (built-ins and its packages), before anything boots.
+        List<Diagnostic> imageProblems = new ArrayList<>();
+        AgentPolicy policy = AgentPolicy.from(config).withCapabilities(ImageCapabilities.of(req.imageDir(), imageProblems));
         String agentId = policy.agentId();
+        if (!imageProblems.isEmpty()) {
+            return refused(agentId, imageProblems, runDir);
+        }
         AdmissionResult admission = Admission.admit(PlanReader.read(req.plan()), policy);
         if (!admission.admitted()) {
             return refused(agentId, admission.diagnostics(), runDir);

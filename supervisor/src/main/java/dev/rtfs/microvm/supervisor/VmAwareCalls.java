@@ -1,6 +1,7 @@
 package dev.rtfs.microvm.supervisor;
 
 import dev.rtfs.microvm.controlplane.protocol.CallDeterminism;
+import dev.rtfs.microvm.controlplane.protocol.CallStep;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import tools.jackson.databind.JsonNode;
@@ -21,7 +22,16 @@ final class VmAwareCalls implements GuestCalls {
 
     @Override
     public CompletableFuture<CallResult> call(String step, String capability, JsonNode args, Optional<CallDeterminism> det) {
-        CompletableFuture<CallResult> result = calls.call(step, capability, args, det);
+        return failingOnExit(calls.call(step, capability, args, det));
+    }
+
+    @Override
+    public CompletableFuture<CallResult> call(String step, String capability, JsonNode args, Optional<CallDeterminism> det,
+            CallStep at) {
+        return failingOnExit(calls.call(step, capability, args, det, at));
+    }
+
+    private CompletableFuture<CallResult> failingOnExit(CompletableFuture<CallResult> result) {
         CompletableFuture<CallResult> died = vmExit.thenApply(code -> CallResult.failed("the VM exited (code " + code + ")"));
         return result.applyToEither(died, r -> r).whenComplete((r, e) -> result.cancel(false));
     }

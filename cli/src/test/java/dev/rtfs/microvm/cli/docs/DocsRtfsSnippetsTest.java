@@ -3,6 +3,8 @@ package dev.rtfs.microvm.cli.docs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rtfs.microvm.cli.Main;
+import dev.rtfs.microvm.orchestrator.capability.CapabilityManifestReader;
+import dev.rtfs.microvm.rtfslang.SourceFile;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -15,16 +17,25 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Every RTFS snippet (```clojure or ```rtfs) in README.md and docs/ is an agent config that `check` accepts, with the
- * spec's profile macros loaded; a snippet marked {@code <!-- rtfs invalid: CODE -->} is refused with that code.
+ * spec's profile macros loaded; a snippet marked {@code <!-- rtfs invalid: CODE -->} is refused with that code; one
+ * marked {@code <!-- rtfs capability -->} is a capability manifest the package reader accepts.
  */
 class DocsRtfsSnippetsTest {
 
     static final String MACROS = DocFiles.ROOT.resolve("docs/rtfs-2.0/specs-incoming/examples/macros.rtfs").toString();
 
+    /** The marker of a capability manifest snippet. */
+    static final String CAPABILITY = "rtfs capability";
+
     @TempDir Path dir;
 
     /** What is wrong with one snippet, or null. */
     String problem(DocFiles.Fence f) throws IOException {
+        if (f.marker().equals(CAPABILITY)) {
+            var reading = CapabilityManifestReader.read(new SourceFile(f.where(), f.text()));
+            return reading.manifest().isPresent() ? null
+                    : f.where() + ": marked as a capability manifest but refused: " + reading.diagnostics();
+        }
         Path file = Files.writeString(dir.resolve("snippet-" + f.line() + ".rtfs"), f.text());
         StringWriter out = new StringWriter();
         int exit = Main.run(new String[] {"check", "--load", MACROS, file.toString()},
@@ -46,13 +57,20 @@ class DocsRtfsSnippetsTest {
     void everyRtfsSnippetInTheDocsIsCheckedAndInvalidOnesGiveTheirCode() throws IOException {
         List<DocFiles.Fence> snippets = DocFiles.allFences().stream().filter(DocsRtfsSnippetsTest::isRtfs).toList();
         assertThat(snippets).as("snippets in the spec").anyMatch(f -> f.file().contains("19-microvm"))
-                .anyMatch(f -> f.marker().startsWith("rtfs invalid:"));
+                .anyMatch(f -> f.marker().startsWith("rtfs invalid:"))
+                .anyMatch(f -> f.file().contains("19-microvm") && f.marker().equals(CAPABILITY));
         List<String> problems = new ArrayList<>();
         for (DocFiles.Fence f : snippets) {
             String p = problem(f);
             if (p != null) problems.add(p);
         }
         assertThat(problems).isEmpty();
+    }
+
+    @Test
+    void aCapabilitySnippetThatDoesNotReadIsReported() throws IOException {
+        String md = "<!-- rtfs capability -->\n```rtfs\n(capability :text.wordcount :effects [[:netwrok]] :entry \"run\")\n```\n";
+        assertThat(problem(DocFiles.fences("doc.md", md).getFirst())).contains("refused").contains("ADMISSION_EFFECT_UNKNOWN");
     }
 
     @Test

@@ -71,6 +71,7 @@ public final class MessageCodec {
                     det.put("step", d.step()).put("call", d.call());
                     d.nowMs().ifPresent(now -> det.put("now_ms", now));
                 });
+                m.at().ifPresent(at -> node.put("step_index", at.index()).put("time_left_ms", at.timeLeftMs()));
             }
             case Ack m -> node.put("seq", m.seq());
             case Shutdown m -> node.put("reason", m.reason());
@@ -123,7 +124,7 @@ public final class MessageCodec {
             HostMessage message = switch (type) {
                 case Welcome.TYPE -> new Welcome(f.longAtLeast("last_durable_seq", 0));
                 case Call.TYPE -> new Call(f.name("call_id"), f.string("step"), f.name("capability"), f.object("args"),
-                        f.has("det") ? Optional.of(determinism(f.object("det"))) : Optional.empty());
+                        f.has("det") ? Optional.of(determinism(f.object("det"))) : Optional.empty(), callStep(f));
                 case Ack.TYPE -> new Ack(f.longAtLeast("seq", 1));
                 case Shutdown.TYPE -> new Shutdown(f.string("reason"));
                 case ErrorReply.TYPE -> new ErrorReply(f.string("code"), f.string("message"));
@@ -205,6 +206,17 @@ public final class MessageCodec {
         }
         if (f.has("value")) throw new FrameRejected(ProtocolError.UNEXPECTED_FIELD, "result: ok=false forbids 'value'");
         return Result.failure(callId, f.string("error"));
+    }
+
+    /** The call's {@code step_index} and {@code time_left_ms}: both or neither, bounded. */
+    private static Optional<CallStep> callStep(FieldReader f) {
+        if (!f.has("step_index") && !f.has("time_left_ms")) return Optional.empty();
+        long index = f.longAtLeast("step_index", 0);
+        long left = f.longAtLeast("time_left_ms", 1);
+        CallStep.problem(index, left).ifPresent(p -> {
+            throw new FrameRejected(ProtocolError.INVALID_VALUE, Call.TYPE + ": " + p);
+        });
+        return Optional.of(new CallStep((int) index, left));
     }
 
     /** The call's {@code det} object, as strict as a frame: known fields only, each typed and bounded. */

@@ -2,6 +2,7 @@ package dev.rtfs.microvm.controlplane.server;
 
 import dev.rtfs.microvm.controlplane.protocol.Call;
 import dev.rtfs.microvm.controlplane.protocol.CallDeterminism;
+import dev.rtfs.microvm.controlplane.protocol.CallStep;
 import dev.rtfs.microvm.controlplane.protocol.Hello;
 import dev.rtfs.microvm.controlplane.protocol.Result;
 import dev.rtfs.microvm.controlplane.protocol.Shutdown;
@@ -68,6 +69,12 @@ public final class AgentChannel {
 
     /** As {@link #call(String, String, JsonNode)}, with the call's determinism context when its step has one. */
     public CompletableFuture<Result> call(String step, String capability, JsonNode args, Optional<CallDeterminism> det) {
+        return call(step, capability, args, det, Optional.empty());
+    }
+
+    /** As {@link #call(String, String, JsonNode, Optional)}, telling the guest the step's index and time left. */
+    public CompletableFuture<Result> call(String step, String capability, JsonNode args, Optional<CallDeterminism> det,
+            Optional<CallStep> at) {
         String callId = "c" + calls.incrementAndGet();
         CompletableFuture<Result> result = new CompletableFuture<>();
         pending.put(callId, result);
@@ -75,7 +82,7 @@ public final class AgentChannel {
         GuestConnection c = current;
         try {
             if (c == null || !c.isOpen()) throw new IOException("agent " + agentId + ": no guest connected");
-            c.send(new Call(callId, step, capability, args, det));
+            c.send(new Call(callId, step, capability, args, det, at));
         } catch (IOException | RuntimeException e) {
             result.completeExceptionally(e);
         }

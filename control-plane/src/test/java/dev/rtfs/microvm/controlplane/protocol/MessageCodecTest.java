@@ -165,6 +165,35 @@ class MessageCodecTest {
     }
 
     @Test
+    void aCallCarriesItsStepIndexAndTimeLeftAndLeavesThemOutWhenThereAreNone() {
+        Call at = new Call("c1", "s1", "text.wordcount", F.objectNode(), Optional.empty(),
+                Optional.of(new CallStep(3, 20_000)));
+        byte[] line = codec.encode(at);
+        assertThat(new String(line, StandardCharsets.UTF_8)).contains("\"step_index\":3,\"time_left_ms\":20000");
+        assertThat(codec.decodeHost(java.util.Arrays.copyOf(line, line.length - 1))).isEqualTo(new Decoded.Accepted<>(at));
+        assertThat(new String(codec.encode(new Call("c3", "s", "echo", F.objectNode())), StandardCharsets.UTF_8))
+                .doesNotContain("step_index").doesNotContain("time_left_ms");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "\"step_index\":1|missing_field",
+        "\"time_left_ms\":1000|missing_field",
+        "\"step_index\":-1,\"time_left_ms\":1000|invalid_value",
+        "\"step_index\":1000001,\"time_left_ms\":1000|invalid_value",
+        "\"step_index\":1,\"time_left_ms\":0|invalid_value",
+        "\"step_index\":1,\"time_left_ms\":86400001|invalid_value",
+        "\"step_index\":\"1\",\"time_left_ms\":1000|wrong_type",
+    })
+    void aBadStepIndexOrTimeLeftIsRejected(String fields, String code) {
+        String frame = "{\"type\":\"call\",\"v\":1,\"call_id\":\"c\",\"step\":\"s\",\"capability\":\"x.y\","
+                + "\"args\":{}," + fields + "}";
+        Decoded<HostMessage> d = codec.decodeHost(frame.getBytes(StandardCharsets.UTF_8));
+        assertThat(d).as(frame).isInstanceOf(Decoded.Rejected.class);
+        assertThat(((Decoded.Rejected<HostMessage>) d).error().code()).as(frame).isEqualTo(code);
+    }
+
+    @Test
     void aHugeSeedIsRejected() {
         String frame = "{\"type\":\"call\",\"v\":1,\"call_id\":\"c\",\"step\":\"s\",\"capability\":\"random.int\","
                 + "\"args\":{},\"det\":{\"seed\":\"" + "ab".repeat(65) + "\",\"step\":0,\"call\":0}}";

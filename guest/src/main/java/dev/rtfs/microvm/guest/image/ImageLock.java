@@ -31,17 +31,24 @@ import tools.jackson.core.JacksonException;
  * {@code builtinModules} are the needed modules that are part of the kernel image itself and so are not packed —
  * listed separately so that {@code modules} is exactly what /init loads. Version 3 adds {@code packages}, the
  * Debian packages the rootfs's userland was assembled from (name, version, architecture, sha256 of the
- * {@code .deb}, by name); a busybox-only image has none and is still written as version 2. Version-1 locks (artifacts only) are still
- * read: their kernel release is empty and their module lists are empty.
+ * {@code .deb}, by name); a busybox-only image has none and is still written as version 2. Version 4 adds
+ * {@code capabilities}, the user capability packages of the capability store ({@link LockedCapability}: id, entry,
+ * sha256 of manifest and entry, effects), by id; an image without packages is written as before (2 or 3), so older
+ * readers keep reading it. Version-1 locks (artifacts only) are still read: their kernel release is empty and their
+ * module lists are empty.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ImageLock(@JsonProperty("version") int version, @JsonProperty("artifacts") Map<String, String> artifacts,
         @JsonProperty("kernelRelease") String kernelRelease, @JsonProperty("modules") List<String> modules,
         @JsonProperty("builtinModules") List<String> builtinModules,
-        @JsonProperty("packages") List<LockedPackage> packages) {
+        @JsonProperty("packages") List<LockedPackage> packages,
+        @JsonProperty("capabilities") List<LockedCapability> capabilities) {
 
     public static final String FILE_NAME = "image.lock";
-    public static final int VERSION = 3;
+    /** The newest version read and written: with user capability packages. */
+    public static final int VERSION = 4;
+    /** The version of a lock with a Debian userland and no capability packages. */
+    public static final int VERSION_WITH_PACKAGES = 3;
     /** The version of a lock without packages (a busybox-only image). */
     public static final int VERSION_WITHOUT_PACKAGES = 2;
     /** The oldest version still read (artifacts only). */
@@ -55,12 +62,20 @@ public record ImageLock(@JsonProperty("version") int version, @JsonProperty("art
                 : List.copyOf(builtinModules);
         packages = packages == null ? null
                 : packages.stream().sorted(java.util.Comparator.comparing(LockedPackage::name)).toList();
+        capabilities = capabilities == null ? null
+                : capabilities.stream().sorted(java.util.Comparator.comparing(LockedCapability::id)).toList();
+    }
+
+    /** A lock without capability packages. */
+    public ImageLock(int version, Map<String, String> artifacts, String kernelRelease, List<String> modules,
+            List<String> builtinModules, List<LockedPackage> packages) {
+        this(version, artifacts, kernelRelease, modules, builtinModules, packages, null);
     }
 
     /** The older constructor: no packages. */
     public ImageLock(int version, Map<String, String> artifacts, String kernelRelease, List<String> modules,
             List<String> builtinModules) {
-        this(version, artifacts, kernelRelease, modules, builtinModules, null);
+        this(version, artifacts, kernelRelease, modules, builtinModules, null, null);
     }
 
     /** A current-version lock. */
@@ -69,9 +84,21 @@ public record ImageLock(@JsonProperty("version") int version, @JsonProperty("art
         return new ImageLock(VERSION_WITHOUT_PACKAGES, artifacts, kernelRelease, modules, builtinModules);
     }
 
-    /** This lock with the userland's packages (version 3). */
+    /** This lock with the userland's packages (version 3, or 4 with capability packages). */
     public ImageLock withPackages(List<LockedPackage> userland) {
-        return new ImageLock(VERSION, artifacts, kernelRelease, modules, builtinModules, List.copyOf(userland));
+        return new ImageLock(capabilities == null ? VERSION_WITH_PACKAGES : VERSION, artifacts, kernelRelease, modules,
+                builtinModules, List.copyOf(userland), capabilities);
+    }
+
+    /** This lock with the store's user capability packages (version 4); none: the lock as it is. */
+    public ImageLock withCapabilities(List<LockedCapability> packed) {
+        if (packed.isEmpty()) return this;
+        return new ImageLock(VERSION, artifacts, kernelRelease, modules, builtinModules, packages, List.copyOf(packed));
+    }
+
+    /** The user capability packages of the store, by id; empty for an image without any. */
+    public List<LockedCapability> userCapabilities() {
+        return capabilities == null ? List.of() : capabilities;
     }
 
     /** The Debian packages of the userland, by name; empty for a busybox-only image. */

@@ -55,11 +55,50 @@ class ImageLockTest {
 
     @Test
     void unknownVersionsAndAVersionTwoLockWithoutKernelAreRefused() throws Exception {
-        Files.writeString(dir.resolve(ImageLock.FILE_NAME), "{\"version\":4,\"artifacts\":{}}");
+        Files.writeString(dir.resolve(ImageLock.FILE_NAME), "{\"version\":5,\"artifacts\":{}}");
         assertThatThrownBy(() -> ImageLock.besides(dir.resolve("x.img"))).isInstanceOf(IOException.class)
-                .hasMessageContaining("unsupported version 4");
+                .hasMessageContaining("unsupported version 5");
         Files.writeString(dir.resolve(ImageLock.FILE_NAME), "{\"version\":2,\"artifacts\":{}}");
         assertThatThrownBy(() -> ImageLock.besides(dir.resolve("x.img"))).isInstanceOf(IOException.class)
                 .hasMessageContaining("without a kernelRelease");
+    }
+
+    @Test
+    void versionFourRecordsTheCapabilityPackagesByIdAndReadsBack() throws Exception {
+        ImageLock lock = ImageLock.of(Map.of("capabilities.img", "sha256:ab"), "r", List.of(), List.of())
+                .withCapabilities(List.of(
+                        new LockedCapability("web.fetch", "bin/run", "sha256:m2", "sha256:e2",
+                                "[[:network {:domains [\"example.com\"]}]]"),
+                        new LockedCapability("text.wordcount", "run", "sha256:m1", "sha256:e1", "[]")));
+        lock.write(dir);
+        String json = Files.readString(dir.resolve(ImageLock.FILE_NAME));
+        assertThat(json).contains("\"version\" : 4").contains("\"manifestSha256\" : \"sha256:m1\"")
+                .contains("\"entrySha256\" : \"sha256:e2\"");
+        ImageLock read = ImageLock.besides(dir.resolve("capabilities.img")).orElseThrow();
+        assertThat(read).isEqualTo(lock);
+        assertThat(read.userCapabilities()).extracting(LockedCapability::id).containsExactly("text.wordcount", "web.fetch");
+        assertThat(read.userCapabilities().get(1).effects()).isEqualTo("[[:network {:domains [\"example.com\"]}]]");
+    }
+
+    @Test
+    void aLockWithoutCapabilityPackagesKeepsItsOlderVersionSoOlderReadersStillReadIt() throws Exception {
+        ImageLock plain = ImageLock.of(Map.of("a.img", "sha256:ab"), "r", List.of(), List.of()).withCapabilities(List.of());
+        assertThat(plain.version()).isEqualTo(2);
+        ImageLock userland = plain.withPackages(List.of(new LockedPackage("dash", "0.5.12-2", "amd64", "sha256:cd")));
+        assertThat(userland.version()).isEqualTo(3);
+        userland.write(dir);
+        assertThat(Files.readString(dir.resolve(ImageLock.FILE_NAME))).doesNotContain("capabilities");
+        ImageLock both = userland.withCapabilities(List.of(new LockedCapability("a.b", "run", "sha256:m", "sha256:e", "[]")));
+        assertThat(both.version()).isEqualTo(4);
+        assertThat(both.userlandPackages()).hasSize(1);
+        assertThat(both.withPackages(both.userlandPackages()).version()).isEqualTo(4);
+    }
+
+    @Test
+    void aRecordedCapabilityWithAnIdOrEntryTheAgentCouldNotUseIsRefused() {
+        assertThatThrownBy(() -> new LockedCapability("Bad Id", "run", "m", "e", "[]"))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new LockedCapability("a.b", "../run", "m", "e", "[]"))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 }

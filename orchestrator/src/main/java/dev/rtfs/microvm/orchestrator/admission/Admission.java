@@ -8,6 +8,7 @@ import dev.rtfs.microvm.orchestrator.effect.Effect;
 import dev.rtfs.microvm.orchestrator.effect.EffectRow;
 import dev.rtfs.microvm.orchestrator.effect.FsEffect;
 import dev.rtfs.microvm.orchestrator.effect.NetworkEffect;
+import dev.rtfs.microvm.orchestrator.plan.CallSite;
 import dev.rtfs.microvm.orchestrator.plan.DeclaredEffect;
 import dev.rtfs.microvm.orchestrator.plan.Determinism;
 import dev.rtfs.microvm.orchestrator.plan.Plan;
@@ -57,8 +58,16 @@ public final class Admission {
     }
 
     private static void checkStep(Plan plan, EffectRow envelope, Step step, AgentPolicy policy, List<Diagnostic> out) {
-        StepEffects effects = StepEffects.of(step);
+        StepEffects effects = StepEffects.of(step, policy.capabilities());
         out.addAll(effects.problems());
+        for (CallSite call : step.calls()) {
+            if (call.capability().filter(policy.capabilities()::unknown).isEmpty()) continue;
+            out.add(error(AdmissionCode.ADMISSION_CAPABILITY_UNKNOWN, step.path() + ".call",
+                    "step \"" + step.name() + "\" calls " + call.label() + ", which is neither a built-in capability nor "
+                            + "a package of the image " + policy.capabilities().user().keySet(),
+                    "add the package to the image (image build --capabilities DIR), or call a capability it has",
+                    call.span()));
+        }
         for (StepEffects.Unit unit : effects.units()) {
             Effect e = unit.effect();
             String path = step.path() + ".effects." + e.kind().keyword();

@@ -4,6 +4,7 @@ import dev.rtfs.microvm.agentconfig.model.AgentConfig;
 import dev.rtfs.microvm.agentconfig.model.DlpPolicy;
 import dev.rtfs.microvm.agentconfig.model.EgressVia;
 import dev.rtfs.microvm.egresspolicy.acl.DlpMode;
+import dev.rtfs.microvm.orchestrator.capability.CapabilityCatalog;
 import dev.rtfs.microvm.orchestrator.effect.Covering;
 import dev.rtfs.microvm.orchestrator.effect.ParamSet;
 import dev.rtfs.microvm.orchestrator.plan.Hosts;
@@ -19,15 +20,29 @@ import java.util.Optional;
  * @param nicEnabled     {@code :microvm :devices :nic :enabled true}
  * @param allowDomains   {@code :network :egress :allow-domains} (hostnames or {@code *.suffix} patterns)
  * @param dlp            the DLP mode handed to the proxy ACL
+ * @param capabilities   what calls may name: {@link CapabilityCatalog#OPEN} from a config alone, closed against an
+ *                       image's capability packages ({@link #withCapabilities})
  */
 public record AgentPolicy(
         String agentId, boolean networkEnabled, boolean nicEnabled, List<String> allowDomains, boolean llmEnabled,
-        boolean gpuEnabled, DlpMode dlp) {
+        boolean gpuEnabled, DlpMode dlp, CapabilityCatalog capabilities) {
 
     public AgentPolicy {
         Objects.requireNonNull(agentId);
         allowDomains = List.copyOf(allowDomains);
         Objects.requireNonNull(dlp);
+        Objects.requireNonNull(capabilities);
+    }
+
+    /** A policy that knows no image: calls are checked against the built-in contracts only. */
+    public AgentPolicy(String agentId, boolean networkEnabled, boolean nicEnabled, List<String> allowDomains,
+            boolean llmEnabled, boolean gpuEnabled, DlpMode dlp) {
+        this(agentId, networkEnabled, nicEnabled, allowDomains, llmEnabled, gpuEnabled, dlp, CapabilityCatalog.OPEN);
+    }
+
+    /** This policy admitting calls against {@code catalog} (an image's capabilities). */
+    public AgentPolicy withCapabilities(CapabilityCatalog catalog) {
+        return new AgentPolicy(agentId, networkEnabled, nicEnabled, allowDomains, llmEnabled, gpuEnabled, dlp, catalog);
     }
 
     /**

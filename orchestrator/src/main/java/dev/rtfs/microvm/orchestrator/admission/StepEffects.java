@@ -3,6 +3,7 @@ package dev.rtfs.microvm.orchestrator.admission;
 import dev.rtfs.microvm.agentconfig.diag.Diagnostic;
 import dev.rtfs.microvm.rtfslang.Span;
 import dev.rtfs.microvm.orchestrator.AdmissionCode;
+import dev.rtfs.microvm.orchestrator.capability.CapabilityCatalog;
 import dev.rtfs.microvm.orchestrator.effect.Effect;
 import dev.rtfs.microvm.orchestrator.effect.EffectKind;
 import dev.rtfs.microvm.orchestrator.effect.EffectRow;
@@ -36,10 +37,15 @@ public record StepEffects(EffectRow row, List<Unit> units, List<Diagnostic> prob
     public record Unit(Effect effect, Span span, String inferredFrom) {}
 
     public static StepEffects of(Step step) {
-        return step.annotated() ? declared(step) : inferred(step);
+        return of(step, CapabilityCatalog.OPEN);
     }
 
-    private static StepEffects declared(Step step) {
+    /** The step's effects, user capabilities' taken from their manifests in {@code catalog}. */
+    public static StepEffects of(Step step, CapabilityCatalog catalog) {
+        return step.annotated() ? declared(step, catalog) : inferred(step, catalog);
+    }
+
+    private static StepEffects declared(Step step, CapabilityCatalog catalog) {
         EffectRow.Normalization n = EffectRow.normalize(step.declared().stream().map(DeclaredEffect::effect).toList());
         List<Unit> units = new ArrayList<>();
         for (Effect e : n.row().effects()) units.add(new Unit(e, firstSpan(step, e.kind()), ""));
@@ -55,9 +61,19 @@ public record StepEffects(EffectRow row, List<Unit> units, List<Diagnostic> prob
         // A literal call that reaches beyond what the step declares would only fail later, at the proxy or in the
         // guest: refuse it now. Calls whose effects cannot be inferred are covered by the declaration.
         for (CallSite call : step.calls()) {
-            CapabilityContracts.infer(call).effects().ifPresent(effects -> {
+            boolean user = call.capability().flatMap(catalog::userEffects).isPresent();
+            CapabilityContracts.infer(call, catalog).effects().ifPresent(effects -> {
                 for (Effect e : effects) {
                     if (n.row().allows(e)) continue;
+                    if (user) {
+                        problems.add(Diagnostic.error(AdmissionCode.ADMISSION_CAPABILITY_EXCEEDS, step.path() + ".call",
+                                "(call " + call.label() + " …) in step \"" + step.name() + "\": the capability's manifest "
+                                        + "has the :" + e.kind().keyword() + " effect " + EffectText.of(e)
+                                        + ", which the step's :effects do not declare",
+                                "add it to the step's :effects (within the plan's), or narrow the capability's manifest",
+                                call.span()));
+                        continue;
+                    }
                     problems.add(Diagnostic.error(AdmissionCode.ADMISSION_UNDECLARED_CALL, step.path() + ".call",
                             "(call " + call.label() + " …) in step \"" + step.name() + "\" has the :" + e.kind().keyword()
                                     + " effect " + EffectText.of(e) + ", which the step's :effects do not declare",
@@ -68,12 +84,14 @@ public record StepEffects(EffectRow row, List<Unit> units, List<Diagnostic> prob
         return new StepEffects(n.row(), units, problems);
     }
 
-    private static StepEffects inferred(Step step) {
+    private static StepEffects inferred(Step step, CapabilityCatalog catalog) {
         EffectRow row = EffectRow.EMPTY;
         List<Unit> units = new ArrayList<>();
         List<Diagnostic> problems = new ArrayList<>();
         for (CallSite call : step.calls()) {
-            CapabilityContracts.Inference inference = CapabilityContracts.infer(call);
+            CapabilityContracts.Inference inference = CapabilityContracts.infer(call, catalog);
+            // An unknown capability is refused by admission on its own (ADMISSION_CAPABILITY_UNKNOWN).
+            if (inference.effects().isEmpty() && call.capability().filter(catalog::unknown).isPresent()) continue;
             if (inference.effects().isEmpty()) {
                 problems.add(Diagnostic.error(AdmissionCode.ADMISSION_UNDECLARED_CALL, step.path() + ".call",
                         "cannot infer the effects of (call " + call.label() + " …) in step \"" + step.name() + "\": "

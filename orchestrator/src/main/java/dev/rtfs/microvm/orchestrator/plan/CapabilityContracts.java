@@ -1,5 +1,6 @@
 package dev.rtfs.microvm.orchestrator.plan;
 
+import dev.rtfs.microvm.orchestrator.capability.CapabilityCatalog;
 import dev.rtfs.microvm.rtfslang.MapValue;
 import dev.rtfs.microvm.rtfslang.StringValue;
 import dev.rtfs.microvm.rtfslang.Value;
@@ -37,8 +38,18 @@ public final class CapabilityContracts {
     }
 
     public static Inference infer(CallSite call) {
+        return infer(call, CapabilityCatalog.OPEN);
+    }
+
+    /**
+     * As {@link #infer(CallSite)}, and a user capability of {@code catalog} has its manifest's effects, whatever its
+     * arguments.
+     */
+    public static Inference infer(CallSite call, CapabilityCatalog catalog) {
         if (call.capability().isEmpty()) return Inference.fail("the capability is not a literal keyword");
         String cap = call.capability().get();
+        Optional<List<Effect>> user = catalog.userEffects(cap);
+        if (user.isPresent()) return new Inference(user, "");
         // A contract reads one argument map; what a runtime would make of more is unknown, so nothing is inferred.
         if (call.argCount() > 1) return Inference.fail(call.label() + " takes one argument map, got " + call.argCount());
         return switch (cap) {

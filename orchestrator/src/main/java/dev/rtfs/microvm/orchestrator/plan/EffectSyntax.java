@@ -35,7 +35,7 @@ import java.util.function.Function;
  * Every problem becomes a diagnostic (ADMISSION_EFFECT_UNKNOWN for kinds outside the vocabulary, PLAN_SHAPE
  * for anything malformed) and the offending item is left out; nothing throws.
  */
-final class EffectSyntax {
+public final class EffectSyntax {
 
     /** HTTP methods a :network effect may name. */
     public static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS");

@@ -29,7 +29,7 @@ public final class StepProfiles {
     private StepProfiles() {}
 
     public static StepProfile derive(Plan plan, Step step, AgentPolicy policy) {
-        EffectRow row = StepEffects.of(step).row();
+        EffectRow row = StepEffects.of(step, policy.capabilities()).row();
         return new StepProfile(step.name(), step.index(),
                 networkAcl(row, policy),
                 fsPolicy(row, step),
