@@ -58,7 +58,7 @@ class RunCommandTest {
         Path plan = dir.resolve("plan.json-run.rtfs");
         writeQuietly(plan, """
                 (plan ^{:effects [[:fs {:paths ["/agent/capabilities"] :modes [:read]}]]}
-                  :program (do (step "read" (call :fs.read {:path "/agent/capabilities/echo.rtfs"}))
+                  :program (do (step "read" (call :fs.read {:path "/agent/capabilities/text.wordcount/capability.rtfs"}))
                                (step "say" (call :echo {:n 1}))))
                 """);
         CliRun json = run("run", CONFIG, "--plan", plan.toString(), "--image", dir.resolve("image").toString(),
