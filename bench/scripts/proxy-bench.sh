@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Egress proxy benchmark (issue 6): direct vs rtfs-microvm proxy vs Debian's squid vs tinyproxy, one run, all on
 # loopback, same origin process. Reports (a) CONNECT tunnel bulk transfer of 1 GiB, (b) small HTTP GETs at 64
-# connections (wrk: req/s, p50, p99), (c) RSS with 5,000 idle CONNECT tunnels, and the ratios. For (a) it also runs
+# connections (wrk: req/s, p50, p99), (c) RSS with 5,000 idle CONNECT tunnels, (d) intercepted HTTPS GETs vs our
+# CONNECT passthrough (InterceptBench), and the ratios. For (a) it also runs
 # bench/native/splice-relay.c, a policy-free zero-copy C relay: the most any relay achieves on this machine.
 # Installs squid, tinyproxy and wrk with apt-get when missing (benchmark only; CI never runs this).
 # With BASELINE_JAR=<an older rtfs-microvm.jar> it also measures that build's proxy ("before") in the same run, e.g.
@@ -188,6 +189,11 @@ LUA
   fi
 done
 
+# (d) HTTPS GETs through an intercepted tunnel ("tls": "intercept") against our own CONNECT passthrough, same HTTPS
+# origin, 64 connections, in one process (InterceptBench; squid ssl-bump is not part of this run).
+$JAVA -Xmx512m -cp "$EGRESS_CP" bench/src/main/java/dev/rtfs/microvm/bench/proxy/InterceptBench.java "$SECS" 64 \
+    2>"$W/intercept.err" | grep -v '^\[' > "$W/intercept.txt" || true
+
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b+0 == 0) print "n/a"; else printf "%.2f", a/b }'; }
 echo
 echo "proxy benchmark, $(nproc) cores, bulk $((BULK >> 20)) MiB, wrk 64 connections ${SECS}s, $TUNNELS idle tunnels"
@@ -210,4 +216,7 @@ echo "  RSS at $TUNNELS tunnels: ours $(( ${RSS1[ours]:-0} / 1024 )) MiB (target
 if [ -n "${BASELINE_JAR:-}" ]; then
   echo "  before -> after (BASELINE_JAR): tunnel ours/before = $(ratio "${MIBPS[ours]}" "${MIBPS[before]}"), GET req/s ours/before = $(ratio "${RATE[ours]}" "${RATE[before]}"), GET p99 ours/before = $(ratio "${P99[ours]}" "${P99[before]}")"
 fi
+echo
+echo "intercepted HTTPS (InterceptBench, one process):"
+sed 's/^/  /' "$W/intercept.txt"
 echo "(logs and raw wrk output in $W)"

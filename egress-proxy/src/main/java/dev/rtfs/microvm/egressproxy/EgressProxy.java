@@ -18,6 +18,8 @@ import dev.rtfs.microvm.egressproxy.server.NettyConnector;
 import dev.rtfs.microvm.egressproxy.server.ProxyConfig;
 import dev.rtfs.microvm.egressproxy.server.ProxyContext;
 import dev.rtfs.microvm.egressproxy.server.Transports;
+import dev.rtfs.microvm.egressproxy.tls.InterceptionCa;
+import dev.rtfs.microvm.egressproxy.tls.UpstreamTls;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.bootstrap.ServerBootstrap;
@@ -69,6 +71,9 @@ public final class EgressProxy implements AutoCloseable {
     private final ProxyMetrics metrics = new ProxyMetrics(registry);
     private final Map<String, Listener> listeners = new HashMap<>();
     private final BodyBudget bodyBudget;
+    /** Made with the proxy, key in memory only: one CA per proxy instance, i.e. per run. */
+    private final InterceptionCa interceptionCa = InterceptionCa.create();
+    private final UpstreamTls upstreamTls = new UpstreamTls();
 
     private EventLoopGroup group;
     private DecisionLog decisionLog;
@@ -107,7 +112,7 @@ public final class EgressProxy implements AutoCloseable {
         decisionLog = new DecisionLog(sinks);
         context = new ProxyContext(config, store, mode,
                 config.connector().orElseGet(() -> new NettyConnector(transports, config.connectTimeout())),
-                resolverExecutor, decisionLog, metrics, bodyBudget);
+                resolverExecutor, decisionLog, metrics, bodyBudget, interceptionCa, upstreamTls);
         LOG.info("egress proxy started ({} transport, mode {})", transports.epoll() ? "epoll" : "nio",
                 mode.get().jsonName());
     }
@@ -224,6 +229,19 @@ public final class EgressProxy implements AutoCloseable {
     }
 
     /** Request body bytes held right now over all agents (bounded by the config's maxBufferedRequestBytes). */
+    /**
+     * The PEM certificate (never the key) of this proxy's interception CA: what a client trusts for the run so that
+     * intercepted tunnels ({@code "tls": "intercept"}) verify.
+     */
+    public String interceptionCaPem() {
+        return interceptionCa.certificatePem();
+    }
+
+    /** Leaf certificates the interception CA has minted (cache misses) since the proxy started. */
+    public long interceptionLeavesMinted() {
+        return interceptionCa.minted();
+    }
+
     public long bufferedRequestBytes() {
         return bodyBudget.held();
     }

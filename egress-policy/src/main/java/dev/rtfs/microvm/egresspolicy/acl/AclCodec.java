@@ -43,7 +43,8 @@ public final class AclCodec {
 
     private static final Set<String> FILE_FIELDS = Set.of("mode", "agents", "resolve");
     private static final Set<String> RULE_FIELDS = Set.of("listen", "allow_domains", "allow_methods",
-            "connect_ports", "allow_ranges", "dlp", "rate", "max_request_bytes", "max_response_bytes", "max_connections");
+            "connect_ports", "allow_ranges", "dlp", "rate", "max_request_bytes", "max_response_bytes", "max_connections",
+            "tls", "tls_passthrough", "tls_pins", "upstream_ca", "client_cert");
     private static final Set<String> AGENT_DOC_FIELDS;
     private static final Set<String> FILE_AGENT_FIELDS;
 
@@ -240,7 +241,54 @@ public final class AclCodec {
             long connections = integer(n.get("max_connections"), path + ".max_connections");
             rule(path, () -> b.maxConnections(AclRules.maxConnections(connections)));
         }
+        readTls(n, path, b);
         return b.build();
+    }
+
+    /** The TLS fields ({@link TlsRules}); absent ones keep the tunnel defaults. */
+    private static void readTls(JsonNode n, String path, AgentAcl.Builder b) {
+        TlsMode mode = TlsMode.TUNNEL;
+        if (present(n, path, "tls")) {
+            String s = string(n.get("tls"), path + ".tls");
+            try {
+                mode = TlsMode.fromJson(s);
+            } catch (IllegalArgumentException e) {
+                throw new AclFormatException(path + ".tls", e.getMessage());
+            }
+        }
+        List<String> passthrough = present(n, path, "tls_passthrough")
+                ? strings(n.get("tls_passthrough"), path + ".tls_passthrough") : List.of();
+        Map<String, List<String>> pins = new LinkedHashMap<>();
+        if (present(n, path, "tls_pins")) {
+            JsonNode o = n.get("tls_pins");
+            requireObject(o, path + ".tls_pins");
+            for (Map.Entry<String, JsonNode> e : o.properties()) {
+                pins.put(e.getKey(), strings(e.getValue(), path + ".tls_pins" + key(e.getKey())));
+            }
+        }
+        Optional<String> ca = present(n, path, "upstream_ca")
+                ? Optional.of(string(n.get("upstream_ca"), path + ".upstream_ca")) : Optional.empty();
+        Map<String, ClientCert> certs = new LinkedHashMap<>();
+        if (present(n, path, "client_cert")) {
+            JsonNode o = n.get("client_cert");
+            requireObject(o, path + ".client_cert");
+            for (Map.Entry<String, JsonNode> e : o.properties()) {
+                String cp = path + ".client_cert" + key(e.getKey());
+                JsonNode c = e.getValue();
+                requireObject(c, cp);
+                rejectUnknown(c, cp, Set.of("cert", "key"));
+                for (String f : List.of("cert", "key")) {
+                    if (c.get(f) == null || c.get(f).isNull()) {
+                        throw new AclFormatException(cp + "." + f, "required: a host path to a PEM file");
+                    }
+                }
+                String cert = string(c.get("cert"), cp + ".cert");
+                String keyFile = string(c.get("key"), cp + ".key");
+                certs.put(e.getKey(), rule(cp, () -> new ClientCert(cert, keyFile)));
+            }
+        }
+        TlsMode m = mode;
+        b.tls(rule(path, () -> new TlsRules(m, passthrough, pins, ca, certs)));
     }
 
     /**
@@ -322,7 +370,30 @@ public final class AclCodec {
         if (acl.step().isEmpty()) { // a step has no connection cap of its own
             o.put("max_connections", acl.maxConnections());
         }
+        writeTls(o, acl.tls());
         return o;
+    }
+
+    /** Only TLS rules that differ from the tunnel default are written, so older documents stay as they were. */
+    private static void writeTls(ObjectNode o, TlsRules tls) {
+        if (tls.equals(TlsRules.TUNNEL)) {
+            return;
+        }
+        o.put("tls", tls.mode().jsonName());
+        ArrayNode pt = o.putArray("tls_passthrough");
+        tls.passthrough().forEach(pt::add);
+        ObjectNode pins = o.putObject("tls_pins");
+        tls.pins().forEach((domain, list) -> {
+            ArrayNode arr = pins.putArray(domain);
+            list.forEach(arr::add);
+        });
+        tls.upstreamCa().ifPresent(ca -> o.put("upstream_ca", ca));
+        ObjectNode certs = o.putObject("client_cert");
+        tls.clientCerts().forEach((domain, c) -> {
+            ObjectNode cn = certs.putObject(domain);
+            cn.put("cert", c.cert());
+            cn.put("key", c.key());
+        });
     }
 
     // ---------------------------------------------------------------- helpers

@@ -5,7 +5,12 @@ import dev.rtfs.microvm.egresspolicy.net.HostNormalizer;
 import dev.rtfs.microvm.egresspolicy.net.IpAddress;
 import dev.rtfs.microvm.egresspolicy.net.NormalizedHost;
 import dev.rtfs.microvm.egresspolicy.net.RangeLimit;
+import java.util.Base64;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.TreeSet;
@@ -22,6 +27,7 @@ final class AclRules {
     static final Pattern AGENT_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
     private static final Pattern METHOD = Pattern.compile("[A-Z][A-Z0-9_-]{0,31}");
     static final int MAX_PORT = 65535;
+    static final String PIN_PREFIX = "sha256/";
 
     private AclRules() {}
 
@@ -91,6 +97,79 @@ final class AclRules {
                     + "\" is an IP literal; only host names can be allowed (allow_ranges widens where a name may resolve)");
             case NormalizedHost.Invalid i -> throw new AclRuleException("allow_domains", "\"" + s + "\": " + i.reason());
         };
+    }
+
+    /** Domain patterns of another field ({@code tls_passthrough}), checked like {@code allow_domains}. */
+    static List<String> sortedDomains(String field, List<String> patterns) {
+        return sortedSet(field, patterns, d -> {
+            try {
+                return domainPattern(d);
+            } catch (AclRuleException e) {
+                throw new AclRuleException(field, e.detail());
+            }
+        });
+    }
+
+    /** {@code tls_pins}: each key a domain pattern, each value 1..16 {@code sha256/BASE64} SPKI hashes. */
+    static Map<String, List<String>> pins(Map<String, List<String>> pins) {
+        return domainMap("tls_pins", pins, list -> {
+            if (list.isEmpty() || list.size() > 16) {
+                throw new AclRuleException("", "needs 1..16 pins");
+            }
+            return sortedSet("", list, AclRules::pin);
+        });
+    }
+
+    /** {@code sha256/} and the base64 of 32 bytes (curl's --pinnedpubkey form). */
+    static String pin(String s) {
+        if (!s.startsWith(PIN_PREFIX)) {
+            throw new AclRuleException("", "\"" + s + "\" must be sha256/BASE64 of the SPKI");
+        }
+        byte[] hash;
+        try {
+            hash = Base64.getDecoder().decode(s.substring(PIN_PREFIX.length()));
+        } catch (IllegalArgumentException e) {
+            throw new AclRuleException("", "\"" + s + "\" is not base64");
+        }
+        if (hash.length != 32) {
+            throw new AclRuleException("", "\"" + s + "\" is " + hash.length + " bytes, a SHA-256 is 32");
+        }
+        return PIN_PREFIX + Base64.getEncoder().encodeToString(hash);
+    }
+
+    /** A map keyed by domain patterns (normalized, sorted), each value through {@code rule}. */
+    static <V, R> Map<String, R> domainMap(String field, Map<String, V> map, Function<V, R> rule) {
+        TreeMap<String, R> out = new TreeMap<>();
+        for (Map.Entry<String, V> e : Objects.requireNonNull(map, field).entrySet()) {
+            String where = field + "[\"" + e.getKey() + "\"]";
+            String domain;
+            try {
+                domain = domainPattern(e.getKey());
+            } catch (AclRuleException x) {
+                throw new AclRuleException(where, x.detail());
+            }
+            R value;
+            try {
+                value = rule.apply(Objects.requireNonNull(e.getValue(), where));
+            } catch (AclRuleException x) {
+                String f = x.field();
+                throw new AclRuleException(f.isEmpty() || f.startsWith("[") ? where + f : where + "." + f, x.detail());
+            }
+            if (out.put(domain, value) != null) {
+                throw new AclRuleException(where, "\"" + domain + "\" is listed twice (after normalization)");
+            }
+        }
+        return Collections.unmodifiableMap(out);
+    }
+
+    /** A host-side file the proxy reads: an absolute path of printable characters. */
+    static String hostPath(String field, String path) {
+        Objects.requireNonNull(path, field);
+        if (path.isEmpty() || path.length() > 4096 || path.charAt(0) != '/'
+                || path.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+            throw new AclRuleException(field, "\"" + path + "\" must be an absolute host path");
+        }
+        return path;
     }
 
     static List<String> methods(List<String> methods) {
@@ -164,7 +243,7 @@ final class AclRules {
     private static <T, R extends Comparable<R>> List<R> sortedSet(String field, List<T> values, Function<T, R> rule) {
         TreeSet<R> out = new TreeSet<>();
         for (int i = 0; i < values.size(); i++) {
-            T v = java.util.Objects.requireNonNull(values.get(i), field);
+            T v = Objects.requireNonNull(values.get(i), field);
             try {
                 out.add(rule.apply(v));
             } catch (AclRuleException e) {

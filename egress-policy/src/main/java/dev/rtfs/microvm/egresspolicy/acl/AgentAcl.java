@@ -13,7 +13,8 @@ import java.util.Optional;
  * is an {@link AclRuleException} naming the field ({@code allow_domains[0]}).
  *
  * <p>JSON (snake_case): {@code {"agent_id","step","listen","allow_domains","allow_methods","connect_ports",
- * "allow_ranges","dlp","rate":{"per_second","burst"},"max_request_bytes","max_response_bytes","max_connections"}}.
+ * "allow_ranges","dlp","rate":{"per_second","burst"},"max_request_bytes","max_response_bytes","max_connections","tls","tls_passthrough","tls_pins","upstream_ca",
+ * "client_cert"}}.
  * Absent fields take the strict defaults of {@link #strictDefaults(String)}. In code, build one with
  * {@link #builder(String)} (the same strict defaults, then only what differs) rather than the twelve-argument
  * constructor.
@@ -29,6 +30,8 @@ import java.util.Optional;
  * @param rate         token bucket, empty for unlimited
  * @param maxConnections client connections the agent may hold open on its listener at once (agent ACLs only; a
  *                       step cannot change it)
+ * @param tls          what the proxy does with CONNECT tunnels' TLS ({@code tls}, {@code tls_passthrough},
+ *                     {@code tls_pins}, {@code upstream_ca}, {@code client_cert}); tunnel by default
  */
 public record AgentAcl(
         String agentId,
@@ -42,7 +45,8 @@ public record AgentAcl(
         Optional<Rate> rate,
         long maxRequestBytes,
         long maxResponseBytes,
-        int maxConnections) {
+        int maxConnections,
+        TlsRules tls) {
 
     public static final long DEFAULT_MAX_REQUEST_BYTES = 1L << 20;
     public static final long DEFAULT_MAX_RESPONSE_BYTES = 64L << 20;
@@ -63,6 +67,15 @@ public record AgentAcl(
         maxRequestBytes = AclRules.bytes("max_request_bytes", maxRequestBytes);
         maxResponseBytes = AclRules.bytes("max_response_bytes", maxResponseBytes);
         maxConnections = AclRules.maxConnections(maxConnections);
+        Objects.requireNonNull(tls);
+    }
+
+    /** The rules without TLS settings of their own: CONNECT tunnels are spliced ({@link TlsRules#TUNNEL}). */
+    public AgentAcl(String agentId, Optional<String> step, Optional<String> listen, List<String> allowDomains,
+            List<String> allowMethods, List<Integer> connectPorts, List<String> allowRanges, DlpMode dlp,
+            Optional<Rate> rate, long maxRequestBytes, long maxResponseBytes, int maxConnections) {
+        this(agentId, step, listen, allowDomains, allowMethods, connectPorts, allowRanges, dlp, rate, maxRequestBytes,
+                maxResponseBytes, maxConnections, TlsRules.TUNNEL);
     }
 
     /** Token bucket: {@code perSecond} refill rate (positive), {@code burst} capacity (1..10^9). */
@@ -130,6 +143,7 @@ public record AgentAcl(
         private long maxRequestBytes;
         private long maxResponseBytes;
         private int maxConnections;
+        private TlsRules tls;
 
         private Builder(AgentAcl from) {
             agentId = from.agentId;
@@ -144,6 +158,7 @@ public record AgentAcl(
             maxRequestBytes = from.maxRequestBytes;
             maxResponseBytes = from.maxResponseBytes;
             maxConnections = from.maxConnections;
+            tls = from.tls;
         }
 
         public Builder step(String stepName) {
@@ -216,9 +231,15 @@ public record AgentAcl(
             return this;
         }
 
+        /** TLS handling of CONNECT tunnels (a {@link TlsRules} is checked as it is built). */
+        public Builder tls(TlsRules rules) {
+            tls = Objects.requireNonNull(rules);
+            return this;
+        }
+
         public AgentAcl build() {
             return new AgentAcl(agentId, step, listen, allowDomains, allowMethods, connectPorts, allowRanges, dlp, rate,
-                    maxRequestBytes, maxResponseBytes, maxConnections);
+                    maxRequestBytes, maxResponseBytes, maxConnections, tls);
         }
     }
 }

@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Set;
 
 /** {@code example.com} matches exactly; {@code *.example.com} matches any subdomain but not {@code example.com}. */
-final class DomainMatcher {
+public final class DomainMatcher {
 
     private final Set<String> exact = new HashSet<>();
     private final List<String> suffixes;

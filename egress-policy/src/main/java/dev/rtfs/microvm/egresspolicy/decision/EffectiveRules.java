@@ -1,6 +1,8 @@
 package dev.rtfs.microvm.egresspolicy.decision;
 
 import dev.rtfs.microvm.egresspolicy.acl.DlpMode;
+import dev.rtfs.microvm.egresspolicy.acl.TlsMode;
+import dev.rtfs.microvm.egresspolicy.acl.TlsRules;
 import dev.rtfs.microvm.egresspolicy.net.IpAddress;
 import java.util.Optional;
 
@@ -48,6 +50,15 @@ public record EffectiveRules(String agentId, CompiledAcl agent, Optional<Compile
 
     public long maxResponseBytes() {
         return Math.min(agent.acl().maxResponseBytes(), step.map(s -> s.acl().maxResponseBytes()).orElse(Long.MAX_VALUE));
+    }
+
+    /**
+     * TLS handling of tunnels: the agent ACL's rules (passthrough, pins, CA and client certificates are the
+     * deployment's), with interception if either the agent or the step asks for it (the stricter mode).
+     */
+    public TlsRules tls() {
+        TlsRules a = agent.acl().tls();
+        return step.map(s -> a.withMode(TlsMode.stricter(a.mode(), s.acl().tls().mode()))).orElse(a);
     }
 
     /** Client connections the agent may hold open: the agent ACL's cap (a listener belongs to the agent, not a step). */

@@ -34,6 +34,8 @@ public enum Reason {
     HEADER_TIMEOUT("header-timeout", 408, false),
     CONNECT_FAILED("connect-failed", 502, false),
     UPSTREAM_ERROR("upstream-error", 502, false),
+    /** The proxy's own TLS to the origin failed a check (an intercepted tunnel); the detail names the check. */
+    UPSTREAM_TLS("upstream-tls", 502, false),
     UPSTREAM_TIMEOUT("upstream-timeout", 504, false),
     PROXY_BUSY("proxy-busy", 503, false),
     TOO_MANY_CONNECTIONS("too-many-connections", 503, false);

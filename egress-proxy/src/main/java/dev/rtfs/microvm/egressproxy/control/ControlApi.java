@@ -30,6 +30,7 @@ import tools.jackson.databind.node.ObjectNode;
  *   <li>{@code DELETE /agents/{id}/plan} — leave the plan: the agent ACL alone applies</li>
  *   <li>{@code GET /decisions?limit=N} — the last N decision records (default 100)</li>
  *   <li>{@code PUT /mode} body {@code {"mode":"enforce"|"report"}}</li>
+ *   <li>{@code GET /ca} — {@code {"ca_pem": "..."}}: the interception CA's certificate (never its key)</li>
  * </ul>
  * Errors answer {@code {"error": "..."}} with 400 (bad document), 404 (unknown agent or route), 405, or 409 (the
  * listen address of a PUT is taken; the agent keeps its previous listener and rules).
@@ -72,6 +73,14 @@ public final class ControlApi {
             }
             if (path.equals("/decisions")) {
                 return method.equals("GET") ? decisions(query) : Response.error(405, "use GET");
+            }
+            if (path.equals("/ca")) {
+                if (!method.equals("GET")) {
+                    return Response.error(405, "use GET");
+                }
+                ObjectNode ca = JSON.createObjectNode();
+                ca.put("ca_pem", proxy.interceptionCaPem());
+                return Response.ok(ca);
             }
             if (path.equals("/mode")) {
                 return method.equals("PUT") ? mode(body) : Response.error(405, "use PUT");

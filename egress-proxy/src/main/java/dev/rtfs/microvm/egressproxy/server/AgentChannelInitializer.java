@@ -42,7 +42,14 @@ public final class AgentChannelInitializer extends ChannelInitializer<Channel> {
             ch.pipeline().addLast(new OverCapHandler(px, agentId, cap));
             return;
         }
-        FrontendHandler frontend = new FrontendHandler(px, agentId);
+        installHttp(ch, px, new FrontendHandler(px, agentId));
+    }
+
+    /**
+     * The HTTP request pipeline behind whatever is already there: the plain listener's, and the same one behind the
+     * TLS handler of an intercepted tunnel, so decrypted requests get exactly the checks plain HTTP gets.
+     */
+    static void installHttp(Channel ch, ProxyContext px, FrontendHandler frontend) {
         ch.pipeline().addLast(new IdleStateHandler(0, 0, px.config().idleTimeout().toMillis(), TimeUnit.MILLISECONDS));
         ch.pipeline().addLast(frontend.new RawByteCounter());
         ch.pipeline().addLast(HttpResponseEncoderName.DECODER,

@@ -28,7 +28,7 @@ final class DenialResponse {
         byte[] text = (reason.code() + ": " + detail + "\n").getBytes(StandardCharsets.UTF_8);
         FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
                 HttpResponseStatus.valueOf(reason.status()), Unpooled.wrappedBuffer(text));
-        r.headers().set(reason.isUpstreamFault() ? ERROR_HEADER : DENIED_HEADER, reason.code());
+        r.headers().set(reason.isUpstreamFault() ? ERROR_HEADER : DENIED_HEADER, headerValue(reason, detail));
         r.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
         r.headers().set(HttpHeaderNames.CONTENT_LENGTH, text.length);
         r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
@@ -36,5 +36,14 @@ final class DenialResponse {
             r.headers().set(HttpHeaderNames.RETRY_AFTER, rules.retryAfterSeconds());
         }
         return r;
+    }
+
+    /** The reason code; for upstream TLS also the failed check, which leads its detail ("pin-mismatch: ..."). */
+    static String headerValue(Reason reason, String detail) {
+        if (reason == Reason.UPSTREAM_TLS) {
+            int colon = detail.indexOf(':');
+            return reason.code() + ": " + (colon > 0 ? detail.substring(0, colon) : detail);
+        }
+        return reason.code();
     }
 }

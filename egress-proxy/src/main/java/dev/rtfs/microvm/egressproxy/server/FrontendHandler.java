@@ -66,6 +66,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter
     private final String agentId;
     private final ArrayDeque<Object> pending = new ArrayDeque<>();
     private final PolicyDecider decider;
+    /** Present on the decrypted side of an intercepted tunnel: the one origin its requests go to, over TLS. */
+    private final Optional<InterceptedOrigin> intercepted;
 
     private ChannelHandlerContext ctx;
     private Channel client;
@@ -87,8 +89,14 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter
     private TunnelSetup tunnelSetup;
 
     FrontendHandler(ProxyContext px, String agentId) {
+        this(px, agentId, Optional.empty());
+    }
+
+    /** {@code intercepted} present: the handler of an intercepted tunnel's decrypted requests. */
+    FrontendHandler(ProxyContext px, String agentId, Optional<InterceptedOrigin> intercepted) {
         this.px = px;
         this.agentId = agentId;
+        this.intercepted = intercepted;
         this.ledger = new RequestLedger(agentId, px.decisions());
         this.decider = new PolicyDecider(px);
     }
@@ -108,8 +116,11 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
         this.client = ctx.channel();
-        this.origin = new OriginForwarder(px, client, this);
+        this.origin = new OriginForwarder(px, client, this, intercepted);
         this.deadline = new HeadDeadline(client.eventLoop(), px.config().headerTimeout(), this::onHeaderTimeout);
+        if (intercepted.isPresent() && client.isActive()) {
+            armHeaderTimer(); // installed on a live connection: no channelActive will come
+        }
     }
 
     @Override
@@ -180,7 +191,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter
             return;
         }
         boolean isConnect = req.method().equals(HttpMethod.CONNECT);
-        TargetParser.Result parsed = isConnect ? TargetParser.connect(req.uri()) : TargetParser.absolute(req.uri());
+        TargetParser.Result parsed = intercepted.isPresent() ? intercepted.get().target(req)
+                : isConnect ? TargetParser.connect(req.uri()) : TargetParser.absolute(req.uri());
         if (parsed instanceof TargetParser.Rejected r) {
             deny(r.reason(), r.detail());
             return;

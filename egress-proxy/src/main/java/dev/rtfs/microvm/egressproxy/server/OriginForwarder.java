@@ -19,7 +19,12 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
+import dev.rtfs.microvm.egressproxy.tls.UpstreamTls;
+import dev.rtfs.microvm.egressproxy.tls.UpstreamTlsFailure;
+import io.netty.handler.ssl.SslHandler;
 import java.net.InetSocketAddress;
+import java.util.Optional;
+import javax.net.ssl.SSLException;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -60,6 +65,8 @@ final class OriginForwarder {
     private final ProxyContext px;
     private final Channel client;
     private final Owner owner;
+    /** Present for an intercepted tunnel: the origin is spoken to over TLS ({@link UpstreamTls}). */
+    private final Optional<InterceptedOrigin> tls;
 
     // Kept between requests when the next one pins the same address.
     private Channel upstream;
@@ -74,10 +81,11 @@ final class OriginForwarder {
     private boolean responseStarted;
     private boolean upstreamKeepAlive;
 
-    OriginForwarder(ProxyContext px, Channel client, Owner owner) {
+    OriginForwarder(ProxyContext px, Channel client, Owner owner, Optional<InterceptedOrigin> tls) {
         this.px = px;
         this.client = client;
         this.owner = owner;
+        this.tls = tls;
     }
 
     /** Forwards an admitted request; the body is taken from the owner once the origin connection is ready. */
@@ -93,10 +101,22 @@ final class OriginForwarder {
             return;
         }
         closeUpstream();
+        Optional<SslHandler> ssl = Optional.empty();
+        if (tls.isPresent()) {
+            switch (px.upstreamTls().handler(client.alloc(), d.host(), target.port(), rules.tls())) {
+                case UpstreamTls.Ready ready -> ssl = Optional.of(ready.handler());
+                case UpstreamTls.Failed failed -> {
+                    owner.deny(Reason.UPSTREAM_TLS, failed.failure().describe());
+                    return;
+                }
+            }
+        }
+        Optional<SslHandler> upstreamSsl = ssl;
         Channel me = client;
         px.connector().connect(pinned, client.eventLoop(), new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel ch) {
+                upstreamSsl.ifPresent(h -> ch.pipeline().addLast(h));
                 ch.pipeline().addLast(new IdleStateHandler(px.config().idleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS));
                 ch.pipeline().addLast(new HttpClientCodec(4096, px.config().maxHeaderSize() * 2, 64 * 1024));
                 ch.pipeline().addLast(new UpstreamHandler());
@@ -113,15 +133,36 @@ final class OriginForwarder {
                 ch.close();
                 return;
             }
-            upstream = ch;
-            upstreamAddress = pinned;
-            send(d, target);
+            if (upstreamSsl.isEmpty()) {
+                upstream = ch;
+                upstreamAddress = pinned;
+                send(d, target);
+                return;
+            }
+            // The request goes out only over a verified session: chain, host name, pin and client certificate.
+            ch.config().setAutoRead(true);
+            upstreamSsl.get().handshakeFuture().addListener(h -> {
+                if (!h.isSuccess()) {
+                    ch.close();
+                    if (!owner.closing()) {
+                        owner.deny(Reason.UPSTREAM_TLS, UpstreamTlsFailure.of(h.cause()).describe());
+                    }
+                    return;
+                }
+                if (owner.closing() || !me.isActive()) {
+                    ch.close();
+                    return;
+                }
+                upstream = ch;
+                upstreamAddress = pinned;
+                send(d, target);
+            });
         });
     }
 
     private void send(Decision d, TargetParser.Parsed target) {
-        FullHttpRequest out = OriginRequest.of(request, d.host(), target.port(), target.pathAndQuery(),
-                owner.takeBody());
+        FullHttpRequest out = OriginRequest.of(request, d.host(), target.port(), tls.isPresent() ? 443 : 80,
+                target.pathAndQuery(), owner.takeBody());
         ledger.addBytesIn(out.content().readableBytes());
         owner.enterResponse();
         upstream.config().setAutoRead(true);
@@ -219,6 +260,13 @@ final class OriginForwarder {
 
         @Override
         public void exceptionCaught(ChannelHandlerContext uctx, Throwable cause) {
+            // TLS 1.3: an origin refuses a client certificate after the proxy's handshake is done, with an alert
+            // that arrives here before any response; name the check instead of "closed before responding".
+            boolean tlsFault = cause instanceof SSLException || cause.getCause() instanceof SSLException;
+            if (tls.isPresent() && tlsFault && uctx.channel() == upstream && owner.awaitingResponse()
+                    && !responseStarted) {
+                owner.deny(Reason.UPSTREAM_TLS, UpstreamTlsFailure.of(cause).describe());
+            }
             uctx.close();
         }
     }

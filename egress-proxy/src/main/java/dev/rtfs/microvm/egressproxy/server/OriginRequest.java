@@ -21,8 +21,14 @@ final class OriginRequest {
 
     /** {@code body} becomes the request's content (its reference passes to the result). */
     static FullHttpRequest of(HttpRequest guest, String decidedHost, int port, String pathAndQuery, ByteBuf body) {
+        return of(guest, decidedHost, port, 80, pathAndQuery, body);
+    }
+
+    /** {@code defaultPort}: the scheme's port, left out of the Host header (80 for http, 443 for https). */
+    static FullHttpRequest of(HttpRequest guest, String decidedHost, int port, int defaultPort, String pathAndQuery,
+            ByteBuf body) {
         String host = decidedHost.indexOf(':') >= 0 ? "[" + decidedHost + "]" : decidedHost;
-        String authority = port == 80 ? host : host + ":" + port;
+        String authority = port == defaultPort ? host : host + ":" + port;
         DefaultFullHttpRequest out = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, guest.method(), pathAndQuery,
                 body);
         HttpHeaders h = out.headers();

@@ -1,6 +1,9 @@
 package dev.rtfs.microvm.egressproxy.server;
 
+import dev.rtfs.microvm.egresspolicy.acl.TlsMode;
+import dev.rtfs.microvm.egresspolicy.acl.TlsRules;
 import dev.rtfs.microvm.egresspolicy.decision.Decision;
+import dev.rtfs.microvm.egresspolicy.decision.DomainMatcher;
 import dev.rtfs.microvm.egresspolicy.decision.EffectiveRules;
 import dev.rtfs.microvm.egresspolicy.decision.Outcome;
 import dev.rtfs.microvm.egresspolicy.decision.PolicyEngine;
@@ -13,6 +16,8 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.ssl.SslContext;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.List;
@@ -21,7 +26,8 @@ import java.util.Optional;
 /**
  * A CONNECT after its 200: collects the ClientHello (bounded by the parser), checks its server names against the
  * decided host ({@link ClientHelloCheck}), decides again if the agent's rules were swapped meanwhile, dials the
- * pinned address and hands both connections to a {@link Tunnel}. No HTTP answer is possible any more, so a refusal
+ * pinned address and hands both connections to a {@link Tunnel}; or, when the rules say {@code "tls": "intercept"}
+ * (and the host is not in {@code tls_passthrough}), terminates the TLS here and decides each request inside it. No HTTP answer is possible any more, so a refusal
  * is a record and a close (after a TLS alert where the client speaks TLS).
  */
 final class TunnelSetup {
@@ -99,7 +105,47 @@ final class TunnelSetup {
         if (rulesChangedSinceDecision()) {
             return;
         }
+        TlsRules tls = rules.tls();
+        if (tls.mode() == TlsMode.INTERCEPT && !new DomainMatcher(tls.passthrough()).matches(decision.host())) {
+            if (!(r instanceof ClientHelloParser.Sni)) {
+                // Report mode may have let a missing SNI through; no leaf is ever minted without one.
+                close(Reason.SNI_MISSING, "interception needs the SNI of the CONNECT host",
+                        Unpooled.wrappedBuffer(TLS_ALERT_UNRECOGNIZED_NAME));
+                return;
+            }
+            intercept();
+            return;
+        }
         open();
+    }
+
+    /**
+     * Terminates the guest's TLS here with a leaf for the decided host (the SNI passed the checks above), then runs
+     * the decrypted stream through the plain-HTTP pipeline ({@link AgentChannelInitializer#installHttp}) with the
+     * origin fixed to this CONNECT's host and port: every request is decided, DLP-checked and recorded on its own.
+     * The CONNECT's own record says the tunnel was intercepted.
+     */
+    private void intercept() {
+        SslContext leaf;
+        try {
+            leaf = px.interceptionCa().serverContext(decision.host());
+        } catch (IllegalStateException e) {
+            close(Reason.UPSTREAM_ERROR, "no interception certificate: " + e.getMessage(), null);
+            return;
+        }
+        owner.record(ledger.outcomeNow(), ledger.allowReasonNow(), 200,
+                "intercepted; each decrypted request is recorded on its own");
+        List<ByteBuf> early = owner.handOver();
+        ByteBuf first = hello;
+        hello = null;
+        ChannelPipeline p = client.pipeline();
+        p.addLast(leaf.newHandler(client.alloc()));
+        AgentChannelInitializer.installHttp(client, px,
+                new FrontendHandler(px, agentId, Optional.of(new InterceptedOrigin(decision.host(), target.port()))));
+        p.fireChannelRead(first);
+        early.forEach(p::fireChannelRead);
+        p.fireChannelReadComplete();
+        client.config().setAutoRead(true);
     }
 
     /**

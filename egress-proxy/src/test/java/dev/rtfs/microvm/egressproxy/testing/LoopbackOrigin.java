@@ -27,6 +27,7 @@ public final class LoopbackOrigin implements AutoCloseable {
     private final AtomicInteger hits = new AtomicInteger();
     private final List<String> bodies = new CopyOnWriteArrayList<>();
     private final List<String> hosts = new CopyOnWriteArrayList<>();
+    private final List<com.sun.net.httpserver.Headers> headers = new CopyOnWriteArrayList<>();
 
     private LoopbackOrigin(HttpServer server) {
         this.server = server;
@@ -51,6 +52,7 @@ public final class LoopbackOrigin implements AutoCloseable {
         String body = new String(in, StandardCharsets.ISO_8859_1);
         bodies.add(body);
         hosts.add(String.valueOf(ex.getRequestHeaders().getFirst("Host")));
+        headers.add(ex.getRequestHeaders());
         byte[] out;
         String q = ex.getRequestURI().getQuery();
         if (ex.getRequestURI().getPath().equals("/big") && q != null && q.startsWith("n=")) {
@@ -64,6 +66,25 @@ public final class LoopbackOrigin implements AutoCloseable {
         try (OutputStream os = ex.getResponseBody()) {
             os.write(out);
         }
+    }
+
+    /** An HTTPS origin that refuses a handshake without a client certificate {@code ctx} trusts. */
+    public static LoopbackOrigin httpsNeedingClientCert(SSLContext ctx) throws IOException {
+        HttpsServer s = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
+        s.setHttpsConfigurator(new HttpsConfigurator(ctx) {
+            @Override
+            public void configure(com.sun.net.httpserver.HttpsParameters params) {
+                javax.net.ssl.SSLParameters p = ctx.getDefaultSSLParameters();
+                p.setNeedClientAuth(true);
+                params.setSSLParameters(p);
+            }
+        });
+        return new LoopbackOrigin(s);
+    }
+
+    /** The request headers of every request, in arrival order. */
+    public List<com.sun.net.httpserver.Headers> headers() {
+        return headers;
     }
 
     public int port() {

@@ -49,10 +49,58 @@ public final class TestCa {
 
     /** An SSLContext presenting a certificate for {@code dnsNames}, signed by this CA. */
     public SSLContext serverContext(String... dnsNames) throws Exception {
+        return serverLeaf(dnsNames).context();
+    }
+
+    /** A server context and the {@code sha256/BASE64} SPKI pin of its leaf (curl's --pinnedpubkey form). */
+    public record ServerLeaf(SSLContext context, String spkiPin) {}
+
+    public ServerLeaf serverLeaf(String... dnsNames) throws Exception {
+        long now = System.currentTimeMillis();
+        return serverLeaf(new Date(now - 60_000), new Date(now + 86_400_000L), false, dnsNames);
+    }
+
+    /** A leaf whose validity ended an hour ago. */
+    public ServerLeaf expiredServerLeaf(String... dnsNames) throws Exception {
+        long now = System.currentTimeMillis();
+        return serverLeaf(new Date(now - 7_200_000L), new Date(now - 3_600_000L), false, dnsNames);
+    }
+
+    /** A server that requires a client certificate signed by this CA. */
+    public ServerLeaf mtlsServerLeaf(String... dnsNames) throws Exception {
+        long now = System.currentTimeMillis();
+        return serverLeaf(new Date(now - 60_000), new Date(now + 86_400_000L), true, dnsNames);
+    }
+
+    /** Writes a client certificate signed by this CA and its PKCS#8 key as PEM files: {cert, key}. */
+    public Path[] writeClientCert(Path dir, String cn) throws Exception {
+        KeyPair k = keys();
+        long now = System.currentTimeMillis();
+        JcaX509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(caCert, BigInteger.valueOf(now + 7),
+                new Date(now - 60_000), new Date(now + 86_400_000L), new X500Name("CN=" + cn), k.getPublic());
+        X509Certificate cert = new JcaX509CertificateConverter().getCertificate(
+                b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(caKeys.getPrivate())));
+        Path certPem = dir.resolve(cn + "-cert.pem");
+        Path keyPem = dir.resolve(cn + "-key.pem");
+        Files.writeString(certPem, pem(cert));
+        Files.writeString(keyPem, pem(new org.bouncycastle.openssl.jcajce.JcaPKCS8Generator(k.getPrivate(), null)));
+        return new Path[] {certPem, keyPem};
+    }
+
+    private static String pem(Object o) throws Exception {
+        StringWriter sw = new StringWriter();
+        try (JcaPEMWriter w = new JcaPEMWriter(sw)) {
+            w.writeObject(o);
+        }
+        return sw.toString();
+    }
+
+    private ServerLeaf serverLeaf(Date notBefore, Date notAfter, boolean needClientCert, String... dnsNames)
+            throws Exception {
         KeyPair k = keys();
         long now = System.currentTimeMillis();
         JcaX509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(caCert, BigInteger.valueOf(now),
-                new Date(now - 60_000), new Date(now + 86_400_000L), new X500Name("CN=" + dnsNames[0]), k.getPublic());
+                notBefore, notAfter, new X500Name("CN=" + dnsNames[0]), k.getPublic());
         GeneralName[] names = new GeneralName[dnsNames.length];
         for (int i = 0; i < dnsNames.length; i++) {
             names[i] = new GeneralName(GeneralName.dNSName, dnsNames[i]);
@@ -66,8 +114,18 @@ public final class TestCa {
         KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
         kmf.init(ks, new char[0]);
         SSLContext ctx = SSLContext.getInstance("TLS");
-        ctx.init(kmf.getKeyManagers(), null, null);
-        return ctx;
+        ctx.init(kmf.getKeyManagers(), needClientCert ? clientContextTrust() : null, null);
+        byte[] spki = java.security.MessageDigest.getInstance("SHA-256").digest(k.getPublic().getEncoded());
+        return new ServerLeaf(ctx, "sha256/" + java.util.Base64.getEncoder().encodeToString(spki));
+    }
+
+    private javax.net.ssl.TrustManager[] clientContextTrust() throws Exception {
+        KeyStore ts = KeyStore.getInstance("PKCS12");
+        ts.load(null, null);
+        ts.setCertificateEntry("ca", caCert);
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(ts);
+        return tmf.getTrustManagers();
     }
 
     /** An SSLContext that trusts only this CA. */
