@@ -7,6 +7,7 @@ W=${RTFS_AGENT_WORK:-/run/rtfs-agent}               # scratch: outbox/<seq> hold
 STEPS_ROOT=${RTFS_AGENT_STEPS:-/tmp/agent}          # the plan's writable tree (step workdirs /tmp/agent/steps/<n>); fs.write stays in it
 PROXY=http://10.0.2.100:3128       # QemuSynthesizer's guestfwd to the host's egress proxy
 MAX_FRAME=65536                    # the host's frame limit (bytes before the newline)
+CHUNK=48000                        # bytes of a result per result_chunk frame (64,000 in base64: fits a frame)
 MAX_FILE=49152                     # fs.read refuses larger files: the result must fit in one frame
 SHUTDOWN_WAIT=${RTFS_AGENT_SHUTDOWN_WAIT:-10} # seconds to wait for the last ack before powering off
 MAX_UNACKED=${RTFS_AGENT_MAX_UNACKED:-1000}  # outbox bound: calls are refused (without events) beyond it
@@ -186,6 +187,7 @@ recv() {
 SEQ=0        # last event seq emitted
 ACKED=0      # highest seq the host has acknowledged (durable)
 LAST_RESULT= # resent after a reconnect: a result blocked in a write while the host was away may be lost
+LAST_CHUNKS=0 # and the count of its chunks in $W/chunks (resent first, from chunk 0)
 
 hello() {
     send "{\"type\":\"hello\",\"v\":1,\"agent_id\":\"$AGENT_ID\",\"boot_id\":\"$BOOT_ID\",\"last_acked_seq\":$ACKED}"
@@ -216,7 +218,7 @@ connect() {
             s=$((ACKED + 1))
             while [ "$s" -le "$SEQ" ]; do send "$(cat "$W/outbox/$s")"; s=$((s + 1)); done
             [ "$s" -gt $((ACKED + 1)) ] && log "resent events $((ACKED + 1))..$SEQ"
-            [ "$CONNECTED" = 1 ] && [ -n "$LAST_RESULT" ] && send "$LAST_RESULT"
+            [ "$CONNECTED" = 1 ] && [ -n "$LAST_RESULT" ] && send_result "$LAST_CHUNKS" "$LAST_RESULT"
             CONNECTED=1
             return 0
         done
@@ -234,16 +236,40 @@ event() { # KIND STEP_RAW DATA_RAW
 result_ok() { # CALL_ID_RAW VALUE_RAW
     RESULT="{\"type\":\"result\",\"v\":1,\"call_id\":$1,\"ok\":true,\"value\":$2}"
     RESULT_OK=true
+    RESULT_CHUNKS=0
     # ${#} may count characters; bytes are what the host limits (only worth a fork when it could matter)
     if [ "${#RESULT}" -gt $((MAX_FRAME / 4)) ] && [ "$(printf '%s' "$RESULT" | wc -c)" -gt "$MAX_FRAME" ]; then
         result_err "$1" "result too large for one frame"
     fi
+}
+# result_chunked CALL_ID_RAW FILE SIZE: FILE (one JSON value, up to MAX_CAP_OUT bytes) as result_chunk frames of
+# CHUNK bytes (base64) kept in $W/chunks, then a result naming their count, size and sha256; send_result sends both.
+result_chunked() {
+    local total=$((($3 + CHUNK - 1) / CHUNK)) i=0 sha
+    [ "$3" -le "$MAX_CAP_OUT" ] || { result_err "$1" "result exceeds 1 MiB ($MAX_CAP_OUT bytes)"; return; }
+    sha=$(sha256sum < "$2") || { result_err "$1" "sha256sum failed"; return; }
+    rm -rf "$W/chunks" && mkdir -p "$W/chunks" || { result_err "$1" "cannot keep the result's chunks"; return; }
+    while [ "$i" -lt "$total" ]; do
+        printf '{"type":"result_chunk","v":1,"call_id":%s,"index":%d,"total":%d,"data":"%s"}' "$1" "$i" "$total" \
+            "$(dd if="$2" bs="$CHUNK" skip="$i" count=1 2>/dev/null | base64 -w 0)" > "$W/chunks/$i"
+        i=$((i + 1))
+    done
+    RESULT="{\"type\":\"result\",\"v\":1,\"call_id\":$1,\"ok\":true,\"chunks\":{\"total\":$total,\"bytes\":$3,\"sha256\":\"${sha%% *}\"}}"
+    RESULT_OK=true
+    RESULT_CHUNKS=$total
+}
+# send_result [CHUNKS]: the chunks of a chunked result first (CHUNKS of them, default RESULT_CHUNKS), then RESULT.
+send_result() {
+    local i=0 n=${1:-$RESULT_CHUNKS}
+    while [ "$i" -lt "${n:-0}" ]; do send "$(cat "$W/chunks/$i")"; i=$((i + 1)); done
+    send "${2:-$RESULT}"
 }
 result_err() { # CALL_ID_RAW MESSAGE
     local m
     m=$(json_str "$2") || m='"(error message was not UTF-8 text)"'
     RESULT="{\"type\":\"result\",\"v\":1,\"call_id\":$1,\"ok\":false,\"error\":$m}"
     RESULT_OK=false
+    RESULT_CHUNKS=0
 }
 
 # ---- capabilities: each sets RESULT via result_ok/result_err ------------------------------------------------
@@ -570,7 +596,8 @@ stderr_tail() { tail -n "$CAP_ERR_LINES" "$1" | cut -b "1-$CAP_ERR_LINE"; }
 
 # A user capability (the package /agent/capabilities/<id>/): args as one JSON object on stdin, one JSON value on
 # stdout is the result; exit 0 = ok, else ok:false with the last stderr lines; run as CAP_USER in the step's
-# workdir, killed when the step's time is up; stderr lines become call.stderr events (bounded) after it ends.
+# workdir, killed when the step's time is up; stderr lines become call.stderr events (bounded) as they come; a
+# result larger than one frame goes as result_chunk frames (control-plane/PROTOCOL.md, "Large results").
 cap_user() { # CALL_ID_RAW ARGS_RAW STEP_RAW CAP_RAW
     local name entry wd secs rc size line k=0
     name=${4#\"}; name=${name%\"}
@@ -600,27 +627,37 @@ cap_user() { # CALL_ID_RAW ARGS_RAW STEP_RAW CAP_RAW
     local dog=$!
     # stdout: at most MAX_CAP_OUT+1 bytes are read (the writer then dies of SIGPIPE); stderr: kept bounded by
     # awk, which reads it to the end so a flood neither blocks the capability nor fills the scratch filesystem.
-    set -o pipefail
+    # awk also passes the first CAP_ERR_LINES lines (cut to CAP_ERR_LINE bytes) through a FIFO as they come, and
+    # this shell turns each into a call.stderr event while the capability still runs; it reads the FIFO to its end
+    # (awk exits when the capability's stderr closes), so awk never blocks on it.
+    rm -f "$W/cap.errfifo"
+    mkfifo -m 0600 "$W/cap.errfifo" || { kill "$dog" 2>/dev/null; result_err "$1" "$name: cannot make the stderr FIFO"; return; }
     (
-        cd "$wd" && env -i PATH=/usr/local/bin:/usr/bin:/bin HOME="$wd" LANG=C.UTF-8 \
-            HTTP_PROXY="$PROXY" HTTPS_PROXY="$PROXY" http_proxy="$PROXY" https_proxy="$PROXY" \
-            RTFS_STEP="$STEP_INDEX" ${DET_SEED:+RTFS_SEED=$DET_SEED} ${DET_NOW:+RTFS_NOW_MS=$DET_NOW} \
-            "$BB" setsid "$BB" sh -c 'echo $$ > "$0"; exec "$3" su -m -s /bin/sh "$1" -c '\''exec "$0"'\'' "$2"' \
-                "$W/cap.pid" "$CAP_USER" "$CAPS/$name/$entry" "$BB" \
-            < "$W/cap.in" 3>&1 1>&2 2>&3 \
-            | awk -v max="$CAP_ERR_BYTES" '{ n += length($0) + 1; if (n <= max) print }' > "$W/cap.err"
-    ) 2>&1 | head -c $((MAX_CAP_OUT + 1)) > "$W/cap.out"
+        set -o pipefail
+        (
+            cd "$wd" && env -i PATH=/usr/local/bin:/usr/bin:/bin HOME="$wd" LANG=C.UTF-8 \
+                HTTP_PROXY="$PROXY" HTTPS_PROXY="$PROXY" http_proxy="$PROXY" https_proxy="$PROXY" \
+                RTFS_STEP="$STEP_INDEX" ${DET_SEED:+RTFS_SEED=$DET_SEED} ${DET_NOW:+RTFS_NOW_MS=$DET_NOW} \
+                "$BB" setsid "$BB" sh -c 'echo $$ > "$0"; exec "$3" su -m -s /bin/sh "$1" -c '\''exec "$0"'\'' "$2"' \
+                    "$W/cap.pid" "$CAP_USER" "$CAPS/$name/$entry" "$BB" \
+                < "$W/cap.in" 3>&1 1>&2 2>&3 \
+                | awk -v max="$CAP_ERR_BYTES" -v lines="$CAP_ERR_LINES" -v width="$CAP_ERR_LINE" -v file="$W/cap.err" '
+                    BEGIN { printf "" > file }
+                    { n += length($0) + 1; if (n <= max) print > file
+                      if (NR <= lines) { print substr($0, 1, width); fflush() } }' > "$W/cap.errfifo"
+        ) 2>&1 | head -c $((MAX_CAP_OUT + 1)) > "$W/cap.out"
+    ) &
+    local run=$!
+    while IFS= read -r line; do
+        [ $((SEQ - ACKED + 1)) -lt "$MAX_UNACKED" ] || continue
+        event call.stderr "$3" "{\"capability\":$4,\"line\":$(json_str "$line" || echo '"(not UTF-8 text)"')}"
+    done < "$W/cap.errfifo"
+    wait "$run"
     rc=$?
-    set +o pipefail
     kill "$dog" 2>/dev/null
     wait "$dog" 2>/dev/null
     # Whatever the capability left running dies with the call.
     [ -s "$W/cap.pid" ] && kill -KILL -- "-$(cat "$W/cap.pid")" 2>/dev/null
-    while [ "$k" -lt "$CAP_ERR_LINES" ] && [ $((SEQ - ACKED + 1)) -lt "$MAX_UNACKED" ] && IFS= read -r line; do
-        k=$((k + 1))
-        line=$(printf '%s' "$line" | cut -b "1-$CAP_ERR_LINE")
-        event call.stderr "$3" "{\"capability\":$4,\"line\":$(json_str "$line" || echo '"(not UTF-8 text)"')}"
-    done < "$W/cap.err"
     size=$(wc -c < "$W/cap.out")
     if [ "$size" -gt "$MAX_CAP_OUT" ]; then
         result_err "$1" "$name: result exceeds 1 MiB ($MAX_CAP_OUT bytes)"; return
@@ -631,11 +668,14 @@ cap_user() { # CALL_ID_RAW ARGS_RAW STEP_RAW CAP_RAW
     if [ "$rc" != 0 ]; then
         result_err "$1" "$name exited with status $rc: $(stderr_tail "$W/cap.err")"; return
     fi
-    # The frame check first: validating a value that cannot be sent is wasted work.
-    [ "$size" -le $((MAX_FRAME - 256)) ] || { result_err "$1" "$name: result of $size bytes is too large for one control frame ($MAX_FRAME bytes)"; return; }
     awk "$JSON_VALUE" < "$W/cap.out" > "$W/cap.json" 2> "$W/cap.jsonerr" \
         || { result_err "$1" "$name: stdout is not one JSON value: $(head -c 200 "$W/cap.jsonerr")"; return; }
-    result_ok "$1" "$(cat "$W/cap.json")"
+    size=$(wc -c < "$W/cap.json")
+    if [ "$size" -gt $((MAX_FRAME - 256)) ]; then
+        result_chunked "$1" "$W/cap.json" "$size"
+    else
+        result_ok "$1" "$(cat "$W/cap.json")"
+    fi
 }
 
 handle_call() { # the frame's members are in F_*
@@ -667,8 +707,8 @@ handle_call() { # the frame's members are in F_*
         *) cap_user "$id" "$args" "$step" "$cap" ;;
     esac
     event call.finished "$step" "{\"ok\":$RESULT_OK}"
-    LAST_RESULT=$RESULT
-    send "$RESULT"
+    LAST_RESULT=$RESULT LAST_CHUNKS=$RESULT_CHUNKS
+    send_result
 }
 
 # Centiseconds since boot, without a fork.

@@ -5,12 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.rtfs.microvm.controlplane.protocol.Call;
 import dev.rtfs.microvm.controlplane.protocol.CallDeterminism;
 import dev.rtfs.microvm.controlplane.protocol.CallStep;
+import dev.rtfs.microvm.controlplane.protocol.ChunkedResult;
 import dev.rtfs.microvm.controlplane.protocol.Decoded;
 import dev.rtfs.microvm.controlplane.protocol.Event;
 import dev.rtfs.microvm.controlplane.protocol.GuestMessage;
 import dev.rtfs.microvm.controlplane.protocol.Hello;
 import dev.rtfs.microvm.controlplane.protocol.MessageCodec;
 import dev.rtfs.microvm.controlplane.protocol.Result;
+import dev.rtfs.microvm.controlplane.protocol.ResultChunk;
 import dev.rtfs.microvm.controlplane.protocol.Welcome;
 import dev.rtfs.microvm.guest.image.GuestInitramfs;
 import dev.rtfs.microvm.guest.image.LockedCapability;
@@ -55,8 +57,11 @@ class UserCapabilityAgentTest {
     private final StringBuilder stderr = new StringBuilder();
     private OutputStream toAgent;
 
-    /** What one call produced: its events (call.started … call.finished) and its result. */
-    record Outcome(List<Event> events, Result result) {
+    /**
+     * What one call produced: its events (call.started … call.finished), the frames in arrival order (events,
+     * chunks, result) and its result, reassembled from its chunks when it came in several.
+     */
+    record Outcome(List<Event> events, Result result, List<GuestMessage> frames, List<Long> arrivedNanos) {
         List<Event> stderrEvents() {
             return events.stream().filter(e -> e.kind().equals("call.stderr")).toList();
         }
@@ -91,13 +96,14 @@ class UserCapabilityAgentTest {
                 """);
         capability("floods", "#!/bin/sh\nyes 'stderr flood line that goes on and on' | head -c 20000000 >&2\necho '{}'\n");
         capability("not.json", "#!/bin/sh\necho 'hello, world'\n");
+        capability("talks", "#!/bin/sh\necho 'before the nap' >&2\nsleep 2\necho 'after the nap' >&2\necho '{}'\n");
         capability("writes", """
                 #!/bin/sh
                 r() { if (echo x > "$1") 2>/dev/null; then echo true; else echo false; fi; }
                 printf '{"inside":%s,"sibling":%s,"store":%s}' "$(r ./note)" "$(r ../escape)" "$(r "$STORE_FILE")"
                 """);
         Files.writeString(store.resolve(ImageTree.CAPABILITY_INDEX), "");
-        ImageTree.capabilityIndex(store, List.of("fails", "floods", "not.json", "prints", "sleeps", "wc.ok", "writes")
+        ImageTree.capabilityIndex(store, List.of("fails", "floods", "not.json", "prints", "sleeps", "talks", "wc.ok", "writes")
                 .stream().map(id -> new LockedCapability(id, "run", "sha256:m", "sha256:e", "[]")).toList());
         Path script = dir.resolve("agent.sh");
         Files.write(script, ReferenceAgent.script());
@@ -156,22 +162,40 @@ class UserCapabilityAgentTest {
         toAgent.write(CODEC.encode(new Call(id, "work", capability, args, det, Optional.of(new CallStep(3, timeLeftMs)))));
         toAgent.flush();
         List<Event> events = new ArrayList<>();
+        List<GuestMessage> all = new ArrayList<>();
+        List<Long> arrived = new ArrayList<>();
+        java.io.ByteArrayOutputStream chunks = new java.io.ByteArrayOutputStream();
         while (true) {
             String line = frames.poll(30, TimeUnit.SECONDS);
             assertThat(line).as("a frame; agent log:%n%s", stderr).isNotNull();
             Decoded<GuestMessage> d = CODEC.decodeGuest(line.getBytes(StandardCharsets.UTF_8));
             assertThat(d).as("strictly valid frame: %.300s", line).isInstanceOf(Decoded.Accepted.class);
             GuestMessage m = ((Decoded.Accepted<GuestMessage>) d).message();
+            all.add(m);
+            arrived.add(System.nanoTime());
             if (m instanceof Event e) {
                 events.add(e);
                 continue;
             }
-            Result r = (Result) m;
+            if (m instanceof ResultChunk c) {
+                assertThat(c.callId()).isEqualTo(id);
+                assertThat(c.index()).as("chunks in order").isEqualTo(all.stream().filter(ResultChunk.class::isInstance).count() - 1);
+                chunks.writeBytes(c.data());
+                continue;
+            }
+            Result r = m instanceof ChunkedResult done ? reassembled(done, chunks.toByteArray()) : (Result) m;
             assertThat(r.callId()).isEqualTo(id);
             assertThat(events.getFirst().kind()).isEqualTo("call.started");
             assertThat(events.getLast().kind()).isEqualTo("call.finished");
-            return new Outcome(events, r);
+            return new Outcome(events, r, all, arrived);
         }
+    }
+
+    private static Result reassembled(ChunkedResult done, byte[] text) throws Exception {
+        assertThat(text).hasSize((int) done.bytes());
+        assertThat(java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(text)))
+                .isEqualTo(done.sha256());
+        return Result.success(done.callId(), JSON.readTree(text));
     }
 
     private Outcome call(String capability, ObjectNode args) throws Exception {
@@ -219,15 +243,47 @@ class UserCapabilityAgentTest {
     }
 
     @Test
-    void stdoutIsBoundedAtOneMebibyteAndAResultMustFitOneControlFrame() throws Exception {
+    void aResultThatFitsOneFrameComesInOneFrame() throws Exception {
         Outcome fits = call("prints", JSON.createObjectNode().put("n", "60000"));
         assertThat(fits.result().ok()).as(fits.result().error()).isTrue();
         assertThat(fits.result().value().stringValue()).hasSize(60_000);
-        Outcome oneMib = call("prints", JSON.createObjectNode().put("n", String.valueOf(1_048_574)));
-        assertThat(oneMib.result().error()).contains("too large for one control frame");
-        Outcome over = call("prints", JSON.createObjectNode().put("n", "3000000"));
+        assertThat(fits.frames()).noneMatch(ResultChunk.class::isInstance);
+    }
+
+    @Test
+    void aResultOf500KbArrivesIntactInChunks() throws Exception {
+        Outcome o = call("prints", JSON.createObjectNode().put("n", "500000"));
+        assertThat(o.result().ok()).as(o.result().error()).isTrue();
+        assertThat(o.result().value().stringValue()).hasSize(500_000).matches("a+");
+        assertThat(o.frames()).filteredOn(ResultChunk.class::isInstance).hasSize(11);
+    }
+
+    @Test
+    void aResultOfOneMebibyteMinusOneByteArrivesIntact() throws Exception {
+        Outcome o = call("prints", JSON.createObjectNode().put("n", String.valueOf(1_048_575 - 2)));
+        assertThat(o.result().ok()).as(o.result().error()).isTrue();
+        assertThat(o.result().value().stringValue()).hasSize(1_048_573);
+        assertThat(JSON.writeValueAsBytes(o.result().value())).hasSize(1_048_575);
+    }
+
+    @Test
+    void stdoutOfOneMebibytePlusOneByteIsRefused() throws Exception {
+        Outcome over = call("prints", JSON.createObjectNode().put("n", String.valueOf(1_048_577 - 2)));
         assertThat(over.result().ok()).isFalse();
         assertThat(over.result().error()).contains("result exceeds 1 MiB");
+        assertThat(over.frames()).noneMatch(ResultChunk.class::isInstance);
+    }
+
+    @Test
+    void stderrLinesArriveAsEventsWhileTheCapabilityStillRuns() throws Exception {
+        Outcome o = call("talks", JSON.createObjectNode());
+        assertThat(o.result().ok()).as(o.result().error()).isTrue();
+        assertThat(o.stderrEvents()).extracting(e -> e.data().get("line").stringValue())
+                .containsExactly("before the nap", "after the nap");
+        // The capability naps 2 s between its lines: the first line's event must come well before the result.
+        long firstLine = o.arrivedNanos().get(o.frames().indexOf(o.stderrEvents().getFirst()));
+        long result = o.arrivedNanos().getLast();
+        assertThat(TimeUnit.NANOSECONDS.toMillis(result - firstLine)).isGreaterThan(1_500);
     }
 
     @Test

@@ -5,8 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rtfs.microvm.agentconfig.ConfigCheckResult;
 import dev.rtfs.microvm.agentconfig.ConfigLoader;
+import dev.rtfs.microvm.controlplane.chain.ChainEntry;
 import dev.rtfs.microvm.controlplane.chain.ChainOptions;
+import dev.rtfs.microvm.controlplane.chain.ChainRecord;
 import dev.rtfs.microvm.controlplane.chain.ChainStore;
+import dev.rtfs.microvm.controlplane.chain.ChainVerifier;
+import dev.rtfs.microvm.controlplane.chain.ValueFiles;
+import dev.rtfs.microvm.controlplane.chain.VerifyReport;
 import dev.rtfs.microvm.controlplane.protocol.CallStep;
 import dev.rtfs.microvm.controlplane.protocol.Hello;
 import dev.rtfs.microvm.controlplane.protocol.Result;
@@ -38,8 +43,9 @@ import tools.jackson.databind.json.JsonMapper;
  * User capabilities in ONE real QEMU boot (TCG, the Debian cloud kernel, the image's own initramfs files and a
  * capability store with its index, as {@code image build} packs them): the agent runs a package as nobody in the
  * step's workdir with the args on stdin; the workdir is the only place it can write; a capability past the step's
- * time left is killed; a failing one reports its stderr; an unpacked one is unknown. The contract's bounds (1 MiB,
- * floods, non-JSON) are covered on the host by {@link UserCapabilityAgentTest}.
+ * time left is killed; a failing one reports its stderr (also as a call.stderr event in the chain); an unpacked one
+ * is unknown; a 900 KB result arrives in chunks and is kept in the chain as a hashed value file. The contract's
+ * bounds (1 MiB, floods, non-JSON, live stderr) are covered on the host by {@link UserCapabilityAgentTest}.
  */
 class UserCapabilityBootTest {
 
@@ -76,7 +82,8 @@ class UserCapabilityBootTest {
                 """);
         capability(store, "slow.sleep", "#!/bin/sh\nsleep 60\necho 1\n");
         capability(store, "always.fails", "#!/bin/sh\necho 'bad input: no text' >&2\nexit 2\n");
-        ImageTree.capabilityIndex(store, List.of("always.fails", "probe.writes", "slow.sleep", "text.wordcount").stream()
+        capability(store, "big.result", "#!/bin/sh\nprintf '\"'; head -c 900000 /dev/zero | tr '\\0' b; printf '\"'\n");
+        ImageTree.capabilityIndex(store, List.of("always.fails", "big.result", "probe.writes", "slow.sleep", "text.wordcount").stream()
                 .map(id -> new LockedCapability(id, "run", "sha256:m", "sha256:e", "[]")).toList());
         ImageTree.normalize(store);
         AgentPrerequisites.ext4(store, images.resolve("capabilities.img"));
@@ -122,12 +129,32 @@ class UserCapabilityBootTest {
                 Result unknown = call(agent, "not.packed", 30_000, "{}");
                 assertThat(unknown.error()).isEqualTo("unknown capability");
 
+                // A 900 KB result crosses the control port as result_chunk frames and is kept in the chain as a
+                // value file its record hashes (what the supervisor's journal does with a large value).
+                long bigStart = System.nanoTime();
+                Result big = call(agent, "big.result", 60_000, "{}");
+                long bigMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - bigStart);
+                assertThat(big.ok()).as("%.300s", big).isTrue();
+                assertThat(big.value().stringValue()).hasSize(900_000).matches("b+");
+                System.out.printf("900 KB user capability result over the control port (TCG): %d ms%n", bigMs);
+                var ref = ValueFiles.storeIfLarge(chain.directory(), big.value()).orElseThrow();
+                var data = JSON.createObjectNode();
+                data.putArray("calls").addObject().put("capability", "big.result").set(ValueFiles.REF, ref);
+                data.putArray(ValueFiles.LISTED).add(ref);
+                chain.append(new ChainEntry("step.finished", AGENT_ID, "plan-boot", "step-2", data, null)).join();
+                assertThat(ValueFiles.read(chain.directory(), ref)).isEqualTo(big.value());
+
                 // One measurement, logged, not asserted: a built-in's round trip vs a user capability's.
                 long builtIn = medianMicros(agent, "echo", 7);
                 long user = medianMicros(agent, "text.wordcount", 7);
                 System.out.printf("call latency (median of 7, TCG): echo %d us, user capability %d us%n", builtIn, user);
             }
         }
+        List<ChainRecord> records = new java.util.ArrayList<>();
+        assertThat(ChainVerifier.verify(dir.resolve("chain"), null, records::add)).isInstanceOf(VerifyReport.Valid.class);
+        assertThat(records).anyMatch(r -> r.kind().equals("step.finished") && r.data().has(ValueFiles.LISTED));
+        assertThat(records).anyMatch(r -> r.kind().equals("call.stderr")
+                && r.data().get("line").stringValue().equals("bad input: no text"));
     }
 
     private static long medianMicros(AgentChannel agent, String capability, int n) throws Exception {

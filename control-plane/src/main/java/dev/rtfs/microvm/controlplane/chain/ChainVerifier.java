@@ -159,6 +159,7 @@ public final class ChainVerifier {
                             ChainRecord r = walker.next(line.bytes());
                             position = r.seq();
                             checkAnchor(r);
+                            checkValueFiles(file, r);
                             if (firstSeq < 0) firstSeq = r.seq();
                             records++;
                             headSeq = r.seq();
@@ -175,6 +176,14 @@ public final class ChainVerifier {
                 }
             }
             return null;
+        }
+
+        /** The value files a host record lists sit beside its segment, with the size and hash it names. */
+        private void checkValueFiles(Path segment, ChainRecord r) throws RecordDefect, IOException {
+            Path dir = segment.toAbsolutePath().getParent();
+            if (dir == null) return;
+            var problem = ValueFiles.problemOfListed(dir, r);
+            if (problem.isPresent()) throw new RecordDefect(problem.get());
         }
 
         private void checkAnchor(ChainRecord r) throws RecordDefect {

@@ -6,6 +6,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -53,6 +54,12 @@ public final class MessageCodec {
                 node.put("call_id", m.callId()).put("ok", m.ok());
                 if (m.ok()) node.set("value", m.value());
                 else node.put("error", m.error());
+            }
+            case ResultChunk m -> node.put("call_id", m.callId()).put("index", m.index()).put("total", m.total())
+                    .put("data", Base64.getEncoder().encodeToString(m.data()));
+            case ChunkedResult m -> {
+                node.put("call_id", m.callId()).put("ok", true);
+                node.putObject("chunks").put("total", m.total()).put("bytes", m.bytes()).put("sha256", m.sha256());
             }
             case Health m -> { }
             case Metrics m -> {
@@ -103,6 +110,7 @@ public final class MessageCodec {
                 case Hello.TYPE -> new Hello(f.name("agent_id"), f.name("boot_id"), f.longAtLeast("last_acked_seq", 0));
                 case Event.TYPE -> new Event(f.longAtLeast("seq", 1), f.name("kind"), f.string("step"), f.any("data"));
                 case Result.TYPE -> result(f);
+                case ResultChunk.TYPE -> resultChunk(f);
                 case Health.TYPE -> new Health();
                 case Metrics.TYPE -> new Metrics(metricValues(f.object("values")));
                 case CacheGet.TYPE -> new CacheGet(f.sha256("hash"));
@@ -197,15 +205,62 @@ public final class MessageCodec {
         return new FrameRejected(ProtocolError.UNKNOWN_TYPE, "unknown message type '" + PrintableText.abbreviated(type, 64) + "'");
     }
 
-    private static Result result(FieldReader f) {
+    private static GuestMessage result(FieldReader f) {
         String callId = f.name("call_id");
         boolean ok = f.bool("ok");
         if (ok) {
             if (f.has("error")) throw new FrameRejected(ProtocolError.UNEXPECTED_FIELD, "result: ok=true forbids 'error'");
+            if (f.has("chunks")) {
+                if (f.has("value")) {
+                    throw new FrameRejected(ProtocolError.UNEXPECTED_FIELD, "result: 'chunks' and 'value' exclude each other");
+                }
+                return chunkedResult(callId, f.object("chunks"));
+            }
             return Result.success(callId, f.any("value"));
         }
         if (f.has("value")) throw new FrameRejected(ProtocolError.UNEXPECTED_FIELD, "result: ok=false forbids 'value'");
+        if (f.has("chunks")) throw new FrameRejected(ProtocolError.UNEXPECTED_FIELD, "result: ok=false forbids 'chunks'");
         return Result.failure(callId, f.string("error"));
+    }
+
+    /** The {@code chunks} object of a chunked result: how many slices, how many bytes in all, their sha256. */
+    private static ChunkedResult chunkedResult(String callId, JsonNode chunks) {
+        FieldReader f = new FieldReader(Result.TYPE + ".chunks", chunks);
+        long total = f.longAtLeast("total", 1);
+        long bytes = f.longAtLeast("bytes", 1);
+        String sha256 = f.sha256("sha256");
+        f.done();
+        if (total > ResultChunk.MAX_CHUNKS) {
+            throw new FrameRejected(ProtocolError.INVALID_VALUE, "result.chunks: total " + total + " exceeds " + ResultChunk.MAX_CHUNKS);
+        }
+        if (bytes > ChunkedResult.MAX_VALUE_BYTES) {
+            throw new FrameRejected(ProtocolError.INVALID_VALUE,
+                    "result.chunks: a value of " + bytes + " bytes exceeds " + ChunkedResult.MAX_VALUE_BYTES);
+        }
+        return new ChunkedResult(callId, (int) total, bytes, sha256);
+    }
+
+    private static ResultChunk resultChunk(FieldReader f) {
+        String callId = f.name("call_id");
+        long index = f.longAtLeast("index", 0);
+        long total = f.longAtLeast("total", 1);
+        if (total > ResultChunk.MAX_CHUNKS) {
+            throw new FrameRejected(ProtocolError.INVALID_VALUE, "result_chunk: total " + total + " exceeds " + ResultChunk.MAX_CHUNKS);
+        }
+        if (index >= total) {
+            throw new FrameRejected(ProtocolError.INVALID_VALUE, "result_chunk: index " + index + " is not below total " + total);
+        }
+        byte[] data;
+        try {
+            data = Base64.getDecoder().decode(f.string("data"));
+        } catch (IllegalArgumentException e) {
+            throw new FrameRejected(ProtocolError.INVALID_VALUE, "result_chunk: 'data' is not base64 (" + e.getMessage() + ")");
+        }
+        if (data.length < 1 || data.length > ResultChunk.MAX_DATA_BYTES) {
+            throw new FrameRejected(ProtocolError.INVALID_VALUE,
+                    "result_chunk: 'data' must decode to 1.." + ResultChunk.MAX_DATA_BYTES + " bytes, got " + data.length);
+        }
+        return new ResultChunk(callId, (int) index, (int) total, data);
     }
 
     /** The call's {@code step_index} and {@code time_left_ms}: both or neither, bounded. */

@@ -3,8 +3,10 @@ package dev.rtfs.microvm.controlplane.server;
 import dev.rtfs.microvm.controlplane.protocol.Call;
 import dev.rtfs.microvm.controlplane.protocol.CallDeterminism;
 import dev.rtfs.microvm.controlplane.protocol.CallStep;
+import dev.rtfs.microvm.controlplane.protocol.ChunkedResult;
 import dev.rtfs.microvm.controlplane.protocol.Hello;
 import dev.rtfs.microvm.controlplane.protocol.Result;
+import dev.rtfs.microvm.controlplane.protocol.ResultChunk;
 import dev.rtfs.microvm.controlplane.protocol.Shutdown;
 import java.io.IOException;
 import java.util.Map;
@@ -13,6 +15,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The supervisor's handle on one agent's control channel; it outlives reconnects. Calls wait for their result by
@@ -21,6 +24,7 @@ import tools.jackson.databind.JsonNode;
 public final class AgentChannel {
     private final String agentId;
     private final Map<String, CompletableFuture<Result>> pending = new ConcurrentHashMap<>();
+    private final Map<String, ChunkAssembly> assemblies = new ConcurrentHashMap<>();
     private final AtomicLong calls = new AtomicLong();
     private volatile GuestConnection current;
     private volatile Hello currentHello;
@@ -78,7 +82,10 @@ public final class AgentChannel {
         String callId = "c" + calls.incrementAndGet();
         CompletableFuture<Result> result = new CompletableFuture<>();
         pending.put(callId, result);
-        result.whenComplete((r, e) -> pending.remove(callId));
+        result.whenComplete((r, e) -> {
+            pending.remove(callId);
+            assemblies.remove(callId);
+        });
         GuestConnection c = current;
         try {
             if (c == null || !c.isOpen()) throw new IOException("agent " + agentId + ": no guest connected");
@@ -110,7 +117,46 @@ public final class AgentChannel {
     /** False when no call with that id is waiting. */
     boolean resolve(Result result) {
         CompletableFuture<Result> f = pending.get(result.callId());
-        return f != null && f.complete(result);
+        if (f == null) return false;
+        assemblies.remove(result.callId());
+        return f.complete(result);
+    }
+
+    /**
+     * Keeps one slice of a waiting call's chunked result; empty when taken (or ignored: its assembly is already
+     * broken), else why it is refused. Only waiting calls have assemblies, so they are bounded by the calls.
+     */
+    Optional<String> chunk(ResultChunk chunk) {
+        if (!pending.containsKey(chunk.callId())) {
+            return Optional.of("result_chunk for unknown or finished call_id '" + chunk.callId() + "'");
+        }
+        return assemblies.computeIfAbsent(chunk.callId(), id -> new ChunkAssembly()).add(chunk)
+                .map(p -> "result_chunk refused (the call will fail): " + p);
+    }
+
+    /**
+     * Resolves a waiting call with the value its chunks make, or fails it with why they make none (then the
+     * problem is returned, to tell the guest too). Empty also when no call with that id is waiting: see
+     * {@link #waiting(String)}.
+     */
+    Optional<String> resolveChunked(ChunkedResult done, JsonMapper mapper) {
+        ChunkAssembly assembly = assemblies.remove(done.callId());
+        Assembled assembled = assembly == null
+                ? new Assembled.Refused("a chunked result without chunks") : assembly.finish(done, mapper);
+        return switch (assembled) {
+            case Assembled.Value v -> {
+                resolve(Result.success(done.callId(), v.value()));
+                yield Optional.empty();
+            }
+            case Assembled.Refused r -> {
+                resolve(Result.failure(done.callId(), "the guest's chunked result was refused: " + r.problem()));
+                yield Optional.of("chunked result refused: " + r.problem());
+            }
+        };
+    }
+
+    boolean waiting(String callId) {
+        return pending.containsKey(callId);
     }
 
     void metrics(Map<String, Double> values) {

@@ -9,6 +9,7 @@ import dev.rtfs.microvm.controlplane.protocol.CacheHit;
 import dev.rtfs.microvm.controlplane.protocol.CacheMiss;
 import dev.rtfs.microvm.controlplane.protocol.CachePut;
 import dev.rtfs.microvm.controlplane.protocol.CacheStored;
+import dev.rtfs.microvm.controlplane.protocol.ChunkedResult;
 import dev.rtfs.microvm.controlplane.protocol.Decoded;
 import dev.rtfs.microvm.controlplane.protocol.ErrorReply;
 import dev.rtfs.microvm.controlplane.protocol.Event;
@@ -24,6 +25,7 @@ import dev.rtfs.microvm.controlplane.protocol.MetricsReport;
 import dev.rtfs.microvm.controlplane.protocol.ProtocolError;
 import dev.rtfs.microvm.controlplane.protocol.ReadLine;
 import dev.rtfs.microvm.controlplane.protocol.Result;
+import dev.rtfs.microvm.controlplane.protocol.ResultChunk;
 import dev.rtfs.microvm.controlplane.protocol.Welcome;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -109,6 +111,24 @@ final class GuestConnection {
             case Result r -> {
                 if (!agent.resolve(r)) {
                     reject(ProtocolError.INVALID_VALUE, "result for unknown or finished call_id '" + r.callId() + "'");
+                    return;
+                }
+            }
+            case ResultChunk c -> {
+                var refusal = agent.chunk(c);
+                if (refusal.isPresent()) {
+                    reject(ProtocolError.INVALID_VALUE, refusal.get());
+                    return;
+                }
+            }
+            case ChunkedResult done -> {
+                if (!agent.waiting(done.callId())) {
+                    reject(ProtocolError.INVALID_VALUE, "result for unknown or finished call_id '" + done.callId() + "'");
+                    return;
+                }
+                var refusal = agent.resolveChunked(done, codec.mapper());
+                if (refusal.isPresent()) {
+                    reject(ProtocolError.INVALID_VALUE, refusal.get());
                     return;
                 }
             }

@@ -98,7 +98,7 @@ class MessageCodecTest {
     @Test
     void thereIsNoExecMessage() {
         assertThat(GuestMessage.class.getPermittedSubclasses()).extracting(Class::getSimpleName)
-                .containsExactlyInAnyOrder("Hello", "Event", "Result", "Health", "Metrics", "CacheGet", "CachePut");
+                .containsExactlyInAnyOrder("Hello", "Event", "Result", "ResultChunk", "ChunkedResult", "Health", "Metrics", "CacheGet", "CachePut");
         assertThat(HostMessage.class.getPermittedSubclasses()).extracting(Class::getSimpleName)
                 .noneMatch(n -> n.toLowerCase().contains("exec"));
     }
