@@ -18,6 +18,10 @@ import dev.rtfs.microvm.egressproxy.server.NettyConnector;
 import dev.rtfs.microvm.egressproxy.server.ProxyConfig;
 import dev.rtfs.microvm.egressproxy.server.ProxyContext;
 import dev.rtfs.microvm.egressproxy.server.Transports;
+import dev.rtfs.microvm.egresspolicy.secret.HeldSecrets;
+import dev.rtfs.microvm.egresspolicy.secret.SecretResolver;
+import dev.rtfs.microvm.egresspolicy.secret.SecretUnavailableException;
+import dev.rtfs.microvm.egressproxy.secrets.HostSecretResolver;
 import dev.rtfs.microvm.egressproxy.tls.InterceptionCa;
 import dev.rtfs.microvm.egressproxy.tls.UpstreamTls;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -74,6 +78,8 @@ public final class EgressProxy implements AutoCloseable {
     /** Made with the proxy, key in memory only: one CA per proxy instance, i.e. per run. */
     private final InterceptionCa interceptionCa = InterceptionCa.create();
     private final UpstreamTls upstreamTls = new UpstreamTls();
+    /** Reads the secrets an ACL's {@code inject_headers} names, when the ACL is put. */
+    private final SecretResolver secretResolver;
 
     private EventLoopGroup group;
     private DecisionLog decisionLog;
@@ -83,7 +89,13 @@ public final class EgressProxy implements AutoCloseable {
     private record Listener(InetSocketAddress requested, Channel server, AgentConnections connections) {}
 
     public EgressProxy(ProxyConfig config) {
+        this(config, HostSecretResolver.system());
+    }
+
+    /** {@code secrets}: where injected headers' secrets are read (tests: a map instead of the environment). */
+    public EgressProxy(ProxyConfig config, SecretResolver secrets) {
         this.config = config;
+        this.secretResolver = secrets;
         this.store = new PolicyStore(config.nanoClock());
         this.mode = new AtomicReference<>(config.mode());
         this.recent = new RecentDecisions(config.recentDecisions());
@@ -120,18 +132,21 @@ public final class EgressProxy implements AutoCloseable {
     /**
      * Puts or replaces an agent's ACL and makes sure its listener is up; returns the bound address. Replacing
      * keeps the agent's plan phase and step ACL, and keeps every open connection. The ACL is taken as it is: an
-     * {@link AgentAcl} is valid and normalized by construction.
+     * {@link AgentAcl} is valid and normalized by construction. The secrets its {@code inject_headers} name are read
+     * first: one that cannot be held refuses the ACL ({@link SecretUnavailableException} naming the reference, never
+     * a value) and the agent keeps its previous rules and listener.
      */
     public synchronized InetSocketAddress putAgent(AgentAcl acl) {
         requireStarted();
         if (acl.step().isPresent()) {
             throw new IllegalArgumentException("an agent ACL has no step; use setStep for step ACLs");
         }
+        HeldSecrets held = HeldSecrets.resolve(acl, secretResolver);
         InetSocketAddress wanted = acl.listen().map(EgressProxy::parseListen)
                 .orElseGet(() -> new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
         Listener current = listeners.get(acl.agentId());
         if (current != null && (acl.listen().isEmpty() || current.requested().equals(wanted))) {
-            store.putAgent(acl);
+            store.putAgent(acl, held);
             return (InetSocketAddress) current.server().localAddress();
         }
         AgentConnections connections = current != null ? current.connections()
@@ -154,7 +169,7 @@ public final class EgressProxy implements AutoCloseable {
             throw new ListenerUnavailableException(acl.agentId(), wanted, bind.cause());
         }
         Channel server = bind.channel();
-        store.putAgent(acl);
+        store.putAgent(acl, held);
         if (current != null) {
             current.server().close(); // the old address stops accepting; its open connections live on
         }

@@ -44,7 +44,7 @@ public final class AclCodec {
     private static final Set<String> FILE_FIELDS = Set.of("mode", "agents", "resolve");
     private static final Set<String> RULE_FIELDS = Set.of("listen", "allow_domains", "allow_methods",
             "connect_ports", "allow_ranges", "dlp", "rate", "max_request_bytes", "max_response_bytes", "max_connections",
-            "tls", "tls_passthrough", "tls_pins", "upstream_ca", "client_cert");
+            "tls", "tls_passthrough", "tls_pins", "upstream_ca", "client_cert", "inject_headers");
     private static final Set<String> AGENT_DOC_FIELDS;
     private static final Set<String> FILE_AGENT_FIELDS;
 
@@ -242,7 +242,50 @@ public final class AclCodec {
             rule(path, () -> b.maxConnections(AclRules.maxConnections(connections)));
         }
         readTls(n, path, b);
+        if (present(n, path, "inject_headers")) {
+            if (isStep) {
+                throw new AclFormatException(path + ".inject_headers",
+                        "injected headers are per agent, not per step; set them in the agent ACL (a step inherits them)");
+            }
+            Map<String, List<InjectedHeader>> inject = readInjectHeaders(n.get("inject_headers"), path + ".inject_headers");
+            rule(path, () -> b.injectHeaders(inject));
+        }
         return b.build();
+    }
+
+    /** {@code inject_headers}: domain pattern to {@code [{"name", "env"|"file", "prefix"?}]}; references only. */
+    private static Map<String, List<InjectedHeader>> readInjectHeaders(JsonNode o, String path) {
+        requireObject(o, path);
+        Map<String, List<InjectedHeader>> out = new LinkedHashMap<>();
+        for (Map.Entry<String, JsonNode> e : o.properties()) {
+            String dp = path + key(e.getKey());
+            JsonNode arr = e.getValue();
+            requireArray(arr, dp);
+            List<InjectedHeader> headers = new ArrayList<>();
+            for (int i = 0; i < arr.size(); i++) {
+                String hp = dp + "[" + i + "]";
+                JsonNode h = arr.get(i);
+                requireObject(h, hp);
+                rejectUnknown(h, hp, Set.of("name", "env", "file", "prefix"));
+                if (!present(h, hp, "name")) {
+                    throw new AclFormatException(hp + ".name", "required: the header to inject");
+                }
+                String name = string(h.get("name"), hp + ".name");
+                boolean env = present(h, hp, "env");
+                boolean file = present(h, hp, "file");
+                if (env == file) {
+                    throw new AclFormatException(hp, "needs exactly one of \"env\" (a variable of the proxy's"
+                            + " environment) or \"file\" (a host path)");
+                }
+                SecretRef source = env
+                        ? rule(hp, () -> new SecretRef.Env(string(h.get("env"), hp + ".env")))
+                        : rule(hp, () -> new SecretRef.SecretFile(string(h.get("file"), hp + ".file")));
+                String prefix = present(h, hp, "prefix") ? string(h.get("prefix"), hp + ".prefix") : "";
+                headers.add(rule(hp, () -> new InjectedHeader(name, source, prefix)));
+            }
+            out.put(e.getKey(), headers);
+        }
+        return out;
     }
 
     /** The TLS fields ({@link TlsRules}); absent ones keep the tunnel defaults. */
@@ -371,6 +414,7 @@ public final class AclCodec {
             o.put("max_connections", acl.maxConnections());
         }
         writeTls(o, acl.tls());
+        writeInjectHeaders(o, acl.injectHeaders());
         return o;
     }
 
@@ -393,6 +437,28 @@ public final class AclCodec {
             ObjectNode cn = certs.putObject(domain);
             cn.put("cert", c.cert());
             cn.put("key", c.key());
+        });
+    }
+
+    /** References only ({@code env}/{@code file}): a document never carries a secret's value. */
+    private static void writeInjectHeaders(ObjectNode o, Map<String, List<InjectedHeader>> inject) {
+        if (inject.isEmpty()) {
+            return;
+        }
+        ObjectNode byDomain = o.putObject("inject_headers");
+        inject.forEach((domain, headers) -> {
+            ArrayNode arr = byDomain.putArray(domain);
+            for (InjectedHeader h : headers) {
+                ObjectNode hn = arr.addObject();
+                hn.put("name", h.name());
+                switch (h.source()) {
+                    case SecretRef.Env env -> hn.put("env", env.variable());
+                    case SecretRef.SecretFile file -> hn.put("file", file.path());
+                }
+                if (!h.prefix().isEmpty()) {
+                    hn.put("prefix", h.prefix());
+                }
+            }
         });
     }
 

@@ -162,6 +162,33 @@ final class AclRules {
         return Collections.unmodifiableMap(out);
     }
 
+    static final int MAX_INJECTED_PER_DOMAIN = 16;
+
+    /**
+     * {@code inject_headers}: each key a domain pattern, each value 1..16 headers with distinct names (case
+     * insensitive); a step ACL has none of its own (it inherits the agent's).
+     */
+    static Map<String, List<InjectedHeader>> injectHeaders(Optional<String> step, Map<String, List<InjectedHeader>> map) {
+        Map<String, List<InjectedHeader>> out = domainMap("inject_headers", map, list -> {
+            if (list.isEmpty() || list.size() > MAX_INJECTED_PER_DOMAIN) {
+                throw new AclRuleException("", "needs 1.." + MAX_INJECTED_PER_DOMAIN + " headers");
+            }
+            TreeSet<String> names = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+            for (int i = 0; i < list.size(); i++) {
+                InjectedHeader h = Objects.requireNonNull(list.get(i), "inject_headers");
+                if (!names.add(h.name())) {
+                    throw new AclRuleException("[" + i + "].name", "header \"" + h.name() + "\" is injected twice");
+                }
+            }
+            return List.copyOf(list);
+        });
+        if (step.isPresent() && !out.isEmpty()) {
+            throw new AclRuleException("inject_headers",
+                    "injected headers are per agent, not per step; set them in the agent ACL (a step inherits them)");
+        }
+        return out;
+    }
+
     /** A host-side file the proxy reads: an absolute path of printable characters. */
     static String hostPath(String field, String path) {
         Objects.requireNonNull(path, field);

@@ -1,6 +1,7 @@
 package dev.rtfs.microvm.egresspolicy.acl;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -14,7 +15,7 @@ import java.util.Optional;
  *
  * <p>JSON (snake_case): {@code {"agent_id","step","listen","allow_domains","allow_methods","connect_ports",
  * "allow_ranges","dlp","rate":{"per_second","burst"},"max_request_bytes","max_response_bytes","max_connections","tls","tls_passthrough","tls_pins","upstream_ca",
- * "client_cert"}}.
+ * "client_cert","inject_headers"}}.
  * Absent fields take the strict defaults of {@link #strictDefaults(String)}. In code, build one with
  * {@link #builder(String)} (the same strict defaults, then only what differs) rather than the twelve-argument
  * constructor.
@@ -32,6 +33,8 @@ import java.util.Optional;
  *                       step cannot change it)
  * @param tls          what the proxy does with CONNECT tunnels' TLS ({@code tls}, {@code tls_passthrough},
  *                     {@code tls_pins}, {@code upstream_ca}, {@code client_cert}); tunnel by default
+ * @param injectHeaders {@code inject_headers}: domain pattern to the headers the proxy injects into intercepted
+ *                     requests to it, as references to host-side secrets (agent ACLs only; a step inherits them)
  */
 public record AgentAcl(
         String agentId,
@@ -46,7 +49,8 @@ public record AgentAcl(
         long maxRequestBytes,
         long maxResponseBytes,
         int maxConnections,
-        TlsRules tls) {
+        TlsRules tls,
+        Map<String, List<InjectedHeader>> injectHeaders) {
 
     public static final long DEFAULT_MAX_REQUEST_BYTES = 1L << 20;
     public static final long DEFAULT_MAX_RESPONSE_BYTES = 64L << 20;
@@ -68,6 +72,15 @@ public record AgentAcl(
         maxResponseBytes = AclRules.bytes("max_response_bytes", maxResponseBytes);
         maxConnections = AclRules.maxConnections(maxConnections);
         Objects.requireNonNull(tls);
+        injectHeaders = AclRules.injectHeaders(step, injectHeaders);
+    }
+
+    /** The rules without injected headers. */
+    public AgentAcl(String agentId, Optional<String> step, Optional<String> listen, List<String> allowDomains,
+            List<String> allowMethods, List<Integer> connectPorts, List<String> allowRanges, DlpMode dlp,
+            Optional<Rate> rate, long maxRequestBytes, long maxResponseBytes, int maxConnections, TlsRules tls) {
+        this(agentId, step, listen, allowDomains, allowMethods, connectPorts, allowRanges, dlp, rate, maxRequestBytes,
+                maxResponseBytes, maxConnections, tls, Map.of());
     }
 
     /** The rules without TLS settings of their own: CONNECT tunnels are spliced ({@link TlsRules#TUNNEL}). */
@@ -107,9 +120,12 @@ public record AgentAcl(
         return allowDomains.isEmpty();
     }
 
-    /** The same rules as the ACL of plan step {@code stepName} (the connection cap stays with the agent ACL). */
+    /**
+     * The same rules as the ACL of plan step {@code stepName} (the connection cap and injected headers stay with the
+     * agent ACL).
+     */
     public AgentAcl withStep(String stepName) {
-        return toBuilder().step(stepName).maxConnections(DEFAULT_MAX_CONNECTIONS).build();
+        return toBuilder().injectHeaders(Map.of()).step(stepName).maxConnections(DEFAULT_MAX_CONNECTIONS).build();
     }
 
     /** The same rules with listener {@code hostPort} ("127.0.0.1:18001"). */
@@ -144,6 +160,7 @@ public record AgentAcl(
         private long maxResponseBytes;
         private int maxConnections;
         private TlsRules tls;
+        private Map<String, List<InjectedHeader>> injectHeaders;
 
         private Builder(AgentAcl from) {
             agentId = from.agentId;
@@ -159,6 +176,7 @@ public record AgentAcl(
             maxResponseBytes = from.maxResponseBytes;
             maxConnections = from.maxConnections;
             tls = from.tls;
+            injectHeaders = from.injectHeaders;
         }
 
         public Builder step(String stepName) {
@@ -167,6 +185,7 @@ public record AgentAcl(
 
         public Builder step(Optional<String> stepName) {
             step = AclRules.step(Objects.requireNonNull(stepName));
+            injectHeaders = AclRules.injectHeaders(step, injectHeaders);
             return this;
         }
 
@@ -237,9 +256,18 @@ public record AgentAcl(
             return this;
         }
 
+        /**
+         * Headers the proxy injects into intercepted requests per domain pattern ({@code inject_headers}): at most
+         * 16 per domain, distinct names; agent ACLs only.
+         */
+        public Builder injectHeaders(Map<String, List<InjectedHeader>> headers) {
+            injectHeaders = AclRules.injectHeaders(step, headers);
+            return this;
+        }
+
         public AgentAcl build() {
             return new AgentAcl(agentId, step, listen, allowDomains, allowMethods, connectPorts, allowRanges, dlp, rate,
-                    maxRequestBytes, maxResponseBytes, maxConnections, tls);
+                    maxRequestBytes, maxResponseBytes, maxConnections, tls, injectHeaders);
         }
     }
 }

@@ -5,6 +5,7 @@ import dev.rtfs.microvm.egresspolicy.acl.DlpMode;
 import dev.rtfs.microvm.egresspolicy.net.Cidr;
 import dev.rtfs.microvm.egresspolicy.net.IpAddress;
 import dev.rtfs.microvm.egresspolicy.net.RangeLimit;
+import dev.rtfs.microvm.egresspolicy.secret.HeldSecrets;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -20,8 +21,15 @@ public final class CompiledAcl {
     private final List<Cidr> ranges;
     private final DlpMode dlp;
     private final Optional<TokenBucket> bucket;
+    private final HeldSecrets held;
 
-    private CompiledAcl(AgentAcl acl, Optional<TokenBucket> bucket) {
+    private CompiledAcl(AgentAcl acl, Optional<TokenBucket> bucket, HeldSecrets held) {
+        if (!held.references().equals(acl.injectHeaders())) {
+            // Injection and the held-secret DLP rule must act on what the ACL says: resolve it first.
+            throw new IllegalArgumentException("agent " + acl.agentId()
+                    + ": its inject_headers are not resolved (HeldSecrets.resolve)");
+        }
+        this.held = held;
         this.acl = acl;
         this.domains = new DomainMatcher(acl.allowDomains());
         this.methods = Set.copyOf(acl.allowMethods());
@@ -42,15 +50,30 @@ public final class CompiledAcl {
     }
 
     public static CompiledAcl compile(AgentAcl acl, LongSupplier nanoClock) {
-        return new CompiledAcl(acl, acl.rate().map(r -> new TokenBucket(r.perSecond(), r.burst(), nanoClock)));
+        return compile(acl, HeldSecrets.NONE, nanoClock);
+    }
+
+    /** {@code held}: the secrets resolved from {@code acl.injectHeaders()} ({@link HeldSecrets#resolve}). */
+    public static CompiledAcl compile(AgentAcl acl, HeldSecrets held, LongSupplier nanoClock) {
+        return new CompiledAcl(acl, acl.rate().map(r -> new TokenBucket(r.perSecond(), r.burst(), nanoClock)), held);
     }
 
     /** Recompiles {@code acl}, keeping {@code previous}'s bucket when the rate did not change (no free refill). */
     public static CompiledAcl recompile(AgentAcl acl, CompiledAcl previous, LongSupplier nanoClock) {
+        return recompile(acl, HeldSecrets.NONE, previous, nanoClock);
+    }
+
+    /** As {@link #recompile(AgentAcl, CompiledAcl, LongSupplier)}, holding {@code held}. */
+    public static CompiledAcl recompile(AgentAcl acl, HeldSecrets held, CompiledAcl previous, LongSupplier nanoClock) {
         if (previous != null && previous.acl.rate().equals(acl.rate())) {
-            return new CompiledAcl(acl, previous.bucket);
+            return new CompiledAcl(acl, previous.bucket, held);
         }
-        return compile(acl, nanoClock);
+        return compile(acl, held, nanoClock);
+    }
+
+    /** The secrets this agent ACL's {@code inject_headers} resolved to (none for a step ACL). */
+    public HeldSecrets held() {
+        return held;
     }
 
     public AgentAcl acl() {

@@ -4,6 +4,7 @@ import dev.rtfs.microvm.egresspolicy.acl.DlpMode;
 import dev.rtfs.microvm.egresspolicy.acl.TlsMode;
 import dev.rtfs.microvm.egresspolicy.acl.TlsRules;
 import dev.rtfs.microvm.egresspolicy.net.IpAddress;
+import dev.rtfs.microvm.egresspolicy.secret.HeldSecrets;
 import java.util.Optional;
 
 /**
@@ -59,6 +60,11 @@ public record EffectiveRules(String agentId, CompiledAcl agent, Optional<Compile
     public TlsRules tls() {
         TlsRules a = agent.acl().tls();
         return step.map(s -> a.withMode(TlsMode.stricter(a.mode(), s.acl().tls().mode()))).orElse(a);
+    }
+
+    /** The agent's held secrets: a step has none of its own and inherits the agent's {@code inject_headers}. */
+    public HeldSecrets held() {
+        return agent.held();
     }
 
     /** Client connections the agent may hold open: the agent ACL's cap (a listener belongs to the agent, not a step). */

@@ -1,6 +1,7 @@
 package dev.rtfs.microvm.egresspolicy.decision;
 
 import dev.rtfs.microvm.egresspolicy.acl.AgentAcl;
+import dev.rtfs.microvm.egresspolicy.secret.HeldSecrets;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -50,10 +51,18 @@ public final class PolicyStore {
     }
 
     /** Puts or replaces an agent's ACL, keeping its plan phase, step ACL and (if the rate is unchanged) its bucket. */
-    public synchronized void putAgent(AgentAcl acl) {
+    public void putAgent(AgentAcl acl) {
+        putAgent(acl, HeldSecrets.NONE);
+    }
+
+    /**
+     * As {@link #putAgent(AgentAcl)}, with the secrets its {@code inject_headers} resolved to: the ACL and its
+     * secrets are swapped in together, so no request sees one without the other.
+     */
+    public synchronized void putAgent(AgentAcl acl, HeldSecrets held) {
         Map<String, AgentState> next = new HashMap<>(snapshot.get());
         AgentState prev = next.get(acl.agentId());
-        CompiledAcl compiled = CompiledAcl.recompile(acl, prev == null ? null : prev.agent(), nanoClock);
+        CompiledAcl compiled = CompiledAcl.recompile(acl, held, prev == null ? null : prev.agent(), nanoClock);
         next.put(acl.agentId(), prev == null
                 ? new AgentState(compiled, Optional.empty(), Phase.NO_PLAN)
                 : new AgentState(compiled, prev.step(), prev.phase()));

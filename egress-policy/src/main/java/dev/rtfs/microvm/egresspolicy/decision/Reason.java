@@ -25,6 +25,11 @@ public enum Reason {
     DLP("dlp", 403, true),
     DLP_REDACTED("dlp-redacted", 200, true),
     DLP_UNSCANNABLE("dlp-unscannable", 403, true),
+    /**
+     * The request carries a secret the proxy holds for the agent (an injected header's value): exfiltration, refused
+     * in every DLP mode and in report mode too (reporting it would let it out).
+     */
+    DLP_HELD_SECRET("dlp-held-secret", 403, false),
     RATE_LIMITED("rate-limited", 429, true),
     REQUEST_TOO_LARGE("request-too-large", 413, false),
     RESPONSE_TOO_LARGE("response-too-large", 502, false),

@@ -19,7 +19,12 @@ final class DeepScan {
     /** Embedded compressed blobs tried per text: each failed try costs a little inflation. */
     private static final int MAX_EMBEDDED_TRIES = 16;
 
+    /** The rule name of a match of a secret the proxy holds for the agent. */
+    static final String HELD_SECRET = "held-secret";
+
     private final DlpLimits limits;
+    /** Secrets the proxy holds for the agent (injected headers): matched exactly in every view. */
+    private final List<String> held;
     private final Set<DlpFinding> findings = new LinkedHashSet<>();
     /**
      * Base64 runs already decoded for this request, with the shallowest depth they were decoded at: a view that
@@ -30,7 +35,12 @@ final class DeepScan {
     private String problem;
 
     DeepScan(DlpLimits limits) {
+        this(limits, List.of());
+    }
+
+    DeepScan(DlpLimits limits, List<String> held) {
         this.limits = limits;
+        this.held = List.copyOf(held);
     }
 
     List<DlpFinding> findings() {
@@ -56,7 +66,7 @@ final class DeepScan {
      * against the depth of the layers sniffed below. The plain result is what lenient may redact.
      */
     DlpScanner.Result part(String text, String place, List<EncodingLayer> declared) {
-        DlpScanner.Result plain = DlpScanner.scan(text);
+        DlpScanner.Result plain = rules(text);
         note(plain, place, declared);
         // The redacted text: a match the plain scan found is not found again in every view under it.
         layers(plain.redacted(), place, declared, 0);
@@ -142,7 +152,7 @@ final class DeepScan {
         }
         List<EncodingLayer> path = with(outer, runs.layer());
         if (aligned) {
-            note(DlpScanner.scan(runs.binary()), place, path);
+            note(rules(runs.binary()), place, path);
         }
         if (depth + 1 < limits.maxDepth() && Sniff.compressedMagic(runs.binary())) {
             embedded(runs.binary(), place, path, depth + 1);
@@ -167,7 +177,7 @@ final class DeepScan {
             return;
         }
         List<EncodingLayer> path = with(outer, layer);
-        DlpScanner.Result r = DlpScanner.scan(text);
+        DlpScanner.Result r = rules(text);
         note(r, place, path);
         if (deeper) {
             layers(r.redacted(), place, path, depth + 1);
@@ -199,7 +209,7 @@ final class DeepScan {
                     if (charge(in.bytes().length, layer.label())) {
                         String inflated = new String(in.bytes(), StandardCharsets.ISO_8859_1);
                         List<EncodingLayer> path = with(outer, layer);
-                        DlpScanner.Result found = DlpScanner.scan(inflated);
+                        DlpScanner.Result found = rules(inflated);
                         note(found, place, path);
                         layers(found.redacted(), place, path, depth + 1);
                     }
@@ -209,6 +219,32 @@ final class DeepScan {
                 case Inflation.Refused no -> fail(place + " " + no.why());
             }
         }
+    }
+
+    /**
+     * The held secrets first, then the built-in rules over what is left: a held secret that also looks like a key
+     * is reported as held (refused in every mode), not as the key rule lenient could redact.
+     */
+    private DlpScanner.Result rules(String text) {
+        if (held.isEmpty()) {
+            return DlpScanner.scan(text);
+        }
+        String rest = text;
+        boolean found = false;
+        for (String secret : held) {
+            if (rest.contains(secret)) {
+                found = true;
+                rest = rest.replace(secret, "[REDACTED:" + HELD_SECRET + "]");
+            }
+        }
+        DlpScanner.Result r = DlpScanner.scan(rest);
+        if (!found) {
+            return r;
+        }
+        Set<String> kinds = new LinkedHashSet<>();
+        kinds.add(HELD_SECRET);
+        kinds.addAll(r.kinds());
+        return new DlpScanner.Result(kinds, r.redacted());
     }
 
     private void note(DlpScanner.Result r, String place, List<EncodingLayer> path) {

@@ -17,10 +17,17 @@ record DlpFinding(String rule, String place, List<EncodingLayer> layers) {
         layers = List.copyOf(layers);
     }
 
-    /** Lenient DLP can replace a match only where it sits in the bytes as sent. */
+    /**
+     * Lenient DLP can replace a match only where it sits in the bytes as sent, and never a secret the proxy holds
+     * (the guest has it, so it is refused as exfiltration in every mode).
+     */
     public boolean redactableInPlace() {
-        return layers.isEmpty() && !place.equals(RequestInspector.HOST_PLACE)
+        return !heldSecret() && layers.isEmpty() && !place.equals(RequestInspector.HOST_PLACE)
                 && !place.equals(RequestInspector.HEADER_NAME_PLACE);
+    }
+
+    public boolean heldSecret() {
+        return rule.equals(DeepScan.HELD_SECRET);
     }
 
     /** {@code aws-access-key via header Authorization / base64}. */

@@ -23,6 +23,11 @@ public sealed interface DlpVerdict {
         public String describe() {
             return DlpFinding.describe(findings);
         }
+
+        /** A secret the proxy holds for the agent is among the findings: exfiltration, refused in every mode. */
+        public boolean heldSecret() {
+            return findings.stream().anyMatch(DlpFinding::heldSecret);
+        }
     }
 
     /** The request could not be decoded within the bounds (bomb, budget, unknown or broken Content-Encoding). */

@@ -25,10 +25,20 @@ public final class RequestInspector {
     private RequestInspector() {}
 
     public static DlpVerdict inspect(RequestParts request, DlpMode mode, DlpLimits limits) {
-        if (mode == DlpMode.OFF) {
+        return inspect(request, mode, limits, List.of());
+    }
+
+    /**
+     * As {@link #inspect(RequestParts, DlpMode, DlpLimits)}, with the secrets the proxy holds for the agent
+     * ({@code held}, at least 8 characters each): a request that carries one, as sent or under any layer the scan
+     * undoes, is a {@link DlpVerdict.Block} with a {@code held-secret} finding in every mode, {@code off} included
+     * (there only held secrets count, and a part the scan cannot decode passes as it would without DLP).
+     */
+    public static DlpVerdict inspect(RequestParts request, DlpMode mode, DlpLimits limits, List<String> held) {
+        if (mode == DlpMode.OFF && held.isEmpty()) {
             return new DlpVerdict.Clean();
         }
-        DeepScan scan = new DeepScan(limits);
+        DeepScan scan = new DeepScan(limits, held);
         scan.part(request.host(), HOST_PLACE, List.of());
         DlpScanner.Result target = scan.part(request.pathAndQuery(), "request-line", List.of());
         String decodedTarget = DlpScanner.percentDecode(request.pathAndQuery());
@@ -68,6 +78,10 @@ public final class RequestInspector {
             }
         }
         List<DlpFinding> findings = scan.findings();
+        if (mode == DlpMode.OFF) {
+            List<DlpFinding> leaks = findings.stream().filter(DlpFinding::heldSecret).toList();
+            return leaks.isEmpty() ? new DlpVerdict.Clean() : new DlpVerdict.Block(leaks);
+        }
         if (findings.isEmpty()) {
             return scan.problem().<DlpVerdict>map(DlpVerdict.Unscannable::new).orElse(new DlpVerdict.Clean());
         }

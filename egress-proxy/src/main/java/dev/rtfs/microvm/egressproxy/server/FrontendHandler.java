@@ -266,18 +266,23 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter
             return;
         }
         DlpMode dlp = rules.dlp();
-        if (dlp != DlpMode.OFF && !applyDlp(dlp)) {
+        // Held secrets are looked for whatever the mode: a guest sending one back out is exfiltration.
+        if ((dlp != DlpMode.OFF || !rules.held().isEmpty()) && !applyDlp(dlp)) {
             return;
         }
         decideThen(RequestTarget.http(request.method().name(), target.rawHost(), target.port(),
                 MethodOverride.values(request.headers())), this::onHttpDecision); // overrides: see MethodOverride
     }
 
-    /** DLP over the request line, every header and the body ({@link RequestInspector}); false when refused. */
+    /**
+     * DLP over the request line, every header and the body ({@link RequestInspector}), as the guest sent them, before
+     * any header is injected; false when refused.
+     */
     private boolean applyDlp(DlpMode dlp) {
         RequestParts parts = new RequestParts(target.rawHost(), target.pathAndQuery(), request.headers().entries(),
                 body.bytes());
-        DlpVerdict verdict = RequestInspector.inspect(parts, dlp, DlpLimits.forBodyCap(rules.maxRequestBytes()));
+        DlpVerdict verdict = RequestInspector.inspect(parts, dlp, DlpLimits.forBodyCap(rules.maxRequestBytes()),
+                rules.held().revealAll());
         switch (verdict) {
             case DlpVerdict.Clean clean -> {
                 return true;
@@ -286,6 +291,10 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter
                 return !refuse(Reason.DLP_UNSCANNABLE, u.why()); // report mode: forwarded as sent
             }
             case DlpVerdict.Block b -> {
+                if (b.heldSecret()) {
+                    deny(Reason.DLP_HELD_SECRET, "exfiltration refused: found " + b.describe());
+                    return false;
+                }
                 return !refuse(Reason.DLP, "found " + b.describe());
             }
             case DlpVerdict.Redact r -> {

@@ -5,6 +5,7 @@ import dev.rtfs.microvm.egresspolicy.decision.EffectiveRules;
 import dev.rtfs.microvm.egresspolicy.decision.Outcome;
 import dev.rtfs.microvm.egresspolicy.decision.Reason;
 import dev.rtfs.microvm.egresspolicy.decision.TargetParser;
+import dev.rtfs.microvm.egresspolicy.secret.HeldSecrets;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -23,6 +24,7 @@ import dev.rtfs.microvm.egressproxy.tls.UpstreamTls;
 import dev.rtfs.microvm.egressproxy.tls.UpstreamTlsFailure;
 import io.netty.handler.ssl.SslHandler;
 import java.net.InetSocketAddress;
+import java.util.List;
 import java.util.Optional;
 import javax.net.ssl.SSLException;
 import java.util.concurrent.TimeUnit;
@@ -161,8 +163,10 @@ final class OriginForwarder {
     }
 
     private void send(Decision d, TargetParser.Parsed target) {
+        // Secrets go out only inside the proxy's own TLS: never injected into plain HTTP, where the wire shows them.
+        List<HeldSecrets.Header> inject = tls.isPresent() ? rules.held().forHost(d.host()) : List.of();
         FullHttpRequest out = OriginRequest.of(request, d.host(), target.port(), tls.isPresent() ? 443 : 80,
-                target.pathAndQuery(), owner.takeBody());
+                target.pathAndQuery(), owner.takeBody(), inject);
         ledger.addBytesIn(out.content().readableBytes());
         owner.enterResponse();
         upstream.config().setAutoRead(true);

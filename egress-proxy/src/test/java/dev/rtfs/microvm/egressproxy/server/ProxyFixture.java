@@ -3,6 +3,8 @@ package dev.rtfs.microvm.egressproxy.server;
 import dev.rtfs.microvm.egressproxy.EgressProxy;
 import dev.rtfs.microvm.egresspolicy.acl.AclCodec;
 import dev.rtfs.microvm.egresspolicy.acl.EnforcementMode;
+import dev.rtfs.microvm.egresspolicy.secret.SecretResolver;
+import dev.rtfs.microvm.egressproxy.secrets.HostSecretResolver;
 import dev.rtfs.microvm.egressproxy.testing.LoopbackOnlyConnector;
 import dev.rtfs.microvm.egressproxy.testing.TestResolver;
 import java.net.InetSocketAddress;
@@ -28,6 +30,16 @@ final class ProxyFixture implements AutoCloseable {
     }
 
     ProxyFixture(EnforcementMode mode, Duration headerTimeout, Duration idleTimeout, long maxBufferedRequestBytes) {
+        this(mode, headerTimeout, idleTimeout, maxBufferedRequestBytes, new HostSecretResolver(name -> null));
+    }
+
+    /** {@code secrets}: where injected headers' secrets come from (never the test JVM's environment). */
+    ProxyFixture(EnforcementMode mode, Duration headerTimeout, SecretResolver secrets) {
+        this(mode, headerTimeout, Duration.ofSeconds(30), ProxyConfig.defaults().maxBufferedRequestBytes(), secrets);
+    }
+
+    ProxyFixture(EnforcementMode mode, Duration headerTimeout, Duration idleTimeout, long maxBufferedRequestBytes,
+            SecretResolver secrets) {
         Transports t = Transports.detect();
         connector = new LoopbackOnlyConnector(new NettyConnector(t, Duration.ofSeconds(2)));
         proxy = new EgressProxy(ProxyConfig.defaults()
@@ -38,7 +50,7 @@ final class ProxyFixture implements AutoCloseable {
                 .withNanoClock(clock::get)
                 .withIoThreads(2)
                 .withMaxBufferedRequestBytes(maxBufferedRequestBytes)
-                .withSink(records::add));
+                .withSink(records::add), secrets);
         proxy.start();
     }
 
