@@ -8,6 +8,7 @@ import dev.rtfs.microvm.agentconfig.FieldType.Named;
 import dev.rtfs.microvm.agentconfig.FieldType.Scalar;
 import dev.rtfs.microvm.agentconfig.FieldType.Struct;
 import dev.rtfs.microvm.agentconfig.model.DlpPolicy;
+import dev.rtfs.microvm.agentconfig.model.EgressTlsMode;
 import dev.rtfs.microvm.agentconfig.model.EgressVia;
 import dev.rtfs.microvm.agentconfig.model.IsolationMode;
 import dev.rtfs.microvm.agentconfig.model.MountMode;
@@ -46,7 +47,21 @@ final class AgentConfigSchema {
                     optional("via", FieldType.Enum.of(EgressVia.class)),
                     optional("allow-domains", new ListOf(Scalar.STRING)),
                     optional("mtls", Scalar.BOOL),
-                    optional("tls_pins", new ListOf(Scalar.STRING)))));
+                    optional("tls_pins", new ListOf(Scalar.STRING)),
+                    optional("tls", FieldType.Enum.of(EgressTlsMode.class)),
+                    optional("tls_passthrough", new ListOf(Scalar.STRING)),
+                    optional("tls_passthrough_waiver", new ListOf(Scalar.STRING)),
+                    optional("upstream_ca", Scalar.STRING),
+                    optional("client_cert", new FieldType.ByDomain(struct(true,
+                            required("cert", Scalar.STRING),
+                            required("key", Scalar.STRING)))),
+                    // :value is known only so that an inline secret is refused with its own code (EGRESS_CREDENTIAL_INLINE).
+                    optional("credentials", new FieldType.ByDomain(new FieldType.ListOfMaps(MapSpec.of(true,
+                            required("header", Scalar.STRING),
+                            optional("env", Scalar.STRING),
+                            optional("file", Scalar.STRING),
+                            optional("prefix", Scalar.STRING),
+                            optional("value", Scalar.STRING))))))));
 
     static final MapSpec MICROVM = MapSpec.of(true,
             required("kernel", struct(true,

@@ -21,8 +21,22 @@ import java.util.Optional;
  */
 record CheckedMap(Map<String, Entry> entries, Span keySpan, Span span) {
 
-    /** One accepted entry: exactly one of value / struct / named is set. */
-    record Entry(Span keySpan, Value value, CheckedMap struct, Map<String, CheckedMap> named) {}
+    /** One accepted entry: exactly one of value / struct / named is set; keyed too for by-domain maps and vectors of maps. */
+    record Entry(Span keySpan, Value value, CheckedMap struct, Map<String, CheckedMap> named, List<Keyed> keyed) {
+        Entry(Span keySpan, Value value, CheckedMap struct, Map<String, CheckedMap> named) {
+            this(keySpan, value, struct, named, null);
+        }
+    }
+
+    /**
+     * The checked maps under one key of a by-domain map (one for a map value, one per item for a vector of maps), or
+     * the items of a vector of maps (name empty). {@code keySpan}: where the domain string was written.
+     */
+    record Keyed(String name, Span keySpan, List<CheckedMap> maps) {
+        Keyed {
+            maps = List.copyOf(maps);
+        }
+    }
 
     CheckedMap {
         entries = java.util.Collections.unmodifiableMap(entries); // built by the walker, not shared
@@ -76,6 +90,12 @@ record CheckedMap(Map<String, Entry> entries, Span keySpan, Span span) {
     Optional<Located<Map<String, CheckedMap>>> named(String key) {
         return entry(key).filter(e -> e.named() != null)
                 .map(e -> new Located<>(e.named(), e.value().span(), e.keySpan()));
+    }
+
+    /** A by-domain map (or a vector of maps) as checked: its keys in source order. */
+    Optional<Located<List<Keyed>>> keyed(String key) {
+        return entry(key).filter(e -> e.keyed() != null)
+                .map(e -> new Located<>(e.keyed(), e.value().span(), e.keySpan()));
     }
 
     static List<Value> items(Value v) {

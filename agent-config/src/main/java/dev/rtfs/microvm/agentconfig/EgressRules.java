@@ -51,6 +51,24 @@ final class EgressRules {
         return !fixed.equals(entry) && domainProblem(fixed).isEmpty() ? Optional.of(fixed) : Optional.empty();
     }
 
+    /**
+     * {@code domain} (a host name or {@code *.suffix}) is inside the allowlist: listed itself, or under a listed
+     * {@code *.suffix} (which, as in the proxy, does not cover the bare suffix).
+     */
+    static boolean covered(java.util.List<String> allowDomains, String domain) {
+        for (String a : allowDomains) {
+            if (a.equals(domain)) return true;
+            if (a.startsWith("*.") && domain.endsWith(a.substring(1))) return true;
+        }
+        return false;
+    }
+
+    /** An absolute host path without control characters, as the proxy's ACL accepts it. */
+    static boolean isHostPath(String path) {
+        return !path.isEmpty() && path.length() <= 4096 && path.charAt(0) == '/'
+                && path.chars().noneMatch(ch -> ch < 0x20 || ch == 0x7f);
+    }
+
     enum PinStatus { VALID, PLACEHOLDER, INVALID }
 
     /** {@code sha256/} + base64 of a 32-byte SPKI digest; {@code sha256/...}, {@code sha256/REPLACE_ME} are placeholders. */

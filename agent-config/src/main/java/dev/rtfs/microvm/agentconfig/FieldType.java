@@ -46,4 +46,14 @@ sealed interface FieldType {
     record Named(MapSpec spec) implements FieldType {
         @Override public String describe() { return "a map of :name -> map"; }
     }
+
+    /** A map from domain-name strings (allowlist entries) to values of one type: client certificates, credentials. */
+    record ByDomain(FieldType value) implements FieldType {
+        @Override public String describe() { return "a map of \"domain\" -> " + value.describe(); }
+    }
+
+    /** A vector whose items are all maps of one shape. */
+    record ListOfMaps(MapSpec spec) implements FieldType {
+        @Override public String describe() { return "a vector of maps"; }
+    }
 }

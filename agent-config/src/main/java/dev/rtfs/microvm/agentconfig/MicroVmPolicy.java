@@ -70,6 +70,7 @@ final class MicroVmPolicy {
         });
         if (modeMicrovm || c.microvm().isPresent()) profileRules();
         egressFormats();
+        TlsEgressPolicy.check(c, paths, out);
         attestation();
         dlpPolicy();
     }

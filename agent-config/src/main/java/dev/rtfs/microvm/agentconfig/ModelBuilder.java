@@ -10,7 +10,10 @@ import dev.rtfs.microvm.agentconfig.model.Devices;
 import dev.rtfs.microvm.agentconfig.model.Dlp;
 import dev.rtfs.microvm.agentconfig.model.DlpPolicy;
 import dev.rtfs.microvm.agentconfig.model.Egress;
+import dev.rtfs.microvm.agentconfig.model.EgressTlsMode;
 import dev.rtfs.microvm.agentconfig.model.EgressVia;
+import dev.rtfs.microvm.agentconfig.model.ClientCertFiles;
+import dev.rtfs.microvm.agentconfig.model.CredentialRef;
 import dev.rtfs.microvm.agentconfig.model.FsIsolation;
 import dev.rtfs.microvm.agentconfig.model.Governance;
 import dev.rtfs.microvm.agentconfig.model.GovernanceKeys;
@@ -34,7 +37,9 @@ import dev.rtfs.microvm.agentconfig.model.Rootfs;
 import dev.rtfs.microvm.agentconfig.model.StorageMode;
 import dev.rtfs.microvm.agentconfig.model.Toggle;
 import dev.rtfs.microvm.agentconfig.model.Vsock;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** Schema-checked maps → the typed model. Everything here was type-checked already, so it cannot fail. */
@@ -80,7 +85,32 @@ final class ModelBuilder {
     private static Network network(CheckedMap m) {
         return new Network(m.bool("enabled"), m.struct("egress").map(e -> new Egress(
                 e.enumValue("via", EgressVia.class), e.strings("allow-domains"), e.bool("mtls"), e.strings("tls_pins"),
+                e.enumValue("tls", EgressTlsMode.class), e.strings("tls_passthrough"), e.strings("tls_passthrough_waiver"),
+                e.string("upstream_ca"), e.keyed("client_cert").map(ModelBuilder::clientCerts),
+                e.keyed("credentials").map(ModelBuilder::credentials),
                 e.keySpan(), e.span())), m.keySpan(), m.span());
+    }
+
+    private static Located<List<ClientCertFiles>> clientCerts(Located<List<CheckedMap.Keyed>> l) {
+        List<ClientCertFiles> out = new ArrayList<>();
+        for (CheckedMap.Keyed k : l.value()) {
+            for (CheckedMap c : k.maps()) {
+                out.add(new ClientCertFiles(new Located<>(k.name(), k.keySpan()), c.string("cert"), c.string("key"), c.span()));
+            }
+        }
+        return new Located<>(out, l.span(), l.keySpan());
+    }
+
+    private static Located<List<CredentialRef>> credentials(Located<List<CheckedMap.Keyed>> l) {
+        List<CredentialRef> out = new ArrayList<>();
+        for (CheckedMap.Keyed k : l.value()) {
+            for (CheckedMap c : k.maps()) {
+                // Only where an inline :value was written: the secret itself is not copied into the model.
+                out.add(new CredentialRef(new Located<>(k.name(), k.keySpan()), c.string("header"), c.string("env"),
+                        c.string("file"), c.string("prefix"), c.string("value").map(Located::keySpan), c.span()));
+            }
+        }
+        return new Located<>(out, l.span(), l.keySpan());
     }
 
     private static MicroVm microvm(CheckedMap m) {

@@ -10,7 +10,8 @@ import java.util.Set;
 /**
  * The validator's schema ({@link AgentConfigSchema}) as documentation: a markdown table of one top-level section and
  * the set of every field path. Docs render their schema tables from here (and tests compare them), so the spec never
- * retypes the schema by hand. A user-named map level (mounts, policies) appears as {@code <name>} in a path.
+ * retypes the schema by hand. A user-named map level (mounts, policies) appears as {@code <name>} in a path, a
+ * domain-keyed one (client certificates, credentials) as {@code <domain>}, a vector of maps as {@code []}.
  */
 public final class SchemaReference {
     private SchemaReference() {}
@@ -52,15 +53,26 @@ public final class SchemaReference {
 
     private static void walk(MapSpec.Field field, String prefix, boolean parentStrict, List<Row> rows) {
         String path = prefix.isEmpty() ? field.name() : prefix + "." + field.name();
-        MapSpec inner = switch (field.type()) {
-            case Struct s -> s.spec();
-            case Named n -> n.spec();
-            default -> null;
-        };
+        MapSpec inner = inner(field.type());
         boolean strict = parentStrict || (inner != null && inner.strict());
         rows.add(new Row(path, field.type().describe(), field.required(), strict));
         if (inner == null) return;
-        String below = field.type() instanceof Named ? path + ".<name>" : path;
+        String below = switch (field.type()) {
+            case Named n -> path + ".<name>";
+            case FieldType.ByDomain b -> path + ".<domain>" + (b.value() instanceof FieldType.ListOfMaps ? "[]" : "");
+            case FieldType.ListOfMaps l -> path + "[]";
+            default -> path;
+        };
         for (MapSpec.Field f : inner.fields().values()) walk(f, below, strict, rows);
+    }
+
+    private static MapSpec inner(FieldType type) {
+        return switch (type) {
+            case Struct s -> s.spec();
+            case Named n -> n.spec();
+            case FieldType.ByDomain b -> inner(b.value());
+            case FieldType.ListOfMaps l -> l.spec();
+            default -> null;
+        };
     }
 }

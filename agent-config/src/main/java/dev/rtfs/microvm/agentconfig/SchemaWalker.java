@@ -234,7 +234,62 @@ final class SchemaWalker implements ConfigPaths {
                 }
                 yield new CheckedMap.Entry(keySpan, v, null, named);
             }
+            case FieldType.ListOfMaps lm -> {
+                List<CheckedMap> items = maps(lm, v, path, canonicalPath, strict);
+                yield items == null ? null
+                        : new CheckedMap.Entry(keySpan, v, null, null, List.of(new CheckedMap.Keyed("", keySpan, items)));
+            }
+            case FieldType.ByDomain b -> {
+                if (!(v instanceof MapValue m)) { typeError(path, b, v); rejected.add(canonicalPath); yield null; }
+                List<CheckedMap.Keyed> keyed = new ArrayList<>();
+                List<Map.Entry<Value, Value>> entries = entriesOf(m);
+                if (entries.size() > 1) entries.sort(SOURCE_ORDER);
+                for (Map.Entry<Value, Value> e : entries) {
+                    if (!(e.getKey() instanceof StringValue domain)) {
+                        out.add(Diagnostic.error(ConfigCode.CONFIG_SHAPE, path,
+                                "domains in :" + path + " must be strings, found " + describe(e.getKey()),
+                                "write the domain as a string, e.g. \"api.example.com\"", e.getKey().span()));
+                        continue;
+                    }
+                    // The domain is quoted in paths: its dots are not nesting.
+                    String childPath = path + ".\"" + domain.value() + "\"";
+                    List<CheckedMap> items = maps(b.value(), e.getValue(), childPath, canonicalPath + ".<domain>", strict);
+                    if (items != null) keyed.add(new CheckedMap.Keyed(domain.value(), domain.span(), items));
+                }
+                yield new CheckedMap.Entry(keySpan, v, null, null, keyed);
+            }
         };
+    }
+
+    /** A map value (one checked map) or a vector of maps (one per item); null, reported, when the shape is wrong. */
+    private List<CheckedMap> maps(FieldType type, Value v, String path, String canonicalPath, boolean strict) {
+        switch (type) {
+            case Struct st -> {
+                if (!(v instanceof MapValue m)) { typeError(path, st, v); rejected.add(canonicalPath); return null; }
+                return List.of(walkMap(entriesOf(m), path, canonicalPath, st.spec(), strict || st.spec().strict(),
+                        v.span(), v.span()));
+            }
+            case FieldType.ListOfMaps lm -> {
+                if (!(v instanceof VectorValue || v instanceof ListValue)) {
+                    typeError(path, lm, v);
+                    rejected.add(canonicalPath);
+                    return null;
+                }
+                List<CheckedMap> items = new ArrayList<>();
+                for (Value item : CheckedMap.items(v)) {
+                    if (item instanceof MapValue m) {
+                        items.add(walkMap(entriesOf(m), path, canonicalPath, lm.spec(), strict || lm.spec().strict(),
+                                item.span(), item.span()));
+                    } else {
+                        out.add(Diagnostic.error(ConfigCode.CONFIG_TYPE, path, "expected a map, found " + describe(item),
+                                "write {" + example(lm).substring(2, example(lm).length() - 2) + "}", item.span()));
+                        rejected.add(canonicalPath);
+                    }
+                }
+                return items;
+            }
+            default -> throw new IllegalStateException("not a map type: " + type);
+        }
     }
 
     private static boolean scalarOk(Scalar s, Value v) {
@@ -297,6 +352,9 @@ final class SchemaWalker implements ConfigPaths {
             case ListOf l -> "[" + example(l.element()) + "]";
             case Struct s -> "{...}";
             case Named n -> ":name {...}";
+            case FieldType.ByDomain b -> "{\"api.example.com\" " + example(b.value()) + "}";
+            case FieldType.ListOfMaps l -> "[{" + l.spec().names().stream().filter(n -> l.spec().fields().get(n).required())
+                    .map(n -> ":" + n + " " + example(l.spec().fields().get(n).type())).collect(Collectors.joining(" ")) + "}]";
         };
     }
 

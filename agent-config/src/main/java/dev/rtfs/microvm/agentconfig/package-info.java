@@ -17,7 +17,9 @@
  *       sites). {@code AgentConfig} has flattened accessors for consumers: {@code kernelImage() kernelCmdline()
  *       rootfsImage() rootfsReadOnly() vcpus() memMb() nicEnabled() nicProxyNs() vsockEnabled() vsockCid()
  *       attestationEnabled() expectRootfsHash() capabilitiesMountMode() agentIdValue() networkEnabled()
- *       egressVia() egressAllowDomains() egressMtls() egressTlsPins() isolationMode() fsEphemeral() dlpEnabled()
+ *       egressVia() egressAllowDomains() egressMtls() egressTlsPins() egressTlsMode() egressTlsPassthrough()
+ *       egressTlsPassthroughWaiver() egressUpstreamCa() egressClientCerts() egressCredentials() isolationMode()
+ *       fsEphemeral() dlpEnabled()
  *       dlpPolicy() httpEnabled() httpEgressAllowDomains() llmEnabled() gpuEnabled() fsCapabilityEnabled()}.
  *       A field written with the wrong type is absent in the model and reported as {@code CONFIG_TYPE}.</li>
  *   <li>Diagnostics ({@code dev.rtfs.microvm.agentconfig.diag}): the shared {@code Diagnostic} record

@@ -37,6 +37,29 @@ class ExampleAndMacrosTest {
     }
 
     @Test
+    void theTlsExampleIsValidWithItsThreeDocumentedWarningsAndEveryTlsField() {
+        ConfigCheckResult r = ConfigLoader.load(List.of(), Fixtures.doc("docs/examples/agent.config.tls.rtfs"));
+        assertThat(r.valid()).isTrue();
+        assertThat(r.diagnostics()).extracting(d -> d.code().name()).containsExactly(
+                "EGRESS_PASSTHROUGH_DLP_BLIND", "EGRESS_TLS_PIN_PLACEHOLDER", "MICROVM_ATTESTATION_HASH_DEFERRED");
+        AgentConfig c = r.config().orElseThrow();
+        assertThat(c.egressTlsMode()).isEqualTo(dev.rtfs.microvm.agentconfig.model.EgressTlsMode.INTERCEPT);
+        assertThat(c.egressTlsPassthrough()).contains(List.of("pinned.example.com"));
+        assertThat(c.egressTlsPassthroughWaiver()).contains(List.of("pinned.example.com"));
+        assertThat(c.egressUpstreamCa()).contains("/etc/rtfs/tls/upstream-ca.pem");
+        assertThat(c.egressClientCerts()).extracting(cc -> cc.domain().value()).containsExactly("api.example.com");
+        assertThat(c.egressCredentials()).extracting(cr -> cr.header().orElseThrow().value())
+                .containsExactly("Authorization", "X-Api-Key");
+        String text = Fixtures.doc("docs/examples/agent.config.tls.rtfs").text();
+        for (dev.rtfs.microvm.agentconfig.diag.ConfigCode code : dev.rtfs.microvm.agentconfig.diag.ConfigCode.values()) {
+            if (code.name().startsWith("EGRESS_") && !code.name().equals("EGRESS_DOMAIN_INVALID")
+                    && !code.name().equals("EGRESS_TLS_PIN_PLACEHOLDER")) {
+                assertThat(text).as("the TLS example names %s", code).contains(code.name());
+            }
+        }
+    }
+
+    @Test
     void exampleHasExactlyTheSeedsFields() {
         AgentConfig c = ConfigLoader.load(List.of(), Fixtures.doc(Fixtures.EXAMPLE)).config().orElseThrow();
         assertThat(c.isolationMode()).contains(IsolationMode.MICROVM);

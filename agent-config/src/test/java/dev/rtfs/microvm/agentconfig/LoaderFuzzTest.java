@@ -19,7 +19,9 @@ class LoaderFuzzTest {
 
     private static final String[] TOKENS = {"(", ")", "[", "]", "{", "}", "#{", "\"", ":", ":microvm", ":mem_mb", ":mem-mb",
             " ", "\n", "0", "-1", "99999999999999999999", "1e5", "nil", "true", "\"x\"", ";", "#_", "^:k", "\\", "agent.config",
-            ":allow-domains", "[]", "{}", ":cid", ":ro", ":enabled", "(assoc-in {} [:a] 1)", "(fn [x] x)"};
+            ":allow-domains", "[]", "{}", ":cid", ":ro", ":enabled", "(assoc-in {} [:a] 1)", "(fn [x] x)",
+            ":tls", ":intercept", ":credentials", ":header", ":env", ":file", ":value", ":client_cert", "\"api.example.com\"",
+            "[{}]", "{\"a.b\" []}", "{\"a.b\" [{:header \"X\"}]}"};
 
     @Test
     void mutatedConfigsNeverThrow() {
@@ -28,6 +30,7 @@ class LoaderFuzzTest {
         SplittableRandom rnd = new SplittableRandom(seed);
         SourceFile macros = Fixtures.doc(Fixtures.MACROS);
         String[] bases = {Fixtures.doc(Fixtures.EXAMPLE).text(), Fixtures.VALID, ManyProblemsTest.MANY,
+                Fixtures.doc("docs/examples/agent.config.tls.rtfs").text(),
                 "(profile:microvm-networked \"agent.x\" [\"example.com\"])"};
         for (int i = 0; i < 1500; i++) {
             String base = bases[rnd.nextInt(bases.length)];

@@ -28,6 +28,13 @@ class PolicyCodesTest {
         return new Case(code, sev, path, Fixtures.VALID.replace(from, to), marker);
     }
 
+    /** {@link Fixtures#VALID} intercepting TLS (its {@code :mtls true} off, having no client certificate), then broken. */
+    private static Case intercepting(String code, Severity sev, String path, String from, String to, String marker) {
+        String base = Fixtures.VALID.replace(":mtls true", ":mtls false :tls :intercept");
+        assertThat(base).contains(from);
+        return new Case(code, sev, path, base.replace(from, to), marker);
+    }
+
     static final Severity E = Severity.ERROR;
     static final Severity W = Severity.WARNING;
 
@@ -74,6 +81,34 @@ class PolicyCodesTest {
                         ":version \"1\" :capabilities {:htp {:enabled true}}", ":htp"),
                 broken("EGRESS_TLS_PIN_FORMAT", E, "network.egress.tls_pins", "\"sha256/47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=\"", "\"sha256/abc\"", "\"sha256/abc\""),
                 broken("EGRESS_TLS_PIN_PLACEHOLDER", W, "network.egress.tls_pins", "\"sha256/47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=\"", "\"sha256/REPLACE_ME\"", "\"sha256/REPLACE_ME\""),
+                broken("CONFIG_TYPE", E, "network.egress.tls", ":mtls true", ":mtls true :tls :mitm", ":mitm"),
+                broken("EGRESS_TUNNEL_DLP_BLIND", W, "network.egress.tls", ":mtls true", ":mtls true :tls :tunnel", ":tunnel"),
+                broken("EGRESS_PASSTHROUGH_NOT_ALLOWED", E, "network.egress.tls_passthrough", ":mtls true",
+                        ":mtls true :tls_passthrough [\"pinned.other.org\"]", "\"pinned.other.org\""),
+                intercepting("EGRESS_PASSTHROUGH_STRICT", E, "network.egress.tls_passthrough", ":via :proxy",
+                        ":via :proxy :tls_passthrough [\"example.com\"]", "\"example.com\""),
+                intercepting("EGRESS_PASSTHROUGH_DLP_BLIND", W, "network.egress.tls_passthrough", ":via :proxy",
+                        ":via :proxy :tls_passthrough [\"example.com\"] :tls_passthrough_waiver [\"example.com\"]", "\"example.com\""),
+                broken("EGRESS_WAIVER_NOT_PASSTHROUGH", E, "network.egress.tls_passthrough_waiver", ":via :proxy",
+                        ":via :proxy :tls_passthrough_waiver [\"example.com\"]", "\"example.com\""),
+                intercepting("EGRESS_TLS_DOMAIN_NOT_ALLOWED", E, "network.egress.client_cert", ":tls_pins",
+                        ":client_cert {\"other.org\" {:cert \"/etc/c.pem\" :key \"/etc/c.key\"}} :tls_pins", "\"other.org\""),
+                intercepting("EGRESS_HOST_PATH", E, "network.egress.client_cert.\"example.com\".key", ":tls_pins",
+                        ":client_cert {\"example.com\" {:cert \"/etc/c.pem\" :key \"c.key\"}} :tls_pins", "\"c.key\""),
+                broken("EGRESS_HOST_PATH", E, "network.egress.upstream_ca", ":mtls true", ":mtls true :upstream_ca \"ca.pem\"", "\"ca.pem\""),
+                broken("EGRESS_MTLS_MATERIAL", E, "network.egress.mtls", ":mtls true", ":mtls true :tls :intercept", "true :tls"),
+                intercepting("EGRESS_CREDENTIAL_INLINE", E, "network.egress.credentials.\"example.com\".value", ":tls_pins",
+                        ":credentials {\"example.com\" [{:header \"Authorization\" :value \"sk-live-123\"}]} :tls_pins", ":value"),
+                intercepting("EGRESS_CREDENTIAL_SOURCE", E, "network.egress.credentials.\"example.com\"", ":tls_pins",
+                        ":credentials {\"example.com\" [{:header \"X-Key\"}]} :tls_pins", "{:header"),
+                intercepting("EGRESS_CREDENTIAL_SOURCE", E, "network.egress.credentials.\"example.com\".env", ":tls_pins",
+                        ":credentials {\"example.com\" [{:header \"X-Key\" :env \"9-lives\"}]} :tls_pins", "\"9-lives\""),
+                intercepting("EGRESS_CREDENTIAL_HEADER", E, "network.egress.credentials.\"example.com\".header", ":tls_pins",
+                        ":credentials {\"example.com\" [{:header \"Host\" :env \"T\"}]} :tls_pins", "\"Host\""),
+                broken("EGRESS_CREDENTIAL_NEEDS_INTERCEPT", E, "network.egress.credentials", ":mtls true",
+                        ":mtls true :credentials {\"example.com\" [{:header \"Authorization\" :env \"API_TOKEN\"}]}", ":credentials"),
+                intercepting("CONFIG_SHAPE", E, "network.egress.credentials", ":tls_pins",
+                        ":credentials {:example.com [{:header \"X-Key\" :env \"K\"}]} :tls_pins", ":example.com"),
                 broken("MICROVM_ATTESTATION_HASH_DEFERRED", W, "microvm.attestation.expect_rootfs_hash", "\"sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855\"", "\"sha256:...\"", "\"sha256:...\""),
                 broken("MICROVM_ATTESTATION_HASH_FORMAT", E, "microvm.attestation.expect_rootfs_hash", "\"sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855\"", "\"sha256:E3B0C442\"", "\"sha256:E3B0C442\""),
                 broken("DLP_DISABLED", W, "orchestrator.dlp.enabled", ":dlp {:enabled true", ":dlp {:enabled false", "false"),
@@ -119,6 +154,43 @@ class PolicyCodesTest {
                 .satisfies(d -> assertThat(d.message()).isEqualTo("vsock cid -1 is negative"));
         assertThat(Fixtures.check(Fixtures.VALID.replace(":version \"1\"", ":version \"1\" :features 5")).diagnostics())
                 .singleElement().satisfies(d -> assertThat(d.message()).startsWith("expected a vector of keywords or strings,"));
+    }
+
+    @Test
+    void anInlineCredentialIsRefusedWithoutBeingQuoted() {
+        String text = Fixtures.VALID.replace(":mtls true", ":mtls false :tls :intercept :credentials {\"example.com\""
+                + " [{:header \"Authorization\" :value \"sk-live-S3CR3T-0123456789\"}]}");
+        ConfigCheckResult r = Fixtures.check(text);
+        assertThat(Fixtures.codes(r)).containsExactly("EGRESS_CREDENTIAL_INLINE");
+        assertThat(r.diagnostics().getFirst().toString()).doesNotContain("S3CR3T");
+        assertThat(r.diagnostics().getFirst().message() + r.diagnostics().getFirst().suggestion()).doesNotContain("S3CR3T");
+        assertThat(r.validated()).isEmpty();
+    }
+
+    @Test
+    void aConfigWithEveryTlsEgressFieldIsCleanAndTyped() {
+        String text = Fixtures.VALID.replace(":mtls true", """
+                :mtls true :tls :intercept
+                                 :tls_passthrough ["example.com"] :tls_passthrough_waiver ["example.com"]
+                                 :upstream_ca "/etc/rtfs/ca.pem"
+                                 :client_cert {"example.com" {:cert "/etc/rtfs/c.pem" :key "/etc/rtfs/c.key"}}
+                                 :credentials {"example.com" [{:header "Authorization" :env "API_TOKEN" :prefix "Bearer "}
+                                                              {:header "X-Key" :file "/run/secrets/key"}]}""");
+        ConfigCheckResult r = Fixtures.check(text);
+        assertThat(Fixtures.codes(r)).containsExactly("EGRESS_PASSTHROUGH_DLP_BLIND");
+        var c = r.config().orElseThrow();
+        assertThat(c.egressTlsMode()).isEqualTo(dev.rtfs.microvm.agentconfig.model.EgressTlsMode.INTERCEPT);
+        assertThat(c.egressTlsPassthrough()).contains(java.util.List.of("example.com"));
+        assertThat(c.egressUpstreamCa()).contains("/etc/rtfs/ca.pem");
+        assertThat(c.egressClientCerts()).singleElement().satisfies(cc -> {
+            assertThat(cc.domain().value()).isEqualTo("example.com");
+            assertThat(cc.cert().orElseThrow().value()).isEqualTo("/etc/rtfs/c.pem");
+            assertThat(cc.key().orElseThrow().value()).isEqualTo("/etc/rtfs/c.key");
+        });
+        assertThat(c.egressCredentials()).hasSize(2);
+        assertThat(c.egressCredentials().get(0).env().orElseThrow().value()).isEqualTo("API_TOKEN");
+        assertThat(c.egressCredentials().get(0).prefix().orElseThrow().value()).isEqualTo("Bearer ");
+        assertThat(c.egressCredentials().get(1).file().orElseThrow().value()).isEqualTo("/run/secrets/key");
     }
 
     @Test

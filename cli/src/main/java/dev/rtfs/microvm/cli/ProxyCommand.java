@@ -57,6 +57,13 @@ final class ProxyCommand implements Callable<Integer> {
     @Option(names = "--metrics-port", paramLabel = "N", description = "Serve Prometheus metrics on 127.0.0.1:N.")
     Integer metricsPort;
 
+    @Option(names = "--ca-out", paramLabel = "FILE", description = {
+        "Write the certificate (PEM) of this proxy's TLS interception CA to FILE (mode 0644, replaced atomically) "
+                + "before any listener opens, for clients to trust (curl --cacert FILE) when an agent has \"tls\": "
+                + "\"intercept\".",
+        "The certificate only, never the key: the CA's key exists in this process's memory alone, a new one each run."})
+    String caOut;
+
     static final String DECISION_LOG_LEVEL = "org.slf4j.simpleLogger.log.dev.rtfs.microvm.egresspolicy.decision";
 
     @Override
@@ -125,6 +132,15 @@ final class ProxyCommand implements Callable<Integer> {
             }
         }, "egress-proxy-shutdown");
         try {
+            if (caOut != null) {
+                try {
+                    CaCertificateFile.write(Path.of(caOut), proxy.interceptionCaPem());
+                } catch (IOException | InvalidPathException e) {
+                    throw new UsageException("--ca-out " + caOut + ": cannot write the CA certificate ("
+                            + e.getClass().getSimpleName() + ": " + e.getMessage() + ")");
+                }
+                out.println("interception CA certificate written to " + caOut);
+            }
             proxy.start();
             for (AgentAcl a : agents.values()) {
                 InetSocketAddress bound = proxy.putAgent(a);

@@ -51,6 +51,25 @@ class CheckCommandTest {
     }
 
     @Test
+    void theTlsExampleWarnsThatItsPassthroughDomainIsDlpBlindAndStrictDlpRefusesItWithoutTheWaiver() throws IOException {
+        String tls = repoRoot().resolve("docs/examples/agent.config.tls.rtfs").toString();
+        CliRun r = run("check", tls);
+        assertThat(r.exit()).as(r.out() + r.err()).isZero();
+        assertThat(r.out()).contains("warning[EGRESS_PASSTHROUGH_DLP_BLIND]").contains("(0 errors, 3 warnings)");
+        Path unwaived = Files.createTempFile("unwaived", ".rtfs");
+        try {
+            Files.writeString(unwaived, Files.readString(Path.of(tls))
+                    .replace(":tls_passthrough_waiver [\"pinned.example.com\"]", ""));
+            CliRun refused = run("check", "--color", "never", unwaived.toString());
+            assertThat(refused.exit()).isEqualTo(1);
+            assertThat(refused.out()).contains("error[EGRESS_PASSTHROUGH_STRICT]")
+                    .contains("passthrough domain \"pinned.example.com\" is DLP-blind, but DLP is :strict");
+        } finally {
+            Files.deleteIfExists(unwaived);
+        }
+    }
+
+    @Test
     void warningsAsErrorsFailsTheExample() {
         CliRun r = run("check", "--warnings-as-errors", "--format", "json", example());
         assertThat(r.exit()).isEqualTo(1);

@@ -214,4 +214,98 @@ class ProxyCommandTest {
             assertThat(r.err()).contains("127.0.0.1:" + taken.getLocalPort()).contains("address already in use");
         }
     }
+
+    /** Fails under CI=true, skips locally, when a prerequisite (curl) is missing. */
+    static void requireThat(boolean ok, String message) {
+        if (ok) return;
+        if ("true".equals(System.getenv("CI"))) org.assertj.core.api.Assertions.fail(message + " [CI=true: prerequisites must be present]");
+        org.junit.jupiter.api.Assumptions.abort(message + " — skipped (set CI=true to make this a failure)");
+    }
+
+    private static ProcessResult curl(String... args) throws Exception {
+        java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of("/usr/bin/curl", "-sS", "--max-time", "20"));
+        cmd.addAll(java.util.List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        // Only the --proxy given: nothing from the environment may route the request elsewhere.
+        pb.environment().keySet().removeIf(k -> k.toLowerCase(java.util.Locale.ROOT).endsWith("_proxy"));
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readNBytes(64 * 1024), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        return new ProcessResult(p.exitValue(), out);
+    }
+
+    private record ProcessResult(int exit, String out) {}
+
+    @Test
+    void caOutWritesTheInterceptionCertificateThatCurlTrustsForAnInterceptedRequest() throws Exception {
+        requireThat(Files.isExecutable(Path.of("/usr/bin/curl")), "curl is not installed");
+        AtomicInteger hits = new AtomicInteger();
+        DemoTls originTls = DemoTls.create("origin.test");
+        com.sun.net.httpserver.HttpsServer origin = com.sun.net.httpserver.HttpsServer.create(
+                new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 8);
+        origin.setHttpsConfigurator(new com.sun.net.httpserver.HttpsConfigurator(originTls.serverContext()));
+        origin.createContext("/", ex -> {
+            hits.incrementAndGet();
+            byte[] b = ("seen " + ex.getRequestMethod()).getBytes(StandardCharsets.UTF_8);
+            ex.sendResponseHeaders(200, b.length);
+            ex.getResponseBody().write(b);
+            ex.close();
+        });
+        origin.start();
+        Path originCa = originTls.writeCaPem(dir.resolve("origin-ca.pem"));
+        int originPort = origin.getAddress().getPort();
+        Path acl = dir.resolve("acl.json");
+        Files.writeString(acl, """
+                {"mode":"enforce",
+                 "agents":{"agent.a":{"listen":"127.0.0.1:0","allow_domains":["origin.test"],"allow_methods":["GET"],
+                   "connect_ports":[%d],"allow_ranges":["127.0.0.0/8"],"tls":"intercept","upstream_ca":"%s"}},
+                 "resolve":{"origin.test":["127.0.0.1"]}}""".formatted(originPort, originCa));
+        Path caOut = dir.resolve("out/proxy-ca.pem");
+        Files.createDirectories(caOut.getParent());
+        Files.writeString(caOut, "stale");
+        Watching out = new Watching();
+        StringWriter err = new StringWriter();
+        int[] exit = {-1};
+        Thread t = Thread.ofPlatform().start(() -> exit[0] = Main.run(new String[] {"proxy", "--acl", acl.toString(),
+            "--ca-out", caOut.toString()}, new PrintWriter(out, true), new PrintWriter(err, true)));
+        try {
+            assertThat(out.running.await(20, TimeUnit.SECONDS)).as(err.toString()).isTrue();
+            Matcher m = Pattern.compile("agent agent.a listening on 127.0.0.1:(\\d+)").matcher(out.snapshot());
+            assertThat(m.find()).as(out.snapshot()).isTrue();
+            String proxy = "http://127.0.0.1:" + m.group(1);
+            String pem = Files.readString(caOut);
+            assertThat(pem).startsWith("-----BEGIN CERTIFICATE-----").doesNotContain("PRIVATE", "stale");
+            assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(caOut)))
+                    .isEqualTo("rw-r--r--");
+            assertThat(out.snapshot()).contains("interception CA certificate written to " + caOut);
+            String url = "https://origin.test:" + originPort + "/hello";
+
+            ProcessResult trusted = curl("--proxy", proxy, "--cacert", caOut.toString(), url);
+            assertThat(trusted.exit()).as(trusted.out()).isZero();
+            assertThat(trusted.out()).isEqualTo("seen GET");
+            // The guest-side leaf is the proxy's: the origin's own CA does not verify it, so the request was intercepted.
+            ProcessResult originCaOnly = curl("--proxy", proxy, "--cacert", originCa.toString(), url);
+            assertThat(originCaOnly.exit()).as(originCaOnly.out()).isEqualTo(60);
+            // Intercepted, the method rules apply inside TLS.
+            ProcessResult post = curl("--proxy", proxy, "--cacert", caOut.toString(), "-o", "/dev/null",
+                    "-w", "%{http_code}", "-d", "x=1", url);
+            assertThat(post.out()).isEqualTo("403");
+            assertThat(hits.get()).isEqualTo(1);
+        } finally {
+            t.interrupt();
+            t.join(10_000);
+            origin.stop(0);
+        }
+        assertThat(exit[0]).isZero();
+    }
+
+    @Test
+    void caOutToAnUnwritablePlaceIsExit2WithTheReason() throws Exception {
+        Path acl = dir.resolve("one.json");
+        Files.writeString(acl, """
+                {"mode":"enforce","agents":{"agent.a":{"listen":"127.0.0.1:0","allow_domains":["origin.test"]}}}""");
+        Result r = run("proxy", "--acl", acl.toString(), "--ca-out", dir.resolve("missing/dir/ca.pem").toString());
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("--ca-out").contains("cannot write the CA certificate");
+    }
 }

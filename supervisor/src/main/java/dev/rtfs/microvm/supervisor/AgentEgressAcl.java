@@ -1,12 +1,21 @@
 package dev.rtfs.microvm.supervisor;
 
 import dev.rtfs.microvm.egresspolicy.acl.AgentAcl;
+import dev.rtfs.microvm.egresspolicy.acl.InjectedHeader;
+import dev.rtfs.microvm.egresspolicy.acl.SecretRef;
+import dev.rtfs.microvm.egresspolicy.acl.TlsMode;
 import dev.rtfs.microvm.orchestrator.admission.AgentPolicy;
+import dev.rtfs.microvm.orchestrator.admission.CredentialReference;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
- * The agent-level ACL the proxy is given for a run: the config's allowlist and DLP mode, the usual methods and
- * port 443. It is the outer bound only: the proxy enforces agent ACL ∩ step ACL, and between steps nothing.
+ * The agent-level ACL the proxy is given for a run: the config's allowlist, DLP mode and TLS rules (interception,
+ * passthrough, pins, upstream CA, client certificates: {@link dev.rtfs.microvm.orchestrator.admission.EgressTls}), the
+ * usual methods and port 443, and under interception the credentials the proxy injects ({@code inject_headers}: the
+ * config's references, resolved by the proxy on the host; a step ACL inherits them). It is the outer bound only: the
+ * proxy enforces agent ACL ∩ step ACL, and between steps nothing.
  */
 final class AgentEgressAcl {
 
@@ -17,6 +26,22 @@ final class AgentEgressAcl {
     static AgentAcl of(AgentPolicy policy, List<String> allowRanges) {
         List<String> domains = policy.networkEnabled() && policy.nicEnabled() ? policy.allowDomains() : List.of();
         return AgentAcl.builder(policy.agentId()).allowDomains(domains).allowMethods(METHODS).allowRanges(allowRanges)
-                .dlp(policy.dlp()).build();
+                .dlp(policy.dlp()).tls(policy.tls().rules(domains))
+                .injectHeaders(injected(policy, domains)).build();
+    }
+
+    /** The credentials of the allowed domains as the proxy's {@code inject_headers}; none unless intercepting. */
+    static Map<String, List<InjectedHeader>> injected(AgentPolicy policy, List<String> domains) {
+        Map<String, List<InjectedHeader>> out = new LinkedHashMap<>();
+        if (policy.tls().mode() != TlsMode.INTERCEPT) return out;
+        for (CredentialReference c : policy.tls().credentialsFor(domains)) {
+            SecretRef source = switch (c.source()) {
+                case CredentialReference.Source.Env e -> new SecretRef.Env(e.name());
+                case CredentialReference.Source.File f -> new SecretRef.SecretFile(f.path());
+            };
+            out.computeIfAbsent(c.domain(), d -> new java.util.ArrayList<>())
+                    .add(new InjectedHeader(c.header(), source, c.prefix()));
+        }
+        return out;
     }
 }

@@ -4,6 +4,7 @@ import dev.rtfs.microvm.agentconfig.ConfigCheckResult;
 import dev.rtfs.microvm.agentconfig.ValidatedConfig;
 import dev.rtfs.microvm.agentconfig.diag.ConfigCode;
 import dev.rtfs.microvm.agentconfig.diag.Diagnostic;
+import dev.rtfs.microvm.agentconfig.model.EgressTlsMode;
 import dev.rtfs.microvm.vmm.attest.AttestationOutcome;
 import dev.rtfs.microvm.vmm.attest.AttestationVerifier;
 import dev.rtfs.microvm.vmm.attest.ImageMeasurer;
@@ -138,7 +139,10 @@ public final class VmSynthesizer {
                 .without(KernelCmdline.AGENT_ID_PARAM)
                 .without(KernelCmdline.TLS_PINS_PARAM)
                 .withDefaults(KernelCmdline.AGENT_ID_PARAM + "=" + vm.agentId());
-        List<String> pins = TlsPins.valid(config.config().egressTlsPins().orElse(List.of()));
+        // Under :tls :intercept the guest talks TLS to the proxy, whose leaf no origin pin matches: the proxy
+        // enforces the pins on its own connection to the origin, and the guest gets none.
+        boolean intercepted = config.config().egressTlsMode() == EgressTlsMode.INTERCEPT;
+        List<String> pins = intercepted ? List.of() : TlsPins.valid(config.config().egressTlsPins().orElse(List.of()));
         if (!pins.isEmpty()) {
             cmdline = cmdline.withDefaults(KernelCmdline.TLS_PINS_PARAM + "=" + String.join(",", pins));
         }

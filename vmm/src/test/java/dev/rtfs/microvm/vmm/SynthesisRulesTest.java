@@ -118,6 +118,17 @@ class SynthesisRulesTest {
     }
 
     @Test
+    void underInterceptionTheGuestGetsNoPinsBecauseTheProxyEnforcesThemOnTheOriginConnection() {
+        String pin = "sha256/" + java.util.Base64.getEncoder().encodeToString(new byte[32]);
+        TestConfigs c = TestConfigs.example();
+        c.cmdline = "console=ttyS0 rtfs.tls_pins=sha256/forged";
+        c.tlsPins = List.of(pin);
+        c.tls = "intercept";
+        List<String> argv = spec(synth.qemu(c.build(), SynthOptions.defaults(RUN))).argv();
+        assertThat(argv.get(argv.indexOf("-append") + 1)).doesNotContain("rtfs.tls_pins");
+    }
+
+    @Test
     void drivesAreReadOnlyWithOneRootAndTheCapabilityStoreOnlyWhenMounted() {
         List<Drive> drives = firecracker(TestConfigs.example()).config().drives();
         assertThat(drives).extracting(Drive::driveId).containsExactly("rootfs", "capabilities");

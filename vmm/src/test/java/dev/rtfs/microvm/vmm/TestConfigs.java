@@ -36,6 +36,8 @@ final class TestConfigs {
     String expectHash = "sha256:...";
     /** {@code :tls_pins} of the egress, each as written; none when empty. */
     List<String> tlsPins = List.of();
+    /** {@code :network :egress :tls}: null leaves it out (tunnel). */
+    String tls = null;
 
     /** The seed example: NIC via the proxy namespace, vsock cid 3, RO capabilities mount, placeholder hash. */
     static TestConfigs example() {
@@ -66,6 +68,7 @@ final class TestConfigs {
         if (nicEnabled) {
             lines.set(7, " :network {:enabled true :egress {:via :proxy :allow-domains [\"example.com\"]"
                     + (tlsPins.isEmpty() ? "" : " :tls_pins [" + String.join(" ", tlsPins.stream().map(TestConfigs::str).toList()) + "]")
+                    + (tls == null ? "" : " :tls :" + tls)
                     + "}}");
         }
         lines.set(8, " :microvm {");

@@ -75,6 +75,27 @@ public record AgentConfig(
 
     public Optional<List<String>> egressTlsPins() { return egress().flatMap(e -> Lists.values(e.tlsPins())); }
 
+    /** {@code :network.egress.tls}; tunnel when not written. */
+    public EgressTlsMode egressTlsMode() { return egress().map(Egress::tlsMode).orElse(EgressTlsMode.TUNNEL); }
+
+    public Optional<List<String>> egressTlsPassthrough() { return egress().flatMap(e -> Lists.values(e.tlsPassthrough())); }
+
+    public Optional<List<String>> egressTlsPassthroughWaiver() {
+        return egress().flatMap(e -> Lists.values(e.tlsPassthroughWaiver()));
+    }
+
+    public Optional<String> egressUpstreamCa() { return egress().flatMap(Egress::upstreamCa).map(Located::value); }
+
+    /** {@code :network.egress.client_cert}, one entry per domain as written (empty when absent). */
+    public List<ClientCertFiles> egressClientCerts() {
+        return egress().flatMap(Egress::clientCerts).map(Located::value).orElse(List.of());
+    }
+
+    /** {@code :network.egress.credentials}, references only, in the order written (empty when absent). */
+    public List<CredentialRef> egressCredentials() {
+        return egress().flatMap(Egress::credentials).map(Located::value).orElse(List.of());
+    }
+
     // ---- microvm
 
     public Optional<Kernel> kernel() { return microvm.flatMap(MicroVm::kernel); }

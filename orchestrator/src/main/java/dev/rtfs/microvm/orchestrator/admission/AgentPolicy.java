@@ -22,16 +22,25 @@ import java.util.Optional;
  * @param dlp            the DLP mode handed to the proxy ACL
  * @param capabilities   what calls may name: {@link CapabilityCatalog#OPEN} from a config alone, closed against an
  *                       image's capability packages ({@link #withCapabilities})
+ * @param tls            what the proxy does with HTTPS: interception, passthrough, pins, mTLS material and the
+ *                       credential references it injects ({@link EgressTls})
  */
 public record AgentPolicy(
         String agentId, boolean networkEnabled, boolean nicEnabled, List<String> allowDomains, boolean llmEnabled,
-        boolean gpuEnabled, DlpMode dlp, CapabilityCatalog capabilities) {
+        boolean gpuEnabled, DlpMode dlp, CapabilityCatalog capabilities, EgressTls tls) {
 
     public AgentPolicy {
         Objects.requireNonNull(agentId);
         allowDomains = List.copyOf(allowDomains);
         Objects.requireNonNull(dlp);
         Objects.requireNonNull(capabilities);
+        Objects.requireNonNull(tls);
+    }
+
+    /** A policy that tunnels HTTPS ({@link EgressTls#TUNNEL}). */
+    public AgentPolicy(String agentId, boolean networkEnabled, boolean nicEnabled, List<String> allowDomains,
+            boolean llmEnabled, boolean gpuEnabled, DlpMode dlp, CapabilityCatalog capabilities) {
+        this(agentId, networkEnabled, nicEnabled, allowDomains, llmEnabled, gpuEnabled, dlp, capabilities, EgressTls.TUNNEL);
     }
 
     /** A policy that knows no image: calls are checked against the built-in contracts only. */
@@ -42,7 +51,7 @@ public record AgentPolicy(
 
     /** This policy admitting calls against {@code catalog} (an image's capabilities). */
     public AgentPolicy withCapabilities(CapabilityCatalog catalog) {
-        return new AgentPolicy(agentId, networkEnabled, nicEnabled, allowDomains, llmEnabled, gpuEnabled, dlp, catalog);
+        return new AgentPolicy(agentId, networkEnabled, nicEnabled, allowDomains, llmEnabled, gpuEnabled, dlp, catalog, tls);
     }
 
     /**
@@ -50,7 +59,7 @@ public record AgentPolicy(
      * with {@code :network :enabled true} and {@code :egress :via :proxy} (and not {@code :capabilities :http
      * :enabled false}); the allowlist is {@code :network :egress :allow-domains}, narrowed by {@code :capabilities
      * :http :egress :allow-domains} when that is written; entries that are not host names are dropped; DLP is
-     * off when disabled, lenient when so written, else strict.
+     * off when disabled, lenient when so written, else strict; TLS as {@link EgressTls#from} reads it.
      */
     public static AgentPolicy from(AgentConfig config) {
         boolean network = config.networkEnabled().orElse(false)
@@ -62,7 +71,8 @@ public record AgentPolicy(
         DlpMode dlp = !config.dlpEnabled().orElse(true) ? DlpMode.OFF
                 : config.dlpPolicy().map(p -> p == DlpPolicy.LENIENT ? DlpMode.LENIENT : DlpMode.STRICT).orElse(DlpMode.STRICT);
         return new AgentPolicy(config.agentIdValue().orElse(""), network, config.nicEnabled().orElse(false),
-                allowed.values(), config.llmEnabled().orElse(false), config.gpuEnabled().orElse(false), dlp);
+                allowed.values(), config.llmEnabled().orElse(false), config.gpuEnabled().orElse(false), dlp,
+                CapabilityCatalog.OPEN, EgressTls.from(config));
     }
 
     private static ParamSet<String> domains(Optional<List<String>> written) {

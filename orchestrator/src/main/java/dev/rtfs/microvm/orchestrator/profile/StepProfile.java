@@ -2,6 +2,9 @@ package dev.rtfs.microvm.orchestrator.profile;
 
 import dev.rtfs.microvm.egresspolicy.acl.AgentAcl;
 import dev.rtfs.microvm.egresspolicy.acl.DlpMode;
+import dev.rtfs.microvm.egresspolicy.acl.TlsRules;
+import dev.rtfs.microvm.orchestrator.admission.CredentialReference;
+import dev.rtfs.microvm.orchestrator.admission.EgressTls;
 import dev.rtfs.microvm.orchestrator.plan.Determinism;
 import java.util.List;
 import java.util.Objects;
@@ -11,7 +14,7 @@ import java.util.OptionalLong;
 /**
  * The least-privilege profile of one plan step. Its JSON ({@link StepProfileJson}) is the
  * contract:
- * <pre>{"step","index","network_acl":{"allow_domains","allow_methods"},
+ * <pre>{"step","index","network_acl":{"allow_domains","allow_methods"[,"tls":"intercept","tls_passthrough"]},
  *  "fs_policy":{"workdir","capabilities_mount","allowed_paths"},
  *  "determinism":{"time","random","seed"},"feature_gates":{"llm","gpu"},"limits":{"max_time_ms"}}</pre>
  */
@@ -31,18 +34,39 @@ public record StepProfile(
     /**
      * What the proxy enforces while the step runs. {@code connectPorts} (443 plus the effect's ports) and
      * {@code dlp} (from the agent config) are carried for {@link #toAgentAcl} and are not part of the step
-     * profile JSON. Empty domains mean deny-all.
+     * profile JSON; {@code tls} (the agent's, {@link EgressTls}) gives the JSON its {@code tls} and
+     * {@code tls_passthrough}. Empty domains mean deny-all.
      */
-    public record NetworkAcl(List<String> allowDomains, List<String> allowMethods, List<Integer> connectPorts, DlpMode dlp) {
+    public record NetworkAcl(List<String> allowDomains, List<String> allowMethods, List<Integer> connectPorts, DlpMode dlp,
+            EgressTls tls) {
         public NetworkAcl {
             allowDomains = List.copyOf(allowDomains);
             allowMethods = List.copyOf(allowMethods);
             connectPorts = List.copyOf(connectPorts);
             Objects.requireNonNull(dlp);
+            Objects.requireNonNull(tls);
+        }
+
+        /** An ACL that tunnels HTTPS. */
+        public NetworkAcl(List<String> allowDomains, List<String> allowMethods, List<Integer> connectPorts, DlpMode dlp) {
+            this(allowDomains, allowMethods, connectPorts, dlp, EgressTls.TUNNEL);
         }
 
         public static NetworkAcl denyAll(DlpMode dlp) {
             return new NetworkAcl(List.of(), List.of(), List.of(), dlp);
+        }
+
+        /** The TLS rules the proxy applies to this step's domains (mode, passthrough, pins, mTLS material). */
+        public TlsRules tlsRules() {
+            return tls.rules(allowDomains);
+        }
+
+        /**
+         * The headers the proxy injects for this step's domains, as references: the agent's ACL carries them
+         * (supervisor's AgentEgressAcl) and a step ACL inherits them, so {@link StepProfile#toAgentAcl} sets none.
+         */
+        public List<CredentialReference> credentials() {
+            return tls.credentialsFor(allowDomains);
         }
 
         public boolean deniesAll() {
@@ -101,7 +125,8 @@ public record StepProfile(
 
     /**
      * The per-agent ACL document the egress proxy consumes while this step runs: the step's domains and
-     * methods, CONNECT ports, the agent's DLP mode; deny-all (the proxy's strict defaults with no domains)
+     * methods, CONNECT ports, the agent's DLP mode and TLS rules (credentials excepted: {@link
+     * NetworkAcl#credentials}); deny-all (the proxy's strict defaults with no domains)
      * when the step has no network effect.
      */
     public AgentAcl toAgentAcl(String agentId) {
@@ -110,6 +135,6 @@ public record StepProfile(
             return rules.build();
         }
         return rules.allowDomains(networkAcl.allowDomains()).allowMethods(networkAcl.allowMethods())
-                .connectPorts(networkAcl.connectPorts()).build();
+                .connectPorts(networkAcl.connectPorts()).tls(networkAcl.tlsRules()).build();
     }
 }

@@ -1,5 +1,7 @@
 package dev.rtfs.microvm.orchestrator.profile;
 
+import dev.rtfs.microvm.egresspolicy.acl.TlsMode;
+import dev.rtfs.microvm.egresspolicy.acl.TlsRules;
 import java.util.List;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
@@ -19,6 +21,12 @@ public final class StepProfileJson {
         ObjectNode acl = o.putObject("network_acl");
         p.networkAcl().allowDomains().forEach(acl.putArray("allow_domains")::add);
         p.networkAcl().allowMethods().forEach(acl.putArray("allow_methods")::add);
+        // Like the proxy's ACL documents: TLS is written only when it is not the tunnel default.
+        TlsRules tls = p.networkAcl().tlsRules();
+        if (!p.networkAcl().deniesAll() && tls.mode() == TlsMode.INTERCEPT) {
+            acl.put("tls", tls.mode().jsonName());
+            tls.passthrough().forEach(acl.putArray("tls_passthrough")::add);
+        }
         ObjectNode fs = o.putObject("fs_policy");
         fs.put("workdir", p.fsPolicy().workdir());
         fs.put("capabilities_mount", p.fsPolicy().capabilitiesMount());

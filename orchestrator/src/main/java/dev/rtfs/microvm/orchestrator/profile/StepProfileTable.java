@@ -1,5 +1,7 @@
 package dev.rtfs.microvm.orchestrator.profile;
 
+import dev.rtfs.microvm.egresspolicy.acl.TlsMode;
+import dev.rtfs.microvm.egresspolicy.acl.TlsRules;
 import dev.rtfs.microvm.rtfslang.TextTable;
 import java.util.ArrayList;
 import java.util.List;
@@ -8,7 +10,7 @@ import java.util.List;
 public final class StepProfileTable {
 
     private static final List<String> HEADER =
-            List.of("#", "STEP", "NETWORK", "METHODS", "FS (allowed paths)", "WORKDIR", "TIME", "RANDOM", "LLM", "GPU", "MAX_TIME_MS");
+            List.of("#", "STEP", "NETWORK", "METHODS", "TLS", "FS (allowed paths)", "WORKDIR", "TIME", "RANDOM", "LLM", "GPU", "MAX_TIME_MS");
 
     private StepProfileTable() {}
 
@@ -21,6 +23,7 @@ public final class StepProfileTable {
                     p.step(),
                     p.networkAcl().deniesAll() ? "deny-all" : String.join(",", p.networkAcl().allowDomains()),
                     p.networkAcl().deniesAll() ? "-" : String.join(",", p.networkAcl().allowMethods()),
+                    tls(p.networkAcl()),
                     p.fsPolicy().allowedPaths().isEmpty() ? "-" : String.join(",", p.fsPolicy().allowedPaths()),
                     p.fsPolicy().workdir(),
                     p.determinism().time(),
@@ -31,5 +34,13 @@ public final class StepProfileTable {
         }
         // Plan text (step names, paths, seeds) goes to a terminal: TextTable escapes control and format characters.
         return TextTable.render(rows);
+    }
+
+    /** "tunnel", "intercept" or "intercept, passthrough a,b" for a step with network; "-" without. */
+    private static String tls(StepProfile.NetworkAcl acl) {
+        if (acl.deniesAll()) return "-";
+        TlsRules rules = acl.tlsRules();
+        return rules.mode().jsonName() + (rules.mode() == TlsMode.INTERCEPT && !rules.passthrough().isEmpty()
+                ? ", passthrough " + String.join(",", rules.passthrough()) : "");
     }
 }

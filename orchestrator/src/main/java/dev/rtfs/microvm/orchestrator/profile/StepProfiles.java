@@ -51,7 +51,7 @@ public final class StepProfiles {
         List<String> methods = n.methods().unconstrained() ? List.of("GET") : n.methods().values();
         TreeSet<Integer> ports = new TreeSet<>(List.of(443));
         if (!n.ports().unconstrained()) ports.addAll(n.ports().values());
-        return new StepProfile.NetworkAcl(domains, methods, List.copyOf(ports), policy.dlp());
+        return new StepProfile.NetworkAcl(domains, methods, List.copyOf(ports), policy.dlp(), policy.tls());
     }
 
     private static StepProfile.FsPolicy fsPolicy(EffectRow row, Step step) {
