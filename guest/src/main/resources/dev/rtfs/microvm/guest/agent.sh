@@ -408,6 +408,38 @@ tls_pins_from() {
     TLS_PINS=$out
 }
 
+# ---- the run config disk (rtfs.run_config=vdX; guest/AGENT.md, "The run's CA") --------------------------------
+# Under the config's :tls :intercept the egress proxy ends the guest's TLS with its own per-run CA. The supervisor
+# hands that CA's certificate over on a read-only disk for this run only (the attested images stay as they are):
+# a ustar archive whose first entry is the marker, then ca.pem. The agent adds it to a copy of the image's bundle.
+RUN_CONFIG=${RTFS_AGENT_RUN_CONFIG:-/run/rtfs}   # tmpfs: the disk's files and the run's CA bundle
+RUN_CONFIG_MARKER=rtfs-run-config.v1
+RUN_CONFIG_MAX=65536               # bytes read from the device at most (the disk is never larger)
+RUN_CA=                            # 1 once the run's CA is in CA_BUNDLE
+
+# run_config_load SOURCE: the disk (a block device; a file in the host tests) into $RUN_CONFIG and CA_BUNDLE. Fails
+# with a log line on anything but a well-formed disk: a run that intercepts TLS must not go on with a trust store
+# that silently lacks its CA, nor trust whatever else a disk holds.
+run_config_load() {
+    local src=$1 dir=$RUN_CONFIG/run-config first
+    rm -rf "$dir" "$RUN_CONFIG/run-config.tar" && mkdir -p "$dir" \
+        || { log "run config disk: cannot prepare $dir"; return 1; }
+    head -c "$RUN_CONFIG_MAX" "$src" > "$RUN_CONFIG/run-config.tar" 2>/dev/null \
+        || { log "run config disk $src: cannot read it"; return 1; }
+    first=$(tar -tf "$RUN_CONFIG/run-config.tar" 2>/dev/null | head -n 1)
+    [ "$first" = "$RUN_CONFIG_MARKER" ] \
+        || { log "run config disk $src: not a run config disk (its first entry is not $RUN_CONFIG_MARKER)"; return 1; }
+    tar -xf "$RUN_CONFIG/run-config.tar" -C "$dir" "$RUN_CONFIG_MARKER" ca.pem 2>/dev/null && [ -f "$dir/ca.pem" ] \
+        || { log "run config disk $src: no ca.pem"; return 1; }
+    [ "$(cat "$dir/$RUN_CONFIG_MARKER")" = 1 ] || { log "run config disk $src: unknown format version"; return 1; }
+    [ "$(head -n 1 "$dir/ca.pem" | tr -d '\r')" = '-----BEGIN CERTIFICATE-----' ] \
+        || { log "run config disk $src: ca.pem is not a PEM certificate"; return 1; }
+    ! grep -q 'PRIVATE KEY' "$dir/ca.pem" || { log "run config disk $src: ca.pem holds a private key"; return 1; }
+    { cat "$CA_BUNDLE" 2>/dev/null; cat "$dir/ca.pem"; } > "$RUN_CONFIG/ca-bundle.crt" \
+        || { log "run config disk: cannot write $RUN_CONFIG/ca-bundle.crt"; return 1; }
+    CA_BUNDLE=$RUN_CONFIG/ca-bundle.crt RUN_CA=1
+}
+
 # http_request_headers RAW: the args' :headers object into $W/req-headers ("Name: value" lines); sets HTTP_PROBLEM
 # and fails when it is not an object of at most MAX_HEADERS token names with one-line string values.
 http_request_headers() {
@@ -637,6 +669,7 @@ cap_user() { # CALL_ID_RAW ARGS_RAW STEP_RAW CAP_RAW
         (
             cd "$wd" && env -i PATH=/usr/local/bin:/usr/bin:/bin HOME="$wd" LANG=C.UTF-8 \
                 HTTP_PROXY="$PROXY" HTTPS_PROXY="$PROXY" http_proxy="$PROXY" https_proxy="$PROXY" \
+                ${RUN_CA:+SSL_CERT_FILE=$CA_BUNDLE CURL_CA_BUNDLE=$CA_BUNDLE} \
                 RTFS_STEP="$STEP_INDEX" ${DET_SEED:+RTFS_SEED=$DET_SEED} ${DET_NOW:+RTFS_NOW_MS=$DET_NOW} \
                 "$BB" setsid "$BB" sh -c 'echo $$ > "$0"; exec "$3" su -m -s /bin/sh "$1" -c '\''exec "$0"'\'' "$2"' \
                     "$W/cap.pid" "$CAP_USER" "$CAPS/$name/$entry" "$BB" \
@@ -751,8 +784,20 @@ main() {
         case $arg in
             rtfs.agent_id=*) AGENT_ID=${arg#rtfs.agent_id=} ;;
             rtfs.tls_pins=*) tls_pins_from "${arg#rtfs.tls_pins=}" ;;
+            rtfs.run_config=*) RUN_CONFIG_DEV=${arg#rtfs.run_config=} ;;
         esac
     done
+    if [ -n "${RUN_CONFIG_DEV:-}" ]; then
+        case $RUN_CONFIG_DEV in
+            vd[a-z]) ;;
+            *) log "malformed rtfs.run_config; refusing to start without the run's CA"; exit 1 ;;
+        esac
+        local i=0
+        while [ ! -b "/dev/$RUN_CONFIG_DEV" ] && [ "$i" -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+        [ -b "/dev/$RUN_CONFIG_DEV" ] || { log "run config disk /dev/$RUN_CONFIG_DEV missing; refusing to start"; exit 1; }
+        run_config_load "/dev/$RUN_CONFIG_DEV" || { log "refusing to start without the run's CA"; exit 1; }
+        log "trusting the run's CA from /dev/$RUN_CONFIG_DEV for this run"
+    fi
     [ "${#AGENT_ID}" -le 256 ] || AGENT_ID=
     case $AGENT_ID in ''|*[!A-Za-z0-9._:-]*) log "ignoring malformed rtfs.agent_id; using 'agent'"; AGENT_ID=agent ;; esac
     BOOT_ID=$(cat /proc/sys/kernel/random/boot_id)

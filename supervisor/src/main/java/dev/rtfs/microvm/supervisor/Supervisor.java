@@ -22,6 +22,7 @@ import dev.rtfs.microvm.egressproxy.EgressProxy;
 import dev.rtfs.microvm.egressproxy.control.ControlApi;
 import dev.rtfs.microvm.egressproxy.control.StaleSocket;
 import dev.rtfs.microvm.egressproxy.observe.DecisionRecord;
+import dev.rtfs.microvm.egresspolicy.acl.TlsMode;
 import dev.rtfs.microvm.egresspolicy.net.StaticOverrideResolver;
 import dev.rtfs.microvm.egresspolicy.net.SystemResolver;
 import dev.rtfs.microvm.egressproxy.server.NettyConnector;
@@ -135,11 +136,19 @@ public final class Supervisor {
                     .withBaseDir(req.imageDir().toAbsolutePath()).withDeploy(true).withProxyPort(proxyPort));
             options = req.initrd().map(options::withInitrd).orElse(options);
             options = req.capabilitiesImage().map(options::withCapabilitiesImage).orElse(options);
+            // Under interception the guest must trust this proxy's CA for this run only: a per-run read-only disk,
+            // not an image change; its hash and the CA's fingerprint go into run.started.
+            Optional<RunConfigRecord> runConfig = policy.tls().mode() == TlsMode.INTERCEPT
+                    ? Optional.of(RunConfigRecord.write(layout.runConfigDisk(), proxy.interceptionCaPem()))
+                    : Optional.empty();
+            options = runConfig.map(r -> r.disk()).map(options::withRunConfigDisk).orElse(options);
             SynthResult<QemuSpec> synth = synthesizer.qemu(validated, options);
             // Every boot artifact's measurement, also when the deploy is refused: the chain says what was offered.
             ObjectNode started = JSON.objectNode().put("config", req.config().name()).put("plan", req.plan().name())
                     .put("image_dir", req.imageDir().toAbsolutePath().toString()); // which image a blue/green run booted
             synth.measured().forEach(started.putObject("artifacts")::put);
+            runConfig.ifPresent(r -> started.putObject("run_config").put("disk", r.disk().getFileName().toString())
+                    .put("sha256", r.sha256()).put("ca_sha256", r.caSha256()));
             append(chain, "run.started", agentId, planId, null, started);
             if (synth instanceof SynthResult.Refused<QemuSpec> r) {
                 ObjectNode data = JSON.objectNode();

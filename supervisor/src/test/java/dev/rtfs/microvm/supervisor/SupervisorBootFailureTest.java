@@ -7,6 +7,9 @@ import dev.rtfs.microvm.controlplane.chain.ChainRecord;
 import dev.rtfs.microvm.controlplane.chain.ChainVerifier;
 import dev.rtfs.microvm.controlplane.chain.VerifyReport;
 import dev.rtfs.microvm.egressproxy.observe.DecisionRecord;
+import dev.rtfs.microvm.guest.RunConfigDisk;
+import dev.rtfs.microvm.vmm.attest.Sha256;
+import tools.jackson.databind.JsonNode;
 import dev.rtfs.microvm.rtfslang.SourceFile;
 import dev.rtfs.microvm.vmm.qemu.QemuSynthesizer;
 import dev.rtfs.microvm.vmm.VmSynthesizer;
@@ -75,8 +78,11 @@ class SupervisorBootFailureTest {
     }
 
     RunRequest request() throws IOException {
-        return RunRequest.of(source(ROOT.resolve("docs/examples/agent.config.microvm.rtfs")), source(plan), image,
-                        dir.resolve("run"))
+        return request(source(ROOT.resolve("docs/examples/agent.config.microvm.rtfs")));
+    }
+
+    RunRequest request(SourceFile config) throws IOException {
+        return RunRequest.of(config, source(plan), image, dir.resolve("run"))
                 .withGuest(image.resolve("images/initramfs.cpio"), Optional.of(image.resolve("images/capabilities.img")))
                 .withChainKey(dir.resolve("state/chain-key"));
     }
@@ -152,6 +158,55 @@ class SupervisorBootFailureTest {
         assertThat(Files.readString(log)).contains(PANIC);
         assertThat(Files.getPosixFilePermissions(log)).extracting(Object::toString)
                 .containsExactlyInAnyOrder("OWNER_READ", "OWNER_WRITE");
+    }
+
+    /** Records every argv it is asked to start; each guest prints nothing and exits before hello. */
+    static final class RecordingLauncher implements VmLauncher {
+        final List<List<String>> argvs = new CopyOnWriteArrayList<>();
+        final ScriptedLauncher exits = new ScriptedLauncher("", 0);
+
+        @Override
+        public RunningVm start(List<String> argv, GuestLog log) {
+            argvs.add(List.copyOf(argv));
+            return exits.start(argv, log);
+        }
+    }
+
+    @Test
+    void anInterceptingRunAttachesItsCaOnAReadOnlyRunConfigDiskAndRecordsItsHashInRunStarted() throws Exception {
+        String config = Files.readString(ROOT.resolve("docs/examples/agent.config.microvm.rtfs"))
+                .replace(":egress {:via :proxy", ":egress {:via :proxy :tls :intercept").replace(":mtls true", ":mtls false");
+        assertThat(config).contains(":tls :intercept");
+        RecordingLauncher launcher = new RecordingLauncher();
+        RunReport report = new Supervisor(VmSynthesizer.standard(), launcher)
+                .run(request(new SourceFile(dir.resolve("intercept.config.rtfs").toString(), config)));
+        assertThat(report.refusals()).isEmpty();
+
+        Path disk = report.runDir().resolve("run-config.img");
+        RunConfigDisk onDisk = RunConfigDisk.parse(Files.readAllBytes(disk));
+        assertThat(onDisk.caPem()).startsWith("-----BEGIN CERTIFICATE-----").doesNotContain("PRIVATE KEY");
+        List<String> argv = launcher.argvs.getFirst();
+        assertThat(argv).contains("id=run_config,file=" + disk + ",format=raw,if=none,readonly=on",
+                "virtio-blk-device,drive=run_config");
+        assertThat(argv.get(argv.indexOf("-append") + 1)).contains("rtfs.run_config=vdc");
+
+        ChainRecord started = chain(report).stream().filter(r -> r.kind().equals("run.started")).findFirst().orElseThrow();
+        JsonNode runConfig = started.data().get("run_config");
+        assertThat(runConfig.get("disk").asString()).isEqualTo("run-config.img");
+        assertThat(runConfig.get("sha256").asString()).isEqualTo(Sha256.ofFile(disk));
+        assertThat(runConfig.get("ca_sha256").asString()).isEqualTo(onDisk.caSha256());
+        // The attested images are measured as always; the run's disk is not one of them.
+        assertThat(started.data().get("artifacts").toString()).doesNotContain("run-config");
+    }
+
+    @Test
+    void aRunThatDoesNotInterceptHasNoRunConfigDisk() throws Exception {
+        RecordingLauncher launcher = new RecordingLauncher();
+        RunReport report = new Supervisor(VmSynthesizer.standard(), launcher).run(request());
+        assertThat(report.runDir().resolve("run-config.img")).doesNotExist();
+        assertThat(String.join(" ", launcher.argvs.getFirst())).doesNotContain("run_config");
+        assertThat(chain(report).stream().filter(r -> r.kind().equals("run.started")).findFirst().orElseThrow()
+                .data().has("run_config")).isFalse();
     }
 
     @Test

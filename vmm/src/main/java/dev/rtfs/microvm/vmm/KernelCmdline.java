@@ -24,6 +24,14 @@ public record KernelCmdline(List<String> params) {
      */
     public static final String TLS_PINS_PARAM = "rtfs.tls_pins";
 
+    /**
+     * The guest device of the run's read-only config disk ({@code rtfs.run_config=vdc}): set by the synthesizer when
+     * the run has one (the supervisor's, under {@code :tls :intercept}), replacing any value in the config's
+     * cmdline. Named here rather than found by probing because the device letter follows the drive order, which
+     * only the synthesizer knows; the guest still checks the disk's marker before it trusts anything on it.
+     */
+    public static final String RUN_CONFIG_PARAM = "rtfs.run_config";
+
 
     /**
      * The serial console every synthesized VM writes its guest log to (kernel messages, /init, the agent's

@@ -35,6 +35,8 @@ public record RunDirLayout(Path runDir) {
     public Path firecrackerConfigFile() { return runDir.resolve("firecracker.json"); }
     public Path qemuControlSocket() { return runDir.resolve("control.sock"); }
     public Path qemuQmpSocket() { return runDir.resolve("qmp.sock"); }
+    /** The run's read-only config disk (the interception CA for the guest), written only when the run has one. */
+    public Path runConfigDisk() { return runDir.resolve("run-config.img"); }
     /** The guest log: everything the VMM and the guest print (kernel, /init, agent stderr); 0600, size-bounded. */
     public Path guestLog() { return runDir.resolve("guest.log"); }
 

@@ -20,6 +20,9 @@ import java.util.Optional;
  *                          next to the rootfs (the guest module reads the file)
  * @param initrd            initramfs to boot with (required for QEMU, optional elsewhere)
  * @param capabilitiesImage the capability store image; default {@code capabilities.img} next to the rootfs
+ * @param runConfigDisk     the run's read-only config disk (the guest's {@code rtfs.run_config} device, e.g. the
+ *                          proxy's interception CA), attached after the rootfs and the capability store; per run,
+ *                          so not an attested image: the supervisor measures it into the chain
  */
 public record SynthOptions(
         Path runDir,
@@ -31,7 +34,8 @@ public record SynthOptions(
         Optional<String> expectRootfsHash,
         Optional<ExpectedHashes> imageLock,
         Optional<Path> initrd,
-        Optional<Path> capabilitiesImage) {
+        Optional<Path> capabilitiesImage,
+        Optional<Path> runConfigDisk) {
 
     /** Port of the proxy the guest is told about when nothing else is configured. */
     public static final int DEFAULT_PROXY_PORT = 3128;
@@ -45,6 +49,7 @@ public record SynthOptions(
         Objects.requireNonNull(imageLock);
         Objects.requireNonNull(initrd);
         Objects.requireNonNull(capabilitiesImage);
+        Objects.requireNonNull(runConfigDisk);
         if (proxyPort < 1 || proxyPort > 65535) {
             throw new IllegalArgumentException("proxy port out of range: " + proxyPort);
         }
@@ -53,47 +58,53 @@ public record SynthOptions(
     /** Template mode (not a deploy), default binaries, no overrides. */
     public static SynthOptions defaults(Path runDir) {
         return new SynthOptions(runDir, Optional.empty(), VmmBinaries.DEFAULT, JailerOptions.DEFAULT,
-                DEFAULT_PROXY_PORT, false, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
+                DEFAULT_PROXY_PORT, false, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.empty());
     }
 
     public SynthOptions withBaseDir(Path dir) {
         return new SynthOptions(runDir, Optional.of(dir), binaries, jailer, proxyPort, deploy,
-                expectRootfsHash, imageLock, initrd, capabilitiesImage);
+                expectRootfsHash, imageLock, initrd, capabilitiesImage, runConfigDisk);
     }
 
     public SynthOptions withBinaries(VmmBinaries b) {
         return new SynthOptions(runDir, baseDir, b, jailer, proxyPort, deploy,
-                expectRootfsHash, imageLock, initrd, capabilitiesImage);
+                expectRootfsHash, imageLock, initrd, capabilitiesImage, runConfigDisk);
     }
 
     public SynthOptions withProxyPort(int port) {
         return new SynthOptions(runDir, baseDir, binaries, jailer, port, deploy,
-                expectRootfsHash, imageLock, initrd, capabilitiesImage);
+                expectRootfsHash, imageLock, initrd, capabilitiesImage, runConfigDisk);
     }
 
     public SynthOptions withDeploy(boolean d) {
         return new SynthOptions(runDir, baseDir, binaries, jailer, proxyPort, d,
-                expectRootfsHash, imageLock, initrd, capabilitiesImage);
+                expectRootfsHash, imageLock, initrd, capabilitiesImage, runConfigDisk);
     }
 
     public SynthOptions withExpectRootfsHash(String hash) {
         return new SynthOptions(runDir, baseDir, binaries, jailer, proxyPort, deploy,
-                Optional.of(hash), imageLock, initrd, capabilitiesImage);
+                Optional.of(hash), imageLock, initrd, capabilitiesImage, runConfigDisk);
     }
 
     public SynthOptions withImageLock(ExpectedHashes lock) {
         return new SynthOptions(runDir, baseDir, binaries, jailer, proxyPort, deploy,
-                expectRootfsHash, Optional.of(lock), initrd, capabilitiesImage);
+                expectRootfsHash, Optional.of(lock), initrd, capabilitiesImage, runConfigDisk);
     }
 
     public SynthOptions withInitrd(Path path) {
         return new SynthOptions(runDir, baseDir, binaries, jailer, proxyPort, deploy,
-                expectRootfsHash, imageLock, Optional.of(path), capabilitiesImage);
+                expectRootfsHash, imageLock, Optional.of(path), capabilitiesImage, runConfigDisk);
     }
 
     public SynthOptions withCapabilitiesImage(Path path) {
         return new SynthOptions(runDir, baseDir, binaries, jailer, proxyPort, deploy,
-                expectRootfsHash, imageLock, initrd, Optional.of(path));
+                expectRootfsHash, imageLock, initrd, Optional.of(path), runConfigDisk);
+    }
+
+    public SynthOptions withRunConfigDisk(Path path) {
+        return new SynthOptions(runDir, baseDir, binaries, jailer, proxyPort, deploy,
+                expectRootfsHash, imageLock, initrd, capabilitiesImage, Optional.of(path));
     }
 
     /** A config path resolved against {@link #baseDir}, as a string for the hypervisor. */

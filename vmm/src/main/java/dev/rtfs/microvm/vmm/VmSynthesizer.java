@@ -113,6 +113,7 @@ public final class VmSynthesizer {
             List<String> optionPaths = new ArrayList<>(List.of(run.cloudHypervisorApiSocket().toString(),
                     run.vsockSocket().toString(), options.resolve(vm.rootfsImage())));
             if (vm.capabilitiesMount()) optionPaths.add(FirecrackerSynthesizer.capabilitiesImage(vm, options));
+            options.runConfigDisk().ifPresent(d -> optionPaths.add(d.toString()));
             optionPaths.stream().filter(p -> p.contains(",")).forEach(p -> out.add(Diagnostic.error(
                     SynthCode.SYNTH_PATH_UNSAFE, "", "path '" + p + "' contains ',', which Cloud Hypervisor's "
                             + "option syntax (path=…,readonly=on) splits on", "rename the file or run dir without ','",
@@ -138,6 +139,7 @@ public final class VmSynthesizer {
         KernelCmdline cmdline = KernelCmdline.parse(vm.kernelCmdline())
                 .without(KernelCmdline.AGENT_ID_PARAM)
                 .without(KernelCmdline.TLS_PINS_PARAM)
+                .without(KernelCmdline.RUN_CONFIG_PARAM)
                 .withDefaults(KernelCmdline.AGENT_ID_PARAM + "=" + vm.agentId());
         // Under :tls :intercept the guest talks TLS to the proxy, whose leaf no origin pin matches: the proxy
         // enforces the pins on its own connection to the origin, and the guest gets none.
@@ -145,6 +147,9 @@ public final class VmSynthesizer {
         List<String> pins = intercepted ? List.of() : TlsPins.valid(config.config().egressTlsPins().orElse(List.of()));
         if (!pins.isEmpty()) {
             cmdline = cmdline.withDefaults(KernelCmdline.TLS_PINS_PARAM + "=" + String.join(",", pins));
+        }
+        if (options.runConfigDisk().isPresent()) {
+            cmdline = cmdline.withDefaults(KernelCmdline.RUN_CONFIG_PARAM + "=" + FirecrackerSynthesizer.runConfigDevice(vm));
         }
         VmBlueprint named = vm.withKernelCmdline(cmdline.toString());
         return SynthResult.of(out, measured, () -> build.apply(named));

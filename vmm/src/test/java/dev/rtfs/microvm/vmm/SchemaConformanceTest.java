@@ -22,14 +22,17 @@ class SchemaConformanceTest {
 
     private static final Path RUN = Path.of("/run/rtfs/agent.demo");
 
+    /** With a run config disk, so its drive is checked against the schemas too. */
+    private static final SynthOptions OPTIONS = SynthOptions.defaults(RUN).withRunConfigDisk(RUN.resolve("run-config.img"));
+
     private static FirecrackerSpec firecracker(TestConfigs c) {
         return ((SynthResult.Synthesized<FirecrackerSpec>) VmSynthesizer.standard()
-                .firecracker(c.build(), SynthOptions.defaults(RUN))).spec();
+                .firecracker(c.build(), OPTIONS)).spec();
     }
 
     private static CloudHypervisorSpec cloudHypervisor(TestConfigs c) {
         return ((SynthResult.Synthesized<CloudHypervisorSpec>) VmSynthesizer.standard()
-                .cloudHypervisor(c.build(), SynthOptions.defaults(RUN))).spec();
+                .cloudHypervisor(c.build(), OPTIONS)).spec();
     }
 
     /** (definition, object) for every object of the config file, keyed as in FullVmConfiguration. */

@@ -142,6 +142,39 @@ class SynthesisRulesTest {
     }
 
     @Test
+    void everyTargetAttachesTheRunConfigDiskReadOnlyAndLastAndNamesItsGuestDeviceOnTheCmdline() {
+        Path disk = RUN.resolve("run-config.img");
+        SynthOptions o = SynthOptions.defaults(RUN).withRunConfigDisk(disk);
+        TestConfigs c = TestConfigs.example();
+        c.cmdline = "console=none rtfs.run_config=vda"; // the config cannot point the guest at another device
+        List<Drive> drives = spec(synth.firecracker(c.build(), o)).config().drives();
+        assertThat(drives).extracting(Drive::driveId).containsExactly("rootfs", "capabilities", "run_config");
+        assertThat(drives.getLast().pathOnHost()).isEqualTo(disk.toString());
+        assertThat(drives).allMatch(d -> Boolean.TRUE.equals(d.isReadOnly()));
+        assertThat(drives).filteredOn(Drive::isRootDevice).hasSize(1);
+
+        CloudHypervisorSpec ch = spec(synth.cloudHypervisor(c.build(), o));
+        assertThat(ch.vmConfig().disks()).extracting(d -> d.id()).containsExactly("rootfs", "capabilities", "run_config");
+        assertThat(ch.vmConfig().disks()).allMatch(d -> d.readonly());
+        assertThat(ch.cliArgv()).contains("path=" + disk + ",readonly=on,id=run_config");
+
+        List<String> qemu = spec(synth.qemu(c.build(), o)).argv();
+        assertThat(qemu).contains("id=run_config,file=" + disk + ",format=raw,if=none,readonly=on");
+        assertThat(qemu.indexOf("virtio-blk-device,drive=run_config")).isGreaterThan(qemu.indexOf("virtio-blk-device,drive=caps"));
+
+        for (String cmdline : List.of(argAfter(qemu, "-append"), ch.vmConfig().payload().cmdline(),
+                spec(synth.firecracker(c.build(), o)).config().bootSource().bootArgs())) {
+            assertThat(cmdline.split(" ")).filteredOn(p -> p.startsWith("rtfs.run_config=")).containsExactly("rtfs.run_config=vdc");
+        }
+        TestConfigs noCaps = TestConfigs.example();
+        noCaps.capsMount = null;
+        assertThat(argAfter(spec(synth.qemu(noCaps.build(), o)).argv(), "-append")).contains("rtfs.run_config=vdb");
+        // Without a disk: no drive and no parameter, whatever the config's cmdline says.
+        List<String> plain = spec(synth.qemu(c.build(), SynthOptions.defaults(RUN))).argv();
+        assertThat(String.join(" ", plain)).doesNotContain("run_config");
+    }
+
+    @Test
     void machineConfigHasSmtOffAndTheConfiguredResources() {
         TestConfigs c = TestConfigs.example();
         c.vcpus = 2L;
@@ -250,7 +283,8 @@ class SynthesisRulesTest {
         // A chroot base that leaves no room at all is refused, not rendered.
         SynthOptions deep = new SynthOptions(RUN, java.util.Optional.empty(), VmmBinaries.DEFAULT,
                 new JailerOptions(65534, 65534, "/" + "j".repeat(80)), 3128, false, java.util.Optional.empty(),
-                java.util.Optional.empty(), java.util.Optional.empty(), java.util.Optional.empty());
+                java.util.Optional.empty(), java.util.Optional.empty(), java.util.Optional.empty(),
+                java.util.Optional.empty());
         SynthResult<FirecrackerSpec> refused = synth.firecracker(TestConfigs.example().build(), deep);
         assertThat(codes(refused)).containsExactly(SynthCode.SYNTH_SOCKET_PATH_TOO_LONG);
         assertThat(refused.diagnostics().getFirst().message()).contains("jailed API socket");

@@ -43,6 +43,8 @@ public final class CloudHypervisorSynthesizer {
             disks.add(new DiskConfig(FirecrackerSynthesizer.capabilitiesImage(vm, options), true,
                     FirecrackerSynthesizer.CAPABILITIES_DRIVE_ID));
         }
+        options.runConfigDisk().ifPresent(d -> disks.add(new DiskConfig(d.toString(), true,
+                FirecrackerSynthesizer.RUN_CONFIG_DRIVE_ID)));
         String tap = DeviceNames.tapName(vm.agentId());
         String mac = DeviceNames.guestMac(vm.agentId());
         List<NetConfig> net = vm.nic().isPresent()

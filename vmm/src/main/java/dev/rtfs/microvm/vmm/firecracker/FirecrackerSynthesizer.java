@@ -18,6 +18,8 @@ public final class FirecrackerSynthesizer {
 
     public static final String ROOT_DRIVE_ID = "rootfs";
     public static final String CAPABILITIES_DRIVE_ID = "capabilities";
+    /** The run's read-only config disk ({@link SynthOptions#runConfigDisk}), always the last drive. */
+    public static final String RUN_CONFIG_DRIVE_ID = "run_config";
     public static final String IFACE_ID = "eth0";
 
     private FirecrackerSynthesizer() {}
@@ -43,6 +45,7 @@ public final class FirecrackerSynthesizer {
         if (vm.capabilitiesMount()) {
             drives.add(Drive.readOnly(CAPABILITIES_DRIVE_ID, capabilitiesImage(vm, options), false));
         }
+        options.runConfigDisk().ifPresent(d -> drives.add(Drive.readOnly(RUN_CONFIG_DRIVE_ID, d.toString(), false)));
         List<NetworkInterface> nics = vm.nic().isPresent()
                 ? List.of(NetworkInterface.of(IFACE_ID, DeviceNames.tapName(vm.agentId()),
                         DeviceNames.guestMac(vm.agentId())))
@@ -85,6 +88,14 @@ public final class FirecrackerSynthesizer {
 
     private static String jailedSuffix(RunDirLayout run) {
         return "/root/" + run.firecrackerApiSocket().getFileName();
+    }
+
+    /**
+     * The guest's name of the run config disk: every target attaches the rootfs, the capability store (when
+     * mounted) and then the run config disk, in that order, as virtio-blk devices, so it is vdb or vdc.
+     */
+    public static String runConfigDevice(VmBlueprint vm) {
+        return vm.capabilitiesMount() ? "vdc" : "vdb";
     }
 
     /** The capability store drive: the explicit option, else {@code capabilities.img} next to the rootfs. */

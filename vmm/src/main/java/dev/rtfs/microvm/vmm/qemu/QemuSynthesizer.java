@@ -70,6 +70,10 @@ public final class QemuSynthesizer {
                             + ",format=raw,if=none,readonly=on",
                     "-device", "virtio-blk-device,drive=caps"));
         }
+        // The run's config disk last, so its guest name (rtfs.run_config) follows from the drives before it.
+        options.runConfigDisk().ifPresent(d -> a.addAll(List.of(
+                "-drive", "id=run_config,file=" + qemuPath(d.toString()) + ",format=raw,if=none,readonly=on",
+                "-device", "virtio-blk-device,drive=run_config")));
         // restrict=on: no route to the host or the outside; the guestfwd to the proxy is the only way out.
         if (vm.nic().isPresent()) {
             a.addAll(List.of(
