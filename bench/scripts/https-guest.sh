@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # HTTPS benchmark (issue 16), everything measured in ONE run on this machine so the ratio means something:
-#   guest  N HTTPS GETs of the demo origin's /index.json from inside the guest (the agent's curl, a CONNECT tunnel
-#          through the egress proxy, TLS verified in the guest), one plan step holding N http.get calls, via
+#   guest  N HTTPS GETs of the demo origin's /index.json from inside the guest (the agent's curl, a CONNECT through
+#          the egress proxy, which intercepts it as the example config says: the guest verifies the proxy's per-run
+#          CA, the proxy the origin's test CA, and strict DLP reads each request), one plan step holding N http.get calls, via
 #          `demo --plan --format json`; each call's elapsed_ms is the host's call round trip. N echo calls in the
 #          next step give the control-plane floor (a call that does nothing), reported next to it.
 #   host   N HTTPS GETs of the same body with curl on the host through the egress proxy (`rtfs-microvm proxy`, the

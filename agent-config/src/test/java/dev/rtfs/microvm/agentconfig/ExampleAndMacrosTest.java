@@ -70,7 +70,9 @@ class ExampleAndMacrosTest {
         assertThat(c.networkEnabled()).contains(true);
         assertThat(c.egressVia()).contains(EgressVia.PROXY);
         assertThat(c.egressAllowDomains()).contains(List.of("example.com"));
-        assertThat(c.egressMtls()).contains(true);
+        // The seed's :mtls true gave way to interception: the demo's strict DLP must see inside HTTPS.
+        assertThat(c.egressMtls()).isEmpty();
+        assertThat(c.egressTlsMode()).isEqualTo(dev.rtfs.microvm.agentconfig.model.EgressTlsMode.INTERCEPT);
         assertThat(c.egressTlsPins()).contains(List.of("sha256/..."));
         assertThat(c.kernelImage()).contains("kernels/vmlinuz-min");
         assertThat(c.kernelCmdline()).contains("console=none");

@@ -34,19 +34,24 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code rtfs-microvm demo [--work DIR] [--plan FILE] [--format text|json]}: the example agent end to end on this
- * machine. Makes a test CA for the work directory, builds the guest image (the Debian userland, with that CA as an
- * extra trust anchor), starts loopback origins standing in for example.com over HTTP and HTTPS (the egress proxy
- * maps the name to 127.0.0.1 and ports 80/443 to the origins' ephemeral ports for this run; nothing leaves the
- * machine), runs the demo plan (or {@code --plan FILE}) with the documented example config in a QEMU microvm, and
+ * machine. Makes a test CA for the work directory, builds the guest image (the Debian userland; no extra trust
+ * anchor), starts loopback origins standing in for example.com over HTTP and HTTPS (the egress proxy maps the name
+ * to 127.0.0.1 and ports 80/443 to the origins' ephemeral ports for this run; nothing leaves the machine), runs the
+ * demo plan (or {@code --plan FILE}) with the documented example config in a QEMU microvm, and
  * prints what {@code run} prints: the step table and the egress decisions, or with {@code --format json} the run
- * report. Exit codes as {@code run}.
+ * report. Exit codes as {@code run}. The example config intercepts TLS: the guest trusts the proxy's per-run CA (from
+ * the run config disk, not the image), the proxy verifies the HTTPS origin with the test CA (the run's
+ * {@link RunRequest#withUpstreamCa upstream CA}) and applies strict DLP to every decrypted request.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Run the example agent end to end in a real MicroVM (loopback traffic only).",
                 "The guest reaches example.com over http:// and https:// (ports 80 and 443): the egress proxy sends "
                         + "both to loopback origins, the HTTPS one with a certificate from a test CA made for the work "
-                        + "directory (demo-ca.pem) that the demo image trusts. The example config's placeholder "
-                        + ":tls_pins pin nothing (only valid pins reach the guest)."})
+                        + "directory (demo-ca.pem). The example config says :tls :intercept: the proxy terminates the "
+                        + "guest's TLS with its per-run CA (which the guest trusts for this run only), verifies the "
+                        + "origin with demo-ca.pem, and applies strict DLP to every request inside HTTPS: a plan that "
+                        + "sends a secret to https://example.com/ gets 403 (dlp) and the origin never sees it. The "
+                        + "example config's placeholder :tls_pins pin nothing (only valid pins are enforced)."})
 final class DemoCommand implements Callable<Integer> {
 
     static final String ORIGIN_BODY = "{\"items\":[\"alpha\",\"beta\",\"gamma\"]}";
@@ -116,8 +121,10 @@ final class DemoCommand implements Callable<Integer> {
             if (packaging.refused().isPresent()) {
                 throw new IllegalStateException("the demo's own capability packages do not check: " + packaging.refused());
             }
+            // No extra trust anchor: under interception the guest trusts the proxy's per-run CA from the run
+            // config disk, and only the proxy needs the origin's test CA.
             ImageBuildOptions options = ImageBuildOptions.defaults(dir.resolve("image")).withUserland(
-                    new UserlandOptions(List.of(), UserlandOptions.defaultDebDirs(System.getenv()), List.of(caPem)))
+                    new UserlandOptions(List.of(), UserlandOptions.defaultDebDirs(System.getenv()), List.of()))
                     .withCapabilityPackages(capabilities, packaging.packed());
             image = ImageBuilder.system().build(options, line -> progress.line("image build: " + line));
         } catch (ImageBuildException e) {
@@ -125,14 +132,14 @@ final class DemoCommand implements Callable<Integer> {
             err.flush();
             return Main.FAILED;
         }
-        info.println("demo: guest image built in " + image.elapsed().toMillis() + " ms (" + image.layout().root()
-                + "; trusts " + caPem.getFileName() + ")");
+        info.println("demo: guest image built in " + image.elapsed().toMillis() + " ms (" + image.layout().root() + ")");
 
         HttpServer http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
         HttpsServer https = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
         https.setHttpsConfigurator(new HttpsConfigurator(tls.serverContext()));
-        http.createContext("/", DemoCommand::answer);
-        https.createContext("/", DemoCommand::answer);
+        DemoOriginLog served = new DemoOriginLog();
+        http.createContext("/", ex -> answer(ex, served, "http"));
+        https.createContext("/", ex -> answer(ex, served, "https"));
         http.start();
         https.start();
         try {
@@ -142,16 +149,22 @@ final class DemoCommand implements Callable<Integer> {
             int httpsPort = https.getAddress().getPort();
             info.println("demo: config " + config.name() + ", plan " + plan.name());
             info.println("demo: " + ORIGIN_HOST + ":80 -> loopback origin 127.0.0.1:" + httpPort + ", " + ORIGIN_HOST
-                    + ":443 -> loopback TLS origin 127.0.0.1:" + httpsPort);
+                    + ":443 -> loopback TLS origin 127.0.0.1:" + httpsPort + " (intercepted; the proxy trusts "
+                    + caPem.getFileName() + ")");
             info.flush();
             RunRequest request = RunRequest.of(config, plan, image.layout().root(), dir.resolve("run"))
                     .withGuest(image.layout().initramfs(), Optional.of(image.layout().capabilities()))
                     .withEgressOverrides(Map.of(ORIGIN_HOST, List.of(InetAddress.getLoopbackAddress())),
                             List.of("127.0.0.0/8"))
                     .withOriginPorts(Map.of(80, httpPort, 443, httpsPort))
+                    .withUpstreamCa(caPem)
                     .withChainKey(chainKey != null ? Path.of(chainKey) : HostKey.defaultPath());
-            return RunCommand.execute(request, Map.of(config.name(), config, plan.name(), plan), chosen, out, err,
+            int exit = RunCommand.execute(request, Map.of(config.name(), config, plan.name(), plan), chosen, out, err,
                     progress);
+            // What actually reached the origins: a request the proxy refused is not among them.
+            info.println("demo: the loopback origins served " + served.summary());
+            info.flush();
+            return exit;
         } finally {
             http.stop(0);
             https.stop(0);
@@ -159,8 +172,9 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     /** Both origins: /index.json the JSON list, /moved an open redirect to {@link #REDIRECT_TARGET}, else 404. */
-    private static void answer(HttpExchange exchange) throws IOException {
+    private static void answer(HttpExchange exchange, DemoOriginLog served, String scheme) throws IOException {
         try (exchange) {
+            served.add(scheme + " " + exchange.getRequestMethod() + " " + exchange.getRequestURI().getPath());
             if (exchange.getRequestURI().getPath().equals("/moved")) {
                 // An open redirect to a domain the step may not reach: the egress proxy must deny the hop.
                 exchange.getResponseHeaders().set("Location", REDIRECT_TARGET);

@@ -30,8 +30,9 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
  * The demo's TLS: a CA made for one work directory (valid for a day; its key never leaves this process) and the
- * leaf it signs for the demo origin's names. The CA certificate goes into the demo image ({@code --ca-cert}), so
- * the guest trusts the demo origin and nothing else that it would not trust anyway.
+ * leaf it signs for the demo origin's names. The demo gives the CA certificate to the intercepting egress proxy as
+ * the run's upstream CA (the guest trusts the proxy's per-run CA instead); tests that tunnel put it in an image
+ * ({@code image build --ca-cert}) so the guest trusts the origin itself.
  */
 final class DemoTls {
 

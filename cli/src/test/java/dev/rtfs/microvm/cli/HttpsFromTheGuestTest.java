@@ -49,6 +49,7 @@ class HttpsFromTheGuestTest {
     private static final Path ROOT = Path.of(System.getProperty("rtfs.repo.root", "..")).toAbsolutePath().normalize();
     private static final Path CONFIG = ROOT.resolve("docs/examples/agent.config.microvm.rtfs");
     private static final String PLACEHOLDER_PINS = ":tls_pins [\"sha256/...\"]";
+    private static final String INTERCEPT = ":tls :intercept";
 
     @TempDir static Path dir;
     private static DemoTls tls;
@@ -106,12 +107,15 @@ class HttpsFromTheGuestTest {
         }
     }
 
-    /** Runs {@code plan} with the example config pinned to {@code pin}; the run report as JSON. */
+    /**
+     * Runs {@code plan} with the example config tunnelling (it intercepts; here the guest's own TLS is under test)
+     * and pinned to {@code pin}; the run report as JSON.
+     */
     private static JsonNode runWithPin(String name, String pin, String plan) throws IOException {
         String configText = Files.readString(CONFIG);
-        assertThat(configText).contains(PLACEHOLDER_PINS);
+        assertThat(configText).contains(PLACEHOLDER_PINS).contains(INTERCEPT);
         SourceFile config = new SourceFile(dir.resolve(name + ".config.rtfs").toString(),
-                configText.replace(PLACEHOLDER_PINS, ":tls_pins [\"" + pin + "\"]"));
+                configText.replace(PLACEHOLDER_PINS, ":tls_pins [\"" + pin + "\"]").replace(INTERCEPT, ":tls :tunnel"));
         SourceFile planFile = new SourceFile(dir.resolve(name + ".plan.rtfs").toString(), plan);
         RunRequest request = RunRequest.of(config, planFile, image.layout().root(), dir.resolve("run-" + name))
                 .withGuest(image.layout().initramfs(), Optional.of(image.layout().capabilities()))

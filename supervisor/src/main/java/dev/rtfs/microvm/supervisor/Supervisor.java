@@ -128,7 +128,7 @@ public final class Supervisor {
         try (ChainStore chain = ChainStore.open(chainDir, ChainOptions.defaults().withHeadSigner(chainKey));
                 EgressProxy proxy = new EgressProxy(proxyConfig(req, chain, agentId, planId, egress))) {
             proxy.start();
-            int proxyPort = proxy.putAgent(AgentEgressAcl.of(policy, req.allowRanges())).getPort();
+            int proxyPort = proxy.putAgent(AgentEgressAcl.of(policy, req.allowRanges(), req.upstreamCa())).getPort();
             proxy.clearStep(agentId); // deny-all until the first step
             progress.say(RunEvent.Phase.PROXY, "egress proxy on 127.0.0.1:" + proxyPort + " (deny-all until a step runs)");
 

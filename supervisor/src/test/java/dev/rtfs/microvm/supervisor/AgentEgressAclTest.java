@@ -13,6 +13,7 @@ import dev.rtfs.microvm.orchestrator.admission.AgentPolicy;
 import dev.rtfs.microvm.orchestrator.admission.CredentialReference;
 import dev.rtfs.microvm.orchestrator.admission.EgressTls;
 import dev.rtfs.microvm.orchestrator.capability.CapabilityCatalog;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -54,6 +55,19 @@ class AgentEgressAclTest {
                 List.of(new CredentialReference("api.example.com", "X-Key",
                         new CredentialReference.Source.File("/run/secrets/key"), "")));
         assertThat(AgentEgressAcl.of(policy(tunnel), List.of()).injectHeaders()).isEmpty();
+    }
+
+    @Test
+    void theRunsUpstreamCaReplacesTheConfigsUnderInterceptionAndIsInertUnderTunnel() {
+        EgressTls intercept = new EgressTls(TlsMode.INTERCEPT, List.of(), List.of(), Optional.of("/etc/rtfs/ca.pem"),
+                Map.of(), List.of());
+        assertThat(AgentEgressAcl.of(policy(intercept), List.of(), Optional.of(Path.of("/tmp/demo/demo-ca.pem")))
+                .tls().upstreamCa()).contains("/tmp/demo/demo-ca.pem");
+        assertThat(AgentEgressAcl.of(policy(intercept), List.of(), Optional.empty()).tls().upstreamCa())
+                .contains("/etc/rtfs/ca.pem");
+        EgressTls tunnel = new EgressTls(TlsMode.TUNNEL, List.of(), List.of(), Optional.empty(), Map.of(), List.of());
+        assertThat(AgentEgressAcl.of(policy(tunnel), List.of(), Optional.of(Path.of("/tmp/demo/demo-ca.pem"))).tls())
+                .isEqualTo(TlsRules.TUNNEL);
     }
 
     @Test

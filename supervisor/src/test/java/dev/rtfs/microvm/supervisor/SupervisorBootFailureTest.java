@@ -174,8 +174,8 @@ class SupervisorBootFailureTest {
 
     @Test
     void anInterceptingRunAttachesItsCaOnAReadOnlyRunConfigDiskAndRecordsItsHashInRunStarted() throws Exception {
-        String config = Files.readString(ROOT.resolve("docs/examples/agent.config.microvm.rtfs"))
-                .replace(":egress {:via :proxy", ":egress {:via :proxy :tls :intercept").replace(":mtls true", ":mtls false");
+        // The example config intercepts (the demo's strict DLP sees inside HTTPS).
+        String config = Files.readString(ROOT.resolve("docs/examples/agent.config.microvm.rtfs"));
         assertThat(config).contains(":tls :intercept");
         RecordingLauncher launcher = new RecordingLauncher();
         RunReport report = new Supervisor(VmSynthesizer.standard(), launcher)
@@ -201,8 +201,14 @@ class SupervisorBootFailureTest {
 
     @Test
     void aRunThatDoesNotInterceptHasNoRunConfigDisk() throws Exception {
+        // The example config intercepts: the same config tunnelling.
+        String config = Files.readString(ROOT.resolve("docs/examples/agent.config.microvm.rtfs"))
+                .replace(":tls :intercept", ":tls :tunnel");
+        assertThat(config).contains(":tls :tunnel");
         RecordingLauncher launcher = new RecordingLauncher();
-        RunReport report = new Supervisor(VmSynthesizer.standard(), launcher).run(request());
+        RunReport report = new Supervisor(VmSynthesizer.standard(), launcher)
+                .run(request(new SourceFile(dir.resolve("tunnel.config.rtfs").toString(), config)));
+        assertThat(report.refusals()).isEmpty();
         assertThat(report.runDir().resolve("run-config.img")).doesNotExist();
         assertThat(String.join(" ", launcher.argvs.getFirst())).doesNotContain("run_config");
         assertThat(chain(report).stream().filter(r -> r.kind().equals("run.started")).findFirst().orElseThrow()
