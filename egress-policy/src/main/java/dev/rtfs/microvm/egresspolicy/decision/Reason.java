@@ -22,6 +22,11 @@ public enum Reason {
     SNI_MISSING("sni-missing", 403, true),
     SNI_MISMATCH("sni-mismatch", 403, true),
     NOT_TLS("not-tls", 403, false),
+    /**
+     * The guest's TLS handshake with the proxy's leaf (an intercepted tunnel) failed or did not finish in time; the
+     * detail names the cause. Never answered (no HTTP is possible), only recorded.
+     */
+    CLIENT_TLS("client-tls", 400, false),
     DLP("dlp", 403, true),
     DLP_REDACTED("dlp-redacted", 200, true),
     DLP_UNSCANNABLE("dlp-unscannable", 403, true),

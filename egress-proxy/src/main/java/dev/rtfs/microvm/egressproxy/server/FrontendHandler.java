@@ -30,6 +30,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
@@ -118,9 +119,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter
         this.client = ctx.channel();
         this.origin = new OriginForwarder(px, client, this, intercepted);
         this.deadline = new HeadDeadline(client.eventLoop(), px.config().headerTimeout(), this::onHeaderTimeout);
-        if (intercepted.isPresent() && client.isActive()) {
-            armHeaderTimer(); // installed on a live connection: no channelActive will come
-        }
+        // Intercepted: installed on a live connection (no channelActive will come) behind the guest's TLS handshake,
+        // which has its own deadline; the first head's deadline starts when the handshake completes.
     }
 
     @Override
@@ -546,6 +546,11 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof SslHandshakeCompletionEvent hs && intercepted.isPresent()) {
+            onClientHandshake(hs);
+            ctx.fireUserEventTriggered(evt);
+            return;
+        }
         if (evt instanceof IdleStateEvent) {
             // While a request waits on its origin, the upstream's idle timer answers 504; closing the client here
             // would race it and leave the guest with a bare close.
@@ -555,6 +560,30 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter
             return;
         }
         ctx.fireUserEventTriggered(evt);
+    }
+
+    /**
+     * The guest's handshake with the leaf ended. Success starts the first head's deadline. A failure (an untrusted
+     * leaf, TLS garbage, no common protocol or cipher, a close mid-handshake, the handshake timeout) is this
+     * tunnel's one {@code client-tls} record and a close; Netty fires the event once per handshake, and before the
+     * channel goes inactive.
+     */
+    private void onClientHandshake(SslHandshakeCompletionEvent hs) {
+        if (hs.isSuccess()) {
+            if (state == State.HEAD) {
+                armHeaderTimer();
+            }
+            return;
+        }
+        if (state == State.CLOSING) {
+            return;
+        }
+        InterceptedOrigin o = intercepted.orElseThrow();
+        ledger.start(HttpMethod.CONNECT.name());
+        ledger.target(o.host(), o.port());
+        rules = px.store().rules(agentId).orElse(null);
+        record(Outcome.DENY, Reason.CLIENT_TLS, 0, ClientTlsFailure.describe(hs.cause(), px.config().headerTimeout()));
+        closeClient();
     }
 
     @Override

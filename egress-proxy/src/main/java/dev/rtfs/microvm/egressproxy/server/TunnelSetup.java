@@ -18,6 +18,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.List;
@@ -139,7 +140,11 @@ final class TunnelSetup {
         ByteBuf first = hello;
         hello = null;
         ChannelPipeline p = client.pipeline();
-        p.addLast(leaf.newHandler(client.alloc()));
+        SslHandler tls = leaf.newHandler(client.alloc());
+        // The guest's handshake gets the header timeout: a client that never finishes it is closed and recorded
+        // (FrontendHandler, client-tls); the first decrypted head's own deadline starts when it completes.
+        tls.setHandshakeTimeoutMillis(px.config().headerTimeout().toMillis());
+        p.addLast(tls);
         AgentChannelInitializer.installHttp(client, px,
                 new FrontendHandler(px, agentId, Optional.of(new InterceptedOrigin(decision.host(), target.port()))));
         p.fireChannelRead(first);

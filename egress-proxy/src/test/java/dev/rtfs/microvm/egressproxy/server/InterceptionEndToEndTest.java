@@ -308,6 +308,94 @@ class InterceptionEndToEndTest {
                 url(good, "tls.test", "/tunnel")).status()).isEqualTo(200);
     }
 
+    @Test
+    void aClientThatDoesNotTrustTheProxyCaFailsAndLeavesOneClientTlsDenial() throws Exception {
+        fx.records.clear();
+        // No --cacert: curl's own trust store does not hold this run's interception CA.
+        Curl.Result r = Curl.run(tmp, "-x", fx.proxyUrl(strict), url(good, "tls.test", "/untrusted"));
+        assertThat(r.exit()).isEqualTo(60); // CURLE_PEER_FAILED_VERIFICATION
+        List<DecisionRecord> denials = clientTlsDenials("strict");
+        assertThat(denials).hasSize(1);
+        assertThat(denials.get(0).outcome()).isEqualTo("DENY");
+        assertThat(denials.get(0).host()).isEqualTo("tls.test");
+        assertThat(denials.get(0).detail()).startsWith("handshake: ");
+        assertThat(curl(strict, url(good, "tls.test", "/still-up")).status()).isEqualTo(200);
+    }
+
+    @Test
+    void aClientWithNoCipherInCommonWithTheLeafLeavesOneClientTlsDenial() throws Exception {
+        fx.records.clear();
+        // The leaf is EC: an RSA-only cipher list cannot be served.
+        Curl.Result r = curl(strict, "--tls-max", "1.2", "--ciphers", "ECDHE-RSA-AES128-GCM-SHA256",
+                url(good, "tls.test", "/rsa-only"));
+        assertThat(r.exit()).isNotZero();
+        assertThat(clientTlsDenials("strict")).hasSize(1);
+    }
+
+    @Test
+    void seededGarbageAfterAValidClientHelloEndsInExactlyOneClientTlsDenial() throws Exception {
+        long seed = System.nanoTime();
+        System.out.println("InterceptionEndToEndTest garbage-after-hello seed " + seed);
+        Random random = new Random(seed);
+        for (int i = 0; i < 4; i++) {
+            fx.records.clear();
+            byte[] hello = TlsHello.clientHello("tls.test");
+            byte[] junk = new byte[1 + random.nextInt(300)];
+            random.nextBytes(junk);
+            if (random.nextBoolean()) {
+                junk[0] = 0x16; // looks like the next handshake record
+            }
+            byte[] payload = new byte[hello.length + junk.length];
+            System.arraycopy(hello, 0, payload, 0, hello.length);
+            System.arraycopy(junk, 0, payload, hello.length, junk.length);
+            connectThenSend(strict, "tls.test:" + good.port(), payload);
+            List<DecisionRecord> denials = clientTlsDenials("strict");
+            assertThat(denials).as("seed " + seed + " round " + i).hasSize(1);
+            assertThat(denials.get(0).detail()).as("seed " + seed).startsWith("handshake: ").hasSizeLessThan(200);
+        }
+        assertThat(curl(strict, url(good, "tls.test", "/alive")).status()).as("seed " + seed).isEqualTo(200);
+    }
+
+    @Test
+    void aClientSilentAfterItsClientHelloIsClosedWithinTheHeaderTimeoutWithOneClientTlsDenial() throws Exception {
+        fx.records.clear();
+        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), strict)) {
+            s.setSoTimeout(8000);
+            String authority = "tls.test:" + good.port();
+            OutputStream out = s.getOutputStream();
+            out.write(("CONNECT " + authority + " HTTP/1.1\r\nHost: " + authority + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            InputStream in = s.getInputStream();
+            RawClient.readHead(in);
+            out.write(TlsHello.clientHello("tls.test"));
+            out.flush();
+            long start = System.nanoTime();
+            while (in.read(new byte[4096]) >= 0) {
+                // the proxy's ServerHello and the rest of its flight; then nothing until it closes
+            }
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+            assertThat(took).isLessThan(Duration.ofSeconds(4)); // header timeout 2 s, plus slack
+        }
+        List<DecisionRecord> denials = clientTlsDenials("strict");
+        assertThat(denials).hasSize(1);
+        assertThat(denials.get(0).detail()).isEqualTo("handshake: not complete within PT2S");
+    }
+
+    /** The {@code client-tls} records of {@code agent}: waits (5 s) for the first, then 500 ms more for others. */
+    static List<DecisionRecord> clientTlsDenials(String agent) throws InterruptedException {
+        List<DecisionRecord> found = new ArrayList<>();
+        long until = System.nanoTime() + 5_000_000_000L;
+        while (System.nanoTime() < until) {
+            DecisionRecord r = fx.records.poll(50, java.util.concurrent.TimeUnit.MILLISECONDS);
+            if (r != null && r.agentId().equals(agent) && r.reason().equals("client-tls")) {
+                found.add(r);
+                until = System.nanoTime() + 500_000_000L;
+            }
+        }
+        return found;
+    }
+
     /** CONNECT, then {@code payload} after the 200; returns what came back until close (bounded, 3 s). */
     static byte[] connectThenSend(int listener, String authority, byte[] payload) throws Exception {
         try (Socket s = new Socket(InetAddress.getLoopbackAddress(), listener)) {
