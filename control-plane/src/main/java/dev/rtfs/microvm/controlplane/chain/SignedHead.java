@@ -2,14 +2,10 @@ package dev.rtfs.microvm.controlplane.chain;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.security.PublicKey;
 import java.util.Optional;
 import tools.jackson.core.JacksonException;
@@ -76,15 +72,7 @@ public record SignedHead(long seq, String hash, String keyId, String signature) 
         ObjectNode o = JsonNodeFactory.instance.objectNode().put("alg", "Ed25519").put("hash", hash).put("key_id", keyId)
                 .put("seq", seq).put("signature", signature);
         byte[] bytes = (JSON.writeValueAsString(o) + "\n").getBytes(StandardCharsets.UTF_8);
-        Path tmp = chainDir.resolve(FILE_NAME + ".tmp");
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
-            ByteBuffer buf = ByteBuffer.wrap(bytes);
-            while (buf.hasRemaining()) ch.write(buf);
-            ch.force(true);
-        }
-        Files.move(tmp, path(chainDir), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        ChainStore.forceDirectory(chainDir);
+        DurableFile.write(path(chainDir), bytes);
     }
 
     String describe() {
