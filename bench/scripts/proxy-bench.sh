@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Egress proxy benchmark (issue 6): direct vs rtfs-microvm proxy vs Debian's squid vs tinyproxy, one run, all on
 # loopback, same origin process. Reports (a) CONNECT tunnel bulk transfer of 1 GiB, (b) small HTTP GETs at 64
-# connections (wrk: req/s, p50, p99), (c) RSS with 5,000 idle CONNECT tunnels, (d) intercepted HTTPS GETs vs our
-# CONNECT passthrough (InterceptBench), and the ratios. For (a) it also runs
+# connections (wrk: req/s, p50, p99), (c) RSS with 5,000 idle CONNECT tunnels, (d) intercepted HTTPS ("tls":
+# "intercept") vs squid ssl-bump vs our CONNECT passthrough against one loopback HTTPS origin: GETs at 64
+# connections (req/s, p99) and one HTTPS download of BULK_BYTES (InterceptBench), and the ratios. For (a) it also runs
 # bench/native/splice-relay.c, a policy-free zero-copy C relay: the most any relay achieves on this machine.
-# Installs squid, tinyproxy and wrk with apt-get when missing (benchmark only; CI never runs this).
+# Installs squid-openssl (Debian's squid built with OpenSSL: ssl-bump), tinyproxy and wrk with apt-get when missing (benchmark only; CI never runs this).
 # With BASELINE_JAR=<an older rtfs-microvm.jar> it also measures that build's proxy ("before") in the same run, e.g.
 # the jar from before a DLP change, so before/after ratios come from one run.
-# Usage: [BASELINE_JAR=JAR] bench/scripts/proxy-bench.sh [BULK_BYTES] [TUNNELS] [WRK_SECONDS]
+# INTERCEPT_ONLY=1 runs part (d) alone.
+# Usage: [BASELINE_JAR=JAR] [INTERCEPT_ONLY=1] bench/scripts/proxy-bench.sh [BULK_BYTES] [TUNNELS] [WRK_SECONDS]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
@@ -23,9 +25,12 @@ cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 
 trap cleanup EXIT
 
 need=()
-for p in squid tinyproxy wrk; do command -v "$p" >/dev/null || need+=("$p"); done
+for p in tinyproxy wrk; do command -v "$p" >/dev/null || need+=("$p"); done
 command -v cc >/dev/null || need+=(gcc)
-[ -x /usr/sbin/squid ] || need+=(squid)
+# squid-openssl replaces the GnuTLS-built `squid` package (same version, same /usr/sbin/squid) and adds the
+# certificate generator ssl-bump needs; (a)-(c) run the same binary.
+CERTGEN=/usr/lib/squid/security_file_certgen
+[ -x /usr/sbin/squid ] && [ -x $CERTGEN ] || need+=(squid-openssl)
 [ -x /usr/bin/tinyproxy ] || need+=(tinyproxy)
 if [ "${#need[@]}" -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
@@ -48,6 +53,7 @@ EGRESS_CP="$ROOT/egress-proxy/target/classes:$ROOT/egress-proxy/target/test-clas
 
 HTTP_PORT=19080; BULK_PORT=19081; HOLD_PORT=19082
 OURS=19001; SQUID=19128; TINY=19888; CEILING=19002; BEFORE=19003
+TLS_ORIGIN=19083; OURS_TLS=19004; OURS_TUNNEL=19005; SQUID_BUMP=19129
 
 cc -O2 -pthread -o "$W/splice-relay" bench/native/splice-relay.c
 "$W/splice-relay" $CEILING > "$W/splice-relay.out" 2>&1 &
@@ -131,6 +137,7 @@ HOST[before]=origin.test; PROXY[before]=127.0.0.1:$BEFORE
 HOST[squid]=127.0.0.1; PROXY[squid]=127.0.0.1:$SQUID
 HOST[tinyproxy]=127.0.0.1; PROXY[tinyproxy]=127.0.0.1:$TINY
 HOST[ceiling]=127.0.0.1; PROXY[ceiling]=127.0.0.1:$CEILING
+[ -n "${INTERCEPT_ONLY:-}" ] && TARGETS=()
 declare -A PIDOF=([ours]=$OURS_PID [squid]=$SQUID_PID [tinyproxy]=$TINY_PID [before]=${BEFORE_PID:-0})
 BENCH="$JAVA -cp $EGRESS_CP bench/src/main/java/dev/rtfs/microvm/bench/proxy/ProxyBench.java"
 
@@ -138,7 +145,7 @@ to_ms() { # wrk latency (e.g. 1.23ms, 950.00us, 1.01s) -> ms
   awk -v v="$1" 'BEGIN { n=v+0; if (v ~ /us$/) n/=1000; else if (v ~ /ms$/) n=n; else if (v ~ /s$/) n*=1000; printf "%.3f", n }'
 }
 
-for t in "${TARGETS[@]}"; do
+for t in ${TARGETS[@]+"${TARGETS[@]}"}; do
   echo "== $t" >&2
   # warm-up, the same for every target: two full transfers (the JVM needs about 1 GiB before C2 has compiled the
   # relay path; measured, the first 1 GiB runs at ~0.55x of the steady rate), then (a) bulk
@@ -189,12 +196,64 @@ LUA
   fi
 done
 
-# (d) HTTPS GETs through an intercepted tunnel ("tls": "intercept") against our own CONNECT passthrough, same HTTPS
-# origin, 64 connections, in one process (InterceptBench; squid ssl-bump is not part of this run).
+# (d) HTTPS through our proxy intercepting ("tls": "intercept"), through squid ssl-bump and through our CONNECT
+# passthrough ("tls": "tunnel"), one HTTPS origin: 64-connection GETs and one BULK download each. InterceptBench
+# runs the origin and the clients (JDK HttpClient); it writes the origin's CA to $W/origin-ca.pem (what both
+# proxies verify the origin with) and waits for the proxies. Our proxy runs as shipped, in its own process (two
+# agents, one per mode); squid is a second instance with cache off as in (a)-(c).
+kill "$SQUID_PID" "$OURS_PID" 2>/dev/null || true  # done with (a)-(c): free their share of the cores
 $JAVA -Xmx512m -cp "$EGRESS_CP" bench/src/main/java/dev/rtfs/microvm/bench/proxy/InterceptBench.java "$SECS" 64 \
-    2>"$W/intercept.err" | grep -v '^\[' > "$W/intercept.txt" || true
+    "$BULK" $TLS_ORIGIN "$W" "intercepted=$OURS_TLS=$W/ours-ca.pem" "squid-bump=$SQUID_BUMP=$W/squid-ca.pem" \
+    "passthrough=$OURS_TUNNEL=$W/origin-ca.pem" 2>"$W/intercept.err" > "$W/intercept.txt" &
+INTERCEPT=$!; PIDS+=($INTERCEPT)
+for _ in $(seq 1 600); do [ -s "$W/origin-ca.pem" ] && break; sleep 0.1; done
+tls_rules() { # the rules of (a)-(c) for the HTTPS origin; a tunnel counts TLS records, so room for their overhead
+  echo "\"listen\":\"127.0.0.1:$1\",\"allow_domains\":[\"origin.test\"],\"allow_methods\":[\"GET\"],
+  \"connect_ports\":[$TLS_ORIGIN],\"allow_ranges\":[\"127.0.0.0/8\"],\"dlp\":\"strict\",\"max_connections\":4096,
+  \"max_response_bytes\":$((2 * BULK + (64 << 20))),\"upstream_ca\":\"$W/origin-ca.pem\""
+}
+cat > "$W/acl-tls.json" <<JSON
+{"mode":"enforce",
+ "agents":{"intercept":{$(tls_rules $OURS_TLS),"tls":"intercept"},
+           "tunnel":{$(tls_rules $OURS_TUNNEL)}},
+ "resolve":{"origin.test":["127.0.0.1"]}}
+JSON
+RTFS_JAVA_OPTS="-Xms64m -Xmx256m -Dorg.slf4j.simpleLogger.logFile=$W/ours-tls.log" \
+  ./rtfs-microvm proxy --acl "$W/acl-tls.json" --ca-out "$W/ours-ca.pem" > "$W/ours-tls.out" 2>&1 &
+PIDS+=($!)
+openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=proxy-bench squid bump CA" \
+    -addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign,cRLSign \
+    -keyout "$W/squid-ca.key" -out "$W/squid-ca.pem" 2>/dev/null
+chmod 644 "$W/squid-ca.key"  # squid reads it after dropping to its own user; a throwaway key in the temp dir
+"$CERTGEN" -c -s "$W/ssl_db" -M 16MB > /dev/null
+chown -R proxy "$W/ssl_db" 2>/dev/null || true
+echo "127.0.0.1 origin.test" > "$W/hosts"
+cat > "$W/squid-bump.conf" <<CONF
+http_port 127.0.0.1:$SQUID_BUMP ssl-bump generate-host-certificates=on dynamic_cert_mem_cache_size=16MB tls-cert=$W/squid-ca.pem tls-key=$W/squid-ca.key
+sslcrtd_program $CERTGEN -s $W/ssl_db -M 16MB
+acl step1 at_step SslBump1
+ssl_bump peek step1
+ssl_bump bump all
+tls_outgoing_options cafile=$W/origin-ca.pem
+hosts_file $W/hosts
+acl localnet src 127.0.0.0/8
+http_access allow localnet
+http_access deny all
+cache deny all
+cache_mem 8 MB
+access_log stdio:$W/squid-bump-access.log
+cache_log $W/squid-bump-cache.log
+pid_filename $W/squid-bump.pid
+coredump_dir $W
+max_filedescriptors 16384
+shutdown_lifetime 1 seconds
+CONF
+/usr/sbin/squid -N -f "$W/squid-bump.conf" > "$W/squid-bump.out" 2>&1 &
+PIDS+=($!)
+wait "$INTERCEPT" || echo "warning: InterceptBench failed, see $W/intercept.err" >&2
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b+0 == 0) print "n/a"; else printf "%.2f", a/b }'; }
+if [ "${#TARGETS[@]}" -gt 0 ]; then
 echo
 echo "proxy benchmark, $(nproc) cores, bulk $((BULK >> 20)) MiB, wrk 64 connections ${SECS}s, $TUNNELS idle tunnels"
 printf "%-10s %12s %12s %10s %10s %14s %12s\n" target "tunnel MiB/s*" "GET req/s" "p50 ms" "p99 ms" "RSS idle MiB" "RSS tunnels"
@@ -216,7 +275,8 @@ echo "  RSS at $TUNNELS tunnels: ours $(( ${RSS1[ours]:-0} / 1024 )) MiB (target
 if [ -n "${BASELINE_JAR:-}" ]; then
   echo "  before -> after (BASELINE_JAR): tunnel ours/before = $(ratio "${MIBPS[ours]}" "${MIBPS[before]}"), GET req/s ours/before = $(ratio "${RATE[ours]}" "${RATE[before]}"), GET p99 ours/before = $(ratio "${P99[ours]}" "${P99[before]}")"
 fi
+fi
 echo
-echo "intercepted HTTPS (InterceptBench, one process):"
+echo "HTTPS: ours intercepting vs squid ssl-bump vs ours passthrough, same origin (InterceptBench):"
 sed 's/^/  /' "$W/intercept.txt"
 echo "(logs and raw wrk output in $W)"

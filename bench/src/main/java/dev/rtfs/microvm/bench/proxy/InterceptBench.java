@@ -1,37 +1,47 @@
 package dev.rtfs.microvm.bench.proxy;
 
-import dev.rtfs.microvm.egresspolicy.acl.AclCodec;
-import dev.rtfs.microvm.egresspolicy.net.StaticOverrideResolver;
-import dev.rtfs.microvm.egresspolicy.net.SystemResolver;
-import dev.rtfs.microvm.egressproxy.EgressProxy;
-import dev.rtfs.microvm.egressproxy.server.ProxyConfig;
-import dev.rtfs.microvm.egressproxy.testing.LoopbackOrigin;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import dev.rtfs.microvm.egressproxy.testing.TestCa;
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ProxySelector;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.LongAdder;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
 /**
- * Intercepted HTTPS GETs against our own CONNECT passthrough, same HTTPS origin, one process, loopback only
- * (bench/scripts/proxy-bench.sh, or {@code java InterceptBench.java SECONDS CONNECTIONS}). Each of CONNECTIONS
- * workers holds one keep-alive connection (JDK HttpClient, HTTP/1.1, through the proxy) and sends GETs for SECONDS;
- * prints req/s and p50/p99 per mode and the ratios. Proxy, origin and clients share the JVM and the cores, so the
- * numbers are relative: the ratio is the result.
+ * Intercepted HTTPS against squid ssl-bump and our own CONNECT passthrough, one loopback HTTPS origin for every
+ * target, loopback only. Run by bench/scripts/proxy-bench.sh part (d) as {@code java InterceptBench.java SECONDS
+ * CONNECTIONS BULK_BYTES ORIGIN_PORT WORKDIR NAME=PROXY_PORT=CA_PEM...}.
+ *
+ * <p>It starts the origin on 127.0.0.1:ORIGIN_PORT and writes the origin's CA to WORKDIR/origin-ca.pem (our proxy's
+ * {@code upstream_ca}, squid's {@code tls_outgoing_options cafile}), then waits for every target (an HTTP proxy on
+ * 127.0.0.1:PROXY_PORT whose TLS a client verifies with CA_PEM) to listen. Per target, in the order given: (1) GETs:
+ * after a warm-up of SECONDS, each of CONNECTIONS workers holds one keep-alive connection (JDK HttpClient, HTTP/1.1, through the proxy) and
+ * sends GETs for SECONDS; req/s, p50, p99. (2) One HTTPS download of BULK_BYTES; MiB/s. Origin and clients share
+ * this JVM; the proxies are processes of their own.
  */
 public final class InterceptBench {
 
@@ -39,34 +49,101 @@ public final class InterceptBench {
 
     record Result(double perSecond, double p50Millis, double p99Millis) {}
 
+    /** One proxy under test: its port and the CA the client must trust for what it presents. */
+    record Target(String name, int port, SSLContext trust) {}
+
     public static void main(String[] args) throws Exception {
-        int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 10;
-        int connections = args.length > 1 ? Integer.parseInt(args[1]) : 64;
+        int seconds = Integer.parseInt(args[0]);
+        int connections = Integer.parseInt(args[1]);
+        long bulk = Long.parseLong(args[2]);
+        int originPort = Integer.parseInt(args[3]);
+        Path work = Path.of(args[4]);
         TestCa ca = new TestCa();
-        try (LoopbackOrigin origin = LoopbackOrigin.https(ca.serverContext("origin.test"));
-                EgressProxy proxy = new EgressProxy(ProxyConfig.defaults().withResolver(new StaticOverrideResolver(
-                        Map.of("origin.test", List.of(InetAddress.getLoopbackAddress())), new SystemResolver())))) {
-            proxy.start();
-            java.nio.file.Path caPem = ca.writeCaPem(java.nio.file.Files.createTempDirectory("intercept-bench"));
-            String rules = "\"allow_domains\":[\"origin.test\"],\"connect_ports\":[" + origin.port()
-                    + "],\"allow_ranges\":[\"127.0.0.0/8\"],\"dlp\":\"strict\",\"max_connections\":4096,"
-                    + "\"upstream_ca\":\"" + caPem + "\"";
-            int tunnel = proxy.putAgent(AclCodec.parseAgent("{" + rules + "}", "tunnel")).getPort();
-            int intercept = proxy.putAgent(AclCodec.parseAgent("{" + rules + ",\"tls\":\"intercept\"}", "intercept"))
-                    .getPort();
-            URI uri = URI.create("https://origin.test:" + origin.port() + "/hello");
-            run(tunnel, ca.clientContext(), uri, 2, connections); // warm-up
-            Result t = run(tunnel, ca.clientContext(), uri, seconds, connections);
-            SSLContext trustProxy = trusting(proxy.interceptionCaPem());
-            run(intercept, trustProxy, uri, 2, connections);
-            Result i = run(intercept, trustProxy, uri, seconds, connections);
-            System.out.printf("https GET, %d connections, %d s, %d cores%n", connections, seconds,
-                    Runtime.getRuntime().availableProcessors());
-            System.out.printf("%-12s %10s %8s %8s%n", "mode", "req/s", "p50 ms", "p99 ms");
-            System.out.printf("%-12s %10.0f %8.2f %8.2f%n", "passthrough", t.perSecond(), t.p50Millis(), t.p99Millis());
-            System.out.printf("%-12s %10.0f %8.2f %8.2f%n", "intercepted", i.perSecond(), i.p50Millis(), i.p99Millis());
-            System.out.printf("ratios: req/s intercepted/passthrough = %.2f, p99 intercepted/passthrough = %.2f%n",
-                    i.perSecond() / t.perSecond(), i.p99Millis() / t.p99Millis());
+        HttpsServer origin = origin(ca.serverContext("origin.test"), originPort, bulk);
+        try {
+            Path pem = ca.writeCaPem(work);
+            Files.move(pem, work.resolve("origin-ca.pem")); // appears whole: the script waits for it
+            List<Target> targets = new ArrayList<>();
+            for (String spec : Arrays.asList(args).subList(5, args.length)) {
+                String[] f = spec.split("=", 3);
+                targets.add(awaitTarget(f[0], Integer.parseInt(f[1]), Path.of(f[2])));
+            }
+            URI hello = URI.create("https://origin.test:" + originPort + "/hello");
+            URI big = URI.create("https://origin.test:" + originPort + "/bulk");
+            Map<String, Result> gets = new LinkedHashMap<>();
+            Map<String, Double> mibps = new LinkedHashMap<>();
+            for (Target t : targets) {
+                run(t, hello, seconds, connections); // warm-up as long as the run: a JVM proxy starts cold
+                gets.put(t.name(), run(t, hello, seconds, connections));
+                download(t, big, bulk); // warm-up: one full transfer
+                mibps.put(t.name(), download(t, big, bulk));
+            }
+            System.out.printf("https GET, %d connections, %d s; one HTTPS download of %d MiB; %d cores%n",
+                    connections, seconds, bulk >> 20, Runtime.getRuntime().availableProcessors());
+            System.out.printf("%-12s %10s %8s %8s %10s%n", "mode", "req/s", "p50 ms", "p99 ms", "bulk MiB/s");
+            for (Target t : targets) {
+                Result r = gets.get(t.name());
+                System.out.printf("%-12s %10.0f %8.2f %8.2f %10.1f%n", t.name(), r.perSecond(), r.p50Millis(),
+                        r.p99Millis(), mibps.get(t.name()));
+            }
+            ratios(gets, mibps, "intercepted", "squid-bump",
+                    " (target >= 1.50)", " (target <= 1.00)", " (target >= 1.00)");
+            ratios(gets, mibps, "intercepted", "passthrough", "", "", "");
+        } finally {
+            origin.stop(0);
+        }
+    }
+
+    private static void ratios(Map<String, Result> gets, Map<String, Double> mibps, String a, String b,
+            String rateTarget, String p99Target, String bulkTarget) {
+        if (!gets.containsKey(a) || !gets.containsKey(b)) {
+            return;
+        }
+        System.out.printf("ratios %s/%s: req/s = %.2f%s, p99 = %.2f%s, bulk = %.2f%s%n", a, b,
+                gets.get(a).perSecond() / gets.get(b).perSecond(), rateTarget,
+                gets.get(a).p99Millis() / gets.get(b).p99Millis(), p99Target,
+                mibps.get(a) / mibps.get(b), bulkTarget);
+    }
+
+    /** The HTTPS origin: {@code /bulk} streams {@code bulk} zero bytes, anything else answers 128 bytes. */
+    static HttpsServer origin(SSLContext tls, int port, long bulk) throws IOException {
+        HttpsServer s = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1024);
+        s.setHttpsConfigurator(new HttpsConfigurator(tls));
+        byte[] small = "x".repeat(128).getBytes(StandardCharsets.US_ASCII);
+        byte[] chunk = new byte[256 * 1024];
+        s.createContext("/", (HttpExchange ex) -> {
+            try (ex; InputStream in = ex.getRequestBody()) {
+                in.readAllBytes();
+                ex.getResponseHeaders().set("Content-Type", "application/octet-stream");
+                boolean isBulk = ex.getRequestURI().getPath().equals("/bulk");
+                ex.sendResponseHeaders(200, isBulk ? bulk : small.length);
+                OutputStream out = ex.getResponseBody();
+                if (!isBulk) {
+                    out.write(small);
+                    return;
+                }
+                for (long left = bulk; left > 0; left -= chunk.length) {
+                    out.write(chunk, 0, (int) Math.min(chunk.length, left));
+                }
+            }
+        });
+        s.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        s.start();
+        return s;
+    }
+
+    /** Waits (up to 2 minutes) for the script to start a proxy and write the CA its clients trust. */
+    static Target awaitTarget(String name, int port, Path caPem) throws Exception {
+        long deadline = System.nanoTime() + 120_000_000_000L;
+        while (true) {
+            try (Socket probe = new Socket(InetAddress.getLoopbackAddress(), port)) {
+                return new Target(name, port, trusting(Files.readString(caPem)));
+            } catch (IOException e) {
+                if (System.nanoTime() > deadline) {
+                    throw new IOException(name + " never listened on 127.0.0.1:" + port + " with " + caPem, e);
+                }
+                Thread.sleep(200);
+            }
         }
     }
 
@@ -82,7 +159,35 @@ public final class InterceptBench {
         return ctx;
     }
 
-    static Result run(int proxyPort, SSLContext trust, URI uri, int seconds, int workers) throws Exception {
+    static HttpClient client(Target t) {
+        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).sslContext(t.trust())
+                .proxy(ProxySelector.of(new InetSocketAddress(InetAddress.getLoopbackAddress(), t.port()))).build();
+    }
+
+    /** One HTTPS download of {@code bytes} through the target; MiB/s from request to last byte. */
+    static double download(Target t, URI uri, long bytes) throws Exception {
+        HttpClient client = client(t);
+        long start = System.nanoTime();
+        long got = 0;
+        HttpResponse<InputStream> r = client.send(HttpRequest.newBuilder(uri).GET().build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        if (r.statusCode() != 200) {
+            throw new IOException(t.name() + ": bulk status " + r.statusCode());
+        }
+        try (InputStream in = r.body()) {
+            byte[] buf = new byte[256 * 1024];
+            for (int n; (n = in.read(buf)) >= 0; ) {
+                got += n;
+            }
+        }
+        double secs = (System.nanoTime() - start) / 1e9;
+        if (got != bytes) {
+            throw new IOException(t.name() + ": short transfer: " + got + " of " + bytes);
+        }
+        return got / secs / (1 << 20);
+    }
+
+    static Result run(Target target, URI uri, int seconds, int workers) throws Exception {
         long end = System.nanoTime() + seconds * 1_000_000_000L;
         LongAdder done = new LongAdder();
         List<long[]> samples = new ArrayList<>();
@@ -90,18 +195,16 @@ public final class InterceptBench {
         for (int w = 0; w < workers; w++) {
             long[] lat = new long[200_000];
             samples.add(lat);
-            HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).sslContext(trust)
-                    .proxy(ProxySelector.of(new InetSocketAddress(InetAddress.getLoopbackAddress(), proxyPort)))
-                    .build();
+            HttpClient client = client(target);
             threads.add(Thread.ofPlatform().start(() -> {
                 int n = 0;
                 HttpRequest req = HttpRequest.newBuilder(uri).GET().build();
-                while (System.nanoTime() < end && n < lat.length) {
+                while (System.nanoTime() < end && n < lat.length - 1) {
                     long t0 = System.nanoTime();
                     try {
                         HttpResponse<byte[]> r = client.send(req, HttpResponse.BodyHandlers.ofByteArray());
                         if (r.statusCode() != 200) {
-                            throw new IllegalStateException("status " + r.statusCode());
+                            throw new IllegalStateException(target.name() + ": status " + r.statusCode());
                         }
                     } catch (Exception e) {
                         throw new IllegalStateException(e);
