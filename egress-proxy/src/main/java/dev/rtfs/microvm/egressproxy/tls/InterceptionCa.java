@@ -4,7 +4,6 @@ import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
-import io.netty.handler.ssl.SslProvider;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.io.IOException;
@@ -140,7 +139,7 @@ public final class InterceptionCa {
             b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
             X509Certificate leaf = sign(b, caKeys);
             SslContext ctx = SslContextBuilder.forServer(leafKeys.getPrivate(), leaf, caCert)
-                    .sslProvider(SslProvider.JDK)
+                    .sslProvider(TlsProvider.chosen())
                     .protocols("TLSv1.3", "TLSv1.2")
                     .applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
                             ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,

@@ -9,7 +9,6 @@ import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
-import io.netty.handler.ssl.SslProvider;
 import java.io.ByteArrayInputStream;
 import java.io.File;
 import java.io.IOException;
@@ -107,7 +106,7 @@ public final class UpstreamTls {
                 throw new MaterialException("no X.509 trust manager available");
             }
             SslContextBuilder b = SslContextBuilder.forClient()
-                    .sslProvider(SslProvider.JDK)
+                    .sslProvider(TlsProvider.chosen())
                     .protocols("TLSv1.3", "TLSv1.2")
                     .endpointIdentificationAlgorithm("HTTPS")
                     .trustManager(new PinningTrustManager(base, m.pins()))
