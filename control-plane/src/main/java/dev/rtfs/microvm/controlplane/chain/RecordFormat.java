@@ -249,6 +249,11 @@ public final class RecordFormat {
         }
     }
 
+    /** Lowercase hex of the SHA-256 of {@code data}. */
+    public static String sha256Hex(byte[] data) {
+        return HEX.formatHex(sha256().digest(data));
+    }
+
     static byte[] ascii(String s) {
         return s.getBytes(StandardCharsets.US_ASCII);
     }

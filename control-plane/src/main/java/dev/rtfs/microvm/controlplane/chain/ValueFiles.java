@@ -3,7 +3,6 @@ package dev.rtfs.microvm.controlplane.chain;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HexFormat;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import tools.jackson.databind.JsonNode;
@@ -44,7 +43,7 @@ public final class ValueFiles {
         if (canonical.length > MAX_BYTES) {
             throw new IOException("a value of " + canonical.length + " bytes exceeds the chain's " + MAX_BYTES);
         }
-        String sha = sha256(canonical);
+        String sha = RecordFormat.sha256Hex(canonical);
         Path dir = Files.createDirectories(chainDir.resolve(DIRECTORY));
         Path file = dir.resolve(sha + ".json");
         if (!Files.isRegularFile(file) || Files.size(file) != canonical.length) {
@@ -86,7 +85,7 @@ public final class ValueFiles {
         if (size != bytes || size > MAX_BYTES) {
             return Optional.of("value file " + DIRECTORY + "/" + sha + ".json has " + size + " bytes, the record says " + bytes);
         }
-        String actual = sha256(Files.readAllBytes(file));
+        String actual = RecordFormat.sha256Hex(Files.readAllBytes(file));
         if (!actual.equals(sha)) {
             return Optional.of("value file " + DIRECTORY + "/" + sha + ".json was altered (its sha256 is "
                     + RecordFormat.abbrev(actual) + ")");
@@ -96,9 +95,5 @@ public final class ValueFiles {
 
     private static Path file(Path chainDir, String sha) {
         return chainDir.resolve(DIRECTORY).resolve(sha + ".json");
-    }
-
-    private static String sha256(byte[] data) {
-        return HexFormat.of().formatHex(RecordFormat.sha256().digest(data));
     }
 }

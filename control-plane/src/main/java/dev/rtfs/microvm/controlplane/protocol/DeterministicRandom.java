@@ -1,8 +1,7 @@
 package dev.rtfs.microvm.controlplane.protocol;
 
+import dev.rtfs.microvm.controlplane.chain.RecordFormat;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Objects;
 
 /**
@@ -44,10 +43,6 @@ public record DeterministicRandom(String seed, int step, int call) {
     }
 
     private static byte[] sha256(String text) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.US_ASCII));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JDK has SHA-256", e);
-        }
+        return RecordFormat.sha256().digest(text.getBytes(StandardCharsets.US_ASCII));
     }
 }

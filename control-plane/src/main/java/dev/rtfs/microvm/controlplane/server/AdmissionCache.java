@@ -2,7 +2,6 @@ package dev.rtfs.microvm.controlplane.server;
 
 import dev.rtfs.microvm.controlplane.chain.RecordFormat;
 import java.nio.charset.StandardCharsets;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -30,7 +29,7 @@ public final class AdmissionCache {
 
     /** Lowercase hex sha256 of the UTF-8 text, with the chain's digest (one SHA-256 in control-plane). */
     public static String hash(String artifact) {
-        return HexFormat.of().formatHex(RecordFormat.sha256().digest(artifact.getBytes(StandardCharsets.UTF_8)));
+        return RecordFormat.sha256Hex(artifact.getBytes(StandardCharsets.UTF_8));
     }
 
     /** Stores an artifact; empty on success, otherwise why not. */

@@ -1,5 +1,6 @@
 package dev.rtfs.microvm.controlplane.server;
 
+import dev.rtfs.microvm.controlplane.chain.RecordFormat;
 import dev.rtfs.microvm.controlplane.protocol.ChunkedResult;
 import dev.rtfs.microvm.controlplane.protocol.ResultChunk;
 import java.io.ByteArrayOutputStream;
@@ -7,9 +8,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.Optional;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -62,7 +60,7 @@ final class ChunkAssembly {
         if (all.length != done.bytes()) {
             return new Assembled.Refused("the result names " + done.bytes() + " bytes, the chunks hold " + all.length);
         }
-        String sha = sha256(all);
+        String sha = RecordFormat.sha256Hex(all);
         if (!sha.equals(done.sha256())) {
             return new Assembled.Refused("sha256 mismatch: the result names " + done.sha256() + ", the chunks hash to " + sha);
         }
@@ -95,13 +93,5 @@ final class ChunkAssembly {
         problem = why;
         bytes = new ByteArrayOutputStream(); // release what was kept
         return Optional.of(why);
-    }
-
-    private static String sha256(byte[] data) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JDK has SHA-256", e);
-        }
     }
 }
