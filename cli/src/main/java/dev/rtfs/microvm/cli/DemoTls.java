@@ -1,5 +1,6 @@
 package dev.rtfs.microvm.cli;
 
+import dev.rtfs.microvm.egressproxy.tls.PinningTrustManager;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.math.BigInteger;
@@ -9,9 +10,7 @@ import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.KeyStore;
-import java.security.MessageDigest;
 import java.security.cert.X509Certificate;
-import java.util.Base64;
 import java.util.Date;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
@@ -111,11 +110,6 @@ final class DemoTls {
 
     /** The leaf's pin as a config's {@code :tls_pins} writes it: {@code sha256/} + base64 of the SPKI's sha256. */
     String leafPin() {
-        try {
-            byte[] spki = leafCert.getPublicKey().getEncoded();
-            return "sha256/" + Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-256").digest(spki));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("SHA-256 is always available", e);
-        }
+        return PinningTrustManager.spkiPin(leafCert);
     }
 }

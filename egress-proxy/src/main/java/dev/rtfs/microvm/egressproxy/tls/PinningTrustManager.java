@@ -16,7 +16,7 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * {@code --pinnedpubkey} form) to be one of them. Only the leaf is pinned: a pin names the key the origin serves,
  * whatever CA vouches for it. The proxy is only ever a client here.
  */
-final class PinningTrustManager extends X509ExtendedTrustManager {
+public final class PinningTrustManager extends X509ExtendedTrustManager {
 
     private final X509ExtendedTrustManager delegate;
     private final List<String> pins;
@@ -26,8 +26,8 @@ final class PinningTrustManager extends X509ExtendedTrustManager {
         this.pins = List.copyOf(pins);
     }
 
-    /** {@code sha256/BASE64} of the certificate's SubjectPublicKeyInfo. */
-    static String spkiPin(X509Certificate cert) {
+    /** {@code sha256/BASE64} of the certificate's SubjectPublicKeyInfo: the form of {@code tls_pins}, like curl's. */
+    public static String spkiPin(X509Certificate cert) {
         try {
             byte[] hash = MessageDigest.getInstance("SHA-256").digest(cert.getPublicKey().getEncoded());
             return "sha256/" + Base64.getEncoder().encodeToString(hash);
