@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.fail;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
-import dev.rtfs.microvm.agentconfig.report.ReportFormat;
 import dev.rtfs.microvm.guest.ImageBuildException;
 import dev.rtfs.microvm.guest.ImageBuildOptions;
 import dev.rtfs.microvm.guest.ImageBuildResult;
@@ -17,8 +16,6 @@ import dev.rtfs.microvm.rtfslang.SourceFile;
 import dev.rtfs.microvm.supervisor.RunRequest;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -123,13 +120,7 @@ class HttpsFromTheGuestTest {
                         List.of("127.0.0.0/8"))
                 .withOriginPorts(Map.of(443, origin.getAddress().getPort()))
                 .withChainKey(dir.resolve("chain-key"));
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        PrintWriter errWriter = new PrintWriter(err, true);
-        RunCommand.execute(request, Map.of(config.name(), config, planFile.name(), planFile), ReportFormat.JSON,
-                new PrintWriter(out, true), errWriter, Progress.of("test", true, errWriter));
-        assertThat(out.toString()).as(err.toString()).startsWith("{");
-        return JsonMapper.builder().build().readTree(out.toString());
+        return JsonRunReport.of(request, config, planFile);
     }
 
     @Test

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
-import dev.rtfs.microvm.agentconfig.report.ReportFormat;
 import dev.rtfs.microvm.guest.ImageBuildException;
 import dev.rtfs.microvm.guest.ImageBuildOptions;
 import dev.rtfs.microvm.guest.ImageBuildResult;
@@ -16,8 +15,6 @@ import dev.rtfs.microvm.supervisor.RunRequest;
 import dev.rtfs.microvm.vmm.attest.Sha256;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -34,7 +31,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Intercepted HTTPS from inside a real guest (QEMU, the default Debian userland image, built once and trusting no
@@ -128,13 +124,7 @@ class InterceptedHttpsFromTheGuestTest {
                         List.of("127.0.0.0/8"))
                 .withOriginPorts(Map.of(443, origin.getAddress().getPort()))
                 .withChainKey(dir.resolve("chain-key"));
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        PrintWriter errWriter = new PrintWriter(err, true);
-        RunCommand.execute(request, Map.of(configFile.name(), configFile, plan.name(), plan), ReportFormat.JSON,
-                new PrintWriter(out, true), errWriter, Progress.of("test", true, errWriter));
-        assertThat(out.toString()).as(err.toString()).startsWith("{");
-        report = JsonMapper.builder().build().readTree(out.toString());
+        report = JsonRunReport.of(request, configFile, plan);
     }
 
     @AfterAll
