@@ -73,6 +73,18 @@ final class ProxyFixture implements AutoCloseable {
         throw new AssertionError("no matching decision record within 5 s");
     }
 
+    /**
+     * Drops the records of connections an earlier test left closing, once none has arrived for 300 ms (at most 5 s):
+     * a test that counts records then sees only its own.
+     */
+    void settleRecords() throws InterruptedException {
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (System.nanoTime() < deadline && records.poll(300, java.util.concurrent.TimeUnit.MILLISECONDS) != null) {
+            // an earlier connection's record: keep draining until the queue stays quiet
+        }
+        records.clear();
+    }
+
     String proxyUrl(int port) {
         return "http://127.0.0.1:" + port;
     }
