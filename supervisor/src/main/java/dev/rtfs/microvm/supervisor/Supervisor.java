@@ -31,6 +31,7 @@ import dev.rtfs.microvm.egressproxy.server.Transports;
 import dev.rtfs.microvm.guest.image.ImageLock;
 import dev.rtfs.microvm.orchestrator.admission.Admission;
 import dev.rtfs.microvm.orchestrator.admission.AdmissionResult;
+import dev.rtfs.microvm.orchestrator.admission.AgentEgressAcl;
 import dev.rtfs.microvm.orchestrator.admission.AgentPolicy;
 import dev.rtfs.microvm.orchestrator.plan.PlanReader;
 import dev.rtfs.microvm.vmm.RunDirLayout;

@@ -24,7 +24,7 @@ class ModuleDependencyRulesTest {
     static final Path ROOT = Path.of(System.getProperty("rtfs.repo.root", "..")).toAbsolutePath().normalize();
 
     static final List<String> MODULES = List.of("rtfs-lang", "agent-config", "vmm", "egress-policy", "egress-proxy",
-            "orchestrator", "control-plane", "guest", "supervisor", "cli", "bench");
+            "orchestrator", "control-plane", "guest", "kubernetes", "supervisor", "cli", "bench");
 
     static final Set<Edge> ALLOWED_COMPILE = Set.of(
             compile("agent-config", "rtfs-lang"),
@@ -35,6 +35,9 @@ class ModuleDependencyRulesTest {
             compile("orchestrator", "egress-policy"),
             compile("control-plane", "rtfs-lang"),
             compile("guest", "vmm"),
+            compile("kubernetes", "agent-config"),
+            compile("kubernetes", "orchestrator"),
+            compile("kubernetes", "egress-policy"),
             compile("supervisor", "rtfs-lang"),
             compile("supervisor", "agent-config"),
             compile("supervisor", "orchestrator"),
@@ -51,6 +54,7 @@ class ModuleDependencyRulesTest {
             compile("cli", "egress-proxy"),
             compile("cli", "control-plane"),
             compile("cli", "guest"),
+            compile("cli", "kubernetes"),
             compile("cli", "supervisor"),
             compile("bench", "cli"),
             compile("bench", "egress-policy"),

@@ -63,7 +63,7 @@ public record StepProfile(
 
         /**
          * The headers the proxy injects for this step's domains, as references: the agent's ACL carries them
-         * (supervisor's AgentEgressAcl) and a step ACL inherits them, so {@link StepProfile#toAgentAcl} sets none.
+         * ({@code AgentEgressAcl}) and a step ACL inherits them, so {@link StepProfile#toAgentAcl} sets none.
          */
         public List<CredentialReference> credentials() {
             return tls.credentialsFor(allowDomains);

@@ -1,4 +1,4 @@
-package dev.rtfs.microvm.supervisor;
+package dev.rtfs.microvm.orchestrator.admission;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -9,9 +9,6 @@ import dev.rtfs.microvm.egresspolicy.acl.InjectedHeader;
 import dev.rtfs.microvm.egresspolicy.acl.SecretRef;
 import dev.rtfs.microvm.egresspolicy.acl.TlsMode;
 import dev.rtfs.microvm.egresspolicy.acl.TlsRules;
-import dev.rtfs.microvm.orchestrator.admission.AgentPolicy;
-import dev.rtfs.microvm.orchestrator.admission.CredentialReference;
-import dev.rtfs.microvm.orchestrator.admission.EgressTls;
 import dev.rtfs.microvm.orchestrator.capability.CapabilityCatalog;
 import java.nio.file.Path;
 import java.util.List;

@@ -1,13 +1,11 @@
-package dev.rtfs.microvm.supervisor;
+package dev.rtfs.microvm.orchestrator.admission;
 
 import dev.rtfs.microvm.egresspolicy.acl.AgentAcl;
 import dev.rtfs.microvm.egresspolicy.acl.InjectedHeader;
 import dev.rtfs.microvm.egresspolicy.acl.SecretRef;
 import dev.rtfs.microvm.egresspolicy.acl.TlsMode;
-import dev.rtfs.microvm.orchestrator.admission.AgentPolicy;
-import dev.rtfs.microvm.orchestrator.admission.CredentialReference;
-import dev.rtfs.microvm.orchestrator.admission.EgressTls;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,26 +13,26 @@ import java.util.Optional;
 
 /**
  * The agent-level ACL the proxy is given for a run: the config's allowlist, DLP mode and TLS rules (interception,
- * passthrough, pins, upstream CA, client certificates: {@link dev.rtfs.microvm.orchestrator.admission.EgressTls}), the
+ * passthrough, pins, upstream CA, client certificates: {@link EgressTls}), the
  * usual methods and port 443, and under interception the credentials the proxy injects ({@code inject_headers}: the
  * config's references, resolved by the proxy on the host; a step ACL inherits them). It is the outer bound only: the
  * proxy enforces agent ACL ∩ step ACL, and between steps nothing.
  */
-final class AgentEgressAcl {
+public final class AgentEgressAcl {
 
     private static final List<String> METHODS = List.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE");
 
     private AgentEgressAcl() {}
 
-    static AgentAcl of(AgentPolicy policy, List<String> allowRanges) {
+    public static AgentAcl of(AgentPolicy policy, List<String> allowRanges) {
         return of(policy, allowRanges, Optional.empty());
     }
 
     /**
-     * As {@link #of(AgentPolicy, List)}, with {@code upstreamCa} (the run's override, {@link RunRequest#upstreamCa()})
+     * As {@link #of(AgentPolicy, List)}, with {@code upstreamCa} (a run's override of it, e.g. the demo's test origin CA)
      * in place of the config's {@code :upstream_ca}; like it, inert under tunnel.
      */
-    static AgentAcl of(AgentPolicy policy, List<String> allowRanges, Optional<Path> upstreamCa) {
+    public static AgentAcl of(AgentPolicy policy, List<String> allowRanges, Optional<Path> upstreamCa) {
         List<String> domains = policy.networkEnabled() && policy.nicEnabled() ? policy.allowDomains() : List.of();
         EgressTls t = policy.tls();
         EgressTls tls = upstreamCa.map(ca -> new EgressTls(t.mode(), t.passthrough(), t.pins(), Optional.of(ca.toString()),
@@ -53,7 +51,7 @@ final class AgentEgressAcl {
                 case CredentialReference.Source.Env e -> new SecretRef.Env(e.name());
                 case CredentialReference.Source.File f -> new SecretRef.SecretFile(f.path());
             };
-            out.computeIfAbsent(c.domain(), d -> new java.util.ArrayList<>())
+            out.computeIfAbsent(c.domain(), d -> new ArrayList<>())
                     .add(new InjectedHeader(c.header(), source, c.prefix()));
         }
         return out;
