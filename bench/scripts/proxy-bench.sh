@@ -8,14 +8,17 @@
 # Installs squid-openssl (Debian's squid built with OpenSSL: ssl-bump), tinyproxy and wrk with apt-get when missing (benchmark only; CI never runs this).
 # With BASELINE_JAR=<an older rtfs-microvm.jar> it also measures that build's proxy ("before") in the same run, e.g.
 # the jar from before a DLP change, so before/after ratios come from one run.
-# INTERCEPT_ONLY=1 runs part (d) alone.
-# Usage: [BASELINE_JAR=JAR] [INTERCEPT_ONLY=1] bench/scripts/proxy-bench.sh [BULK_BYTES] [TUNNELS] [WRK_SECONDS]
+# INTERCEPT_ONLY=1 runs part (d) alone; WARMUP=N sets its warm-up seconds (default 45).
+# Usage: [BASELINE_JAR=JAR] [INTERCEPT_ONLY=1] [WARMUP=N] bench/scripts/proxy-bench.sh [BULK_BYTES] [TUNNELS] [WRK_SECONDS]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
 BULK=${1:-1073741824}
 TUNNELS=${2:-5000}
 SECS=${3:-10}
+# (d) measures the steady state a long-running proxy serves: each target first takes GETs for WARMUP seconds (its
+# "cold" figures; a JVM is still compiling then, and on 2 shared cores that takes tens of seconds).
+WARMUP=${WARMUP:-45}
 export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 JAVA="$JAVA_HOME/bin/java --enable-native-access=ALL-UNNAMED"
 W=$(mktemp -d /tmp/proxy-bench.XXXXXX)
@@ -202,9 +205,12 @@ done
 # proxies verify the origin with) and waits for the proxies. Our proxy runs as shipped, in its own process (two
 # agents, one per mode); squid is a second instance with cache off as in (a)-(c).
 kill "$SQUID_PID" "$OURS_PID" 2>/dev/null || true  # done with (a)-(c): free their share of the cores
-$JAVA -Xmx512m -cp "$EGRESS_CP" bench/src/main/java/dev/rtfs/microvm/bench/proxy/InterceptBench.java "$SECS" 64 \
-    "$BULK" $TLS_ORIGIN "$W" "intercepted=$OURS_TLS=$W/ours-ca.pem" "squid-bump=$SQUID_BUMP=$W/squid-ca.pem" \
-    "passthrough=$OURS_TUNNEL=$W/origin-ca.pem" 2>"$W/intercept.err" > "$W/intercept.txt" &
+# The proxies' PIDs go in a file: InterceptBench starts first (it writes the origin's CA the proxies need) and reads
+# the file once every target listens.
+$JAVA -Xmx512m -cp "$EGRESS_CP" bench/src/main/java/dev/rtfs/microvm/bench/proxy/InterceptBench.java "$SECS" \
+    "$WARMUP" 64 "$BULK" $TLS_ORIGIN "$W" "intercepted=$OURS_TLS=$W/ours-ca.pem=@$W/ours-tls.bench-pid" \
+    "squid-bump=$SQUID_BUMP=$W/squid-ca.pem=@$W/squid-bump.bench-pid" "passthrough=$OURS_TUNNEL=$W/origin-ca.pem=@$W/ours-tls.bench-pid" \
+    2>"$W/intercept.err" > "$W/intercept.txt" &
 INTERCEPT=$!; PIDS+=($INTERCEPT)
 for _ in $(seq 1 600); do [ -s "$W/origin-ca.pem" ] && break; sleep 0.1; done
 tls_rules() { # the rules of (a)-(c) for the HTTPS origin; a tunnel counts TLS records, so room for their overhead
@@ -220,7 +226,7 @@ cat > "$W/acl-tls.json" <<JSON
 JSON
 RTFS_JAVA_OPTS="-Xms64m -Xmx256m -Dorg.slf4j.simpleLogger.logFile=$W/ours-tls.log" \
   ./rtfs-microvm proxy --acl "$W/acl-tls.json" --ca-out "$W/ours-ca.pem" > "$W/ours-tls.out" 2>&1 &
-PIDS+=($!)
+PIDS+=($!); echo $! > "$W/ours-tls.bench-pid"
 openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=proxy-bench squid bump CA" \
     -addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign,cRLSign \
     -keyout "$W/squid-ca.key" -out "$W/squid-ca.pem" 2>/dev/null
@@ -249,7 +255,7 @@ max_filedescriptors 16384
 shutdown_lifetime 1 seconds
 CONF
 /usr/sbin/squid -N -f "$W/squid-bump.conf" > "$W/squid-bump.out" 2>&1 &
-PIDS+=($!)
+PIDS+=($!); echo $! > "$W/squid-bump.bench-pid"  # -N: squid serves in this very process
 wait "$INTERCEPT" || echo "warning: InterceptBench failed, see $W/intercept.err" >&2
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b+0 == 0) print "n/a"; else printf "%.2f", a/b }'; }

@@ -34,57 +34,66 @@ import javax.net.ssl.TrustManagerFactory;
 /**
  * Intercepted HTTPS against squid ssl-bump and our own CONNECT passthrough, one loopback HTTPS origin for every
  * target, loopback only. Run by bench/scripts/proxy-bench.sh part (d) as {@code java InterceptBench.java SECONDS
- * CONNECTIONS BULK_BYTES ORIGIN_PORT WORKDIR NAME=PROXY_PORT=CA_PEM...}.
+ * WARMUP_SECONDS CONNECTIONS BULK_BYTES ORIGIN_PORT WORKDIR NAME=PROXY_PORT=CA_PEM[=PID|=@PIDFILE]...}.
  *
  * <p>It starts the origin on 127.0.0.1:ORIGIN_PORT and writes the origin's CA to WORKDIR/origin-ca.pem (our proxy's
  * {@code upstream_ca}, squid's {@code tls_outgoing_options cafile}), then waits for every target (an HTTP proxy on
  * 127.0.0.1:PROXY_PORT whose TLS a client verifies with CA_PEM) to listen. Per target, in the order given: (1) GETs:
- * after a warm-up of SECONDS, each of CONNECTIONS workers holds one keep-alive connection (JDK HttpClient, HTTP/1.1, through the proxy) and
- * sends GETs for SECONDS; req/s, p50, p99. (2) One HTTPS download of BULK_BYTES; MiB/s. Origin and clients share
+ * each of CONNECTIONS workers holds one keep-alive connection (JDK HttpClient, HTTP/1.1, through the proxy) and sends
+ * GETs, first for WARMUP_SECONDS (reported as "cold": a JVM proxy is still compiling its hot paths then), then for
+ * SECONDS (the steady state a long-running proxy serves); req/s, p50, p99, and with PID the proxy process's CPU time
+ * per request in the measured phase (utime + stime from /proc/PID/stat: what the proxy costs, whatever else the
+ * machine runs). (2) One HTTPS download of BULK_BYTES after one warm-up download; MiB/s. Origin and clients share
  * this JVM; the proxies are processes of their own.
  */
 public final class InterceptBench {
 
     private InterceptBench() {}
 
-    record Result(double perSecond, double p50Millis, double p99Millis) {}
+    /** One GET phase: rate, latency percentiles, and the proxy's CPU microseconds per request (NaN: unknown). */
+    record Result(double perSecond, double p50Millis, double p99Millis, double cpuMicrosPerRequest) {}
 
-    /** One proxy under test: its port and the CA the client must trust for what it presents. */
-    record Target(String name, int port, SSLContext trust) {}
+    /** One proxy under test: its port, the CA the client must trust for what it presents, its process (0: unknown). */
+    record Target(String name, int port, SSLContext trust, long pid) {}
 
     public static void main(String[] args) throws Exception {
         int seconds = Integer.parseInt(args[0]);
-        int connections = Integer.parseInt(args[1]);
-        long bulk = Long.parseLong(args[2]);
-        int originPort = Integer.parseInt(args[3]);
-        Path work = Path.of(args[4]);
+        int warmup = Integer.parseInt(args[1]);
+        int connections = Integer.parseInt(args[2]);
+        long bulk = Long.parseLong(args[3]);
+        int originPort = Integer.parseInt(args[4]);
+        Path work = Path.of(args[5]);
         TestCa ca = new TestCa();
         HttpsServer origin = origin(ca.serverContext("origin.test"), originPort, bulk);
         try {
             Path pem = ca.writeCaPem(work);
             Files.move(pem, work.resolve("origin-ca.pem")); // appears whole: the script waits for it
             List<Target> targets = new ArrayList<>();
-            for (String spec : Arrays.asList(args).subList(5, args.length)) {
-                String[] f = spec.split("=", 3);
-                targets.add(awaitTarget(f[0], Integer.parseInt(f[1]), Path.of(f[2])));
+            for (String spec : Arrays.asList(args).subList(6, args.length)) {
+                String[] f = spec.split("=", 4);
+                targets.add(awaitTarget(f[0], Integer.parseInt(f[1]), Path.of(f[2]), f.length > 3 ? f[3] : "0"));
             }
             URI hello = URI.create("https://origin.test:" + originPort + "/hello");
             URI big = URI.create("https://origin.test:" + originPort + "/bulk");
+            Map<String, Result> cold = new LinkedHashMap<>();
             Map<String, Result> gets = new LinkedHashMap<>();
             Map<String, Double> mibps = new LinkedHashMap<>();
             for (Target t : targets) {
-                run(t, hello, seconds, connections); // warm-up as long as the run: a JVM proxy starts cold
+                cold.put(t.name(), run(t, hello, warmup, connections));
                 gets.put(t.name(), run(t, hello, seconds, connections));
                 download(t, big, bulk); // warm-up: one full transfer
                 mibps.put(t.name(), download(t, big, bulk));
             }
-            System.out.printf("https GET, %d connections, %d s; one HTTPS download of %d MiB; %d cores%n",
-                    connections, seconds, bulk >> 20, Runtime.getRuntime().availableProcessors());
-            System.out.printf("%-12s %10s %8s %8s %10s%n", "mode", "req/s", "p50 ms", "p99 ms", "bulk MiB/s");
+            System.out.printf("https GET, %d connections, %d s after a %d s warm-up; one HTTPS download of %d MiB; %d cores%n",
+                    connections, seconds, warmup, bulk >> 20, Runtime.getRuntime().availableProcessors());
+            System.out.printf("%-12s %10s %8s %8s %12s %10s %14s%n", "mode", "req/s", "p50 ms", "p99 ms",
+                    "CPU us/req", "bulk MiB/s", "cold req/s p99");
             for (Target t : targets) {
                 Result r = gets.get(t.name());
-                System.out.printf("%-12s %10.0f %8.2f %8.2f %10.1f%n", t.name(), r.perSecond(), r.p50Millis(),
-                        r.p99Millis(), mibps.get(t.name()));
+                Result c = cold.get(t.name());
+                System.out.printf("%-12s %10.0f %8.2f %8.2f %12.1f %10.1f %7.0f %6.1f%n", t.name(), r.perSecond(),
+                        r.p50Millis(), r.p99Millis(), r.cpuMicrosPerRequest(), mibps.get(t.name()), c.perSecond(),
+                        c.p99Millis());
             }
             ratios(gets, mibps, "intercepted", "squid-bump",
                     " (target >= 1.50)", " (target <= 1.00)", " (target >= 1.00)");
@@ -99,10 +108,11 @@ public final class InterceptBench {
         if (!gets.containsKey(a) || !gets.containsKey(b)) {
             return;
         }
-        System.out.printf("ratios %s/%s: req/s = %.2f%s, p99 = %.2f%s, bulk = %.2f%s%n", a, b,
+        System.out.printf("ratios %s/%s: req/s = %.2f%s, p99 = %.2f%s, bulk = %.2f%s, CPU per request = %.2f%n", a, b,
                 gets.get(a).perSecond() / gets.get(b).perSecond(), rateTarget,
                 gets.get(a).p99Millis() / gets.get(b).p99Millis(), p99Target,
-                mibps.get(a) / mibps.get(b), bulkTarget);
+                mibps.get(a) / mibps.get(b), bulkTarget,
+                gets.get(a).cpuMicrosPerRequest() / gets.get(b).cpuMicrosPerRequest());
     }
 
     /** The HTTPS origin: {@code /bulk} streams {@code bulk} zero bytes, anything else answers 128 bytes. */
@@ -133,11 +143,13 @@ public final class InterceptBench {
     }
 
     /** Waits (up to 2 minutes) for the script to start a proxy and write the CA its clients trust. */
-    static Target awaitTarget(String name, int port, Path caPem) throws Exception {
+    static Target awaitTarget(String name, int port, Path caPem, String pid) throws Exception {
         long deadline = System.nanoTime() + 120_000_000_000L;
         while (true) {
             try (Socket probe = new Socket(InetAddress.getLoopbackAddress(), port)) {
-                return new Target(name, port, trusting(Files.readString(caPem)));
+                // PID as a number, or @FILE holding it (the script learns it only after this process started)
+                String p = pid.startsWith("@") ? Files.readString(Path.of(pid.substring(1))).trim() : pid;
+                return new Target(name, port, trusting(Files.readString(caPem)), Long.parseLong(p));
             } catch (IOException e) {
                 if (System.nanoTime() > deadline) {
                     throw new IOException(name + " never listened on 127.0.0.1:" + port + " with " + caPem, e);
@@ -216,11 +228,32 @@ public final class InterceptBench {
             }));
         }
         long start = System.nanoTime();
+        long cpu0 = cpuTicks(target.pid());
         for (Thread t : threads) {
             t.join();
         }
         double elapsed = (System.nanoTime() - start) / 1e9;
+        long cpu1 = cpuTicks(target.pid());
         long[] all = samples.stream().flatMapToLong(a -> Arrays.stream(a, 0, (int) a[a.length - 1])).sorted().toArray();
-        return new Result(done.sum() / elapsed, all[all.length / 2] / 1e6, all[(int) (all.length * 0.99)] / 1e6);
+        double cpuPerRequest = cpu0 < 0 || cpu1 < 0 ? Double.NaN : (cpu1 - cpu0) * TICK_MICROS / (double) done.sum();
+        return new Result(done.sum() / elapsed, all[all.length / 2] / 1e6, all[(int) (all.length * 0.99)] / 1e6,
+                cpuPerRequest);
+    }
+
+    /** Linux's clock tick as /proc reports CPU times (USER_HZ is 100 on every Linux architecture the bench runs on). */
+    private static final double TICK_MICROS = 10_000;
+
+    /** utime + stime of process {@code pid} in clock ticks; -1 when unknown. */
+    static long cpuTicks(long pid) {
+        if (pid <= 0) {
+            return -1;
+        }
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" "); // comm may hold spaces
+            return Long.parseLong(f[11]) + Long.parseLong(f[12]); // fields 14 and 15 of the whole line
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
     }
 }
