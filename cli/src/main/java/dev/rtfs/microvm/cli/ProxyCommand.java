@@ -1,6 +1,9 @@
 package dev.rtfs.microvm.cli;
 
 import dev.rtfs.microvm.egressproxy.EgressProxy;
+import dev.rtfs.microvm.egressproxy.acldir.AclDirectory;
+import dev.rtfs.microvm.egressproxy.acldir.AclDirectoryWatcher;
+import dev.rtfs.microvm.egressproxy.identity.ServiceAccountTokens;
 import dev.rtfs.microvm.egresspolicy.acl.AclCodec;
 import dev.rtfs.microvm.egresspolicy.acl.AclFile;
 import dev.rtfs.microvm.egresspolicy.acl.AclFormatException;
@@ -26,7 +29,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code rtfs-microvm proxy --acl FILE}: the standalone egress proxy (docs/egress-acl.md, docs/control-api.md). Runs until SIGINT/SIGTERM (or,
+ * {@code rtfs-microvm proxy --acl FILE | --acl-dir DIR}: the standalone egress proxy (docs/egress-acl.md,
+ * docs/control-api.md); with {@code --identity service-account-token} one shared listener for many agents, each
+ * request proving its agent with a Kubernetes ServiceAccount token. Runs until SIGINT/SIGTERM (or,
  * in-process, until its thread is interrupted). Exit 1: the ACL file is invalid (with its JSON path); exit 2:
  * unreadable file, bad option, or a listener/socket that cannot be opened (a port in use, a {@code --control-socket}
  * path that is not a stale socket).
@@ -38,12 +43,40 @@ final class ProxyCommand implements Callable<Integer> {
 
     @Spec CommandSpec spec;
 
-    @Option(names = "--acl", paramLabel = "FILE", description = "ACL file (JSON; every field in docs/egress-acl.md). Required.")
+    @Option(names = "--acl", paramLabel = "FILE",
+            description = "ACL file (JSON; every field in docs/egress-acl.md). This or --acl-dir is required.")
     String acl;
 
-    @Option(names = "--listen", paramLabel = "HOST:PORT",
-            description = "Listener of the single agent in the file (overrides its \"listen\").")
+    @Option(names = "--acl-dir", paramLabel = "DIR", description = {
+        "Directory of ACL files: every *.json directly in DIR (symlinks followed, names starting with '.' ignored), "
+                + "each an ACL file or one agent's document; agents merged (an id in two files is refused).",
+        "Re-read every 2 s when its content changes: a new valid content is applied (agents added, changed, "
+                + "removed); an invalid one is logged and the ACLs in use stay."})
+    String aclDir;
+
+    @Option(names = "--listen", paramLabel = "HOST:PORT", description = {
+        "Listener of the single agent in the file (overrides its \"listen\").",
+        "With --identity service-account-token: the one listener all agents share (e.g. 0.0.0.0:3128)."})
     String listen;
+
+    @Option(names = "--identity", paramLabel = "listener|service-account-token", description = {
+        "How a request proves its agent. listener (default): one loopback listener per agent, the listener is the "
+                + "identity.",
+        "service-account-token: one shared --listen; every request carries Proxy-Authorization: Bearer <JWT> (or "
+                + "Basic base64(user:<JWT>)), a Kubernetes projected ServiceAccount token whose sub names the agent's "
+                + "\"service_account\". Needs --token-jwks and --token-audience. Missing or invalid: 407."})
+    String identity;
+
+    @Option(names = "--token-jwks", paramLabel = "FILE",
+            description = "The cluster's ServiceAccount token keys (kubectl get --raw /openid/v1/jwks); re-read when it changes.")
+    String tokenJwks;
+
+    @Option(names = "--token-audience", paramLabel = "AUD",
+            description = "The audience a token's aud must contain (e.g. rtfs-egress-proxy).")
+    String tokenAudience;
+
+    @Option(names = "--token-issuer", paramLabel = "ISS", description = "If given, a token's iss must equal it.")
+    String tokenIssuer;
 
     @Option(names = "--control-socket", paramLabel = "PATH", description = {
         "Unix socket for the host-only control API.",
@@ -56,6 +89,20 @@ final class ProxyCommand implements Callable<Integer> {
 
     @Option(names = "--metrics-port", paramLabel = "N", description = "Serve Prometheus metrics on 127.0.0.1:N.")
     Integer metricsPort;
+
+    @Option(names = "--metrics-listen", paramLabel = "HOST:PORT", description = {
+        "Serve GET /metrics (Prometheus) and GET /healthz on HOST:PORT (e.g. 0.0.0.0:9090 in a pod).",
+        "/healthz: 200 ok once the ACLs are loaded and the listener is open, else 503."})
+    String metricsListen;
+
+    @Option(names = "--ca-cert", paramLabel = "FILE", description = {
+        "TLS interception CA certificate (PEM) to sign leaves with instead of a per-run CA; needs --ca-key.",
+        "Must be a CA certificate (CA:TRUE) valid now; e.g. a kubernetes.io/tls Secret's tls.crt."})
+    String caCert;
+
+    @Option(names = "--ca-key", paramLabel = "FILE",
+            description = "The private key (PEM, EC or RSA) of --ca-cert; a key that is not the certificate's is refused (exit 2).")
+    String caKey;
 
     @Option(names = "--ca-out", paramLabel = "FILE", description = {
         "Write the certificate (PEM) of this proxy's TLS interception CA to FILE (mode 0644, replaced atomically) "
@@ -73,16 +120,33 @@ final class ProxyCommand implements Callable<Integer> {
         System.getProperties().putIfAbsent(DECISION_LOG_LEVEL, "info");
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        if (acl == null) {
-            throw new UsageException("Missing required option: '--acl=FILE'");
+        if ((acl == null) == (aclDir == null)) {
+            throw new UsageException(acl == null ? "Missing required option: '--acl=FILE' or '--acl-dir=DIR'"
+                    : "--acl and --acl-dir exclude each other");
+        }
+        boolean sharedMode = SharedListenerOptions.sharedMode(identity);
+        if ((caCert == null) != (caKey == null)) {
+            throw new UsageException("--ca-cert and --ca-key go together");
         }
         AclFile file;
-        try {
-            file = AclFileReader.read(acl);
-        } catch (AclFileReader.Refused e) {
-            err.println("error: " + e.getMessage());
-            return Main.FAILED;
+        if (aclDir != null) {
+            AclDirectory.Read read = AclDirectory.read(Path.of(aclDir));
+            if (read instanceof AclDirectory.Read.Refused r) {
+                err.println("error: " + r.reason());
+                return Main.FAILED;
+            }
+            file = ((AclDirectory.Read.Loaded) read).acls();
+        } else {
+            try {
+                file = AclFileReader.read(acl);
+            } catch (AclFileReader.Refused e) {
+                err.println("error: " + e.getMessage());
+                return Main.FAILED;
+            }
         }
+        Optional<ServiceAccountTokens> tokens = sharedMode
+                ? Optional.of(SharedListenerOptions.tokens(listen, tokenJwks, tokenAudience, tokenIssuer))
+                : SharedListenerOptions.refuseTokenOptions(tokenJwks, tokenAudience, tokenIssuer);
         Optional<EnforcementMode> modeOverride = Optional.empty();
         if (mode != null) {
             switch (mode) {
@@ -92,7 +156,7 @@ final class ProxyCommand implements Callable<Integer> {
             }
         }
         Map<String, AgentAcl> agents = new LinkedHashMap<>(file.agents());
-        if (listen != null) {
+        if (listen != null && !sharedMode) {
             if (agents.size() != 1) {
                 throw new UsageException("--listen needs a file with exactly one agent (it has " + agents.size() + ")");
             }
@@ -116,10 +180,13 @@ final class ProxyCommand implements Callable<Integer> {
             }
         }
         ProxyConfig config = ProxyConfig.defaults();
-        EgressProxy proxy = EgressProxy.forFile(file, config);
+        EgressProxy proxy = caCert == null ? EgressProxy.forFile(file, config)
+                : EgressProxy.forFile(file, config, SharedListenerOptions.givenCa(caCert, caKey));
+        AclDirectoryWatcher watcher = aclDir == null ? null : new AclDirectoryWatcher(Path.of(aclDir), proxy);
         modeOverride.ifPresent(proxy::setMode);
         ControlApiServer control = null;
         MetricsServer metrics = null;
+        MetricsServer metricsServing = null;
         CountDownLatch stopped = new CountDownLatch(1);
         CountDownLatch cleanedUp = new CountDownLatch(1);
         // SIGINT/SIGTERM: wake the command and give it a moment to close listeners before the JVM exits.
@@ -142,10 +209,29 @@ final class ProxyCommand implements Callable<Integer> {
                 out.println("interception CA certificate written to " + caOut);
             }
             proxy.start();
-            for (AgentAcl a : agents.values()) {
-                InetSocketAddress bound = proxy.putAgent(a);
-                out.println("agent " + a.agentId() + " listening on " + bound.getAddress().getHostAddress() + ":"
-                        + bound.getPort());
+            if (tokens.isPresent()) {
+                InetSocketAddress bound = proxy.listenShared(SharedListenerOptions.address(listen), tokens.get());
+                out.println("shared listener on " + bound.getAddress().getHostAddress() + ":" + bound.getPort()
+                        + " (ServiceAccount token identity)");
+            }
+            try {
+                if (watcher != null) {
+                    if (watcher.poll() != AclDirectoryWatcher.Outcome.APPLIED) {
+                        throw new UsageException("--acl-dir " + aclDir + ": the ACLs could not be applied (see the log)");
+                    }
+                    watcher.start(SharedListenerOptions.ACL_DIR_POLL);
+                }
+                for (AgentAcl a : agents.values()) {
+                    InetSocketAddress bound = watcher != null ? proxy.listenAddress(a.agentId()).orElse(null)
+                            : proxy.putAgent(a);
+                    if (bound != null && tokens.isEmpty()) {
+                        out.println("agent " + a.agentId() + " listening on " + bound.getAddress().getHostAddress()
+                                + ":" + bound.getPort());
+                    }
+                }
+            } catch (IllegalArgumentException e) {
+                err.println("error: " + e.getMessage());
+                return Main.FAILED;
             }
             if (controlSocket != null) {
                 control = ControlApiServer.start(proxy, Path.of(controlSocket));
@@ -154,6 +240,12 @@ final class ProxyCommand implements Callable<Integer> {
             if (metricsPort != null) {
                 metrics = MetricsServer.start(proxy.meterRegistry(), metricsPort);
                 out.println("metrics on http://127.0.0.1:" + metrics.port() + "/metrics");
+            }
+            if (metricsListen != null) {
+                AclDirectoryWatcher w = watcher;
+                metricsServing = MetricsServer.start(proxy.meterRegistry(), SharedListenerOptions.address(metricsListen),
+                        () -> proxy.listening() && (w == null || w.loaded()));
+                out.println("metrics and /healthz on " + metricsListen + " (port " + metricsServing.port() + ")");
             }
             out.println("egress proxy running (mode " + proxy.mode().jsonName() + "); stop with Ctrl-C");
             out.flush();
@@ -173,6 +265,12 @@ final class ProxyCommand implements Callable<Integer> {
             }
             if (metrics != null) {
                 metrics.close();
+            }
+            if (metricsServing != null) {
+                metricsServing.close();
+            }
+            if (watcher != null) {
+                watcher.close();
             }
             if (control != null) {
                 control.close();

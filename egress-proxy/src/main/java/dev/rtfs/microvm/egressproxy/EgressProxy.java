@@ -5,6 +5,8 @@ import dev.rtfs.microvm.egresspolicy.acl.AgentAcl;
 import dev.rtfs.microvm.egresspolicy.acl.EnforcementMode;
 import dev.rtfs.microvm.egresspolicy.decision.PolicyStore;
 import dev.rtfs.microvm.egresspolicy.net.StaticOverrideResolver;
+import dev.rtfs.microvm.egressproxy.identity.ServiceAccountTokenIdentity;
+import dev.rtfs.microvm.egressproxy.identity.ServiceAccountTokens;
 import dev.rtfs.microvm.egressproxy.observe.DecisionRecord;
 import dev.rtfs.microvm.egressproxy.observe.DecisionSink;
 import dev.rtfs.microvm.egressproxy.observe.ProxyMetrics;
@@ -49,7 +51,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The egress proxy (egress-proxy/README.md), in-process API. One loopback listener per agent (the listener is the identity);
+ * The egress proxy (egress-proxy/README.md), in-process API. One loopback listener per agent (the listener is the
+ * identity), or one shared listener ({@link #listenShared}) where each request proves its agent with a ServiceAccount
+ * token;
  * rules are swapped atomically by {@link #putAgent}, {@link #setStep}, {@link #clearStep} and {@link #endPlan}
  * without touching open connections. Thread-safe.
  *
@@ -75,8 +79,8 @@ public final class EgressProxy implements AutoCloseable {
     private final ProxyMetrics metrics = new ProxyMetrics(registry);
     private final Map<String, Listener> listeners = new HashMap<>();
     private final BodyBudget bodyBudget;
-    /** Made with the proxy, key in memory only: one CA per proxy instance, i.e. per run. */
-    private final InterceptionCa interceptionCa = InterceptionCa.create();
+    /** Made with the proxy, key in memory only (one CA per run), unless one is given ({@code --ca-cert}). */
+    private final InterceptionCa interceptionCa;
     private final UpstreamTls upstreamTls = new UpstreamTls();
     /** Reads the secrets an ACL's {@code inject_headers} names, when the ACL is put. */
     private final SecretResolver secretResolver;
@@ -88,12 +92,21 @@ public final class EgressProxy implements AutoCloseable {
 
     private record Listener(InetSocketAddress requested, Channel server, AgentConnections connections) {}
 
+    /** The one listener of {@code --identity service-account-token}; while it is open, agents get no own listener. */
+    private Listener shared;
+
     public EgressProxy(ProxyConfig config) {
         this(config, HostSecretResolver.system());
     }
 
     /** {@code secrets}: where injected headers' secrets are read (tests: a map instead of the environment). */
     public EgressProxy(ProxyConfig config, SecretResolver secrets) {
+        this(config, secrets, InterceptionCa.create());
+    }
+
+    /** {@code ca}: the interception CA to sign leaves with, e.g. one all proxies of a cluster share. */
+    public EgressProxy(ProxyConfig config, SecretResolver secrets, InterceptionCa ca) {
+        this.interceptionCa = ca;
         this.config = config;
         this.secretResolver = secrets;
         this.store = new PolicyStore(config.nanoClock());
@@ -109,6 +122,15 @@ public final class EgressProxy implements AutoCloseable {
             cfg = cfg.withResolver(new StaticOverrideResolver(file.resolve(), base.resolver()));
         }
         return new EgressProxy(cfg);
+    }
+
+    /** As {@link #forFile(AclFile, ProxyConfig)}, signing intercepted tunnels' leaves with {@code ca}. */
+    public static EgressProxy forFile(AclFile file, ProxyConfig base, InterceptionCa ca) {
+        ProxyConfig cfg = base.withMode(file.mode());
+        if (!file.resolve().isEmpty()) {
+            cfg = cfg.withResolver(new StaticOverrideResolver(file.resolve(), base.resolver()));
+        }
+        return new EgressProxy(cfg, HostSecretResolver.system(), ca);
     }
 
     public synchronized void start() {
@@ -141,6 +163,13 @@ public final class EgressProxy implements AutoCloseable {
         if (acl.step().isPresent()) {
             throw new IllegalArgumentException("an agent ACL has no step; use setStep for step ACLs");
         }
+        if (shared != null) {
+            return putSharedAgent(acl);
+        }
+        if (acl.serviceAccount().isPresent()) {
+            throw new IllegalArgumentException("agent " + acl.agentId() + ": service_account is for the shared listener "
+                    + "(--identity service-account-token); on its own listener the listener is the identity");
+        }
         HeldSecrets held = HeldSecrets.resolve(acl, secretResolver);
         InetSocketAddress wanted = acl.listen().map(EgressProxy::parseListen)
                 .orElseGet(() -> new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
@@ -153,15 +182,7 @@ public final class EgressProxy implements AutoCloseable {
                 : new AgentConnections(acl.agentId());
         // The future is inspected rather than sync()ed: sync rethrows a bind failure as the checked BindException,
         // which no RuntimeException handler catches (a control API request hung on it).
-        ChannelFuture bind = new ServerBootstrap()
-                .group(group)
-                .channel(transports.serverChannel())
-                .option(ChannelOption.SO_BACKLOG, 4096)
-                .option(ChannelOption.SO_REUSEADDR, true)
-                .handler(new AcceptBackoffHandler(acl.agentId()))
-                .childOption(ChannelOption.TCP_NODELAY, true)
-                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(256 * 1024, 1024 * 1024))
-                .childOption(ChannelOption.RCVBUF_ALLOCATOR, new io.netty.channel.AdaptiveRecvByteBufAllocator(512, 16 * 1024, 256 * 1024))
+        ChannelFuture bind = serverBootstrap(acl.agentId())
                 .childHandler(new AgentChannelInitializer(context, acl.agentId(), connections))
                 .bind(wanted).awaitUninterruptibly();
         if (!bind.isSuccess()) {
@@ -177,6 +198,66 @@ public final class EgressProxy implements AutoCloseable {
         InetSocketAddress bound = (InetSocketAddress) server.localAddress();
         LOG.info("agent {} listens on {}", acl.agentId(), bound);
         return bound;
+    }
+
+    private InetSocketAddress putSharedAgent(AgentAcl acl) {
+        if (acl.serviceAccount().isEmpty()) {
+            throw new IllegalArgumentException("agent " + acl.agentId()
+                    + ": at the shared listener every agent needs a service_account (its token is its identity)");
+        }
+        if (acl.listen().isPresent()) {
+            throw new IllegalArgumentException("agent " + acl.agentId()
+                    + ": at the shared listener an agent has no listen of its own");
+        }
+        store.agentForServiceAccount(acl.serviceAccount().get()).filter(other -> !other.equals(acl.agentId()))
+                .ifPresent(other -> {
+                    throw new IllegalArgumentException("agent " + acl.agentId() + ": service_account "
+                            + acl.serviceAccount().get() + " is already agent " + other + "'s");
+                });
+        store.putAgent(acl, HeldSecrets.resolve(acl, secretResolver));
+        return (InetSocketAddress) shared.server().localAddress();
+    }
+
+    /**
+     * Opens the listener all agents share ({@code --identity service-account-token}): each request proves its agent
+     * with a ServiceAccount token verified by {@code tokens}, matched to the agent whose ACL names that ServiceAccount.
+     * Call it before any agent is put; afterwards every agent needs a {@code service_account} and no {@code listen}.
+     */
+    public synchronized InetSocketAddress listenShared(InetSocketAddress address, ServiceAccountTokens tokens) {
+        requireStarted();
+        if (shared != null || !listeners.isEmpty()) {
+            throw new IllegalStateException("the shared listener opens once, before any agent has a listener");
+        }
+        AgentConnections connections = new AgentConnections("shared");
+        ServiceAccountTokenIdentity identity = new ServiceAccountTokenIdentity(tokens, store::agentForServiceAccount);
+        ChannelFuture bind = serverBootstrap("shared")
+                .childHandler(AgentChannelInitializer.shared(context, identity, connections))
+                .bind(address).awaitUninterruptibly();
+        if (!bind.isSuccess()) {
+            bind.channel().close();
+            throw new ListenerUnavailableException("shared", address, bind.cause());
+        }
+        shared = new Listener(address, bind.channel(), connections);
+        InetSocketAddress bound = (InetSocketAddress) bind.channel().localAddress();
+        LOG.info("shared listener on {} (ServiceAccount token identity)", bound);
+        return bound;
+    }
+
+    /** True once started and, in shared mode, while the shared listener is open: what {@code /healthz} reports. */
+    public synchronized boolean listening() {
+        return group != null && (shared == null ? !listeners.isEmpty() : shared.server().isActive());
+    }
+
+    private ServerBootstrap serverBootstrap(String who) {
+        return new ServerBootstrap()
+                .group(group)
+                .channel(transports.serverChannel())
+                .option(ChannelOption.SO_BACKLOG, 4096)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .handler(new AcceptBackoffHandler(who))
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(256 * 1024, 1024 * 1024))
+                .childOption(ChannelOption.RCVBUF_ALLOCATOR, new io.netty.channel.AdaptiveRecvByteBufAllocator(512, 16 * 1024, 256 * 1024));
     }
 
     /** Removes an agent: closes its listener and its open connections. */
@@ -265,6 +346,10 @@ public final class EgressProxy implements AutoCloseable {
         return metrics.activeTunnels();
     }
 
+    public ProxyMetrics metrics() {
+        return metrics;
+    }
+
     public PrometheusMeterRegistry meterRegistry() {
         return registry;
     }
@@ -287,6 +372,11 @@ public final class EgressProxy implements AutoCloseable {
             l.connections().closeAll().awaitUninterruptibly();
         }
         listeners.clear();
+        if (shared != null) {
+            shared.server().close().syncUninterruptibly();
+            shared.connections().closeAll().awaitUninterruptibly();
+            shared = null;
+        }
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         resolverExecutor.shutdownNow();
         decisionLog.close();

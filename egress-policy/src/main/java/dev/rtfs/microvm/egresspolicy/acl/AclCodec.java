@@ -44,7 +44,7 @@ public final class AclCodec {
     private static final Set<String> FILE_FIELDS = Set.of("mode", "agents", "resolve");
     private static final Set<String> RULE_FIELDS = Set.of("listen", "allow_domains", "allow_methods",
             "connect_ports", "allow_ranges", "dlp", "rate", "max_request_bytes", "max_response_bytes", "max_connections",
-            "tls", "tls_passthrough", "tls_pins", "upstream_ca", "client_cert", "inject_headers");
+            "tls", "tls_passthrough", "tls_pins", "upstream_ca", "client_cert", "inject_headers", "service_account");
     private static final Set<String> AGENT_DOC_FIELDS;
     private static final Set<String> FILE_AGENT_FIELDS;
 
@@ -88,6 +88,7 @@ public final class AclCodec {
         requireObject(agentsNode, "$.agents");
         Map<String, AgentAcl> agents = new LinkedHashMap<>();
         Map<String, String> listenOwner = new HashMap<>();
+        Map<String, String> accountOwner = new HashMap<>();
         for (Map.Entry<String, JsonNode> e : agentsNode.properties()) {
             String path = "$.agents" + key(e.getKey());
             ruleAt(path, () -> AclRules.agentId(e.getKey()));
@@ -97,6 +98,13 @@ public final class AclCodec {
                 if (prev != null) {
                     throw new AclFormatException(path + ".listen",
                             "\"" + acl.listen().get() + "\" is already the listener of agent \"" + prev + "\"");
+                }
+            }
+            if (acl.serviceAccount().isPresent()) {
+                String prev = accountOwner.putIfAbsent(acl.serviceAccount().get(), e.getKey());
+                if (prev != null) {
+                    throw new AclFormatException(path + ".service_account", "\"" + acl.serviceAccount().get()
+                            + "\" is already the ServiceAccount of agent \"" + prev + "\"");
                 }
             }
             agents.put(e.getKey(), acl);
@@ -131,6 +139,23 @@ public final class AclCodec {
             }
         }
         return new AclFile(mode, agents, resolve);
+    }
+
+    /**
+     * Parses either form of docs/egress-acl.md: a whole ACL file, or one agent's document (a root with
+     * {@code agent_id}, no {@code step}) as the file of that one agent in enforce mode. An ACL directory's files
+     * ({@code --acl-dir}) are read this way.
+     */
+    public static AclFile parseFileOrAgent(String json) {
+        JsonNode root = readTree(json);
+        if (root != null && root.isObject() && root.has("agent_id")) {
+            AgentAcl acl = readAgent(root, "$", Optional.empty(), AGENT_DOC_FIELDS);
+            if (acl.step().isPresent()) {
+                throw new AclFormatException("$.step", "a step ACL is not an agent's ACL; give the agent document");
+            }
+            return new AclFile(EnforcementMode.ENFORCE, Map.of(acl.agentId(), acl), Map.of());
+        }
+        return parseFile(json);
     }
 
     /** Parses one agent's ACL document (control API, orchestrator step ACLs); {@code agent_id} is required. */
@@ -172,6 +197,10 @@ public final class AclCodec {
         if (isStep) {
             String s = string(stepNode, path + ".step");
             rule(path, () -> b.step(s));
+        }
+        if (present(n, path, "service_account")) {
+            String sa = string(n.get("service_account"), path + ".service_account");
+            rule(path, () -> b.serviceAccount(sa));
         }
         JsonNode listenNode = n.get("listen");
         if (listenNode != null && !listenNode.isNull()) {
@@ -394,6 +423,7 @@ public final class AclCodec {
             acl.step().ifPresent(s -> o.put("step", s));
         }
         acl.listen().ifPresent(l -> o.put("listen", l));
+        acl.serviceAccount().ifPresent(sa -> o.put("service_account", sa));
         ArrayNode d = o.putArray("allow_domains");
         acl.allowDomains().forEach(d::add);
         ArrayNode m = o.putArray("allow_methods");

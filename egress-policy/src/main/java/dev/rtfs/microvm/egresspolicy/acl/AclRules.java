@@ -75,6 +75,38 @@ final class AclRules {
         return host + ":" + Integer.parseInt(port);
     }
 
+    private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
+
+    /** A step ACL has none of its own: the ServiceAccount identifies the agent, whatever step it is in. */
+    static Optional<String> serviceAccount(Optional<String> step, Optional<String> sa) {
+        Optional<String> out = sa.map(AclRules::serviceAccount);
+        if (step.isPresent() && out.isPresent()) {
+            throw new AclRuleException("service_account",
+                    "the ServiceAccount identifies the agent, not a step; set it in the agent ACL");
+        }
+        return out;
+    }
+
+    /**
+     * {@code NAMESPACE/NAME} of the Kubernetes ServiceAccount whose projected token proves the agent at a shared
+     * listener; both parts DNS-1123 labels (lowercase, 1..63).
+     */
+    static String serviceAccount(String s) {
+        int slash = s.indexOf('/');
+        if (slash < 0 || slash != s.lastIndexOf('/')) {
+            throw new AclRuleException("service_account", "\"" + s + "\" must be NAMESPACE/NAME");
+        }
+        String ns = s.substring(0, slash);
+        String name = s.substring(slash + 1);
+        for (String part : List.of(ns, name)) {
+            if (!DNS_LABEL.matcher(part).matches()) {
+                throw new AclRuleException("service_account", "\"" + part
+                        + "\" is not a DNS-1123 label (lowercase letters, digits and '-', 1..63, alphanumeric at both ends)");
+            }
+        }
+        return s;
+    }
+
     static List<String> domains(List<String> patterns) {
         return sortedSet("allow_domains", patterns, AclRules::domainPattern);
     }

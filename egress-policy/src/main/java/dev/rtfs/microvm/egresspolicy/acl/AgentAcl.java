@@ -15,7 +15,7 @@ import java.util.Optional;
  *
  * <p>JSON (snake_case): {@code {"agent_id","step","listen","allow_domains","allow_methods","connect_ports",
  * "allow_ranges","dlp","rate":{"per_second","burst"},"max_request_bytes","max_response_bytes","max_connections","tls","tls_passthrough","tls_pins","upstream_ca",
- * "client_cert","inject_headers"}}.
+ * "client_cert","inject_headers","service_account"}}.
  * Absent fields take the strict defaults of {@link #strictDefaults(String)}. In code, build one with
  * {@link #builder(String)} (the same strict defaults, then only what differs) rather than the twelve-argument
  * constructor.
@@ -35,6 +35,8 @@ import java.util.Optional;
  *                     {@code tls_pins}, {@code upstream_ca}, {@code client_cert}); tunnel by default
  * @param injectHeaders {@code inject_headers}: domain pattern to the headers the proxy injects into intercepted
  *                     requests to it, as references to host-side secrets (agent ACLs only; a step inherits them)
+ * @param serviceAccount {@code service_account}: "NAMESPACE/NAME" of the Kubernetes ServiceAccount whose projected
+ *                     token identifies the agent at a shared listener ({@code --identity service-account-token})
  */
 public record AgentAcl(
         String agentId,
@@ -50,7 +52,8 @@ public record AgentAcl(
         long maxResponseBytes,
         int maxConnections,
         TlsRules tls,
-        Map<String, List<InjectedHeader>> injectHeaders) {
+        Map<String, List<InjectedHeader>> injectHeaders,
+        Optional<String> serviceAccount) {
 
     public static final long DEFAULT_MAX_REQUEST_BYTES = 1L << 20;
     public static final long DEFAULT_MAX_RESPONSE_BYTES = 64L << 20;
@@ -73,6 +76,16 @@ public record AgentAcl(
         maxConnections = AclRules.maxConnections(maxConnections);
         Objects.requireNonNull(tls);
         injectHeaders = AclRules.injectHeaders(step, injectHeaders);
+        serviceAccount = AclRules.serviceAccount(step, Objects.requireNonNull(serviceAccount));
+    }
+
+    /** The rules without a ServiceAccount: the agent is known by its own listener. */
+    public AgentAcl(String agentId, Optional<String> step, Optional<String> listen, List<String> allowDomains,
+            List<String> allowMethods, List<Integer> connectPorts, List<String> allowRanges, DlpMode dlp,
+            Optional<Rate> rate, long maxRequestBytes, long maxResponseBytes, int maxConnections, TlsRules tls,
+            Map<String, List<InjectedHeader>> injectHeaders) {
+        this(agentId, step, listen, allowDomains, allowMethods, connectPorts, allowRanges, dlp, rate, maxRequestBytes,
+                maxResponseBytes, maxConnections, tls, injectHeaders, Optional.empty());
     }
 
     /** The rules without injected headers. */
@@ -121,11 +134,11 @@ public record AgentAcl(
     }
 
     /**
-     * The same rules as the ACL of plan step {@code stepName} (the connection cap and injected headers stay with the
-     * agent ACL).
+     * The same rules as the ACL of plan step {@code stepName} (the connection cap, injected headers and ServiceAccount
+     * stay with the agent ACL).
      */
     public AgentAcl withStep(String stepName) {
-        return toBuilder().injectHeaders(Map.of()).step(stepName).maxConnections(DEFAULT_MAX_CONNECTIONS).build();
+        return toBuilder().injectHeaders(Map.of()).serviceAccount(Optional.empty()).step(stepName).maxConnections(DEFAULT_MAX_CONNECTIONS).build();
     }
 
     /** The same rules with listener {@code hostPort} ("127.0.0.1:18001"). */
@@ -161,6 +174,7 @@ public record AgentAcl(
         private int maxConnections;
         private TlsRules tls;
         private Map<String, List<InjectedHeader>> injectHeaders;
+        private Optional<String> serviceAccount;
 
         private Builder(AgentAcl from) {
             agentId = from.agentId;
@@ -177,6 +191,7 @@ public record AgentAcl(
             maxConnections = from.maxConnections;
             tls = from.tls;
             injectHeaders = from.injectHeaders;
+            serviceAccount = from.serviceAccount;
         }
 
         public Builder step(String stepName) {
@@ -186,6 +201,7 @@ public record AgentAcl(
         public Builder step(Optional<String> stepName) {
             step = AclRules.step(Objects.requireNonNull(stepName));
             injectHeaders = AclRules.injectHeaders(step, injectHeaders);
+            serviceAccount = AclRules.serviceAccount(step, serviceAccount);
             return this;
         }
 
@@ -265,9 +281,19 @@ public record AgentAcl(
             return this;
         }
 
+        /** {@code NAMESPACE/NAME}: the ServiceAccount whose token proves this agent at a shared listener. */
+        public Builder serviceAccount(String namespaceSlashName) {
+            return serviceAccount(Optional.of(namespaceSlashName));
+        }
+
+        public Builder serviceAccount(Optional<String> namespaceSlashName) {
+            serviceAccount = AclRules.serviceAccount(step, Objects.requireNonNull(namespaceSlashName));
+            return this;
+        }
+
         public AgentAcl build() {
             return new AgentAcl(agentId, step, listen, allowDomains, allowMethods, connectPorts, allowRanges, dlp, rate,
-                    maxRequestBytes, maxResponseBytes, maxConnections, tls, injectHeaders);
+                    maxRequestBytes, maxResponseBytes, maxConnections, tls, injectHeaders, serviceAccount);
         }
     }
 }

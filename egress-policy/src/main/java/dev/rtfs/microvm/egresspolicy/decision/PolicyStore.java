@@ -31,6 +31,8 @@ public final class PolicyStore {
     }
 
     private final AtomicReference<Map<String, AgentState>> snapshot = new AtomicReference<>(Map.of());
+    /** ServiceAccount "namespace/name" to agent id, rebuilt with each agent put or removal. */
+    private final AtomicReference<Map<String, String>> byServiceAccount = new AtomicReference<>(Map.of());
     private final LongSupplier nanoClock;
 
     public PolicyStore(LongSupplier nanoClock) {
@@ -40,6 +42,11 @@ public final class PolicyStore {
     public Optional<EffectiveRules> rules(String agentId) {
         AgentState s = snapshot.get().get(agentId);
         return s == null ? Optional.empty() : Optional.of(s.rules());
+    }
+
+    /** The agent whose ACL names ServiceAccount {@code namespaceSlashName}, if any. */
+    public Optional<String> agentForServiceAccount(String namespaceSlashName) {
+        return Optional.ofNullable(byServiceAccount.get().get(namespaceSlashName));
     }
 
     public Optional<AgentState> state(String agentId) {
@@ -67,13 +74,21 @@ public final class PolicyStore {
                 ? new AgentState(compiled, Optional.empty(), Phase.NO_PLAN)
                 : new AgentState(compiled, prev.step(), prev.phase()));
         snapshot.set(Map.copyOf(next));
+        indexServiceAccounts(next);
     }
 
     public synchronized boolean removeAgent(String agentId) {
         Map<String, AgentState> next = new HashMap<>(snapshot.get());
         boolean had = next.remove(agentId) != null;
         snapshot.set(Map.copyOf(next));
+        indexServiceAccounts(next);
         return had;
+    }
+
+    private void indexServiceAccounts(Map<String, AgentState> agents) {
+        Map<String, String> index = new HashMap<>();
+        agents.forEach((id, s) -> s.agent().acl().serviceAccount().ifPresent(sa -> index.putIfAbsent(sa, id)));
+        byServiceAccount.set(Map.copyOf(index));
     }
 
     /** Makes {@code stepAcl} the current step of its agent; the agent must be known. */

@@ -48,6 +48,11 @@ public enum Reason {
     UPSTREAM_TLS("upstream-tls", 502, false),
     UPSTREAM_TIMEOUT("upstream-timeout", 504, false),
     PROXY_BUSY("proxy-busy", 503, false),
+    /**
+     * At a shared listener the request did not prove its agent (no, a malformed, an invalid or an unknown
+     * ServiceAccount token): 407 whatever the mode, since without an agent there are no rules to report against.
+     */
+    PROXY_AUTH("proxy-auth", 407, false),
     TOO_MANY_CONNECTIONS("too-many-connections", 503, false);
 
     /** Failures of the path rather than policy refusals: answered with {@code X-Egress-Error}. */

@@ -7,8 +7,12 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.function.BooleanSupplier;
 
-/** Opt-in Prometheus scrape endpoint ({@code GET /metrics}) on a loopback port. */
+/**
+ * Opt-in Prometheus scrape endpoint ({@code GET /metrics}) and readiness ({@code GET /healthz}: 200 {@code ok} while
+ * {@code ready} says so, else 503), on a loopback port or a given address ({@code --metrics-listen}).
+ */
 public final class MetricsServer implements AutoCloseable {
 
     private final HttpServer server;
@@ -18,7 +22,21 @@ public final class MetricsServer implements AutoCloseable {
     }
 
     public static MetricsServer start(PrometheusMeterRegistry registry, int port) throws IOException {
-        HttpServer s = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 16);
+        return start(registry, new InetSocketAddress(InetAddress.getLoopbackAddress(), port), () -> true);
+    }
+
+    public static MetricsServer start(PrometheusMeterRegistry registry, InetSocketAddress address, BooleanSupplier ready)
+            throws IOException {
+        HttpServer s = HttpServer.create(address, 16);
+        s.createContext("/healthz", ex -> {
+            boolean ok = ready.getAsBoolean();
+            byte[] body = (ok ? "ok\n" : "not ready\n").getBytes(StandardCharsets.UTF_8);
+            ex.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
+            ex.sendResponseHeaders(ok ? 200 : 503, body.length);
+            try (OutputStream os = ex.getResponseBody()) {
+                os.write(body);
+            }
+        });
         s.createContext("/metrics", ex -> {
             byte[] body = registry.scrape().getBytes(StandardCharsets.UTF_8);
             ex.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");

@@ -18,6 +18,8 @@ public final class ProxyMetrics implements DecisionSink {
     private final java.util.concurrent.ConcurrentHashMap<String, Counter> requests = new java.util.concurrent.ConcurrentHashMap<>();
     private final java.util.concurrent.ConcurrentHashMap<String, Timer> durations = new java.util.concurrent.ConcurrentHashMap<>();
     private final DistributionSummary responseBytes;
+    private final java.util.concurrent.ConcurrentHashMap<String, Counter> authFailures = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Counter aclReloadFailures;
 
     public ProxyMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -26,6 +28,20 @@ public final class ProxyMetrics implements DecisionSink {
         bytesIn = Counter.builder("egress_bytes").tag("direction", "upstream").register(registry);
         bytesOut = Counter.builder("egress_bytes").tag("direction", "downstream").register(registry);
         responseBytes = DistributionSummary.builder("egress_response_bytes").register(registry);
+        aclReloadFailures = Counter.builder("egress_acl_reload_failures")
+                .description("changed ACL directories refused (the ACLs in use stayed)").register(registry);
+    }
+
+    /** A request at the shared listener proved no agent; {@code cause} is an AuthFailure code. */
+    public void authFailed(String cause) {
+        authFailures.computeIfAbsent(cause, c -> Counter.builder("egress_proxy_auth_failures")
+                .description("requests refused 407 at the shared listener, by cause").tag("cause", c)
+                .register(registry)).increment();
+    }
+
+    /** A changed ACL directory was refused; the ACLs in use stay. */
+    public void aclReloadFailed() {
+        aclReloadFailures.increment();
     }
 
     public void tunnelOpened() {

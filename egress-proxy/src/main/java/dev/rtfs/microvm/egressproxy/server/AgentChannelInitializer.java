@@ -2,6 +2,9 @@ package dev.rtfs.microvm.egressproxy.server;
 
 import dev.rtfs.microvm.egresspolicy.acl.AgentAcl;
 import dev.rtfs.microvm.egresspolicy.decision.EffectiveRules;
+import dev.rtfs.microvm.egressproxy.identity.AgentIdentity;
+import dev.rtfs.microvm.egressproxy.identity.ListenerIdentity;
+import dev.rtfs.microvm.egressproxy.identity.ServiceAccountTokenIdentity;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.handler.codec.http.HttpResponseEncoder;
@@ -9,24 +12,41 @@ import io.netty.handler.timeout.IdleStateHandler;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The pipeline of a client connection on one agent's listener; the listener alone decides the agent identity.
- * Past the agent's {@code max_connections} a connection only gets its 503 ({@link OverCapHandler}).
+ * The pipeline of a client connection on one agent's listener (the listener is the identity) or on the shared
+ * listener (each request proves its agent: {@link ServiceAccountTokenIdentity}). Past the cap a connection only gets
+ * its 503 ({@link OverCapHandler}): an agent's {@code max_connections} on its own listener; at the shared listener,
+ * where the agent is not known on accept, {@link AgentAcl#MAX_MAX_CONNECTIONS} for the listener as a whole.
  */
 public final class AgentChannelInitializer extends ChannelInitializer<Channel> {
 
     private final ProxyContext px;
-    private final String agentId;
+    private final AgentIdentity identity;
     private final AgentConnections connections;
+    private final boolean shared;
 
+    /** A listener of one agent. */
     public AgentChannelInitializer(ProxyContext px, String agentId, AgentConnections connections) {
+        this(px, new ListenerIdentity(agentId), connections, false);
+    }
+
+    private AgentChannelInitializer(ProxyContext px, AgentIdentity identity, AgentConnections connections,
+            boolean shared) {
         this.px = px;
-        this.agentId = agentId;
+        this.identity = identity;
         this.connections = connections;
+        this.shared = shared;
+    }
+
+    /** The listener shared by many agents, each request proving its agent with a token. */
+    public static AgentChannelInitializer shared(ProxyContext px, ServiceAccountTokenIdentity identity,
+            AgentConnections connections) {
+        return new AgentChannelInitializer(px, identity, connections, true);
     }
 
     @Override
     protected void initChannel(Channel ch) {
-        int cap = px.store().rules(agentId).map(EffectiveRules::maxConnections)
+        String agentId = identity.agentBeforeRequest();
+        int cap = shared ? AgentAcl.MAX_MAX_CONNECTIONS : px.store().rules(agentId).map(EffectiveRules::maxConnections)
                 .orElse(AgentAcl.DEFAULT_MAX_CONNECTIONS);
         if (!connections.tryAdmit(ch, cap)) {
             if (!connections.tryHoldRefusal(ch)) {
@@ -42,7 +62,7 @@ public final class AgentChannelInitializer extends ChannelInitializer<Channel> {
             ch.pipeline().addLast(new OverCapHandler(px, agentId, cap));
             return;
         }
-        installHttp(ch, px, new FrontendHandler(px, agentId));
+        installHttp(ch, px, new FrontendHandler(px, identity));
     }
 
     /**

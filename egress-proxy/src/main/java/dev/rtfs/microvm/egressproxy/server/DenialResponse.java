@@ -13,12 +13,15 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * The answer to a refused request: the reason's status, {@code X-Egress-Denied} (or {@code X-Egress-Error} for an
- * origin's fault) with the reason code, a one-line text body, and {@code Connection: close}.
+ * origin's fault) with the reason code, a one-line text body, and {@code Connection: close}; a 407 also carries the
+ * {@code Proxy-Authenticate} challenge.
  */
 final class DenialResponse {
 
     static final String DENIED_HEADER = "X-Egress-Denied";
     static final String ERROR_HEADER = "X-Egress-Error";
+    /** The challenge of a 407: a shared listener wants a ServiceAccount token as a Bearer credential. */
+    static final String PROXY_AUTHENTICATE = "Bearer realm=\"rtfs-egress-proxy\"";
 
     private DenialResponse() {
     }
@@ -32,6 +35,9 @@ final class DenialResponse {
         r.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
         r.headers().set(HttpHeaderNames.CONTENT_LENGTH, text.length);
         r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        if (reason == Reason.PROXY_AUTH) {
+            r.headers().set(HttpHeaderNames.PROXY_AUTHENTICATE, PROXY_AUTHENTICATE);
+        }
         if (reason == Reason.RATE_LIMITED && rules != null) {
             r.headers().set(HttpHeaderNames.RETRY_AFTER, rules.retryAfterSeconds());
         }

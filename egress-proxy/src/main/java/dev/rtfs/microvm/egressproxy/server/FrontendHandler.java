@@ -13,6 +13,9 @@ import dev.rtfs.microvm.egresspolicy.dlp.DlpLimits;
 import dev.rtfs.microvm.egresspolicy.dlp.DlpVerdict;
 import dev.rtfs.microvm.egresspolicy.dlp.RequestInspector;
 import dev.rtfs.microvm.egresspolicy.dlp.RequestParts;
+import dev.rtfs.microvm.egressproxy.identity.AgentIdentity;
+import dev.rtfs.microvm.egressproxy.identity.Identified;
+import dev.rtfs.microvm.egressproxy.identity.ListenerIdentity;
 import dev.rtfs.microvm.egressproxy.observe.DecisionRecord;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -41,8 +44,9 @@ import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
- * One client connection on an agent's listener. A small state machine: read a request head (under the header
- * timeout), read a bounded body, decide off the event loop (one DNS lookup), dial the pinned address, stream the
+ * One client connection on an agent's listener or the shared listener. A small state machine: read a request head
+ * (under the header timeout), prove its agent ({@link AgentIdentity}: the listener itself, or a token at the shared
+ * listener, 407 without one), read a bounded body, decide off the event loop (one DNS lookup), dial the pinned address, stream the
  * response back with backpressure; or, for CONNECT, answer 200, read the ClientHello, check its SNI, dial and
  * splice. Every refusal answers with a status and {@code X-Egress-Denied} and closes; every request ends in
  * exactly one {@link DecisionRecord}.
@@ -64,7 +68,9 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter
     private enum State { HEAD, BODY, BUSY, RESPONSE, HELLO, TUNNEL, CLOSING }
 
     private final ProxyContext px;
-    private final String agentId;
+    private final AgentIdentity identity;
+    /** The agent of the request in flight, as {@link #identity} proved it (before any: its placeholder). */
+    private String agentId;
     private final ArrayDeque<Object> pending = new ArrayDeque<>();
     private final PolicyDecider decider;
     /** Present on the decrypted side of an intercepted tunnel: the one origin its requests go to, over TLS. */
@@ -89,14 +95,18 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter
     // CONNECT, once its 200 went out.
     private TunnelSetup tunnelSetup;
 
-    FrontendHandler(ProxyContext px, String agentId) {
-        this(px, agentId, Optional.empty());
+    FrontendHandler(ProxyContext px, AgentIdentity identity) {
+        this(px, identity, Optional.empty());
     }
 
-    /** {@code intercepted} present: the handler of an intercepted tunnel's decrypted requests. */
-    FrontendHandler(ProxyContext px, String agentId, Optional<InterceptedOrigin> intercepted) {
+    /**
+     * {@code intercepted} present: the handler of an intercepted tunnel's decrypted requests, whose agent the
+     * CONNECT already proved ({@link ListenerIdentity}).
+     */
+    FrontendHandler(ProxyContext px, AgentIdentity identity, Optional<InterceptedOrigin> intercepted) {
         this.px = px;
-        this.agentId = agentId;
+        this.identity = identity;
+        this.agentId = identity.agentBeforeRequest();
         this.intercepted = intercepted;
         this.ledger = new RequestLedger(agentId, px.decisions());
         this.decider = new PolicyDecider(px);
@@ -193,12 +203,17 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter
         boolean isConnect = req.method().equals(HttpMethod.CONNECT);
         TargetParser.Result parsed = intercepted.isPresent() ? intercepted.get().target(req)
                 : isConnect ? TargetParser.connect(req.uri()) : TargetParser.absolute(req.uri());
+        if (parsed instanceof TargetParser.Parsed p) {
+            ledger.target(p.rawHost(), p.port());
+        }
+        if (!identify(req)) {
+            return;
+        }
         if (parsed instanceof TargetParser.Rejected r) {
             deny(r.reason(), r.detail());
             return;
         }
         target = (TargetParser.Parsed) parsed;
-        ledger.target(target.rawHost(), target.port());
         Optional<EffectiveRules> found = px.store().rules(agentId);
         if (found.isEmpty()) {
             deny(Reason.NO_ACL, "no ACL for agent " + agentId);
@@ -228,6 +243,29 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter
         state = State.BODY;
         // The body gets the same deadline as a head: a trickling upload cannot hold the connection.
         deadline.rearmKeepingCount();
+    }
+
+    /**
+     * Proves the request's agent before its first decision; a token leaves the head here, so it is never forwarded,
+     * scanned into a record or logged. False when refused (407, the client has its answer).
+     */
+    private boolean identify(HttpRequest req) {
+        Identified who = identity.identify(req.headers().getAll(HttpHeaderNames.PROXY_AUTHORIZATION));
+        if (identity.consumesProxyAuthorization()) {
+            req.headers().remove(HttpHeaderNames.PROXY_AUTHORIZATION);
+        }
+        switch (who) {
+            case Identified.Agent a -> {
+                agentId = a.agentId();
+                ledger.agent(agentId);
+                return true;
+            }
+            case Identified.Refused r -> {
+                px.metrics().authFailed(r.cause().code());
+                deny(Reason.PROXY_AUTH, r.cause().code() + ": " + r.detail());
+                return false;
+            }
+        }
     }
 
     private void onBody(HttpContent c) {
@@ -497,6 +535,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter
 
     private void resetRequest() {
         releaseBody();
+        agentId = identity.agentBeforeRequest();
         ledger = new RequestLedger(agentId, px.decisions());
         request = null;
         target = null;

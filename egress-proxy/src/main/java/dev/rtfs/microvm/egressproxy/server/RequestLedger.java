@@ -14,7 +14,7 @@ import java.util.Optional;
  */
 final class RequestLedger {
 
-    private final String agentId;
+    private String agentId;
     private final DecisionSink sink;
 
     private long startNanos;
@@ -32,6 +32,11 @@ final class RequestLedger {
     RequestLedger(String agentId, DecisionSink sink) {
         this.agentId = agentId;
         this.sink = sink;
+    }
+
+    /** The agent the request proved (a shared listener learns it from the head). */
+    void agent(String agentId) {
+        this.agentId = agentId;
     }
 
     /** The head arrived: the duration counts from now. */

@@ -10,6 +10,7 @@ import dev.rtfs.microvm.egresspolicy.decision.PolicyEngine;
 import dev.rtfs.microvm.egresspolicy.decision.Reason;
 import dev.rtfs.microvm.egresspolicy.decision.RequestTarget;
 import dev.rtfs.microvm.egresspolicy.decision.TargetParser;
+import dev.rtfs.microvm.egressproxy.identity.ListenerIdentity;
 import dev.rtfs.microvm.egressproxy.tls.ClientHelloParser;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -146,7 +147,7 @@ final class TunnelSetup {
         tls.setHandshakeTimeoutMillis(px.config().headerTimeout().toMillis());
         p.addLast(tls);
         AgentChannelInitializer.installHttp(client, px,
-                new FrontendHandler(px, agentId, Optional.of(new InterceptedOrigin(decision.host(), target.port()))));
+                new FrontendHandler(px, new ListenerIdentity(agentId), Optional.of(new InterceptedOrigin(decision.host(), target.port()))));
         p.fireChannelRead(first);
         early.forEach(p::fireChannelRead);
         p.fireChannelReadComplete();

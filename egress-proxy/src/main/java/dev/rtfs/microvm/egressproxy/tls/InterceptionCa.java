@@ -11,6 +11,8 @@ import java.math.BigInteger;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
+import java.security.PrivateKey;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -36,8 +38,8 @@ import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
- * The proxy's per-run interception CA (egress-proxy/README.md, "TLS interception"): an EC P-256 key made when the
- * proxy starts and held only in this object's memory, never written; only its certificate leaves (PEM, for the
+ * The proxy's interception CA (egress-proxy/README.md, "TLS interception"): by default an EC P-256 key made when the
+ * proxy starts and held only in this object's memory, never written (or one given as PEM files: {@link #fromPem}); only its certificate leaves (PEM, for the
  * client to trust). It signs short-lived leaf certificates, one per host name the proxy has already allowed, cached
  * in a bounded LRU. All leaves share one key pair made with the CA: minting a leaf is one signature, no key
  * generation. Thread-safe.
@@ -88,6 +90,23 @@ public final class InterceptionCa {
             return new InterceptionCa(ca, cert, ecKeys());
         } catch (GeneralSecurityException | OperatorCreationException | CertIOException e) {
             throw new IllegalStateException("cannot create the interception CA: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The CA given as PEM files (a kubernetes.io/tls Secret's {@code tls.crt} and {@code tls.key}), so that every proxy
+     * of a cluster signs with the one CA the agents trust. The certificate must be a CA (basicConstraints CA, and
+     * keyCertSign when it has a keyUsage), valid now, and the key must be its key (EC or RSA; PKCS#8 or the
+     * traditional form). Any failure is an {@link IllegalArgumentException} saying which file and why.
+     */
+    public static InterceptionCa fromPem(Path certFile, Path keyFile) {
+        X509Certificate cert = GivenCa.certificate(certFile);
+        PrivateKey key = GivenCa.privateKey(keyFile);
+        GivenCa.requireMatch(cert, key, certFile, keyFile);
+        try {
+            return new InterceptionCa(new KeyPair(cert.getPublicKey(), key), cert, ecKeys());
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot create the leaf keys: " + e.getMessage(), e);
         }
     }
 
@@ -166,6 +185,7 @@ public final class InterceptionCa {
     private static X509Certificate sign(JcaX509v3CertificateBuilder b, KeyPair signer)
             throws OperatorCreationException, GeneralSecurityException {
         return new JcaX509CertificateConverter().getCertificate(
-                b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(signer.getPrivate())));
+                b.build(new JcaContentSignerBuilder(GivenCa.signatureAlgorithm(signer.getPrivate()))
+                        .build(signer.getPrivate())));
     }
 }

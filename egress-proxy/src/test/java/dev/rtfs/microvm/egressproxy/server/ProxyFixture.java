@@ -7,6 +7,7 @@ import dev.rtfs.microvm.egresspolicy.secret.SecretResolver;
 import dev.rtfs.microvm.egressproxy.secrets.HostSecretResolver;
 import dev.rtfs.microvm.egressproxy.testing.LoopbackOnlyConnector;
 import dev.rtfs.microvm.egressproxy.testing.TestResolver;
+import dev.rtfs.microvm.egressproxy.tls.InterceptionCa;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
@@ -40,6 +41,17 @@ final class ProxyFixture implements AutoCloseable {
 
     ProxyFixture(EnforcementMode mode, Duration headerTimeout, Duration idleTimeout, long maxBufferedRequestBytes,
             SecretResolver secrets) {
+        this(mode, headerTimeout, idleTimeout, maxBufferedRequestBytes, secrets, InterceptionCa.create());
+    }
+
+    /** {@code ca}: the interception CA the proxy is given ({@code --ca-cert/--ca-key}). */
+    ProxyFixture(EnforcementMode mode, Duration headerTimeout, InterceptionCa ca) {
+        this(mode, headerTimeout, Duration.ofSeconds(30), ProxyConfig.defaults().maxBufferedRequestBytes(),
+                new HostSecretResolver(name -> null), ca);
+    }
+
+    ProxyFixture(EnforcementMode mode, Duration headerTimeout, Duration idleTimeout, long maxBufferedRequestBytes,
+            SecretResolver secrets, InterceptionCa ca) {
         Transports t = Transports.detect();
         connector = new LoopbackOnlyConnector(new NettyConnector(t, Duration.ofSeconds(2)));
         proxy = new EgressProxy(ProxyConfig.defaults()
@@ -50,7 +62,7 @@ final class ProxyFixture implements AutoCloseable {
                 .withNanoClock(clock::get)
                 .withIoThreads(2)
                 .withMaxBufferedRequestBytes(maxBufferedRequestBytes)
-                .withSink(records::add), secrets);
+                .withSink(records::add), secrets, ca);
         proxy.start();
     }
 

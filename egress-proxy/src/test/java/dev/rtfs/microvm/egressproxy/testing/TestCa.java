@@ -149,4 +149,15 @@ public final class TestCa {
         Files.writeString(p, sw.toString());
         return p;
     }
+
+    /** The CA's private key as PKCS#8 PEM (as a kubernetes.io/tls Secret's tls.key), to give a proxy this CA. */
+    public Path writeCaKeyPem(Path dir) throws Exception {
+        StringWriter sw = new StringWriter();
+        try (JcaPEMWriter w = new JcaPEMWriter(sw)) {
+            w.writeObject(new org.bouncycastle.openssl.jcajce.JcaPKCS8Generator(caKeys.getPrivate(), null));
+        }
+        Path p = dir.resolve("test-ca.key");
+        Files.writeString(p, sw.toString());
+        return p;
+    }
 }
