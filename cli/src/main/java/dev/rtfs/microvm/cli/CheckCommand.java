@@ -1,5 +1,6 @@
 package dev.rtfs.microvm.cli;
 
+import dev.rtfs.microvm.agentconfig.ConfigCheckResult;
 import dev.rtfs.microvm.agentconfig.ConfigLoader;
 import dev.rtfs.microvm.agentconfig.diag.Diagnostic;
 import dev.rtfs.microvm.agentconfig.report.CheckReport;
@@ -21,8 +22,9 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code rtfs-microvm check FILE... [--load FILE]... [--format text|json|sarif] [--warnings-as-errors]}: reads,
- * evaluates and validates each agent config and prints every problem with its stable code. Exit 0 when every file is
+ * {@code rtfs-microvm check FILE... [--load FILE]... [--format text|json|sarif] [--target kubernetes] [--warnings-as-errors]}:
+ * reads, evaluates and validates each agent config and prints every problem with its stable code (with
+ * {@code --target kubernetes}, also what the cluster cannot express or carries more weakly). Exit 0 when every file is
  * valid (warnings allowed unless --warnings-as-errors), 1 when a file has errors, 2 for usage errors and
  * unreadable files (one line each, nothing else printed).
  */
@@ -47,6 +49,11 @@ final class CheckCommand implements Callable<Integer> {
             completionCandidates = Formats.class)
     String format = "text";
 
+    @Option(names = "--target", paramLabel = "TARGET",
+            description = "Also check what the config becomes on this target: kubernetes (errors for what a cluster "
+                    + "cannot express, a warning for each guarantee it carries more weakly).")
+    String target;
+
     @Option(names = "--warnings-as-errors", description = "Fail (exit 1) on warnings too.")
     boolean warningsAsErrors;
 
@@ -66,6 +73,9 @@ final class CheckCommand implements Callable<Integer> {
     /** Usage errors (a bad option, an unreadable file) are thrown as {@link UsageException}. */
     int run(PrintWriter out, PrintWriter err) {
         ReportFormat fmt = DiagnosticOutput.reportFormat(format);
+        if (target != null && !target.equals(KubernetesSynth.AGENT_TARGET)) {
+            throw new UsageException("unknown --target '" + target + "' (expected kubernetes)");
+        }
         boolean colour = DiagnosticOutput.colour(color);
         CliIo.Inputs inputs = CliIo.readAll(loads, files.toArray(String[]::new));
 
@@ -84,7 +94,9 @@ final class CheckCommand implements Callable<Integer> {
                 if (source != null) sources.put(name, source);
                 reports.add(FileReport.of(name, List.of(bad), sources, warningsAsErrors));
             } else {
-                reports.add(FileReport.of(ConfigLoader.load(loaded, source), warningsAsErrors));
+                ConfigCheckResult result = ConfigLoader.load(loaded, source);
+                reports.add(target == null ? FileReport.of(result, warningsAsErrors)
+                        : FileReport.of(name, KubernetesSynth.checkDiagnostics(result), result.sources(), warningsAsErrors));
             }
         }
         CheckReport report = new CheckReport(reports);

@@ -38,18 +38,23 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code rtfs-microvm synth CONFIG [--load FILE]... --target T [--image DIR] [--run-dir DIR] [--deploy] [--expect-rootfs-hash H]}:
- * prints the hypervisor spec (Firecracker, Cloud Hypervisor or QEMU microvm) for the agent. Exit 0 with the spec on stdout (warnings on stderr);
+ * prints the hypervisor spec (Firecracker, Cloud Hypervisor or QEMU microvm) for the agent; {@code --target kubernetes}
+ * and {@code kubernetes-proxy} print Kubernetes manifests instead ({@link KubernetesSynth}). Exit 0 with the spec on stdout (warnings on stderr);
  * 1 when the config has errors or the deploy checks refuse it (diagnostics on stdout in --format); 2 for usage
  * errors and unreadable files. The config's image paths are relative to {@code --image} (default: the current
  * directory), as for {@code run}; with {@code --deploy} a missing image is refused naming where it was looked for.
  */
 @Command(name = "synth", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Synthesize the VM spec (Firecracker, Cloud Hypervisor or QEMU microvm) for an agent config.")
+        description = "Synthesize the VM spec (Firecracker, Cloud Hypervisor or QEMU microvm) for an agent config, or its "
+                + "Kubernetes manifests (Kata Containers) and the node-local egress proxy's.")
 final class SynthCommand implements Callable<Integer> {
 
     @Spec CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "CONFIG", description = "The agent.config file.")
+    @Parameters(arity = "1..*", paramLabel = "CONFIG",
+            description = "The agent.config file (several only for --target kubernetes-proxy).")
+    List<String> configs = new ArrayList<>();
+
     String config;
 
     @Option(names = "--load", paramLabel = "FILE",
@@ -57,8 +62,34 @@ final class SynthCommand implements Callable<Integer> {
     List<String> loads = new ArrayList<>();
 
     @Option(names = "--target", required = true, paramLabel = "TARGET",
-            description = "firecracker | firecracker-api | cloud-hypervisor | cloud-hypervisor-cli | qemu")
+            description = "firecracker | firecracker-api | cloud-hypervisor | cloud-hypervisor-cli | qemu | kubernetes "
+                    + "(Kata Containers manifests) | kubernetes-proxy (the node-local egress proxy for the CONFIGs)")
     String target;
+
+    @Option(names = "--namespace", paramLabel = "NS",
+            description = "Kubernetes targets: the agents' namespace (default: default).")
+    String namespace;
+
+    @Option(names = "--proxy-namespace", paramLabel = "NS",
+            description = "Kubernetes targets: the egress proxy's namespace (default: rtfs-egress).")
+    String proxyNamespace;
+
+    @Option(names = "--image-ref", paramLabel = "REF",
+            description = "Kubernetes targets (required there): the OCI image of the agent (kubernetes) or of the proxy "
+                    + "(kubernetes-proxy); pin it as REPOSITORY@sha256:<digest>.")
+    String imageRef;
+
+    @Option(names = "--runtime-class", paramLabel = "NAME",
+            description = "--target kubernetes: the Kata RuntimeClass, kata-fc or kata-qemu (default: kata-fc).")
+    String runtimeClass;
+
+    @Option(names = "--with-runtime-class",
+            description = "--target kubernetes: also emit the RuntimeClass and its Kata configuration drop-in.")
+    boolean withRuntimeClass;
+
+    @Option(names = "--plan", paramLabel = "PLAN",
+            description = "--target kubernetes: run this plan once, as a Job (admitted against the config as for `run`).")
+    String plan;
 
     @Option(names = "--image", paramLabel = "DIR", defaultValue = ".",
             description = "Where `image build` wrote the guest: the config's kernel and rootfs image paths are relative "
@@ -94,9 +125,23 @@ final class SynthCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        Target tgt = Target.fromCliName(target).orElseThrow(() -> new UsageException("unknown --target '" + target
-                + "' (expected " + Arrays.stream(Target.values()).map(Target::cliName).collect(Collectors.joining(", ")) + ")"));
         ReportFormat reportFormat = DiagnosticOutput.reportFormat(format);
+        if (KubernetesSynth.isTarget(target)) {
+            return KubernetesSynth.run(new KubernetesSynth.Request(target, configs, loads, namespace, proxyNamespace,
+                    imageRef, runtimeClass, withRuntimeClass, plan, reportFormat), out, err);
+        }
+        if (namespace != null || proxyNamespace != null || imageRef != null || runtimeClass != null || withRuntimeClass
+                || plan != null) {
+            throw new UsageException("--namespace, --proxy-namespace, --image-ref, --runtime-class, --with-runtime-class "
+                    + "and --plan are options of --target kubernetes and kubernetes-proxy only");
+        }
+        if (configs.size() != 1) {
+            throw new UsageException("--target " + target + " takes one CONFIG (several only for --target kubernetes-proxy)");
+        }
+        config = configs.getFirst();
+        Target tgt = Target.fromCliName(target).orElseThrow(() -> new UsageException("unknown --target '" + target
+                + "' (expected " + Arrays.stream(Target.values()).map(Target::cliName).collect(Collectors.joining(", "))
+                + ", " + KubernetesSynth.AGENT_TARGET + ", " + KubernetesSynth.PROXY_TARGET + ")"));
         if (!accel.equals("tcg") && !accel.equals("probe")) {
             throw new UsageException("unknown --accel '" + accel + "' (expected tcg or probe)");
         }

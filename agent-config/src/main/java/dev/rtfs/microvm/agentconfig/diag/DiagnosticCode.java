@@ -3,7 +3,7 @@ package dev.rtfs.microvm.agentconfig.diag;
 /**
  * A stable diagnostic code. Each module that raises diagnostics owns one enum of codes in its own namespace
  * ({@link RtfsCode} "rtfs", {@link ConfigCode} "config", vmm's {@code SynthCode} "synth", orchestrator's
- * {@code AdmissionCode} "admission"); users script against {@link #name()}, which is what every renderer prints,
+ * {@code AdmissionCode} "admission", kubernetes's {@code KubernetesCode} "kubernetes"); users script against {@link #name()}, which is what every renderer prints,
  * so names are unique across namespaces (cli's DiagnosticCodesTest keeps them so).
  */
 public interface DiagnosticCode {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.rtfs.microvm.agentconfig.diag.ConfigCode;
 import dev.rtfs.microvm.agentconfig.diag.DiagnosticCode;
 import dev.rtfs.microvm.agentconfig.diag.RtfsCode;
+import dev.rtfs.microvm.kubernetes.KubernetesCode;
 import dev.rtfs.microvm.orchestrator.AdmissionCode;
 import dev.rtfs.microvm.vmm.SynthCode;
 import java.util.List;
@@ -21,7 +22,8 @@ import org.junit.jupiter.api.Test;
 class DiagnosticCodesTest {
 
     static final List<List<? extends DiagnosticCode>> NAMESPACES = List.of(List.of(RtfsCode.values()),
-            List.of(ConfigCode.values()), List.of(SynthCode.values()), List.of(AdmissionCode.values()));
+            List.of(ConfigCode.values()), List.of(SynthCode.values()), List.of(AdmissionCode.values()),
+            List.of(KubernetesCode.values()));
 
     @Test
     void noTwoCodesAcrossTheNamespacesShareAName() {
@@ -42,8 +44,8 @@ class DiagnosticCodesTest {
             assertThat(codes).extracting(DiagnosticCode::namespace).as(codes.toString()).containsOnly(codes.getFirst().namespace());
             return codes.getFirst().namespace();
         }).toList();
-        assertThat(namespaces).containsExactly("rtfs", "config", "synth", "admission");
+        assertThat(namespaces).containsExactly("rtfs", "config", "synth", "admission", "kubernetes");
         assertThat(Stream.of(namespaces).flatMap(List::stream).collect(Collectors.toMap(Function.identity(), n -> 1)))
-                .hasSize(4);
+                .hasSize(5);
     }
 }

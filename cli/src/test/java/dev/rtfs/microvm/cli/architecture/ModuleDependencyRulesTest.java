@@ -58,7 +58,8 @@ class ModuleDependencyRulesTest {
             compile("cli", "supervisor"),
             compile("bench", "cli"),
             compile("bench", "egress-policy"),
-            compile("bench", "egress-proxy"));
+            compile("bench", "egress-proxy"),
+            compile("bench", "kubernetes"));
 
     /** guest's boot tests speak the guest protocol of control-plane; guest itself does not. */
     static final Set<Edge> ALLOWED_TEST = Set.of(test("guest", "control-plane"));

@@ -15,6 +15,7 @@ import java.util.stream.Stream;
 import dev.rtfs.microvm.agentconfig.diag.ConfigCode;
 import dev.rtfs.microvm.agentconfig.diag.DiagnosticCode;
 import dev.rtfs.microvm.agentconfig.diag.RtfsCode;
+import dev.rtfs.microvm.kubernetes.KubernetesCode;
 import dev.rtfs.microvm.orchestrator.AdmissionCode;
 import dev.rtfs.microvm.vmm.SynthCode;
 import java.util.stream.Collectors;
@@ -32,7 +33,7 @@ class CrosswalkTest {
     private static final Pattern TICKED = Pattern.compile("`([^`]+)`");
     /** Every stable code the product can raise: one enum per namespace. */
     private static final Set<String> CODES = Stream.of(RtfsCode.values(), ConfigCode.values(), SynthCode.values(),
-            AdmissionCode.values()).flatMap(Stream::of).map(DiagnosticCode::name).collect(Collectors.toSet());
+            AdmissionCode.values(), KubernetesCode.values()).flatMap(Stream::of).map(DiagnosticCode::name).collect(Collectors.toSet());
     private static List<Path> testSources;
 
     @BeforeAll
