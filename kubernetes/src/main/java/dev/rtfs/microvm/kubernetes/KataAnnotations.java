@@ -12,7 +12,9 @@ import java.util.stream.Collectors;
  * The per-pod Kata hypervisor annotations synthesis may write, and only these: each one works only when the
  * runtime's {@code enable_annotations} lists it, and the drop-in ({@link KataDropIn}) lists exactly {@link #ENABLED}.
  * Path-valued annotations (kernel, image, hypervisor binaries) are never written: they let a pod pick host files.
- * Values are strings; the numeric ones are decimal integers, as Kata parses them.
+ * Values are strings; the numeric ones are decimal integers, as Kata parses them. {@code enable_annotations} entries
+ * are regular expressions matched against the key without {@link #PREFIX}; an annotation under the prefix that none
+ * matches makes Kata refuse the pod. The {@code kernel_params} annotation is appended to the configured parameters.
  */
 public final class KataAnnotations {
 
@@ -37,7 +39,7 @@ public final class KataAnnotations {
     }
 
     /** The config's {@code :kernel :cmdline} without {@code root=} (Kata chooses the root device). */
-    static String kernelParams(AgentConfig config) {
+    private static String kernelParams(AgentConfig config) {
         return config.kernelCmdline().map(c -> Arrays.stream(c.trim().split("\\s+"))
                 .filter(w -> !w.isEmpty() && !w.startsWith("root=")).collect(Collectors.joining(" "))).orElse("");
     }

@@ -15,9 +15,17 @@ package dev.rtfs.microvm.kubernetes;
 public record KataSizing(long vcpus, long memMb, long cpuLimit, long memoryLimitMi) {
 
     public static final long BASE_VCPUS = 1;
-    public static final long BASE_MEMORY_MB = 256;
-    /** The least memory limit given to the agent's container when the config asks for no more than the base. */
-    public static final long MIN_MEMORY_LIMIT_MI = 64;
+    /**
+     * Kata's least {@code default_memory}: the Go runtime refuses a {@code default_memory} annotation below its
+     * {@code MinHypervisorMemory} (256 MiB) and replaces a smaller configured value with its default.
+     */
+    public static final long KATA_MIN_MEMORY_MB = 256;
+    public static final long BASE_MEMORY_MB = KATA_MIN_MEMORY_MB;
+    /**
+     * The least memory limit of the agent's container. Inside the VM the container's cgroup holds the agent and its
+     * memory-backed {@code /tmp} (64Mi under {@code :fs :ephemeral}), so 128 leaves the agent at least 64 MiB.
+     */
+    public static final long MIN_MEMORY_LIMIT_MI = 128;
 
     public static KataSizing of(long vcpus, long memMb) {
         return new KataSizing(vcpus, memMb, Math.max(vcpus - BASE_VCPUS, 1),

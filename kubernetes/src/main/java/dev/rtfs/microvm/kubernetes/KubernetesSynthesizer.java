@@ -49,7 +49,7 @@ public final class KubernetesSynthesizer {
         List<HasMetadata> out = new ArrayList<>();
         if (options.withRuntimeClass()) {
             out.add(KataRuntimeClass.of(options.runtime()));
-            out.add(KataRuntimeClass.dropIn(options.runtime(), config, options.proxyNamespace()));
+            out.add(KataRuntimeClass.dropIn(options.runtime(), options.proxyNamespace()));
         }
         out.add(AgentManifests.serviceAccount(name, options));
         out.add(AclConfigMap.of(config, name, options));

@@ -51,6 +51,7 @@ class ShownErrorsTest {
             case "missing-image" -> cli(base, "run", CONFIG, "--plan", PLAN, "--image", blue.toString(), "--quiet");
             case "denied-step" -> cli(base, "profile", "--config", CONFIG,
                     DocFiles.ROOT.resolve("docs/examples/plan.denied.rtfs").toString());
+            case "kubernetes-check" -> cli(base, "check", CONFIG, "--target", "kubernetes");
             default -> throw new IllegalArgumentException("no producer for shown-error " + id);
         };
     }
@@ -65,7 +66,7 @@ class ShownErrorsTest {
     void theErrorsTheSpecShowsAreWhatTheCliPrints() throws IOException {
         List<DocFiles.Fence> shown = DocFiles.allFences().stream().filter(f -> f.marker().startsWith("shown-error:")).toList();
         assertThat(shown).extracting(f -> f.marker().substring("shown-error:".length()).strip())
-                .contains("placeholder-hash", "missing-image", "denied-step");
+                .contains("placeholder-hash", "missing-image", "denied-step", "kubernetes-check");
         List<String> problems = new ArrayList<>();
         for (DocFiles.Fence f : shown) {
             String printed = produce(f.marker().substring("shown-error:".length()).strip());
