@@ -5,7 +5,10 @@ import dev.rtfs.microvm.egressproxy.EgressProxy;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.net.InetAddress;
+import dev.rtfs.microvm.egresspolicy.acl.EnforcementMode;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -17,8 +20,9 @@ import org.slf4j.LoggerFactory;
  * Keeps a proxy's agents equal to an ACL directory's: {@link #poll()} re-reads it and, when its digest changed,
  * puts new and changed agents and removes those gone. A refused directory (invalid file, duplicate agent, an
  * agent the proxy refuses) changes nothing: it is logged and counted, and the ACLs in use stay until a valid
- * content comes. {@link #start} polls on one daemon thread at a fixed period (no busy loop); tests call
- * {@link #poll()} themselves.
+ * content comes. The files' {@code mode} and {@code resolve} are the proxy's, set when it starts: a content that
+ * changes them is refused the same way (restart the proxy to change them), never half applied. {@link #start} polls
+ * on one daemon thread at a fixed period (no busy loop); tests call {@link #poll()} themselves.
  */
 public final class AclDirectoryWatcher implements AutoCloseable {
 
@@ -43,18 +47,21 @@ public final class AclDirectoryWatcher implements AutoCloseable {
         AclDirectory.Read read = AclDirectory.read(dir);
         switch (read) {
             case AclDirectory.Read.Refused r -> {
-                if (!r.reason().equals(lastRefusal)) {
-                    LOG.error("ACL directory {} refused, the ACLs in use stay: {}", dir, r.reason());
-                }
-                lastRefusal = r.reason();
-                proxy.metrics().aclReloadFailed();
-                return Outcome.REFUSED;
+                return refuse(r.reason());
             }
             case AclDirectory.Read.Loaded l -> {
-                lastRefusal = null;
                 if (l.digest().equals(digest)) {
+                    lastRefusal = null;
                     return Outcome.UNCHANGED;
                 }
+                ProxyWide now = new ProxyWide(l.acls().mode(), l.acls().resolve());
+                if (startedWith == null) {
+                    startedWith = now;
+                } else if (!startedWith.equals(now)) {
+                    return refuse("\"mode\" or \"resolve\" changed: they are read when the proxy starts (restart it"
+                            + " to change them); the agents of this content are not applied either");
+                }
+                lastRefusal = null;
                 Map<String, AgentAcl> wanted = l.acls().agents();
                 try {
                     apply(wanted);
@@ -72,6 +79,19 @@ public final class AclDirectoryWatcher implements AutoCloseable {
     }
 
     private String lastRefusal;
+    private ProxyWide startedWith;
+
+    /** What the files say for the whole proxy rather than for an agent. */
+    private record ProxyWide(EnforcementMode mode, Map<String, List<InetAddress>> resolve) {}
+
+    private Outcome refuse(String reason) {
+        if (!reason.equals(lastRefusal)) {
+            LOG.error("ACL directory {} refused, the ACLs in use stay: {}", dir, reason);
+        }
+        lastRefusal = reason;
+        proxy.metrics().aclReloadFailed();
+        return Outcome.REFUSED;
+    }
 
     /** True once a content of the directory has been applied. */
     public synchronized boolean loaded() {

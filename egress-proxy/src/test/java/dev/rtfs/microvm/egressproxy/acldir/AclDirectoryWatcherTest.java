@@ -112,6 +112,19 @@ class AclDirectoryWatcherTest {
     }
 
     @Test
+    void aChangedResolveOrModeIsRefusedWholeNotSilentlyIgnored() throws Exception {
+        kubeletWrites("agent-a.json", agentDoc("agent-a", "a.example"));
+        assertThat(watcher.poll()).isEqualTo(AclDirectoryWatcher.Outcome.APPLIED);
+        kubeletWrites("agent-a.json", agentDoc("agent-a", "b.example"),
+                "zz-resolve.json", "{\"mode\":\"enforce\",\"agents\":{},\"resolve\":{\"b.example\":[\"127.0.0.1\"]}}");
+        assertThat(watcher.poll()).isEqualTo(AclDirectoryWatcher.Outcome.REFUSED);
+        assertThat(proxy.agentState("agent-a").orElseThrow().agent().acl().allowDomains()).containsExactly("a.example");
+        kubeletWrites("agent-a.json", agentDoc("agent-a", "b.example"));
+        assertThat(watcher.poll()).isEqualTo(AclDirectoryWatcher.Outcome.APPLIED);
+        assertThat(proxy.agentState("agent-a").orElseThrow().agent().acl().allowDomains()).containsExactly("b.example");
+    }
+
+    @Test
     void theSameAgentInTwoFilesIsRefusedNamingBoth() {
         assertThat(write("one.json", agentDoc("agent-a", "a.example"))).isTrue();
         assertThat(write("two.json", agentDoc("agent-a", "b.example"))).isTrue();
