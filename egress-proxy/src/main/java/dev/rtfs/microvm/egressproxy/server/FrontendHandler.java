@@ -148,8 +148,10 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter
             return;
         }
         if (state == State.BUSY || state == State.RESPONSE || !pending.isEmpty()) {
-            // Pipelined input while a request is in flight: keep it for later, reading is paused meanwhile.
+            // Pipelined input while a request is in flight: keep it for later and pause reading until the response
+            // is done. Paused only when such input comes: a pause and resume per request cost two epoll_ctl calls.
             pending.add(msg);
+            client.config().setAutoRead(false);
             return;
         }
         dispatch(msg);
@@ -286,7 +288,6 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter
         if (last) {
             cancelHeaderTimer();
             state = State.BUSY;
-            client.config().setAutoRead(false);
             onRequestComplete();
         }
     }
