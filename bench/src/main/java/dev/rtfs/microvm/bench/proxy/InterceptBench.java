@@ -204,11 +204,13 @@ public final class InterceptBench {
         LongAdder done = new LongAdder();
         List<long[]> samples = new ArrayList<>();
         List<Thread> threads = new ArrayList<>();
+        // One client for all workers, as a real agent process has: its pool keeps one connection per busy worker, and
+        // one selector thread serves them all (a client per worker spent a selector thread each, and most of the CPU).
+        HttpClient client = client(target);
         for (int w = 0; w < workers; w++) {
             long[] lat = new long[200_000];
             samples.add(lat);
-            HttpClient client = client(target);
-            threads.add(Thread.ofPlatform().start(() -> {
+            threads.add(Thread.ofVirtual().start(() -> {
                 int n = 0;
                 HttpRequest req = HttpRequest.newBuilder(uri).GET().build();
                 while (System.nanoTime() < end && n < lat.length - 1) {

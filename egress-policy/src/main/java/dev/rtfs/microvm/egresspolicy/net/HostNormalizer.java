@@ -4,6 +4,7 @@ import java.math.BigInteger;
 import java.net.IDN;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Host normalization (egress-policy/README.md): lowercase, one trailing dot dropped, IDNA to punycode, and detection of IP
@@ -15,9 +16,40 @@ public final class HostNormalizer {
     private static final int MAX_NAME = 253;
     private static final int MAX_LABEL = 63;
 
+    /*
+     * Normalizing is pure, and a proxy normalizes the same few hosts for every request (an intercepted request three
+     * times: its Host header, the decision, the policy), each an IDNA conversion: a third of the proxy's allocation.
+     * Remembered here, bounded: past CACHE_MAX entries the map starts over, so a client cycling through names costs
+     * recomputation, never memory. The values are immutable.
+     */
+    private static final int CACHE_MAX = 4096;
+    private static final int CACHE_KEY_MAX = 300;
+    private static final ConcurrentHashMap<String, NormalizedHost> CACHE = new ConcurrentHashMap<>();
+
     private HostNormalizer() {}
 
     public static NormalizedHost normalize(String raw) {
+        if (raw == null || raw.length() > CACHE_KEY_MAX) {
+            return compute(raw);
+        }
+        NormalizedHost known = CACHE.get(raw);
+        if (known != null) {
+            return known;
+        }
+        NormalizedHost n = compute(raw);
+        if (CACHE.size() >= CACHE_MAX) {
+            CACHE.clear();
+        }
+        CACHE.put(raw, n);
+        return n;
+    }
+
+    /** Entries remembered now (tests: the bound holds). */
+    static int cacheSize() {
+        return CACHE.size();
+    }
+
+    private static NormalizedHost compute(String raw) {
         if (raw == null || raw.isEmpty()) {
             return new NormalizedHost.Invalid(String.valueOf(raw), "empty host");
         }

@@ -109,6 +109,9 @@ public record HeldSecrets(Map<String, List<InjectedHeader>> references, Map<Stri
      * matching {@code *.suffix} pattern's (the allowlist's wildcard rule: a subdomain, not the name itself); empty when none matches. Patterns are not merged: one domain, one list.
      */
     public List<Header> forHost(String host) {
+        if (byDomain.isEmpty()) {
+            return List.of(); // the common case, asked once per request: no stream
+        }
         List<Header> exact = byDomain.get(host);
         if (exact != null) {
             return exact;
@@ -121,6 +124,9 @@ public record HeldSecrets(Map<String, List<InjectedHeader>> references, Map<Stri
 
     /** The raw values, for the DLP's held-secret rule. */
     public List<String> revealAll() {
+        if (values.isEmpty()) {
+            return List.of();
+        }
         return values.stream().map(Secret::reveal).toList();
     }
 
