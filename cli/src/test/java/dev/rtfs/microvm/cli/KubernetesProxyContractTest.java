@@ -27,7 +27,6 @@ import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.io.Writer;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -48,7 +47,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -123,27 +121,6 @@ class KubernetesProxyContractTest {
 
         String subject() {
             return "system:serviceaccount:" + namespace + ":" + serviceAccount;
-        }
-    }
-
-    private static final class Watching extends Writer {
-        private final StringBuilder text = new StringBuilder();
-        final CountDownLatch running = new CountDownLatch(1);
-
-        @Override
-        public synchronized void write(char[] cbuf, int off, int len) {
-            text.append(cbuf, off, len);
-            if (text.indexOf("egress proxy running") >= 0) running.countDown();
-        }
-
-        @Override
-        public void flush() {}
-
-        @Override
-        public void close() {}
-
-        synchronized String snapshot() {
-            return text.toString();
         }
     }
 
@@ -550,7 +527,7 @@ class KubernetesProxyContractTest {
 
     /** The proxy pod's process, in-process: {@code Main.run} with {@link #podArgs} on a thread, until closed. */
     private final class RunningProxy implements AutoCloseable {
-        private final Watching out = new Watching();
+        private final ProxyOutputWatch out = new ProxyOutputWatch();
         private final StringWriter err = new StringWriter();
         private final int[] exit = {-1};
         private final Thread thread;

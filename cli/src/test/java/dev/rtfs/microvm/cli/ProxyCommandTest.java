@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.sun.net.httpserver.HttpServer;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.io.Writer;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ProxySelector;
@@ -16,7 +15,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
@@ -38,30 +36,6 @@ class ProxyCommandTest {
         return new Result(exit, out.toString(), err.toString());
     }
 
-    /** A writer that opens a latch once the proxy says it is running. */
-    private static final class Watching extends Writer {
-        final StringBuilder text = new StringBuilder();
-        final CountDownLatch running = new CountDownLatch(1);
-
-        @Override
-        public synchronized void write(char[] cbuf, int off, int len) {
-            text.append(cbuf, off, len);
-            if (text.indexOf("egress proxy running") >= 0) {
-                running.countDown();
-            }
-        }
-
-        @Override
-        public void flush() {}
-
-        @Override
-        public void close() {}
-
-        synchronized String snapshot() {
-            return text.toString();
-        }
-    }
-
     @Test
     void servesAgentsFromTheFileUntilInterrupted() throws Exception {
         AtomicInteger hits = new AtomicInteger();
@@ -80,7 +54,7 @@ class ProxyCommandTest {
                  "agents":{"agent.a":{"listen":"127.0.0.1:0","allow_domains":["origin.test"],"allow_ranges":["127.0.0.0/8"]}},
                  "resolve":{"origin.test":["127.0.0.1"]}}""");
         Path sock = dir.resolve("ctl.sock");
-        Watching out = new Watching();
+        ProxyOutputWatch out = new ProxyOutputWatch();
         StringWriter err = new StringWriter();
         int[] exit = {-1};
         Thread t = Thread.ofPlatform().start(() -> exit[0] = Main.run(new String[] {"proxy", "--acl", acl.toString(),
@@ -125,7 +99,7 @@ class ProxyCommandTest {
         Path acl = dir.resolve("one.json");
         Files.writeString(acl, """
                 {"mode":"enforce","agents":{"agent.a":{"listen":"127.0.0.1:0","allow_domains":["origin.test"]}}}""");
-        Watching out = new Watching();
+        ProxyOutputWatch out = new ProxyOutputWatch();
         StringWriter err = new StringWriter();
         int[] exit = {-1};
         Thread t = Thread.ofPlatform().start(() -> exit[0] = Main.run(new String[] {"proxy", "--acl", acl.toString(),
@@ -263,7 +237,7 @@ class ProxyCommandTest {
         Path caOut = dir.resolve("out/proxy-ca.pem");
         Files.createDirectories(caOut.getParent());
         Files.writeString(caOut, "stale");
-        Watching out = new Watching();
+        ProxyOutputWatch out = new ProxyOutputWatch();
         StringWriter err = new StringWriter();
         int[] exit = {-1};
         Thread t = Thread.ofPlatform().start(() -> exit[0] = Main.run(new String[] {"proxy", "--acl", acl.toString(),

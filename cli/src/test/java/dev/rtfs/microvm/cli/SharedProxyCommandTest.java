@@ -13,7 +13,6 @@ import com.nimbusds.jwt.SignedJWT;
 import com.sun.net.httpserver.HttpServer;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.io.Writer;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -28,7 +27,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -39,29 +37,6 @@ import org.junit.jupiter.api.io.TempDir;
 class SharedProxyCommandTest {
 
     @TempDir Path dir;
-
-    private static final class Watching extends Writer {
-        final StringBuilder text = new StringBuilder();
-        final CountDownLatch running = new CountDownLatch(1);
-
-        @Override
-        public synchronized void write(char[] cbuf, int off, int len) {
-            text.append(cbuf, off, len);
-            if (text.indexOf("egress proxy running") >= 0) {
-                running.countDown();
-            }
-        }
-
-        @Override
-        public void flush() {}
-
-        @Override
-        public void close() {}
-
-        synchronized String snapshot() {
-            return text.toString();
-        }
-    }
 
     private record Result(int exit, String out, String err) {}
 
@@ -106,7 +81,7 @@ class SharedProxyCommandTest {
         Files.writeString(acl.resolve("agent-a.json"), """
                 {"agents":{"agent-a":{"service_account":"agents/agent-a","allow_domains":["origin.test"],
                  "allow_ranges":["127.0.0.0/8"]}},"resolve":{"origin.test":["127.0.0.1"]}}""");
-        Watching out = new Watching();
+        ProxyOutputWatch out = new ProxyOutputWatch();
         StringWriter err = new StringWriter();
         int[] exit = {-1};
         Thread t = Thread.ofPlatform().start(() -> exit[0] = Main.run(new String[] {"proxy", "--acl-dir",
