@@ -27,13 +27,8 @@ class ProxyCommandTest {
 
     @TempDir Path dir;
 
-    private record Result(int exit, String out, String err) {}
-
-    private static Result run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int exit = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
-        return new Result(exit, out.toString(), err.toString());
+    private static CliRun run(String... args) {
+        return CliRun.run(args);
     }
 
     @Test
@@ -119,12 +114,12 @@ class ProxyCommandTest {
     void invalidAclIsExit1WithItsJsonPath() throws Exception {
         Path acl = dir.resolve("bad.json");
         Files.writeString(acl, "{\"agents\":{\"a\":{\"allow_domains\":[\"ok.test\",\"not a host\"]}}}");
-        Result r = run("proxy", "--acl", acl.toString());
+        CliRun r = run("proxy", "--acl", acl.toString());
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.err()).contains("$.agents.a.allow_domains[1]").doesNotContain("Exception");
 
         Files.writeString(acl, "{\"agents\":{\"a\":{}},\n \"mode\": }");
-        Result syntax = run("proxy", "--acl", acl.toString());
+        CliRun syntax = run("proxy", "--acl", acl.toString());
         assertThat(syntax.exit()).isEqualTo(1);
         assertThat(syntax.err()).contains("line 2");
 
@@ -138,7 +133,7 @@ class ProxyCommandTest {
         assertThat(run("proxy").exit()).isEqualTo(2);
         Path two = dir.resolve("two.json");
         Files.writeString(two, "{\"agents\":{\"a\":{},\"b\":{}}}");
-        Result listen = run("proxy", "--acl", two.toString(), "--listen", "127.0.0.1:18001");
+        CliRun listen = run("proxy", "--acl", two.toString(), "--listen", "127.0.0.1:18001");
         assertThat(listen.exit()).isEqualTo(2);
         assertThat(listen.err()).contains("exactly one agent");
         Path one = dir.resolve("one.json");
@@ -153,7 +148,7 @@ class ProxyCommandTest {
         Files.writeString(acl, "{\"agents\":{\"a\":{\"listen\":\"127.0.0.1:0\"}}}");
         Path precious = dir.resolve("notes.txt");
         Files.writeString(precious, "not a socket");
-        Result r = run("proxy", "--acl", acl.toString(), "--control-socket", precious.toString());
+        CliRun r = run("proxy", "--acl", acl.toString(), "--control-socket", precious.toString());
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err()).contains(precious.toString()).contains("regular file").doesNotContain("Exception");
         assertThat(r.out()).as("refused before any listener opened").doesNotContain("listening on");
@@ -168,7 +163,7 @@ class ProxyCommandTest {
         try (java.nio.channels.ServerSocketChannel live = java.nio.channels.ServerSocketChannel.open(
                 java.net.StandardProtocolFamily.UNIX)) {
             live.bind(java.net.UnixDomainSocketAddress.of(sock));
-            Result r = run("proxy", "--acl", acl.toString(), "--control-socket", sock.toString());
+            CliRun r = run("proxy", "--acl", acl.toString(), "--control-socket", sock.toString());
             assertThat(r.exit()).isEqualTo(2);
             assertThat(r.err()).contains(sock.toString()).contains("in use");
             try (java.nio.channels.SocketChannel c = java.nio.channels.SocketChannel.open(
@@ -183,7 +178,7 @@ class ProxyCommandTest {
         try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             Path acl = dir.resolve("one.json");
             Files.writeString(acl, "{\"agents\":{\"a\":{\"listen\":\"127.0.0.1:" + taken.getLocalPort() + "\"}}}");
-            Result r = run("proxy", "--acl", acl.toString());
+            CliRun r = run("proxy", "--acl", acl.toString());
             assertThat(r.exit()).isEqualTo(2);
             assertThat(r.err()).contains("127.0.0.1:" + taken.getLocalPort()).contains("address already in use");
         }
@@ -278,7 +273,7 @@ class ProxyCommandTest {
         Path acl = dir.resolve("one.json");
         Files.writeString(acl, """
                 {"mode":"enforce","agents":{"agent.a":{"listen":"127.0.0.1:0","allow_domains":["origin.test"]}}}""");
-        Result r = run("proxy", "--acl", acl.toString(), "--ca-out", dir.resolve("missing/dir/ca.pem").toString());
+        CliRun r = run("proxy", "--acl", acl.toString(), "--ca-out", dir.resolve("missing/dir/ca.pem").toString());
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err()).contains("--ca-out").contains("cannot write the CA certificate");
     }

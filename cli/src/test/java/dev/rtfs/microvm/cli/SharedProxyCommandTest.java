@@ -38,13 +38,8 @@ class SharedProxyCommandTest {
 
     @TempDir Path dir;
 
-    private record Result(int exit, String out, String err) {}
-
-    private static Result run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int exit = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
-        return new Result(exit, out.toString(), err.toString());
+    private static CliRun run(String... args) {
+        return CliRun.run(args);
     }
 
     private static String token(RSAKey key, String sub) throws Exception {
@@ -115,7 +110,7 @@ class SharedProxyCommandTest {
     void anInvalidCaExits2WithTheFileNamed() throws Exception {
         Path acl = Files.writeString(dir.resolve("acl.json"), "{\"agents\":{\"a\":{}}}");
         Path garbage = Files.writeString(dir.resolve("tls.key"), "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n");
-        Result r = run("proxy", "--acl", acl.toString(), "--ca-cert", garbage.toString(), "--ca-key", garbage.toString());
+        CliRun r = run("proxy", "--acl", acl.toString(), "--ca-cert", garbage.toString(), "--ca-key", garbage.toString());
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err()).contains("--ca-cert/--ca-key").contains("tls.key").doesNotContain("Exception:").doesNotContain("\tat ");
     }
@@ -124,7 +119,7 @@ class SharedProxyCommandTest {
     void halfACaOrATokenModeWithoutItsKeysExits2() throws Exception {
         Path acl = Files.writeString(dir.resolve("acl.json"), "{\"agents\":{\"a\":{}}}");
         assertThat(run("proxy", "--acl", acl.toString(), "--ca-cert", acl.toString()).exit()).isEqualTo(2);
-        Result r = run("proxy", "--acl", acl.toString(), "--identity", "service-account-token", "--listen", "127.0.0.1:0");
+        CliRun r = run("proxy", "--acl", acl.toString(), "--identity", "service-account-token", "--listen", "127.0.0.1:0");
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err()).contains("--token-jwks");
         assertThat(run("proxy", "--acl", acl.toString(), "--token-audience", "x").exit()).isEqualTo(2);
@@ -133,7 +128,7 @@ class SharedProxyCommandTest {
     @Test
     void aServiceAccountAgentOnItsOwnListenerIsRefused() throws Exception {
         Path acl = Files.writeString(dir.resolve("acl.json"), "{\"agents\":{\"a\":{\"service_account\":\"ns/a\"}}}");
-        Result r = run("proxy", "--acl", acl.toString());
+        CliRun r = run("proxy", "--acl", acl.toString());
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.err()).contains("service_account");
     }
@@ -142,7 +137,7 @@ class SharedProxyCommandTest {
     void anInvalidAclDirectoryExits1() throws Exception {
         Path acl = Files.createDirectory(dir.resolve("acl"));
         Files.writeString(acl.resolve("a.json"), "{\"agents\":{\"a\":{\"allow_domains\":[\"*.com\"]}}}");
-        Result r = run("proxy", "--acl-dir", acl.toString());
+        CliRun r = run("proxy", "--acl-dir", acl.toString());
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.err()).contains("a.json").contains("allow_domains");
     }
