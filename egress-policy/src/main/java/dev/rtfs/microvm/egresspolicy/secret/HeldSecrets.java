@@ -2,11 +2,11 @@ package dev.rtfs.microvm.egresspolicy.secret;
 
 import dev.rtfs.microvm.egresspolicy.acl.AgentAcl;
 import dev.rtfs.microvm.egresspolicy.acl.InjectedHeader;
+import dev.rtfs.microvm.egresspolicy.decision.DomainMatcher;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -109,17 +109,7 @@ public record HeldSecrets(Map<String, List<InjectedHeader>> references, Map<Stri
      * matching {@code *.suffix} pattern's (the allowlist's wildcard rule: a subdomain, not the name itself); empty when none matches. Patterns are not merged: one domain, one list.
      */
     public List<Header> forHost(String host) {
-        if (byDomain.isEmpty()) {
-            return List.of(); // the common case, asked once per request: no stream
-        }
-        List<Header> exact = byDomain.get(host);
-        if (exact != null) {
-            return exact;
-        }
-        Optional<String> best = byDomain.keySet().stream()
-                .filter(p -> p.startsWith("*.") && host.length() > p.length() - 1 && host.endsWith(p.substring(1)))
-                .max((a, b) -> Integer.compare(a.length(), b.length()));
-        return best.map(byDomain::get).orElse(List.of());
+        return DomainMatcher.mostSpecific(byDomain, host).orElse(List.of());
     }
 
     /** The raw values, for the DLP's held-secret rule. */

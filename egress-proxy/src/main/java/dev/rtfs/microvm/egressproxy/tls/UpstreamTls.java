@@ -54,8 +54,8 @@ public final class UpstreamTls {
 
     /** The TLS handler for a connection to {@code host}:{@code port} under {@code rules}. */
     public Result handler(ByteBufAllocator alloc, String host, int port, TlsRules rules) {
-        Material m = new Material(rules.upstreamCa(), forHost(rules.pins(), host).orElse(List.of()),
-                forHost(rules.clientCerts(), host));
+        Material m = new Material(rules.upstreamCa(), DomainMatcher.mostSpecific(rules.pins(), host).orElse(List.of()),
+                DomainMatcher.mostSpecific(rules.clientCerts(), host));
         SslContext ctx;
         try {
             ctx = contexts.computeIfAbsent(m, UpstreamTls::build);
@@ -68,18 +68,6 @@ public final class UpstreamTls {
         p.setEndpointIdentificationAlgorithm("HTTPS");
         engine.setSSLParameters(p);
         return new Ready(h);
-    }
-
-    /** The value of the most specific pattern matching {@code host}: an exact name before a wildcard. */
-    static <V> Optional<V> forHost(Map<String, V> byPattern, String host) {
-        V exact = byPattern.get(host);
-        if (exact != null) {
-            return Optional.of(exact);
-        }
-        return byPattern.entrySet().stream()
-                .filter(e -> e.getKey().startsWith("*.") && new DomainMatcher(List.of(e.getKey())).matches(host))
-                .max(Map.Entry.comparingByKey((a, b) -> Integer.compare(a.length(), b.length())))
-                .map(Map.Entry::getValue);
     }
 
     private static SslContext build(Material m) {
