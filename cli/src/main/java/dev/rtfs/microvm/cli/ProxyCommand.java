@@ -133,13 +133,15 @@ final class ProxyCommand implements Callable<Integer> {
             throw new UsageException("--ca-cert and --ca-key go together");
         }
         AclFile file;
+        Optional<AclDirectory.Read.Loaded> dirRead = Optional.empty();
         if (aclDir != null) {
             AclDirectory.Read read = AclDirectory.read(Path.of(aclDir));
             if (read instanceof AclDirectory.Read.Refused r) {
                 err.println("error: " + r.reason());
                 return Main.FAILED;
             }
-            file = ((AclDirectory.Read.Loaded) read).acls();
+            dirRead = Optional.of((AclDirectory.Read.Loaded) read);
+            file = dirRead.get().acls();
         } else {
             try {
                 file = AclFileReader.read(acl);
@@ -220,7 +222,8 @@ final class ProxyCommand implements Callable<Integer> {
             }
             try {
                 if (watcher != null) {
-                    if (watcher.poll() != AclDirectoryWatcher.Outcome.APPLIED) {
+                    // The content the proxy was built from: its agents, and the mode and resolve later reads must keep.
+                    if (watcher.apply(dirRead.orElseThrow()) != AclDirectoryWatcher.Outcome.APPLIED) {
                         throw new UsageException("--acl-dir " + aclDir + ": the ACLs could not be applied (see the log)");
                     }
                     watcher.start(SharedListenerOptions.ACL_DIR_POLL);

@@ -43,8 +43,15 @@ public final class AclDirectoryWatcher implements AutoCloseable {
     public enum Outcome { UNCHANGED, APPLIED, REFUSED }
 
     /** Reads the directory once and applies a changed content. */
-    public synchronized Outcome poll() {
-        AclDirectory.Read read = AclDirectory.read(dir);
+    public Outcome poll() {
+        return apply(AclDirectory.read(dir));
+    }
+
+    /**
+     * Applies a read of the directory: the first is the content the proxy was built from (its mode and resolve), so
+     * the command that read it to build the proxy hands that read here rather than reading the directory again.
+     */
+    public synchronized Outcome apply(AclDirectory.Read read) {
         switch (read) {
             case AclDirectory.Read.Refused r -> {
                 return refuse(r.reason());
