@@ -14,10 +14,10 @@ import dev.rtfs.microvm.kubernetes.KubernetesSynthesizer;
 import dev.rtfs.microvm.rtfslang.SourceFile;
 import java.io.PrintWriter;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * {@code synth --target kubernetes CONFIG} and {@code synth --target kubernetes-proxy CONFIG...}: the manifests as
@@ -28,7 +28,6 @@ final class KubernetesSynth {
 
     static final String AGENT_TARGET = "kubernetes";
     static final String PROXY_TARGET = "kubernetes-proxy";
-    private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
 
     /** The Kubernetes options of {@code synth}, as given (null when absent). */
     record Request(String target, List<String> configs, List<String> loads, String namespace, String proxyNamespace,
@@ -125,14 +124,14 @@ final class KubernetesSynth {
     }
 
     private static Map<String, SourceFile> allSources(List<ConfigCheckResult> checked) {
-        Map<String, SourceFile> out = new java.util.LinkedHashMap<>();
+        Map<String, SourceFile> out = new LinkedHashMap<>();
         checked.forEach(c -> out.putAll(c.sources()));
         return out;
     }
 
     private static String label(String option, String value, String fallback) {
         if (value == null) return fallback;
-        if (!DNS_LABEL.matcher(value).matches()) {
+        if (!KubernetesOptions.isNamespace(value)) {
             throw new UsageException(option + " '" + value + "' is not a DNS-1123 label (lowercase letters, digits, '-', at most 63)");
         }
         return value;

@@ -3,6 +3,7 @@ package dev.rtfs.microvm.kubernetes;
 import dev.rtfs.microvm.rtfslang.SourceFile;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * What {@code synth --target kubernetes} is told besides the config.
@@ -20,6 +21,12 @@ public record KubernetesOptions(
 
     public static final String DEFAULT_NAMESPACE = "default";
     public static final String DEFAULT_PROXY_NAMESPACE = "rtfs-egress";
+    private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
+
+    /** Whether {@code s} can name a namespace: a DNS-1123 label (lowercase letters, digits, '-', at most 63). */
+    public static boolean isNamespace(String s) {
+        return DNS_LABEL.matcher(s).matches();
+    }
 
     public KubernetesOptions {
         Objects.requireNonNull(namespace);
