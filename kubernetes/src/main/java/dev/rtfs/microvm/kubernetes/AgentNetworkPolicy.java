@@ -32,7 +32,8 @@ public final class AgentNetworkPolicy {
                 .endSpec().build();
     }
 
-    private static NetworkPolicyEgressRule dns() {
+    /** Out to the cluster's DNS (kube-dns in kube-system), UDP and TCP 53: the agent's and the proxy's. */
+    static NetworkPolicyEgressRule dns() {
         return new NetworkPolicyEgressRuleBuilder().addNewTo()
                 .withNewNamespaceSelector().withMatchLabels(Map.of(Labels.NAMESPACE_NAME, "kube-system")).endNamespaceSelector()
                 .withNewPodSelector().withMatchLabels(Map.of("k8s-app", "kube-dns")).endPodSelector()

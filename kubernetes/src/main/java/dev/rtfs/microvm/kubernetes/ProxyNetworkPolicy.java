@@ -5,7 +5,6 @@ import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyEgressRuleBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyIngressRuleBuilder;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The proxy pods' network: in, 3128 only from agent pods (any namespace, label {@code app.kubernetes.io/name:
@@ -36,12 +35,7 @@ public final class ProxyNetworkPolicy {
                 .addToIngress(new NetworkPolicyIngressRuleBuilder().addNewFrom().withNewNamespaceSelector()
                         .endNamespaceSelector().endFrom()
                         .withPorts(AgentNetworkPolicy.port("TCP", ProxyManifests.METRICS_PORT)).build())
-                .addToEgress(new NetworkPolicyEgressRuleBuilder().addNewTo()
-                        .withNewNamespaceSelector().withMatchLabels(Map.of(Labels.NAMESPACE_NAME, "kube-system"))
-                        .endNamespaceSelector().withNewPodSelector().withMatchLabels(Map.of("k8s-app", "kube-dns"))
-                        .endPodSelector().endTo()
-                        .withPorts(AgentNetworkPolicy.port("UDP", AgentNetworkPolicy.DNS_PORT),
-                                AgentNetworkPolicy.port("TCP", AgentNetworkPolicy.DNS_PORT)).build())
+                .addToEgress(AgentNetworkPolicy.dns())
                 .addToEgress(new NetworkPolicyEgressRuleBuilder()
                         .addNewTo().withNewIpBlock().withCidr("0.0.0.0/0").withExcept(PRIVATE_V4).endIpBlock().endTo()
                         .addNewTo().withNewIpBlock().withCidr("::/0").withExcept(PRIVATE_V6).endIpBlock().endTo()
