@@ -8,8 +8,9 @@
 # Installs squid-openssl (Debian's squid built with OpenSSL: ssl-bump), tinyproxy and wrk with apt-get when missing (benchmark only; CI never runs this).
 # With BASELINE_JAR=<an older rtfs-microvm.jar> it also measures that build's proxy ("before") in the same run, e.g.
 # the jar from before a DLP change, so before/after ratios come from one run.
-# INTERCEPT_ONLY=1 runs part (d) alone; WARMUP=N sets its warm-up seconds (default 45).
-# Usage: [BASELINE_JAR=JAR] [INTERCEPT_ONLY=1] [WARMUP=N] bench/scripts/proxy-bench.sh [BULK_BYTES] [TUNNELS] [WRK_SECONDS]
+# INTERCEPT_ONLY=1 runs part (d) alone; WARMUP=N sets its warm-up seconds (default 45), ROUNDS=N its measured
+# rounds of WRK_SECONDS per target (default 3, targets in rotating order, medians reported).
+# Usage: [BASELINE_JAR=JAR] [INTERCEPT_ONLY=1] [WARMUP=N] [ROUNDS=N] bench/scripts/proxy-bench.sh [BULK_BYTES] [TUNNELS] [WRK_SECONDS]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
@@ -19,6 +20,9 @@ SECS=${3:-10}
 # (d) measures the steady state a long-running proxy serves: each target first takes GETs for WARMUP seconds (its
 # "cold" figures; a JVM is still compiling then, and on 2 shared cores that takes tens of seconds).
 WARMUP=${WARMUP:-45}
+# ... and then measures it in ROUNDS rounds, the targets in rotating order: this machine's speed drifts by a fifth
+# from minute to minute, and a single pass let that drift decide the ratios.
+ROUNDS=${ROUNDS:-3}
 export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 JAVA="$JAVA_HOME/bin/java --enable-native-access=ALL-UNNAMED"
 W=$(mktemp -d /tmp/proxy-bench.XXXXXX)
@@ -207,7 +211,7 @@ done
 kill "$SQUID_PID" "$OURS_PID" 2>/dev/null || true  # done with (a)-(c): free their share of the cores
 # The proxies' PIDs go in a file: InterceptBench starts first (it writes the origin's CA the proxies need) and reads
 # the file once every target listens.
-$JAVA -Xmx512m -cp "$EGRESS_CP" bench/src/main/java/dev/rtfs/microvm/bench/proxy/InterceptBench.java "$SECS" \
+$JAVA -Xmx512m -Drounds="$ROUNDS" -cp "$EGRESS_CP" bench/src/main/java/dev/rtfs/microvm/bench/proxy/InterceptBench.java "$SECS" \
     "$WARMUP" 64 "$BULK" $TLS_ORIGIN "$W" "intercepted=$OURS_TLS=$W/ours-ca.pem=@$W/ours-tls.bench-pid" \
     "squid-bump=$SQUID_BUMP=$W/squid-ca.pem=@$W/squid-bump.bench-pid" "passthrough=$OURS_TUNNEL=$W/origin-ca.pem=@$W/ours-tls.bench-pid" \
     2>"$W/intercept.err" > "$W/intercept.txt" &

@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.ToDoubleFunction;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
@@ -38,20 +39,44 @@ import javax.net.ssl.TrustManagerFactory;
  *
  * <p>It starts the origin on 127.0.0.1:ORIGIN_PORT and writes the origin's CA to WORKDIR/origin-ca.pem (our proxy's
  * {@code upstream_ca}, squid's {@code tls_outgoing_options cafile}), then waits for every target (an HTTP proxy on
- * 127.0.0.1:PROXY_PORT whose TLS a client verifies with CA_PEM) to listen. Per target, in the order given: (1) GETs:
- * each of CONNECTIONS workers holds one keep-alive connection (JDK HttpClient, HTTP/1.1, through the proxy) and sends
- * GETs, first for WARMUP_SECONDS (reported as "cold": a JVM proxy is still compiling its hot paths then), then for
- * SECONDS (the steady state a long-running proxy serves); req/s, p50, p99, and with PID the proxy process's CPU time
- * per request in the measured phase (utime + stime from /proc/PID/stat: what the proxy costs, whatever else the
- * machine runs). (2) One HTTPS download of BULK_BYTES after one warm-up download; MiB/s. Origin and clients share
+ * 127.0.0.1:PROXY_PORT whose TLS a client verifies with CA_PEM) to listen. (1) GETs: each of CONNECTIONS workers
+ * holds one keep-alive connection (JDK HttpClient, HTTP/1.1, through the proxy) and sends GETs; every target first
+ * for WARMUP_SECONDS (reported as "cold": a JVM proxy is still compiling its hot paths then), then in ROUNDS rounds
+ * ({@code -Drounds}, default 3) of SECONDS each, the targets in rotating order per round, reported as the median of
+ * the rounds (the steady state a long-running proxy serves, with the drift of a shared machine spread over all
+ * targets); req/s, p50, p99, and with PID the proxy process's CPU time per request (utime + stime from
+ * /proc/PID/stat: what the proxy costs, whatever else the machine runs), the same for this process ("loader":
+ * clients and origin together) and how busy the whole machine was (below
+ * 100%: the phase waited on something other than CPU). (2) Per target, one HTTPS download of
+ * BULK_BYTES after one warm-up download; MiB/s. Origin and clients share
  * this JVM; the proxies are processes of their own.
  */
 public final class InterceptBench {
 
     private InterceptBench() {}
 
-    /** One GET phase: rate, latency percentiles, and the proxy's CPU microseconds per request (NaN: unknown). */
-    record Result(double perSecond, double p50Millis, double p99Millis, double cpuMicrosPerRequest) {}
+    /**
+     * One GET phase: rate, latency percentiles, the proxy's CPU microseconds per request (NaN: unknown), and the share
+     * of the whole machine's CPU time that was busy (1.0: CPU-bound; less: something waited).
+     */
+    record Result(double perSecond, double p50Millis, double p99Millis, double cpuMicrosPerRequest, double loaderMicrosPerRequest,
+            double machineBusy) {
+
+        /** Each figure's median over the rounds (the upper middle one for an even count). */
+        static Result median(List<Result> rs) {
+            return new Result(middle(rs, Result::perSecond), middle(rs, Result::p50Millis),
+                    middle(rs, Result::p99Millis), middle(rs, Result::cpuMicrosPerRequest),
+                    middle(rs, Result::loaderMicrosPerRequest), middle(rs, Result::machineBusy));
+        }
+
+        private static double middle(List<Result> rs, ToDoubleFunction<Result> f) {
+            double[] v = rs.stream().mapToDouble(f).sorted().toArray();
+            return v[v.length / 2];
+        }
+    }
+
+    /** Measured GET phases per target ({@code -Drounds=N}, default 3). */
+    private static final int ROUNDS = Integer.getInteger("rounds", 3);
 
     /** One proxy under test: its port, the CA the client must trust for what it presents, its process (0: unknown). */
     record Target(String name, int port, SSLContext trust, long pid) {}
@@ -76,35 +101,51 @@ public final class InterceptBench {
             URI hello = URI.create("https://origin.test:" + originPort + "/hello");
             URI big = URI.create("https://origin.test:" + originPort + "/bulk");
             Map<String, Result> cold = new LinkedHashMap<>();
-            Map<String, Result> gets = new LinkedHashMap<>();
+            Map<String, List<Result>> rounds = new LinkedHashMap<>();
             Map<String, Double> mibps = new LinkedHashMap<>();
             for (Target t : targets) {
                 cold.put(t.name(), run(t, hello, warmup, connections));
-                gets.put(t.name(), run(t, hello, seconds, connections));
+                rounds.put(t.name(), new ArrayList<>());
+            }
+            // Rounds in rotating order (A B C, B C A, C A B, ...): a slow minute of a shared machine falls on every
+            // target alike instead of on whichever one it happens to meet.
+            for (int r = 0; r < ROUNDS; r++) {
+                for (int i = 0; i < targets.size(); i++) {
+                    Target t = targets.get((i + r) % targets.size());
+                    rounds.get(t.name()).add(run(t, hello, seconds, connections));
+                }
+            }
+            for (Target t : targets) {
                 download(t, big, bulk); // warm-up: one full transfer
                 mibps.put(t.name(), download(t, big, bulk));
             }
-            System.out.printf("https GET, %d connections, %d s after a %d s warm-up; one HTTPS download of %d MiB; %d cores%n",
-                    connections, seconds, warmup, bulk >> 20, Runtime.getRuntime().availableProcessors());
-            System.out.printf("%-12s %10s %8s %8s %12s %10s %14s%n", "mode", "req/s", "p50 ms", "p99 ms",
-                    "CPU us/req", "bulk MiB/s", "cold req/s p99");
+            Map<String, Result> gets = new LinkedHashMap<>();
+            rounds.forEach((name, rs) -> gets.put(name, Result.median(rs)));
+            System.out.printf("https GET, %d connections, %d rounds of %d s in rotating order after a %d s warm-up "
+                    + "(medians of the rounds); one HTTPS download of %d MiB; %d cores%n", connections, ROUNDS, seconds,
+                    warmup, bulk >> 20, Runtime.getRuntime().availableProcessors());
+            System.out.printf("%-12s %10s %8s %8s %12s %7s %7s %10s %14s %s%n", "mode", "req/s", "p50 ms", "p99 ms",
+                    "CPU us/req", "loader", "busy", "bulk MiB/s", "cold req/s p99", "  req/s per round");
             for (Target t : targets) {
                 Result r = gets.get(t.name());
                 Result c = cold.get(t.name());
-                System.out.printf("%-12s %10.0f %8.2f %8.2f %12.1f %10.1f %7.0f %6.1f%n", t.name(), r.perSecond(),
-                        r.p50Millis(), r.p99Millis(), r.cpuMicrosPerRequest(), mibps.get(t.name()), c.perSecond(),
-                        c.p99Millis());
+                System.out.printf("%-12s %10.0f %8.2f %8.2f %12.1f %7.1f %6.0f%% %10.1f %7.0f %6.1f   %s%n", t.name(),
+                        r.perSecond(), r.p50Millis(), r.p99Millis(), r.cpuMicrosPerRequest(),
+                        r.loaderMicrosPerRequest(), 100 * r.machineBusy(),
+                        mibps.get(t.name()), c.perSecond(),
+                        c.p99Millis(), rounds.get(t.name()).stream().map(x -> String.format("%.0f", x.perSecond()))
+                                .toList());
             }
-            ratios(gets, mibps, "intercepted", "squid-bump",
+            ratios(gets, rounds, mibps, "intercepted", "squid-bump",
                     " (target >= 1.50)", " (target <= 1.00)", " (target >= 1.00)");
-            ratios(gets, mibps, "intercepted", "passthrough", "", "", "");
+            ratios(gets, rounds, mibps, "intercepted", "passthrough", "", "", "");
         } finally {
             origin.stop(0);
         }
     }
 
-    private static void ratios(Map<String, Result> gets, Map<String, Double> mibps, String a, String b,
-            String rateTarget, String p99Target, String bulkTarget) {
+    private static void ratios(Map<String, Result> gets, Map<String, List<Result>> rounds, Map<String, Double> mibps,
+            String a, String b, String rateTarget, String p99Target, String bulkTarget) {
         if (!gets.containsKey(a) || !gets.containsKey(b)) {
             return;
         }
@@ -113,6 +154,13 @@ public final class InterceptBench {
                 gets.get(a).p99Millis() / gets.get(b).p99Millis(), p99Target,
                 mibps.get(a) / mibps.get(b), bulkTarget,
                 gets.get(a).cpuMicrosPerRequest() / gets.get(b).cpuMicrosPerRequest());
+        List<String> rate = new ArrayList<>();
+        List<String> p99 = new ArrayList<>();
+        for (int r = 0; r < rounds.get(a).size(); r++) {
+            rate.add(String.format("%.2f", rounds.get(a).get(r).perSecond() / rounds.get(b).get(r).perSecond()));
+            p99.add(String.format("%.2f", rounds.get(a).get(r).p99Millis() / rounds.get(b).get(r).p99Millis()));
+        }
+        System.out.printf("  per round: req/s %s, p99 %s%n", rate, p99);
     }
 
     /** The HTTPS origin: {@code /bulk} streams {@code bulk} zero bytes, anything else answers 128 bytes. */
@@ -231,19 +279,39 @@ public final class InterceptBench {
         }
         long start = System.nanoTime();
         long cpu0 = cpuTicks(target.pid());
+        long[] machine0 = machineTicks();
+        long self0 = cpuTicks(ProcessHandle.current().pid());
         for (Thread t : threads) {
             t.join();
         }
         double elapsed = (System.nanoTime() - start) / 1e9;
         long cpu1 = cpuTicks(target.pid());
+        long[] machine1 = machineTicks();
+        long self1 = cpuTicks(ProcessHandle.current().pid());
         long[] all = samples.stream().flatMapToLong(a -> Arrays.stream(a, 0, (int) a[a.length - 1])).sorted().toArray();
         double cpuPerRequest = cpu0 < 0 || cpu1 < 0 ? Double.NaN : (cpu1 - cpu0) * TICK_MICROS / (double) done.sum();
+        long total = machine1[0] - machine0[0];
+        double busy = total <= 0 ? Double.NaN : 1 - (machine1[1] - machine0[1]) / (double) total;
         return new Result(done.sum() / elapsed, all[all.length / 2] / 1e6, all[(int) (all.length * 0.99)] / 1e6,
-                cpuPerRequest);
+                cpuPerRequest, (self1 - self0) * TICK_MICROS / (double) done.sum(), busy);
     }
 
     /** Linux's clock tick as /proc reports CPU times (USER_HZ is 100 on every Linux architecture the bench runs on). */
     private static final double TICK_MICROS = 10_000;
+
+    /** All CPU ticks of the machine and its idle ones (idle + iowait), from the first line of /proc/stat. */
+    static long[] machineTicks() {
+        try {
+            String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+            long total = 0;
+            for (int i = 1; i < f.length; i++) {
+                total += Long.parseLong(f[i]);
+            }
+            return new long[] {total, Long.parseLong(f[4]) + Long.parseLong(f[5])};
+        } catch (IOException | RuntimeException e) {
+            return new long[] {0, 0};
+        }
+    }
 
     /** utime + stime of process {@code pid} in clock ticks; -1 when unknown. */
     static long cpuTicks(long pid) {
