@@ -87,6 +87,11 @@ final class ProxyCommand implements Callable<Integer> {
     @Option(names = "--mode", paramLabel = "enforce|report", description = "Overrides the file's mode.")
     String mode;
 
+    @Option(names = "--io-threads", paramLabel = "N", description = {
+        "Event-loop threads serving all connections (1-256; default: half the cores, at least 2).",
+        "Each connection lives on one thread; more threads serve more connections at once where cores are free."})
+    Integer ioThreads;
+
     @Option(names = "--metrics-port", paramLabel = "N", description = "Serve Prometheus metrics on 127.0.0.1:N.")
     Integer metricsPort;
 
@@ -131,6 +136,9 @@ final class ProxyCommand implements Callable<Integer> {
         boolean sharedMode = SharedListenerOptions.sharedMode(identity);
         if ((caCert == null) != (caKey == null)) {
             throw new UsageException("--ca-cert and --ca-key go together");
+        }
+        if (ioThreads != null && (ioThreads < 1 || ioThreads > 256)) {
+            throw new UsageException("--io-threads must be 1-256, not " + ioThreads);
         }
         AclFile file;
         Optional<AclDirectory.Read.Loaded> dirRead = Optional.empty();
@@ -185,7 +193,7 @@ final class ProxyCommand implements Callable<Integer> {
                 throw new UsageException("--control-socket " + e.getMessage());
             }
         }
-        ProxyConfig config = ProxyConfig.defaults();
+        ProxyConfig config = ioThreads == null ? ProxyConfig.defaults() : ProxyConfig.defaults().withIoThreads(ioThreads);
         EgressProxy proxy = caCert == null ? EgressProxy.forFile(file, config)
                 : EgressProxy.forFile(file, config, SharedListenerOptions.givenCa(caCert, caKey));
         AclDirectoryWatcher watcher = aclDir == null ? null : new AclDirectoryWatcher(Path.of(aclDir), proxy);

@@ -98,7 +98,7 @@ class ProxyCommandTest {
         StringWriter err = new StringWriter();
         int[] exit = {-1};
         Thread t = Thread.ofPlatform().start(() -> exit[0] = Main.run(new String[] {"proxy", "--acl", acl.toString(),
-            "--listen", "127.0.0.1:" + free, "--mode", "report"}, new PrintWriter(out, true), new PrintWriter(err, true)));
+            "--listen", "127.0.0.1:" + free, "--mode", "report", "--io-threads", "2"}, new PrintWriter(out, true), new PrintWriter(err, true)));
         try {
             assertThat(out.running.await(20, TimeUnit.SECONDS)).as(err.toString()).isTrue();
             assertThat(out.snapshot()).contains("agent agent.a listening on 127.0.0.1:" + free)
@@ -140,6 +140,11 @@ class ProxyCommandTest {
         Files.writeString(one, "{\"agents\":{\"a\":{}}}");
         assertThat(run("proxy", "--acl", one.toString(), "--listen", "0.0.0.0:80").err()).contains("loopback");
         assertThat(run("proxy", "--acl", one.toString(), "--mode", "audit").exit()).isEqualTo(2);
+        for (String threads : new String[] {"0", "257", "-1"}) {
+            CliRun io = run("proxy", "--acl", one.toString(), "--io-threads", threads);
+            assertThat(io.exit()).isEqualTo(2);
+            assertThat(io.err()).contains("--io-threads must be 1-256, not " + threads);
+        }
     }
 
     @Test
