@@ -33,6 +33,8 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.ssl.ApplicationProtocolNames;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
@@ -75,6 +77,11 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter
     private final PolicyDecider decider;
     /** Present on the decrypted side of an intercepted tunnel: the one origin its requests go to, over TLS. */
     private final Optional<InterceptedOrigin> intercepted;
+    /**
+     * Present on one stream of an intercepted h2 connection ({@link InterceptedH2}): the channel carries exactly one
+     * request, and origin connections come from the tunnel's pool.
+     */
+    private final Optional<UpstreamPool> h2Upstreams;
 
     private ChannelHandlerContext ctx;
     private Channel client;
@@ -104,10 +111,21 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter
      * CONNECT already proved ({@link ListenerIdentity}).
      */
     FrontendHandler(ProxyContext px, AgentIdentity identity, Optional<InterceptedOrigin> intercepted) {
+        this(px, identity, intercepted, Optional.empty());
+    }
+
+    /** The handler of one h2 stream of an intercepted tunnel: one request, origin connections from {@code pool}. */
+    static FrontendHandler h2Stream(ProxyContext px, String agentId, InterceptedOrigin origin, UpstreamPool pool) {
+        return new FrontendHandler(px, new ListenerIdentity(agentId), Optional.of(origin), Optional.of(pool));
+    }
+
+    private FrontendHandler(ProxyContext px, AgentIdentity identity, Optional<InterceptedOrigin> intercepted,
+            Optional<UpstreamPool> h2Upstreams) {
         this.px = px;
         this.identity = identity;
         this.agentId = identity.agentBeforeRequest();
         this.intercepted = intercepted;
+        this.h2Upstreams = h2Upstreams;
         this.ledger = new RequestLedger(agentId, px.decisions());
         this.decider = new PolicyDecider(px);
     }
@@ -127,7 +145,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
         this.client = ctx.channel();
-        this.origin = new OriginForwarder(px, client, this, intercepted);
+        this.origin = new OriginForwarder(px, client, this, intercepted, h2Upstreams);
         this.deadline = new HeadDeadline(client.eventLoop(), px.config().headerTimeout(), this::onHeaderTimeout);
         // Intercepted: installed on a live connection (no channelActive will come) behind the guest's TLS handshake,
         // which has its own deadline; the first head's deadline starts when the handshake completes.
@@ -391,7 +409,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter
 
     @Override
     public void responseDone(boolean keepAlive) {
-        if (!keepAlive) {
+        if (!keepAlive || h2Upstreams.isPresent()) { // an h2 stream ends with its one response
             closeClient();
             return;
         }
@@ -610,6 +628,20 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter
      */
     private void onClientHandshake(SslHandshakeCompletionEvent hs) {
         if (hs.isSuccess()) {
+            SslHandler tls = ctx.pipeline().get(SslHandler.class);
+            if (state == State.HEAD && tls != null
+                    && ApplicationProtocolNames.HTTP_2.equals(tls.applicationProtocol())) {
+                // h2 negotiated: the connection's frames go to InterceptedH2, each stream to its own handler.
+                state = State.CLOSING;
+                cancelHeaderTimer();
+                ChannelPipeline p = ctx.pipeline();
+                p.remove(RawByteCounter.class);
+                p.remove(HttpResponseEncoderName.DECODER);
+                p.remove(HttpResponseEncoderName.ENCODER);
+                p.remove(this);
+                InterceptedH2.install(client, px, agentId, intercepted.orElseThrow());
+                return;
+            }
             if (state == State.HEAD) {
                 armHeaderTimer();
             }

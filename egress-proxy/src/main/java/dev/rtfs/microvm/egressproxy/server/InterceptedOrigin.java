@@ -29,14 +29,18 @@ record InterceptedOrigin(String host, int port) {
         }
         String hostHeader = req.headers().get(HttpHeaderNames.HOST);
         if (hostHeader != null) {
-            String name = hostOnly(hostHeader.trim());
-            boolean same = HostNormalizer.normalize(name) instanceof NormalizedHost.Name n && n.ascii().equals(host);
-            if (!same) {
+            if (!names(hostHeader)) {
                 return new TargetParser.Rejected(Reason.SNI_MISMATCH,
                         "Host \"" + clip(hostHeader) + "\" != intercepted host " + host);
             }
         }
         return new TargetParser.Parsed(host, port, uri);
+    }
+
+    /** True when {@code authority} (a Host header or an h2 {@code :authority}, port optional) names this host. */
+    boolean names(String authority) {
+        String name = hostOnly(authority.trim());
+        return HostNormalizer.normalize(name) instanceof NormalizedHost.Name n && n.ascii().equals(host);
     }
 
     private static String hostOnly(String authority) {

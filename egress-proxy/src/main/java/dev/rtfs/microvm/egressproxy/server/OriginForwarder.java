@@ -69,6 +69,9 @@ final class OriginForwarder {
     private final Owner owner;
     /** Present for an intercepted tunnel: the origin is spoken to over TLS ({@link UpstreamTls}). */
     private final Optional<InterceptedOrigin> tls;
+    /** Present for a stream of an intercepted h2 connection: origin connections come from, and go back to, it. */
+    private final Optional<UpstreamPool> pool;
+    private UpstreamPool.Key upstreamKey;
 
     // Kept between requests when the next one pins the same address.
     private Channel upstream;
@@ -84,10 +87,16 @@ final class OriginForwarder {
     private boolean upstreamKeepAlive;
 
     OriginForwarder(ProxyContext px, Channel client, Owner owner, Optional<InterceptedOrigin> tls) {
+        this(px, client, owner, tls, Optional.empty());
+    }
+
+    OriginForwarder(ProxyContext px, Channel client, Owner owner, Optional<InterceptedOrigin> tls,
+            Optional<UpstreamPool> pool) {
         this.px = px;
         this.client = client;
         this.owner = owner;
         this.tls = tls;
+        this.pool = pool;
     }
 
     /** Forwards an admitted request; the body is taken from the owner once the origin connection is ready. */
@@ -103,6 +112,27 @@ final class OriginForwarder {
             return;
         }
         closeUpstream();
+        UpstreamPool.Key key = new UpstreamPool.Key(pinned, rules.tls());
+        if (pool.isPresent()) {
+            Optional<Channel> idle = pool.get().take(key);
+            if (idle.isPresent()) {
+                adopt(idle.get(), pinned, key);
+                send(d, target);
+                return;
+            }
+            if (!pool.get().mayDial()) {
+                // The tunnel's bound: wait for a connection to come back or close (the origin's idle timeout
+                // bounds how long one can stay busy).
+                pool.get().await(() -> {
+                    if (!owner.closing() && client.isActive() && !pool.get().closed()) {
+                        forward(d, req, target, r, l, keepAlive);
+                    } else {
+                        pool.get().passOn(client);
+                    }
+                });
+                return;
+            }
+        }
         Optional<SslHandler> ssl = Optional.empty();
         if (tls.isPresent()) {
             switch (px.upstreamTls().handler(client.alloc(), d.host(), target.port(), rules.tls())) {
@@ -121,7 +151,8 @@ final class OriginForwarder {
                 upstreamSsl.ifPresent(h -> ch.pipeline().addLast(h));
                 ch.pipeline().addLast(new IdleStateHandler(px.config().idleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS));
                 ch.pipeline().addLast(new HttpClientCodec(4096, px.config().maxHeaderSize() * 2, 64 * 1024));
-                ch.pipeline().addLast(new UpstreamHandler());
+                ch.pipeline().addLast(UpstreamPool.USER, new UpstreamHandler());
+                pool.ifPresent(p -> p.opened(ch));
             }
         }).addListener(f -> {
             if (!f.isSuccess()) {
@@ -136,14 +167,17 @@ final class OriginForwarder {
                 return;
             }
             if (upstreamSsl.isEmpty()) {
+                pool.ifPresent(p -> p.ready(ch));
                 upstream = ch;
                 upstreamAddress = pinned;
+                upstreamKey = key;
                 send(d, target);
                 return;
             }
             // The request goes out only over a verified session: chain, host name, pin and client certificate.
             ch.config().setAutoRead(true);
             upstreamSsl.get().handshakeFuture().addListener(h -> {
+                pool.ifPresent(p -> p.ready(ch));
                 if (!h.isSuccess()) {
                     ch.close();
                     if (!owner.closing()) {
@@ -157,9 +191,18 @@ final class OriginForwarder {
                 }
                 upstream = ch;
                 upstreamAddress = pinned;
+                upstreamKey = key;
                 send(d, target);
             });
         });
+    }
+
+    /** Takes a verified idle connection of the pool as this stream's origin connection. */
+    private void adopt(Channel ch, InetSocketAddress pinned, UpstreamPool.Key key) {
+        ch.pipeline().replace(UpstreamPool.USER, UpstreamPool.USER, new UpstreamHandler());
+        upstream = ch;
+        upstreamAddress = pinned;
+        upstreamKey = key;
     }
 
     private void send(Decision d, TargetParser.Parsed target) {
@@ -201,8 +244,19 @@ final class OriginForwarder {
             Channel u = upstream;
             upstream = null;
             upstreamAddress = null;
+            upstreamKey = null;
             u.close();
         }
+    }
+
+    /** The exchange ended kept-alive on a pooled connection: it goes back for the tunnel's next stream. */
+    private void returnUpstream() {
+        Channel u = upstream;
+        UpstreamPool.Key key = upstreamKey;
+        upstream = null;
+        upstreamAddress = null;
+        upstreamKey = null;
+        pool.orElseThrow().giveBack(key, u);
     }
 
     /** Response side of the plain HTTP path. */
@@ -241,6 +295,7 @@ final class OriginForwarder {
             }
             upstream = null;
             upstreamAddress = null;
+            upstreamKey = null;
             if (owner.awaitingResponse()) {
                 if (!responseStarted) {
                     owner.deny(Reason.UPSTREAM_ERROR, "upstream closed before responding");
@@ -321,6 +376,8 @@ final class OriginForwarder {
         owner.record(ledger.outcomeNow(), ledger.allowReasonNow(), responseStatus, ledger.allowDetailNow());
         if (!upstreamKeepAlive) {
             closeUpstream();
+        } else if (pool.isPresent() && upstream != null) {
+            returnUpstream();
         }
         owner.responseDone(clientKeepAlive);
     }

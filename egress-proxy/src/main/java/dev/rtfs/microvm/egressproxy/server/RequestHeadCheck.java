@@ -28,6 +28,9 @@ final class RequestHeadCheck {
     }
 
     static Refusal decoderFailure(Throwable cause, int maxHeaderSize) {
+        if (cause instanceof H2RequestMapping.Refused h2) {
+            return h2.refusal();
+        }
         if (cause instanceof TooLongHttpHeaderException) {
             return new Refusal(Reason.HEADERS_TOO_LARGE, "request headers exceed " + maxHeaderSize + " bytes");
         }

@@ -127,7 +127,8 @@ public final class InterceptionCa {
 
     /**
      * The server-side TLS context for {@code host}, a normalized host name the proxy has already allowed (never an
-     * IP literal, never unchecked guest input): a cached leaf, or a new one. ALPN offers HTTP/1.1 only.
+     * IP literal, never unchecked guest input): a cached leaf, or a new one. ALPN offers h2 (preferred) and HTTP/1.1;
+     * a client offering neither, or no ALPN at all, gets HTTP/1.1.
      */
     public synchronized SslContext serverContext(String host) {
         Instant now = Instant.now();
@@ -163,7 +164,7 @@ public final class InterceptionCa {
                     .applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
                             ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
                             ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
-                            ApplicationProtocolNames.HTTP_1_1))
+                            ApplicationProtocolNames.HTTP_2, ApplicationProtocolNames.HTTP_1_1))
                     .build();
             minted++;
             return new Leaf(ctx, notAfter);

@@ -34,6 +34,14 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class InterceptionEndToEndTest {
 
+    /**
+     * The protocol curl asks for inside the tunnel (ALPN): HTTP/1.1 here; {@link InterceptionOverH2EndToEndTest} runs
+     * every test again over h2, where each stream must meet the same rules.
+     */
+    String protocol() {
+        return "--http1.1";
+    }
+
     static final String AWS = "AKIAIOSFODNN7EXAMPLE";
 
     static ProxyFixture fx;
@@ -93,8 +101,9 @@ class InterceptionEndToEndTest {
         }
     }
 
-    static Curl.Result curl(int listener, String... args) throws Exception {
-        List<String> all = new ArrayList<>(List.of("--cacert", proxyCa.toString(), "-x", fx.proxyUrl(listener)));
+    Curl.Result curl(int listener, String... args) throws Exception {
+        List<String> all = new ArrayList<>(List.of(protocol(), "--cacert", proxyCa.toString(), "-x",
+                fx.proxyUrl(listener)));
         all.addAll(List.of(args));
         return Curl.run(tmp, all.toArray(String[]::new));
     }

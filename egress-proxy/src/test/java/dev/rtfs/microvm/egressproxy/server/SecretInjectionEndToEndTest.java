@@ -30,6 +30,14 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SecretInjectionEndToEndTest {
 
+    /**
+     * The protocol curl asks for inside the tunnel (ALPN): HTTP/1.1 here; {@link SecretInjectionOverH2EndToEndTest} runs
+     * every test again over h2, where each stream must meet the same rules.
+     */
+    String protocol() {
+        return "--http1.1";
+    }
+
     static final String TOKEN = "tok-0123456789abcdef-live";
     static final String FILE_SECRET = "file-secret-XYZ-987654";
 
@@ -84,8 +92,9 @@ class SecretInjectionEndToEndTest {
         plain.close();
     }
 
-    static Curl.Result curl(int listener, String... args) throws Exception {
-        List<String> all = new ArrayList<>(List.of("--cacert", proxyCa.toString(), "-x", fx.proxyUrl(listener)));
+    Curl.Result curl(int listener, String... args) throws Exception {
+        List<String> all = new ArrayList<>(List.of(protocol(), "--cacert", proxyCa.toString(), "-x",
+                fx.proxyUrl(listener)));
         all.addAll(List.of(args));
         return Curl.run(tmp, all.toArray(String[]::new));
     }

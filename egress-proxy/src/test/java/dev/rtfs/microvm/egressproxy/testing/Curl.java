@@ -13,8 +13,8 @@ import org.junit.jupiter.api.Assumptions;
 /** Runs the real curl binary. Missing curl skips locally and fails under CI=true. */
 public final class Curl {
 
-    /** What curl saw: exit code, final status, CONNECT status, response headers and body. */
-    public record Result(int exit, int status, int connectStatus, String headers, String body) {
+    /** What curl saw: exit code, final status, CONNECT status, response headers, body and HTTP version (1.1, 2). */
+    public record Result(int exit, int status, int connectStatus, String headers, String body, String httpVersion) {
         public String header(String name) {
             for (String line : headers.split("\r?\n")) {
                 int c = line.indexOf(':');
@@ -41,7 +41,7 @@ public final class Curl {
         Path headers = Files.createTempFile(workDir, "h", ".txt");
         Path body = Files.createTempFile(workDir, "b", ".txt");
         List<String> cmd = new ArrayList<>(List.of("/usr/bin/curl", "-sS", "--noproxy", "", "--max-time", "10",
-                "-D", headers.toString(), "-o", body.toString(), "-w", "%{http_code} %{http_connect}"));
+                "-D", headers.toString(), "-o", body.toString(), "-w", "%{http_code} %{http_connect} %{http_version}"));
         cmd.addAll(List.of(args));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(false).redirectError(ProcessBuilder.Redirect.DISCARD)
                 .start();
@@ -53,7 +53,8 @@ public final class Curl {
         String[] codes = out.split(" ");
         int status = codes.length > 0 && !codes[0].isEmpty() ? Integer.parseInt(codes[0]) : 0;
         int connect = codes.length > 1 ? Integer.parseInt(codes[1]) : 0;
+        String version = codes.length > 2 ? codes[2] : "";
         return new Result(p.exitValue(), status, connect, Files.readString(headers, StandardCharsets.ISO_8859_1),
-                Files.readString(body, StandardCharsets.ISO_8859_1));
+                Files.readString(body, StandardCharsets.ISO_8859_1), version);
     }
 }

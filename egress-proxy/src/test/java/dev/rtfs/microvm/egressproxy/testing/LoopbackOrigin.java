@@ -28,6 +28,8 @@ public final class LoopbackOrigin implements AutoCloseable {
     private final List<String> bodies = new CopyOnWriteArrayList<>();
     private final List<String> hosts = new CopyOnWriteArrayList<>();
     private final List<com.sun.net.httpserver.Headers> headers = new CopyOnWriteArrayList<>();
+    /** The client address of every request: one per connection it came over. */
+    private final java.util.Set<String> peers = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private LoopbackOrigin(HttpServer server) {
         this.server = server;
@@ -48,6 +50,7 @@ public final class LoopbackOrigin implements AutoCloseable {
 
     private void handle(HttpExchange ex) throws IOException {
         hits.incrementAndGet();
+        peers.add(String.valueOf(ex.getRemoteAddress()));
         byte[] in = ex.getRequestBody().readAllBytes();
         String body = new String(in, StandardCharsets.ISO_8859_1);
         bodies.add(body);
@@ -85,6 +88,11 @@ public final class LoopbackOrigin implements AutoCloseable {
     /** The request headers of every request, in arrival order. */
     public List<com.sun.net.httpserver.Headers> headers() {
         return headers;
+    }
+
+    /** Distinct client connections (address and port) requests came over. */
+    public int connections() {
+        return peers.size();
     }
 
     public int port() {
