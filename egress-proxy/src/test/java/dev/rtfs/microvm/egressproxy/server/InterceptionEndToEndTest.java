@@ -128,6 +128,7 @@ class InterceptionEndToEndTest {
         Curl.Result r = curl(strict, "-v", url(good, "tls.test", "/hello?x=1"));
         assertThat(r.connectStatus()).isEqualTo(200);
         assertThat(r.status()).isEqualTo(200);
+        assertThat(r.httpVersion()).as("the protocol under test").isEqualTo(protocol().equals("--http2") ? "2" : "1.1");
         assertThat(r.body()).startsWith("GET /hello?x=1 host=tls.test:" + good.port());
         assertThat(good.hits()).isEqualTo(before + 1);
     }
