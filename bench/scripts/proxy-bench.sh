@@ -204,7 +204,9 @@ LUA
 done
 
 # (d) HTTPS through our proxy intercepting ("tls": "intercept"), through squid ssl-bump and through our CONNECT
-# passthrough ("tls": "tunnel"), one HTTPS origin: 64-connection GETs and one BULK download each. InterceptBench
+# passthrough ("tls": "tunnel"), one HTTPS origin: 64-connection GETs and one BULK download each; and intercepted
+# with the client speaking HTTP/2 (64 streams of one connection; squid bumps HTTP/1.1 only, so h2 is compared with
+# our own HTTP/1.1). InterceptBench
 # runs the origin and the clients (JDK HttpClient); it writes the origin's CA to $W/origin-ca.pem (what both
 # proxies verify the origin with) and waits for the proxies. Our proxy runs as shipped, in its own process (two
 # agents, one per mode); squid is a second instance with cache off as in (a)-(c).
@@ -214,6 +216,7 @@ kill "$SQUID_PID" "$OURS_PID" 2>/dev/null || true  # done with (a)-(c): free the
 $JAVA -Xmx512m -Drounds="$ROUNDS" -cp "$EGRESS_CP" bench/src/main/java/dev/rtfs/microvm/bench/proxy/InterceptBench.java "$SECS" \
     "$WARMUP" 64 "$BULK" $TLS_ORIGIN "$W" "intercepted=$OURS_TLS=$W/ours-ca.pem=@$W/ours-tls.bench-pid" \
     "squid-bump=$SQUID_BUMP=$W/squid-ca.pem=@$W/squid-bump.bench-pid" "passthrough=$OURS_TUNNEL=$W/origin-ca.pem=@$W/ours-tls.bench-pid" \
+    "intercepted-h2=$OURS_TLS=$W/ours-ca.pem=@$W/ours-tls.bench-pid=h2" \
     2>"$W/intercept.err" > "$W/intercept.txt" &
 INTERCEPT=$!; PIDS+=($INTERCEPT)
 for _ in $(seq 1 600); do [ -s "$W/origin-ca.pem" ] && break; sleep 0.1; done

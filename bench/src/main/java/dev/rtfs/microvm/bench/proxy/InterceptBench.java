@@ -35,12 +35,13 @@ import javax.net.ssl.TrustManagerFactory;
 /**
  * Intercepted HTTPS against squid ssl-bump and our own CONNECT passthrough, one loopback HTTPS origin for every
  * target, loopback only. Run by bench/scripts/proxy-bench.sh part (d) as {@code java InterceptBench.java SECONDS
- * WARMUP_SECONDS CONNECTIONS BULK_BYTES ORIGIN_PORT WORKDIR NAME=PROXY_PORT=CA_PEM[=PID|=@PIDFILE]...}.
+ * WARMUP_SECONDS CONNECTIONS BULK_BYTES ORIGIN_PORT WORKDIR NAME=PROXY_PORT=CA_PEM[=PID|=@PIDFILE[=h2]]...}.
  *
  * <p>It starts the origin on 127.0.0.1:ORIGIN_PORT and writes the origin's CA to WORKDIR/origin-ca.pem (our proxy's
  * {@code upstream_ca}, squid's {@code tls_outgoing_options cafile}), then waits for every target (an HTTP proxy on
  * 127.0.0.1:PROXY_PORT whose TLS a client verifies with CA_PEM) to listen. (1) GETs: each of CONNECTIONS workers
- * holds one keep-alive connection (JDK HttpClient, HTTP/1.1, through the proxy) and sends GETs; every target first
+ * holds one keep-alive connection (JDK HttpClient, HTTP/1.1, through the proxy; with {@code =h2} the client asks
+ * for HTTP/2 and the workers' requests are streams of one connection) and sends GETs; every target first
  * for WARMUP_SECONDS (reported as "cold": a JVM proxy is still compiling its hot paths then), then in ROUNDS rounds
  * ({@code -Drounds}, default 3) of SECONDS each, the targets in rotating order per round, reported as the median of
  * the rounds (the steady state a long-running proxy serves, with the drift of a shared machine spread over all
@@ -79,7 +80,7 @@ public final class InterceptBench {
     private static final int ROUNDS = Integer.getInteger("rounds", 3);
 
     /** One proxy under test: its port, the CA the client must trust for what it presents, its process (0: unknown). */
-    record Target(String name, int port, SSLContext trust, long pid) {}
+    record Target(String name, int port, SSLContext trust, long pid, HttpClient.Version version) {}
 
     public static void main(String[] args) throws Exception {
         int seconds = Integer.parseInt(args[0]);
@@ -95,8 +96,11 @@ public final class InterceptBench {
             Files.move(pem, work.resolve("origin-ca.pem")); // appears whole: the script waits for it
             List<Target> targets = new ArrayList<>();
             for (String spec : Arrays.asList(args).subList(6, args.length)) {
-                String[] f = spec.split("=", 4);
-                targets.add(awaitTarget(f[0], Integer.parseInt(f[1]), Path.of(f[2]), f.length > 3 ? f[3] : "0"));
+                String[] f = spec.split("=", 5);
+                HttpClient.Version version = f.length > 4 && f[4].equals("h2") ? HttpClient.Version.HTTP_2
+                        : HttpClient.Version.HTTP_1_1;
+                targets.add(awaitTarget(f[0], Integer.parseInt(f[1]), Path.of(f[2]), f.length > 3 ? f[3] : "0",
+                        version));
             }
             URI hello = URI.create("https://origin.test:" + originPort + "/hello");
             URI big = URI.create("https://origin.test:" + originPort + "/bulk");
@@ -139,6 +143,7 @@ public final class InterceptBench {
             ratios(gets, rounds, mibps, "intercepted", "squid-bump",
                     " (target >= 1.50)", " (target <= 1.00)", " (target >= 1.00)");
             ratios(gets, rounds, mibps, "intercepted", "passthrough", "", "", "");
+            ratios(gets, rounds, mibps, "intercepted-h2", "intercepted", "", "", "");
         } finally {
             origin.stop(0);
         }
@@ -191,13 +196,14 @@ public final class InterceptBench {
     }
 
     /** Waits (up to 2 minutes) for the script to start a proxy and write the CA its clients trust. */
-    static Target awaitTarget(String name, int port, Path caPem, String pid) throws Exception {
+    static Target awaitTarget(String name, int port, Path caPem, String pid, HttpClient.Version version)
+            throws Exception {
         long deadline = System.nanoTime() + 120_000_000_000L;
         while (true) {
             try (Socket probe = new Socket(InetAddress.getLoopbackAddress(), port)) {
                 // PID as a number, or @FILE holding it (the script learns it only after this process started)
                 String p = pid.startsWith("@") ? Files.readString(Path.of(pid.substring(1))).trim() : pid;
-                return new Target(name, port, trusting(Files.readString(caPem)), Long.parseLong(p));
+                return new Target(name, port, trusting(Files.readString(caPem)), Long.parseLong(p), version);
             } catch (IOException e) {
                 if (System.nanoTime() > deadline) {
                     throw new IOException(name + " never listened on 127.0.0.1:" + port + " with " + caPem, e);
@@ -220,7 +226,7 @@ public final class InterceptBench {
     }
 
     static HttpClient client(Target t) {
-        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).sslContext(t.trust())
+        return HttpClient.newBuilder().version(t.version()).sslContext(t.trust())
                 .proxy(ProxySelector.of(new InetSocketAddress(InetAddress.getLoopbackAddress(), t.port()))).build();
     }
 
@@ -267,6 +273,9 @@ public final class InterceptBench {
                         HttpResponse<byte[]> r = client.send(req, HttpResponse.BodyHandlers.ofByteArray());
                         if (r.statusCode() != 200) {
                             throw new IllegalStateException(target.name() + ": status " + r.statusCode());
+                        }
+                        if (r.version() != target.version()) { // a figure for h2 must be one of h2
+                            throw new IllegalStateException(target.name() + ": spoke " + r.version());
                         }
                     } catch (Exception e) {
                         throw new IllegalStateException(e);
