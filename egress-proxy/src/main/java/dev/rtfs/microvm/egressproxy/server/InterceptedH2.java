@@ -35,8 +35,6 @@ final class InterceptedH2 {
     static final int MAX_CONCURRENT_STREAMS = 100;
     /** Origin handshakes in flight at once per tunnel: a burst of streams waits for these before dialing more. */
     static final int MAX_UPSTREAM_DIALS = 4;
-    /** Kept-alive origin connections that may wait between streams. */
-    static final int MAX_IDLE_UPSTREAMS = 4;
     /** Rapid reset (CVE-2023-44487): more RST_STREAMs than this per window is a GOAWAY. */
     static final int MAX_RST_FRAMES = 200;
     static final int RST_WINDOW_SECONDS = 30;
@@ -60,7 +58,7 @@ final class InterceptedH2 {
                 .encoderEnforceMaxQueuedControlFrames(MAX_QUEUED_CONTROL_FRAMES)
                 .decoderEnforceMaxConsecutiveEmptyDataFrames(MAX_CONSECUTIVE_EMPTY_DATA_FRAMES)
                 .build();
-        UpstreamPool pool = new UpstreamPool(MAX_CONCURRENT_STREAMS, MAX_UPSTREAM_DIALS, MAX_IDLE_UPSTREAMS);
+        UpstreamPool pool = new UpstreamPool(MAX_CONCURRENT_STREAMS, MAX_UPSTREAM_DIALS);
         ChannelPipeline p = tunnel.pipeline();
         p.addLast(codec);
         p.addLast(new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {

@@ -77,13 +77,17 @@ class H2InterceptionEndToEndTest {
     }
 
     /**
-     * One curl run of {@code transfers} with {@code --parallel} (h2 multiplexing over one tunnel); a line per
-     * transfer: status, HTTP version, URL.
+     * One curl run of {@code transfers} with {@code --parallel} (h2 multiplexing over one tunnel, at most 50 streams
+     * at once); a line per transfer: status, HTTP version, URL.
      */
     static List<String> parallel(int listener, List<List<String>> transfers) throws Exception {
+        return parallel(listener, transfers, 50);
+    }
+
+    static List<String> parallel(int listener, List<List<String>> transfers, int atOnce) throws Exception {
         Curl.requireCurl();
         List<String> cmd = new ArrayList<>(List.of("/usr/bin/curl", "-sS", "--noproxy", "", "--max-time", "20",
-                "--parallel", "--parallel-max", "50"));
+                "--parallel", "--parallel-max", String.valueOf(atOnce)));
         for (int i = 0; i < transfers.size(); i++) {
             if (i > 0) {
                 cmd.add("--next");
@@ -165,6 +169,21 @@ class H2InterceptionEndToEndTest {
         assertThat(good.hits()).isEqualTo(hits + 30);
         assertThat(good.connections() - connections).as("origin connections the 30 streams used").isPositive()
                 .isLessThanOrEqualTo(10);
+    }
+
+    @Test
+    void waveAfterWaveOfStreamsReusesTheOriginConnectionsOfTheFirstWave() throws Exception {
+        // 120 streams, 10 at a time: connections come back in bursts before the next streams arrive; a pool that
+        // closed the returns above a small idle cap dialed again every few requests.
+        int connections = good.connections();
+        List<List<String>> transfers = new ArrayList<>();
+        for (int i = 0; i < 120; i++) {
+            transfers.add(List.of(url("tls.test", "/w" + i)));
+        }
+        List<String> lines = parallel(strict, transfers, 10);
+        assertThat(lines).hasSize(120).allSatisfy(l -> assertThat(l).startsWith("200 2 "));
+        assertThat(good.connections() - connections).as("origin connections for 120 streams, 10 at a time")
+                .isPositive().isLessThanOrEqualTo(12);
     }
 
     @Test
