@@ -4,7 +4,6 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
 import dev.rtfs.microvm.egressproxy.testing.TestCa;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -19,8 +18,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.cert.CertificateFactory;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -30,7 +27,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.ToDoubleFunction;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 
 /**
  * Intercepted HTTPS against squid ssl-bump and our own CONNECT passthrough, one loopback HTTPS origin for every
@@ -203,7 +199,7 @@ public final class InterceptBench {
             try (Socket probe = new Socket(InetAddress.getLoopbackAddress(), port)) {
                 // PID as a number, or @FILE holding it (the script learns it only after this process started)
                 String p = pid.startsWith("@") ? Files.readString(Path.of(pid.substring(1))).trim() : pid;
-                return new Target(name, port, trusting(Files.readString(caPem)), Long.parseLong(p), version);
+                return new Target(name, port, TestCa.trusting(Files.readString(caPem)), Long.parseLong(p), version);
             } catch (IOException e) {
                 if (System.nanoTime() > deadline) {
                     throw new IOException(name + " never listened on 127.0.0.1:" + port + " with " + caPem, e);
@@ -211,18 +207,6 @@ public final class InterceptBench {
                 Thread.sleep(200);
             }
         }
-    }
-
-    static SSLContext trusting(String pem) throws Exception {
-        KeyStore ks = KeyStore.getInstance("PKCS12");
-        ks.load(null, null);
-        ks.setCertificateEntry("proxy", CertificateFactory.getInstance("X.509")
-                .generateCertificate(new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII))));
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(ks);
-        SSLContext ctx = SSLContext.getInstance("TLS");
-        ctx.init(null, tmf.getTrustManagers(), null);
-        return ctx;
     }
 
     static HttpClient client(Target t) {

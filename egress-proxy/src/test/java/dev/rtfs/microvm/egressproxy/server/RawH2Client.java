@@ -1,12 +1,12 @@
 package dev.rtfs.microvm.egressproxy.server;
 
 import dev.rtfs.microvm.egressproxy.testing.RawClient;
+import dev.rtfs.microvm.egressproxy.testing.TestCa;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http2.DefaultHttp2HeadersEncoder;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2HeadersEncoder;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
@@ -16,15 +16,12 @@ import java.net.InetAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
-import java.security.KeyStore;
-import java.security.cert.CertificateFactory;
 import java.util.ArrayList;
 import java.util.List;
+import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.SNIHostName;
-import javax.net.ssl.TrustManagerFactory;
 
 /**
  * A hostile h2 client for tests: CONNECT through the proxy on loopback, TLS with ALPN h2 trusting the proxy's CA,
@@ -79,14 +76,7 @@ final class RawH2Client implements AutoCloseable {
             s.close();
             throw new IOException("CONNECT refused: " + head);
         }
-        KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
-        trust.load(null, null);
-        trust.setCertificateEntry("proxy-ca", CertificateFactory.getInstance("X.509")
-                .generateCertificate(new ByteArrayInputStream(proxyCaPem.getBytes(StandardCharsets.US_ASCII))));
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(trust);
-        SSLContext ctx = SSLContext.getInstance("TLS");
-        ctx.init(null, tmf.getTrustManagers(), null);
+        SSLContext ctx = TestCa.trusting(proxyCaPem);
         SSLSocket tls = (SSLSocket) ctx.getSocketFactory().createSocket(s, host, port, true);
         SSLParameters params = tls.getSSLParameters();
         params.setApplicationProtocols(new String[] {"h2"});

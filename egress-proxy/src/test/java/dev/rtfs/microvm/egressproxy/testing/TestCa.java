@@ -1,12 +1,15 @@
 package dev.rtfs.microvm.egressproxy.testing;
 
+import java.io.ByteArrayInputStream;
 import java.io.StringWriter;
 import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.Date;
 import javax.net.ssl.KeyManagerFactory;
@@ -114,30 +117,35 @@ public final class TestCa {
         KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
         kmf.init(ks, new char[0]);
         SSLContext ctx = SSLContext.getInstance("TLS");
-        ctx.init(kmf.getKeyManagers(), needClientCert ? clientContextTrust() : null, null);
+        ctx.init(kmf.getKeyManagers(), needClientCert ? trustManagers(caCert) : null, null);
         byte[] spki = java.security.MessageDigest.getInstance("SHA-256").digest(k.getPublic().getEncoded());
         return new ServerLeaf(ctx, "sha256/" + java.util.Base64.getEncoder().encodeToString(spki));
     }
 
-    private javax.net.ssl.TrustManager[] clientContextTrust() throws Exception {
+    /** An SSLContext that trusts only this CA. */
+    public SSLContext clientContext() throws Exception {
+        return trustingOnly(caCert);
+    }
+
+    /** An SSLContext that trusts only the certificate in {@code pem} (say, a proxy's interception CA). */
+    public static SSLContext trusting(String pem) throws Exception {
+        return trustingOnly((X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(
+                new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII))));
+    }
+
+    private static SSLContext trustingOnly(X509Certificate cert) throws Exception {
+        SSLContext ctx = SSLContext.getInstance("TLS");
+        ctx.init(null, trustManagers(cert), null);
+        return ctx;
+    }
+
+    private static javax.net.ssl.TrustManager[] trustManagers(X509Certificate cert) throws Exception {
         KeyStore ts = KeyStore.getInstance("PKCS12");
         ts.load(null, null);
-        ts.setCertificateEntry("ca", caCert);
+        ts.setCertificateEntry("ca", cert);
         TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         tmf.init(ts);
         return tmf.getTrustManagers();
-    }
-
-    /** An SSLContext that trusts only this CA. */
-    public SSLContext clientContext() throws Exception {
-        KeyStore ts = KeyStore.getInstance("PKCS12");
-        ts.load(null, null);
-        ts.setCertificateEntry("ca", caCert);
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(ts);
-        SSLContext ctx = SSLContext.getInstance("TLS");
-        ctx.init(null, tmf.getTrustManagers(), null);
-        return ctx;
     }
 
     public Path writeCaPem(Path dir) throws Exception {
