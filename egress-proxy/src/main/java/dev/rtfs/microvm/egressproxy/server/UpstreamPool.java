@@ -49,7 +49,6 @@ final class UpstreamPool {
     private final Set<Channel> dialing = new HashSet<>();
     /** Streams waiting for a connection: each retries its forward when one comes back or closes. */
     private final ArrayDeque<Runnable> waiting = new ArrayDeque<>();
-    private int dialed;
     private boolean closed;
 
     UpstreamPool(int maxOpen, int maxDialing) {
@@ -107,7 +106,6 @@ final class UpstreamPool {
     void opened(Channel ch) {
         open.add(ch);
         dialing.add(ch);
-        dialed++;
         ch.closeFuture().addListener(f -> {
             open.remove(ch);
             dialing.remove(ch);
@@ -152,7 +150,7 @@ final class UpstreamPool {
             ch.close();
             return;
         }
-        ch.pipeline().replace(USER, USER, new Parked());
+        ch.pipeline().replace(USER, USER, Parked.INSTANCE);
         ch.config().setAutoRead(true); // a close or stray bytes must be seen while it waits
         idle.computeIfAbsent(key, k -> new ArrayDeque<>()).addLast(ch);
         wakeOne(ch);
@@ -168,14 +166,11 @@ final class UpstreamPool {
         waiting.clear();
     }
 
-    /** Connections dialed over the tunnel's life (for its record and the tests' bound). */
-    int dialed() {
-        return dialed;
-    }
-
     /** An idle connection: anything it reads, its idle timeout or an error ends it. */
     @ChannelHandler.Sharable
     private static final class Parked extends ChannelInboundHandlerAdapter {
+        static final Parked INSTANCE = new Parked();
+
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             ReferenceCountUtil.release(msg);
